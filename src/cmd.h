@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFJUDGE_CMD_H
+#define NFJUDGE_CMD_H
+
+/*
+ * One entry point per subcommand.  argv[0] is the subcommand's name; each
+ * returns the process exit status (0 ok, 1 runtime failure, 2 usage).
+ */
+int cmd_version(int argc, char **argv);
+
+/* Exit status for usage and configuration errors, as SPEC.md fixes it. */
+#define EXIT_USAGE 2
+
+#endif

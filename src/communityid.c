@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "communityid.h"
+#include "decode.h"
+
+#define PROTO_ICMP 1
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+#define PROTO_ICMPV6 58
+#define PROTO_SCTP 132
+
+struct communityid {
+	EVP_MD_CTX *ctx;
+	EVP_MD *sha1;
+	uint8_t seed[2];
+};
+
+struct communityid *communityid_new(uint16_t seed)
+{
+	struct communityid *cid = calloc(1, sizeof(*cid));
+
+	if (!cid)
+		return NULL;
+	cid->ctx = EVP_MD_CTX_new();
+	cid->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	if (!cid->ctx || !cid->sha1) {
+		communityid_free(cid);
+		errno = ENOMEM;
+		return NULL;
+	}
+	cid->seed[0] = (uint8_t)(seed >> 8);
+	cid->seed[1] = (uint8_t)seed;
+	return cid;
+}
+
+void communityid_free(struct communityid *cid)
+{
+	if (!cid)
+		return;
+	EVP_MD_CTX_free(cid->ctx);
+	EVP_MD_free(cid->sha1);
+	free(cid);
+}
+
+/*
+ * ICMP message types that have a counterpart (request/reply pairs): the
+ * spec hashes these as if type were the source port and the counterpart
+ * the destination port, so that both directions get one ID.  Returns -1
+ * for one-way messages.
+ */
+static int icmp_counterpart(uint8_t proto, uint16_t type)
+{
+	static const uint8_t v4[][2] = {
+		{8, 0}, {0, 8}, {13, 14}, {14, 13}, {15, 16},
+		{16, 15}, {10, 9}, {9, 10}, {17, 18}, {18, 17},
+	};
+	static const uint8_t v6[][2] = {
+		{128, 129}, {129, 128}, {133, 134}, {134, 133},
+		{135, 136}, {136, 135}, {130, 131}, {131, 130},
+		{139, 140}, {140, 139}, {144, 145}, {145, 144},
+	};
+	const uint8_t(*map)[2] = proto == PROTO_ICMP ? v4 : v6;
+	size_t i, n = proto == PROTO_ICMP ? sizeof(v4) / sizeof(v4[0])
+					 : sizeof(v6) / sizeof(v6[0]);
+
+	for (i = 0; i < n; i++)
+		if (map[i][0] == type)
+			return map[i][1];
+	return -1;
+}
+
+static bool has_ports(const struct flow *f)
+{
+	if (!f->has_ports)
+		return false;
+	return f->proto == PROTO_TCP || f->proto == PROTO_UDP ||
+	       f->proto == PROTO_SCTP || f->proto == PROTO_ICMP ||
+	       f->proto == PROTO_ICMPV6;
+}
+
+/* Endpoints in the order the spec hashes them. */
+struct cid_tuple {
+	const uint8_t *a, *b;
+	uint16_t pa, pb;
+};
+
+static void order_tuple(const struct flow *f, size_t alen, bool ports,
+			struct cid_tuple *t)
+{
+	bool one_way = false;
+	int cmp;
+
+	t->a = f->src;
+	t->b = f->dst;
+	t->pa = f->sport;
+	t->pb = f->dport;
+	if (ports && (f->proto == PROTO_ICMP || f->proto == PROTO_ICMPV6)) {
+		int peer = icmp_counterpart(f->proto, f->sport);
+
+		if (peer < 0)
+			one_way = true;
+		else
+			t->pb = (uint16_t)peer;
+	}
+	if (one_way)
+		return;
+	cmp = memcmp(t->a, t->b, alen);
+	if (cmp < 0 || (cmp == 0 && t->pa < t->pb))
+		return;
+	t->a = f->dst;
+	t->b = f->src;
+	t->pa = t->pb;
+	t->pb = f->sport;
+}
+
+int communityid_flow(struct communityid *cid, const struct flow *flow,
+		     char out[COMMUNITYID_LEN])
+{
+	uint8_t buf[2 + 16 + 16 + 2 + 4], md[EVP_MAX_MD_SIZE];
+	size_t alen = flow->ip_version == 6 ? 16 : 4, n = 0;
+	bool ports = has_ports(flow);
+	struct cid_tuple t;
+	unsigned int mdlen;
+
+	order_tuple(flow, alen, ports, &t);
+	memcpy(buf, cid->seed, 2);
+	n = 2;
+	memcpy(buf + n, t.a, alen);
+	n += alen;
+	memcpy(buf + n, t.b, alen);
+	n += alen;
+	buf[n++] = flow->proto;
+	buf[n++] = 0;
+	if (ports) {
+		buf[n++] = (uint8_t)(t.pa >> 8);
+		buf[n++] = (uint8_t)t.pa;
+		buf[n++] = (uint8_t)(t.pb >> 8);
+		buf[n++] = (uint8_t)t.pb;
+	}
+	if (!EVP_DigestInit_ex(cid->ctx, cid->sha1, NULL) ||
+	    !EVP_DigestUpdate(cid->ctx, buf, n) ||
+	    !EVP_DigestFinal_ex(cid->ctx, md, &mdlen) || mdlen != 20)
+		return -EIO;
+	memcpy(out, "1:", 2);
+	EVP_EncodeBlock((unsigned char *)out + 2, md, (int)mdlen);
+	return 0;
+}

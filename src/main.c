@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nfjudge: the subcommand dispatcher.  Each subcommand parses its own
+ * options in its cmd_*.c file.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"run", NULL, "judge new outbound flows on NFQUEUE (the daemon)"},
+	{"replay", NULL, "judge the flows of pcap captures offline"},
+	{"audit", NULL, "verify, search and summarise verdict logs"},
+	{"rules", NULL, "print, install or remove the iptables rules"},
+	{"policy", NULL, "check a policy file or show the policy in effect"},
+	{"version", cmd_version, "print version information"},
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: nfjudge COMMAND [OPTIONS]\n\ncommands:\n");
+	for (i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(out, "\n'nfjudge COMMAND --help' describes a command's "
+		     "options.\n");
+}
+
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+/* Subcommands that exist in the interface but not yet in this build. */
+static int not_implemented(const struct command *cmd, int argc, char **argv)
+{
+	if (argc > 1 && is_help(argv[1])) {
+		printf("usage: nfjudge %s [OPTIONS]\n\n%s.\n\n"
+		       "Not implemented in this version.\n",
+		       cmd->name, cmd->summary);
+		return 0;
+	}
+	fprintf(stderr, "nfjudge %s: not implemented yet\n", cmd->name);
+	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (is_help(argv[1])) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv + 1);
+	for (i = 0; i < N_COMMANDS; i++) {
+		const struct command *cmd = &commands[i];
+
+		if (strcmp(argv[1], cmd->name))
+			continue;
+		if (!cmd->run)
+			return not_implemented(cmd, argc - 1, argv + 1);
+		return cmd->run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "nfjudge: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

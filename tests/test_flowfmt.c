@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "flowfmt.h"
+
+static void roundtrip(const char *in, int version, const char *want)
+{
+	char buf[FLOWFMT_ADDR_LEN];
+	uint8_t a[16];
+
+	assert_int_equal(flowfmt_parse_addr(in, a), version);
+	assert_string_equal(flowfmt_addr(version, a, buf), want);
+}
+
+static void test_addresses(void **state)
+{
+	uint8_t a[16];
+
+	roundtrip("10.200.0.1", 4, "10.200.0.1");
+	roundtrip("0.0.0.0", 4, "0.0.0.0");
+	roundtrip("255.255.255.255", 4, "255.255.255.255");
+	/* RFC 5952: lower case, longest zero run compressed */
+	roundtrip("2001:DB8:0:0:0:0:0:1", 6, "2001:db8::1");
+	roundtrip("::ffff:10.0.0.1", 6, "::ffff:10.0.0.1");
+	roundtrip("::1", 6, "::1");
+	roundtrip("fe80::200:86ff:fe05:80da", 6, "fe80::200:86ff:fe05:80da");
+	assert_int_equal(flowfmt_parse_addr("10.0.0.256", a), 0);
+	assert_int_equal(flowfmt_parse_addr("", a), 0);
+	assert_int_equal(flowfmt_parse_addr("1.2.3.4/8", a), 0);
+	assert_int_equal(flowfmt_parse_addr("::1::2", a), 0);
+	/* IPv4 occupies the first four bytes, the rest is zero */
+	flowfmt_parse_addr("1.2.3.4", a);
+	assert_int_equal(a[0], 1);
+	assert_int_equal(a[3], 4);
+	assert_int_equal(a[4], 0);
+	assert_int_equal(a[15], 0);
+}
+
+static void test_protocols(void **state)
+{
+	char buf[8];
+
+	assert_string_equal(flowfmt_proto(6, buf), "TCP");
+	assert_string_equal(flowfmt_proto(17, buf), "UDP");
+	assert_string_equal(flowfmt_proto(1, buf), "ICMP");
+	assert_string_equal(flowfmt_proto(58, buf), "IPv6-ICMP");
+	assert_string_equal(flowfmt_proto(132, buf), "SCTP");
+	assert_string_equal(flowfmt_proto(47, buf), "47");
+	assert_string_equal(flowfmt_proto(255, buf), "255");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_protocols),
+	};
+
+	return cmocka_run_group_tests_name("flowfmt", tests, NULL, NULL);
+}
