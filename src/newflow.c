@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The UDP flow table: a preallocated pool of entries, chained in a hash
+ * table and in a recency list.  Expiry pops the stale end of the list; a
+ * full table evicts its least recently used flow (and counts it), which can
+ * only make a later datagram of that flow be judged again, never skipped.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "decode.h"
+#include "newflow.h"
+
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+#define TCP_SYN 0x02
+#define TCP_ACK 0x10
+#define NIL UINT32_MAX
+
+/* Endpoints in a canonical order, so both directions share one key. */
+struct nf_key {
+	uint8_t a[16], b[16];
+	uint16_t pa, pb;
+	uint8_t version;
+	uint8_t pad[3];
+};
+
+struct nf_entry {
+	struct nf_key key;
+	int64_t last;
+	uint32_t hnext;      /* hash chain */
+	uint32_t prev, next; /* recency list, oldest first */
+};
+
+struct newflow {
+	struct nf_entry *pool;
+	uint32_t *buckets;
+	uint32_t nbuckets; /* a power of two */
+	uint32_t capacity, used, free_head;
+	uint32_t oldest, newest;
+	int64_t timeout;
+	uint64_t seed;
+	uint64_t evicted;
+};
+
+struct newflow *newflow_new(size_t capacity, int64_t timeout_us)
+{
+	struct newflow *nf = calloc(1, sizeof(*nf));
+	uint32_t i;
+
+	if (!nf || capacity == 0 || capacity >= NIL / 2)
+		goto fail;
+	nf->capacity = (uint32_t)capacity;
+	for (nf->nbuckets = 16; nf->nbuckets < 2 * capacity;)
+		nf->nbuckets <<= 1;
+	nf->pool = calloc(capacity, sizeof(*nf->pool));
+	nf->buckets = malloc(nf->nbuckets * sizeof(*nf->buckets));
+	if (!nf->pool || !nf->buckets)
+		goto fail;
+	for (i = 0; i < nf->nbuckets; i++)
+		nf->buckets[i] = NIL;
+	for (i = 0; i < nf->capacity; i++)
+		nf->pool[i].hnext = i + 1 < nf->capacity ? i + 1 : NIL;
+	/* The seed only spreads the buckets; results do not depend on it. */
+	if (getrandom(&nf->seed, sizeof(nf->seed), GRND_NONBLOCK) !=
+	    sizeof(nf->seed))
+		nf->seed = 0x9e3779b97f4a7c15ULL;
+	nf->oldest = nf->newest = NIL;
+	nf->timeout = timeout_us;
+	return nf;
+fail:
+	newflow_free(nf);
+	return NULL;
+}
+
+void newflow_free(struct newflow *nf)
+{
+	if (!nf)
+		return;
+	free(nf->pool);
+	free(nf->buckets);
+	free(nf);
+}
+
+static void make_key(const struct flow *f, struct nf_key *k)
+{
+	int c = memcmp(f->src, f->dst, 16);
+
+	memset(k, 0, sizeof(*k));
+	k->version = f->ip_version;
+	if (c < 0 || (c == 0 && f->sport <= f->dport)) {
+		memcpy(k->a, f->src, 16);
+		memcpy(k->b, f->dst, 16);
+		k->pa = f->sport;
+		k->pb = f->dport;
+	} else {
+		memcpy(k->a, f->dst, 16);
+		memcpy(k->b, f->src, 16);
+		k->pa = f->dport;
+		k->pb = f->sport;
+	}
+}
+
+static uint32_t hash_key(const struct newflow *nf, const struct nf_key *k)
+{
+	const uint8_t *p = (const uint8_t *)k;
+	uint64_t h = nf->seed, w;
+	size_t i;
+
+	for (i = 0; i < sizeof(*k); i += 8) {
+		memcpy(&w, p + i, 8);
+		h ^= w;
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 33;
+	}
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return (uint32_t)h & (nf->nbuckets - 1);
+}
+
+static void lru_unlink(struct newflow *nf, uint32_t i)
+{
+	struct nf_entry *e = &nf->pool[i];
+
+	if (e->prev != NIL)
+		nf->pool[e->prev].next = e->next;
+	else
+		nf->oldest = e->next;
+	if (e->next != NIL)
+		nf->pool[e->next].prev = e->prev;
+	else
+		nf->newest = e->prev;
+}
+
+static void lru_append(struct newflow *nf, uint32_t i)
+{
+	struct nf_entry *e = &nf->pool[i];
+
+	e->prev = nf->newest;
+	e->next = NIL;
+	if (nf->newest != NIL)
+		nf->pool[nf->newest].next = i;
+	else
+		nf->oldest = i;
+	nf->newest = i;
+}
+
+static void remove_entry(struct newflow *nf, uint32_t i)
+{
+	uint32_t *pp = &nf->buckets[hash_key(nf, &nf->pool[i].key)];
+
+	while (*pp != i)
+		pp = &nf->pool[*pp].hnext;
+	*pp = nf->pool[i].hnext;
+	lru_unlink(nf, i);
+	nf->pool[i].hnext = nf->free_head;
+	nf->free_head = i;
+	nf->used--;
+}
+
+static uint32_t find(const struct newflow *nf, const struct nf_key *k)
+{
+	uint32_t i = nf->buckets[hash_key(nf, k)];
+
+	while (i != NIL && memcmp(&nf->pool[i].key, k, sizeof(*k)))
+		i = nf->pool[i].hnext;
+	return i;
+}
+
+static bool expired(const struct newflow *nf, uint32_t i, int64_t now)
+{
+	return now - nf->pool[i].last >= nf->timeout;
+}
+
+static void expire(struct newflow *nf, int64_t now)
+{
+	while (nf->oldest != NIL && expired(nf, nf->oldest, now))
+		remove_entry(nf, nf->oldest);
+}
+
+static bool is_udp_flow(const struct flow *f)
+{
+	return f->proto == PROTO_UDP && f->has_ports &&
+	       !(f->frag & FLOW_FRAG_LATER);
+}
+
+bool newflow_check(struct newflow *nf, const struct flow *f, int64_t ts_us)
+{
+	struct nf_key k;
+	uint32_t i;
+
+	if (f->frag & FLOW_FRAG_LATER)
+		return false;
+	if (f->proto == PROTO_TCP)
+		return (f->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+	if (!is_udp_flow(f))
+		return false;
+	expire(nf, ts_us);
+	make_key(f, &k);
+	i = find(nf, &k);
+	if (i == NIL || expired(nf, i, ts_us))
+		return true;
+	nf->pool[i].last = ts_us;
+	lru_unlink(nf, i);
+	lru_append(nf, i);
+	return false;
+}
+
+static uint32_t alloc_entry(struct newflow *nf)
+{
+	uint32_t i;
+
+	if (nf->free_head == NIL) {
+		remove_entry(nf, nf->oldest);
+		nf->evicted++;
+	}
+	i = nf->free_head;
+	nf->free_head = nf->pool[i].hnext;
+	nf->used++;
+	return i;
+}
+
+void newflow_pass(struct newflow *nf, const struct flow *f, int64_t ts_us)
+{
+	struct nf_key k;
+	uint32_t i, *bucket;
+
+	if (!is_udp_flow(f))
+		return;
+	make_key(f, &k);
+	i = find(nf, &k);
+	if (i != NIL) {
+		lru_unlink(nf, i);
+	} else {
+		i = alloc_entry(nf);
+		bucket = &nf->buckets[hash_key(nf, &k)];
+		nf->pool[i].key = k;
+		nf->pool[i].hnext = *bucket;
+		*bucket = i;
+	}
+	nf->pool[i].last = ts_us;
+	lru_append(nf, i);
+}
+
+void newflow_get_stats(const struct newflow *nf, struct newflow_stats *st)
+{
+	st->evicted = nf->evicted;
+	st->open = nf->used;
+}
