@@ -1,0 +1,224 @@
+#!/usr/bin/python3
+"""Generate the replay test captures in pcaps/.
+
+Every capture is built here from scratch, with fixed timestamps, so the
+files can be regenerated and reviewed:  /usr/bin/python3 pcaps/generate.py
+The addresses are documentation and private ranges; nothing is sent.
+"""
+import os
+import struct
+import sys
+
+from scapy.all import (Ether, Dot1Q, Dot1AD, CookedLinux, CookedLinuxV2,
+                       IP, IPv6, TCP, UDP, ICMP, ARP, DNS, DNSQR, Raw,
+                       IPv6ExtHdrHopByHop, IPv6ExtHdrRouting,
+                       IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, raw,
+                       wrpcap, wrpcapng, PcapWriter)
+
+T0 = 1795867200.0  # 2026-11-28T12:00:00Z
+OUT = os.path.dirname(os.path.abspath(__file__))
+
+SANDBOX, PROXY = "10.200.0.2", "10.200.0.1"
+SANDBOX6, PROXY6 = "fd00:200::2", "fd00:200::1"
+WEB, WEB6 = "93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"
+MAC_S, MAC_P = "02:00:0a:c8:00:02", "02:00:0a:c8:00:01"
+
+
+def at(pkts, t0=T0, step=0.001):
+    """Stamp packets step seconds apart, or at (offset, packet) times."""
+    out = []
+    for i, p in enumerate(pkts):
+        if isinstance(p, tuple):
+            off, p = p
+        else:
+            off = i * step
+        p.time = t0 + off
+        out.append(p)
+    return out
+
+
+def handshake(src, dst, sport, dport, accepted=True, v6=False):
+    ip = IPv6 if v6 else IP
+    syn = ip(src=src, dst=dst) / TCP(sport=sport, dport=dport, flags="S",
+                                     seq=1000)
+    if accepted:
+        back = ip(src=dst, dst=src) / TCP(sport=dport, dport=sport,
+                                          flags="SA", seq=5000, ack=1001)
+        ack = ip(src=src, dst=dst) / TCP(sport=sport, dport=dport, flags="A",
+                                         seq=1001, ack=5001)
+        return [syn, back, ack]
+    rst = ip(src=dst, dst=src) / TCP(sport=dport, dport=sport, flags="RA",
+                                     seq=0, ack=1001)
+    return [syn, rst]
+
+
+def dns(src, dst, sport, name="example.com", v6=False):
+    ip = IPv6 if v6 else IP
+    return ip(src=src, dst=dst) / UDP(sport=sport, dport=53) / \
+        DNS(rd=1, qd=DNSQR(qname=name))
+
+
+def eth(pkts):
+    out = []
+    for p in pkts:
+        etype = 0x86dd if p.version == 6 else 0x0800
+        out.append(Ether(src=MAC_S, dst=MAC_P, type=etype) / p)
+    return out
+
+
+def sandbox_traffic():
+    pkts = []
+    pkts += handshake(SANDBOX, PROXY, 40001, 3128)               # proxy
+    pkts += handshake(SANDBOX, WEB, 40002, 443, accepted=False)  # bypass
+    pkts += [IP(src=SANDBOX, dst=WEB) / TCP(sport=40003, dport=443,
+                                            flags="S")] * 2      # retransmit
+    pkts += handshake("127.0.0.1", "127.0.0.1", 40004, 8080)     # loopback
+    pkts += [dns(SANDBOX, "1.1.1.1", 53001)] * 2                 # DNS bypass
+    pkts += handshake(SANDBOX, "169.254.169.254", 40005, 80, False)
+    pkts += handshake(SANDBOX6, WEB6, 40006, 443, False, v6=True)
+    pkts += [IP(src=SANDBOX, dst=WEB) / UDP(sport=40007, dport=443) /
+             Raw(b"\xc0" + b"\x00" * 20)]                        # QUIC
+    pkts += [IP(src=SANDBOX, dst=PROXY) / ICMP()]                # not judged
+    return at(eth(pkts))
+
+
+def vlan():
+    syn = IP(src=SANDBOX, dst=WEB) / TCP(sport=41000, dport=80, flags="S")
+    syn2 = IPv6(src=SANDBOX6, dst=WEB6) / TCP(sport=41001, dport=80,
+                                              flags="S")
+    return at([
+        Ether(src=MAC_S, dst=MAC_P) / Dot1Q(vlan=100) / syn,
+        Ether(src=MAC_S, dst=MAC_P) / Dot1AD(vlan=20) / Dot1Q(vlan=100) /
+        syn2,
+        Ether(src=MAC_S, dst=MAC_P, type=0x9100) / Dot1Q(vlan=30) /
+        IP(src=SANDBOX, dst=PROXY) / TCP(sport=41002, dport=3128,
+                                        flags="S"),
+    ])
+
+
+def bare_flows():
+    return [IP(src=SANDBOX, dst=WEB) / TCP(sport=42000, dport=443,
+                                           flags="S"),
+            IPv6(src=SANDBOX6, dst=PROXY6) / TCP(sport=42001, dport=3128,
+                                                 flags="S"),
+            dns(SANDBOX, PROXY, 42002)]
+
+
+def sll():
+    out = []
+    for p in bare_flows():
+        proto = 0x86dd if p.version == 6 else 0x0800
+        out.append(CookedLinux(pkttype=4, lladdrtype=1, lladdrlen=6,
+                               src=b"\x02\x00\x0a\xc8\x00\x02\x00\x00",
+                               proto=proto) / p)
+    return at(out)
+
+
+def sll2():
+    out = []
+    for p in bare_flows():
+        proto = 0x86dd if p.version == 6 else 0x0800
+        out.append(CookedLinuxV2(proto=proto, ifindex=2, pkttype=4,
+                                 lladdrtype=1, lladdrlen=6,
+                                 src=b"\x02\x00\x0a\xc8\x00\x02\x00\x00") / p)
+    return at(out)
+
+
+def loopback_frames(netorder):
+    out = []
+    for p in bare_flows():
+        af = 24 if p.version == 6 else 2
+        hdr = struct.pack(">I" if netorder else "<I", af)
+        out.append(Raw(hdr + raw(p)))
+    return at(out)
+
+
+def ipv6_ext():
+    chain = IPv6(src=SANDBOX6, dst=WEB6) / IPv6ExtHdrHopByHop() / \
+        IPv6ExtHdrRouting() / IPv6ExtHdrDestOpt() / \
+        TCP(sport=43000, dport=443, flags="S")
+    frag_first = IPv6(src=SANDBOX6, dst=PROXY6) / \
+        IPv6ExtHdrFragment(m=1, id=7, nh=17) / \
+        raw(UDP(sport=43001, dport=53, len=1208) / Raw(b"q" * 64))
+    frag_later = IPv6(src=SANDBOX6, dst=PROXY6) / \
+        IPv6ExtHdrFragment(m=0, offset=9, id=7, nh=17) / Raw(b"q" * 64)
+    v4_first = IP(src=SANDBOX, dst=WEB, flags="MF", id=9, proto=17) / \
+        raw(UDP(sport=43002, dport=443, len=1208) / Raw(b"w" * 64))
+    v4_later = IP(src=SANDBOX, dst=WEB, frag=9, id=9, proto=17) / \
+        Raw(b"w" * 64)
+    return at(eth([chain, frag_first, frag_later, v4_first, v4_later]))
+
+
+def udp_timing():
+    q = lambda sport, dst=PROXY: dns(SANDBOX, dst, sport)
+    a = lambda sport, src=PROXY: IP(src=src, dst=SANDBOX) / \
+        UDP(sport=53, dport=sport) / DNS(qr=1, qd=DNSQR(qname="example.com"))
+    pkts = [
+        (0.0, q(50000)), (0.01, a(50000)),   # opens, answer flows back
+        (10.0, q(50000)),                    # open: not judged
+        (39.9, q(50000)),                    # 29.9 s after last: not judged
+        (70.0, q(50000)),                    # 30.1 s of silence: judged
+        (71.0, q(50001, "8.8.8.8")),         # rejected ...
+        (72.0, q(50001, "8.8.8.8")),         # ... so judged again
+        (73.0, a(50002)),                    # inbound first: opens the flow
+        (74.0, q(50002)),                    # outbound reply: not judged
+    ]
+    # A long-lived flow kept open by a packet every 20 s for 2 minutes.
+    pkts += [(100.0 + 20 * i, q(50003)) for i in range(7)]
+    frames = eth([p for _, p in pkts])
+    return at([(t, f) for (t, _), f in zip(pkts, frames)])
+
+
+def hostile():
+    good = IP(src=SANDBOX, dst=WEB) / TCP(sport=44000, dport=443, flags="S")
+    g = raw(Ether(src=MAC_S, dst=MAC_P) / good)
+    bad_ihl = bytearray(g)
+    bad_ihl[14] = 0x43
+    ihl_beyond = bytearray(g)
+    ihl_beyond[14] = 0x4f
+    bad_doff = bytearray(g)
+    bad_doff[14 + 20 + 12] = 0x20
+    bad_ver = bytearray(g)
+    bad_ver[14] = 0x55
+    v6 = raw(Ether(src=MAC_S, dst=MAC_P) / IPv6(src=SANDBOX6, dst=WEB6) /
+             IPv6ExtHdrRouting() / TCP(sport=44001, dport=443, flags="S"))
+    ext_overrun = bytearray(v6)
+    ext_overrun[14 + 40 + 1] = 200
+    frames = [g[:20], bytes(bad_ihl), bytes(ihl_beyond), bytes(bad_doff),
+              bytes(bad_ver), bytes(ext_overrun), g[:10],
+              raw(Ether(src=MAC_S, dst=MAC_P) /
+                  ARP(hwsrc=MAC_S, psrc=SANDBOX, pdst=PROXY)),
+              raw(Ether(src=MAC_S, dst=MAC_P) / IP(src=SANDBOX, dst=WEB) /
+                  UDP(sport=44002, dport=53, len=4)),
+              g]
+    return at([Raw(f) for f in frames])
+
+
+def write_all():
+    wrpcap(f"{OUT}/sandbox.pcap", sandbox_traffic())
+    wrpcap(f"{OUT}/vlan.pcap", vlan())
+    wrpcap(f"{OUT}/sll.pcap", sll(), linktype=113)
+    wrpcap(f"{OUT}/sll2.pcap", sll2(), linktype=276)
+    wrpcap(f"{OUT}/raw.pcap", at(bare_flows()), linktype=101)
+    wrpcap(f"{OUT}/ipv4-linktype.pcap",
+           at([p for p in bare_flows() if p.version == 4]), linktype=228)
+    wrpcap(f"{OUT}/ipv6-linktype.pcap",
+           at([p for p in bare_flows() if p.version == 6]), linktype=229)
+    wrpcap(f"{OUT}/null.pcap", loopback_frames(False), linktype=0)
+    wrpcap(f"{OUT}/loop.pcap", loopback_frames(True), linktype=108)
+    wrpcap(f"{OUT}/ipv6-ext.pcap", ipv6_ext())
+    wrpcap(f"{OUT}/udp-timing.pcap", udp_timing())
+    wrpcap(f"{OUT}/hostile.pcap", hostile(), linktype=1)
+    wrpcapng(f"{OUT}/sandbox.pcapng", sandbox_traffic())
+    wrpcap(f"{OUT}/unsupported-link.pcap",
+           at([Raw(b"\x00" * 40)]), linktype=105)
+    whole = open(f"{OUT}/sandbox.pcap", "rb").read()
+    # Cut in the middle of the tenth record's data.
+    with open(f"{OUT}/truncated.pcap", "wb") as f:
+        f.write(whole[:24 + 9 * (16 + 54) + 30])
+    with open(f"{OUT}/not-a-capture.pcap", "wb") as f:
+        f.write(b"this is not a capture file\n")
+
+
+if __name__ == "__main__":
+    write_all()

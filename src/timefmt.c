@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "timefmt.h"
+
+/* Read exactly n digits. */
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+
+	for (; n > 0; n--, (*p)++) {
+		if (!isdigit((unsigned char)**p))
+			return -EINVAL;
+		v = v * 10 + (**p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int expect(const char **p, const char *any)
+{
+	if (!**p || !strchr(any, **p))
+		return -EINVAL;
+	(*p)++;
+	return 0;
+}
+
+static int parse_fraction(const char **p, int64_t *us)
+{
+	int64_t scale = 100000;
+
+	*us = 0;
+	if (**p != '.')
+		return 0;
+	(*p)++;
+	if (!isdigit((unsigned char)**p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)**p); (*p)++) {
+		*us += (**p - '0') * scale;
+		scale /= 10;
+	}
+	return 0;
+}
+
+static int parse_offset(const char **p, int64_t *off_s)
+{
+	int sign, h, m;
+
+	if (**p == 'Z' || **p == 'z') {
+		(*p)++;
+		*off_s = 0;
+		return 0;
+	}
+	if (**p != '+' && **p != '-')
+		return -EINVAL;
+	sign = **p == '-' ? -1 : 1;
+	(*p)++;
+	if (digits(p, 2, &h) || expect(p, ":") || digits(p, 2, &m) || h > 23 ||
+	    m > 59)
+		return -EINVAL;
+	*off_s = sign * (h * 3600 + m * 60);
+	return 0;
+}
+
+int timefmt_parse(const char *s, int64_t *us)
+{
+	struct tm tm = {0};
+	int64_t frac, off;
+	const char *p = s;
+	time_t t;
+
+	if (digits(&p, 4, &tm.tm_year) || expect(&p, "-") ||
+	    digits(&p, 2, &tm.tm_mon) || expect(&p, "-") ||
+	    digits(&p, 2, &tm.tm_mday) || expect(&p, "Tt ") ||
+	    digits(&p, 2, &tm.tm_hour) || expect(&p, ":") ||
+	    digits(&p, 2, &tm.tm_min) || expect(&p, ":") ||
+	    digits(&p, 2, &tm.tm_sec) || parse_fraction(&p, &frac) ||
+	    parse_offset(&p, &off) || *p)
+		return -EINVAL;
+	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+	    tm.tm_sec > 60)
+		return -EINVAL;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	t = timegm(&tm);
+	*us = ((int64_t)t - off) * 1000000 + frac;
+	return 0;
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFJUDGE_TIMEFMT_H
+#define NFJUDGE_TIMEFMT_H
+
+#include <stdint.h>
+
+/*
+ * Parse an RFC 3339 time, "2026-11-28T12:00:00.123456Z" or with a numeric
+ * offset ("+02:00"); the fraction is optional.  Returns 0 with *us set to
+ * microseconds since the epoch, or -EINVAL.
+ */
+int timefmt_parse(const char *s, int64_t *us);
+
+#endif
