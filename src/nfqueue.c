@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * NFQUEUE over libmnl and libnetfilter_queue's nlmsg helpers: the only file
+ * that speaks nfnetlink_queue.
+ *
+ * What the kernel does when we cannot keep up (fail-closed by default):
+ *  - the queue holds up to maxlen packets; beyond that the kernel drops new
+ *    ones (the connecting program retries its SYN, so a burst costs time,
+ *    not correctness), or accepts them if fail_open set NFQA_CFG_F_FAIL_OPEN;
+ *  - when our socket's receive buffer overflows, the kernel drops the
+ *    message, not the packet: the packet stays queued until the queue
+ *    overflows.  NETLINK_NO_ENOBUFS stops that from being reported as a
+ *    socket error; we size the buffer for bursts instead.  We never set
+ *    FAIL_OPEN in fail-closed mode, because it also accepts packets whose
+ *    message could not be delivered;
+ *  - when the daemon dies, the kernel unbinds the queue and, without
+ *    --queue-bypass on the rule, drops what arrives: nothing gets through.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_queue.h>
+#include <libnetfilter_queue/libnetfilter_queue.h>
+
+#include "nfqueue.h"
+
+/* Room for a batch of verdicts: each is 40 bytes on the wire. */
+#define VERDICT_BATCH_SIZE 8192
+/* Configuration messages and their acks are small. */
+#define NFQUEUE_CTRL_BUF 8192
+
+struct nfqueue {
+	struct mnl_socket *nl;
+	unsigned int portid;
+	struct nfqueue_opts opts;
+	char *rxbuf;
+	size_t rxlen;
+	char txbuf[VERDICT_BATCH_SIZE * 2];
+	struct mnl_nlmsg_batch *batch;
+	nfqueue_packet_cb cb;
+	void *cb_data;
+	struct nfqueue_stats stats;
+};
+
+static int send_and_ack(struct nfqueue *q, struct nlmsghdr *nlh)
+{
+	char buf[NFQUEUE_CTRL_BUF];
+	uint32_t seq = (uint32_t)time(NULL);
+	int n;
+
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	n = (int)mnl_socket_recvfrom(q->nl, buf, sizeof(buf));
+	if (n < 0)
+		return -errno;
+	if (mnl_cb_run(buf, (size_t)n, seq, q->portid, NULL, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int config_cmd(struct nfqueue *q, uint8_t cmd)
+{
+	char buf[NFQUEUE_CTRL_BUF];
+	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG,
+					     q->opts.queue);
+
+	nfq_nlmsg_cfg_put_cmd(nlh, AF_UNSPEC, cmd);
+	return send_and_ack(q, nlh);
+}
+
+static int config_params(struct nfqueue *q)
+{
+	char buf[NFQUEUE_CTRL_BUF];
+	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG,
+					     q->opts.queue);
+	uint32_t flags = NFQA_CFG_F_UID_GID | NFQA_CFG_F_GSO;
+
+	if (q->opts.fail_open)
+		flags |= NFQA_CFG_F_FAIL_OPEN;
+	nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, (int)q->opts.copy);
+	nfq_nlmsg_cfg_put_qmaxlen(nlh, q->opts.maxlen);
+	/* The mask names every flag we decide, so FAIL_OPEN is cleared
+	 * explicitly in fail-closed mode. */
+	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(flags));
+	mnl_attr_put_u32(nlh, NFQA_CFG_MASK,
+			 htonl(NFQA_CFG_F_UID_GID | NFQA_CFG_F_GSO |
+			       NFQA_CFG_F_FAIL_OPEN));
+	return send_and_ack(q, nlh);
+}
+
+static int socket_setup(struct nfqueue *q)
+{
+	int on = 1, fd;
+
+	q->nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (!q->nl)
+		return -errno;
+	if (mnl_socket_bind(q->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -errno;
+	q->portid = mnl_socket_get_portid(q->nl);
+	fd = mnl_socket_get_fd(q->nl);
+	/* SO_RCVBUFFORCE passes rmem_max (we hold CAP_NET_ADMIN); fall back
+	 * to what the limit allows. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &q->opts.rcvbuf,
+		       sizeof(q->opts.rcvbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &q->opts.rcvbuf,
+			   sizeof(q->opts.rcvbuf));
+	if (mnl_socket_setsockopt(q->nl, NETLINK_NO_ENOBUFS, &on, sizeof(on)))
+		return -errno;
+	/* An ack for the config messages is an extended error: ask for it. */
+	mnl_socket_setsockopt(q->nl, NETLINK_EXT_ACK, &on, sizeof(on));
+	return 0;
+}
+
+struct nfqueue *nfqueue_open(const struct nfqueue_opts *opts)
+{
+	struct nfqueue *q = calloc(1, sizeof(*q));
+	int err;
+
+	if (!q)
+		return NULL;
+	q->opts = *opts;
+	/* A message carries the copied bytes plus well under 1 KiB of
+	 * attributes; 64 KiB receives a burst of them in one call. */
+	q->rxlen = 65536 + opts->copy;
+	q->rxbuf = malloc(q->rxlen);
+	q->batch = mnl_nlmsg_batch_start(q->txbuf, VERDICT_BATCH_SIZE);
+	if (!q->rxbuf || !q->batch) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = socket_setup(q);
+	if (!err)
+		err = config_cmd(q, NFQNL_CFG_CMD_BIND);
+	if (!err)
+		err = config_params(q);
+	if (!err) {
+		int fd = mnl_socket_get_fd(q->nl);
+
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		return q;
+	}
+fail:
+	/* EPERM from BIND means another socket holds the queue. */
+	nfqueue_close(q);
+	errno = err == -EPERM ? EBUSY : -err;
+	return NULL;
+}
+
+void nfqueue_close(struct nfqueue *q)
+{
+	if (!q)
+		return;
+	if (q->nl)
+		mnl_socket_close(q->nl);
+	if (q->batch)
+		mnl_nlmsg_batch_stop(q->batch);
+	free(q->rxbuf);
+	free(q);
+}
+
+int nfqueue_fd(const struct nfqueue *q)
+{
+	return mnl_socket_get_fd(q->nl);
+}
+
+struct pkt_attrs {
+	const struct nlattr *tb[NFQA_MAX + 1];
+};
+
+/* Keep an attribute only when its type is known and its length right. */
+static int attr_cb(const struct nlattr *attr, void *data)
+{
+	struct pkt_attrs *a = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, NFQA_MAX) < 0)
+		return MNL_CB_OK; /* newer than us: skip */
+	switch (type) {
+	case NFQA_PACKET_HDR:
+		if (mnl_attr_validate2(attr, MNL_TYPE_UNSPEC,
+				       sizeof(struct nfqnl_msg_packet_hdr)) < 0)
+			return MNL_CB_ERROR;
+		break;
+	case NFQA_MARK:
+	case NFQA_IFINDEX_OUTDEV:
+	case NFQA_CAP_LEN:
+	case NFQA_UID:
+	case NFQA_GID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		break;
+	case NFQA_PAYLOAD:
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	a->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static uint32_t attr_u32(const struct nlattr *attr, uint32_t dflt)
+{
+	return attr ? ntohl(mnl_attr_get_u32(attr)) : dflt;
+}
+
+static int packet_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nfqueue *q = data;
+	struct pkt_attrs a = {0};
+	const struct nfqnl_msg_packet_hdr *ph;
+	struct nfqueue_packet pkt = {0};
+
+	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, &a) < 0 ||
+	    !a.tb[NFQA_PACKET_HDR] || !a.tb[NFQA_PAYLOAD]) {
+		q->stats.invalid++;
+		/* Without a packet id there is nothing to answer; the kernel
+		 * keeps the packet until the queue is torn down. */
+		return MNL_CB_OK;
+	}
+	ph = mnl_attr_get_payload(a.tb[NFQA_PACKET_HDR]);
+	pkt.id = ntohl(ph->packet_id);
+	pkt.queue = q->opts.queue;
+	pkt.data = mnl_attr_get_payload(a.tb[NFQA_PAYLOAD]);
+	pkt.caplen = mnl_attr_get_payload_len(a.tb[NFQA_PAYLOAD]);
+	pkt.len = attr_u32(a.tb[NFQA_CAP_LEN], (uint32_t)pkt.caplen);
+	pkt.mark = attr_u32(a.tb[NFQA_MARK], 0);
+	pkt.outdev = attr_u32(a.tb[NFQA_IFINDEX_OUTDEV], 0);
+	if (a.tb[NFQA_UID] && a.tb[NFQA_GID]) {
+		pkt.have_owner = true;
+		pkt.uid = attr_u32(a.tb[NFQA_UID], 0);
+		pkt.gid = attr_u32(a.tb[NFQA_GID], 0);
+	}
+	q->stats.received++;
+	q->cb(&pkt, q->cb_data);
+	return MNL_CB_OK;
+}
+
+int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data)
+{
+	uint64_t before = q->stats.received;
+	ssize_t n;
+
+	n = mnl_socket_recvfrom(q->nl, q->rxbuf, q->rxlen);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		if (errno == ENOBUFS)
+			q->stats.enobufs++;
+		return -errno;
+	}
+	q->cb = cb;
+	q->cb_data = data;
+	if (mnl_cb_run(q->rxbuf, (size_t)n, 0, q->portid, packet_cb, q) < 0 &&
+	    errno != EINTR)
+		return -errno;
+	return (int)(q->stats.received - before);
+}
+
+int nfqueue_verdict(struct nfqueue *q, uint32_t id, uint32_t pkt_mark,
+		enum nfqueue_verdict v)
+{
+	struct nlmsghdr *nlh;
+	int verdict = v == NFQUEUE_ACCEPT ? NF_ACCEPT
+				       : v == NFQUEUE_DROP ? NF_DROP : NF_REPEAT;
+
+	nlh = nfq_nlmsg_put(mnl_nlmsg_batch_current(q->batch),
+			    NFQNL_MSG_VERDICT, q->opts.queue);
+	nfq_nlmsg_verdict_put(nlh, (int)id, verdict);
+	if (v == NFQUEUE_REJECT)
+		nfq_nlmsg_verdict_put_mark(
+			nlh, (pkt_mark & ~q->opts.mark_mask) | q->opts.mark);
+	q->stats.verdicts++;
+	if (!mnl_nlmsg_batch_next(q->batch))
+		return nfqueue_flush(q);
+	return 0;
+}
+
+int nfqueue_flush(struct nfqueue *q)
+{
+	size_t len = mnl_nlmsg_batch_size(q->batch);
+	int ret = 0;
+
+	if (len == 0)
+		return 0;
+	if (mnl_socket_sendto(q->nl, mnl_nlmsg_batch_head(q->batch), len) < 0)
+		ret = -errno;
+	mnl_nlmsg_batch_reset(q->batch);
+	return ret;
+}
+
+void nfqueue_get_stats(const struct nfqueue *q, struct nfqueue_stats *st)
+{
+	*st = q->stats;
+}
+
+int nfqueue_kernel_drops(uint16_t queue, uint64_t *queue_dropped,
+		     uint64_t *user_dropped)
+{
+	FILE *f = fopen("/proc/net/netfilter/nfnetlink_queue", "re");
+	unsigned long long qd, ud;
+	unsigned num;
+	char line[256];
+	int ret = -ENOENT;
+
+	if (!f)
+		return -ENOENT;
+	/* queue_num peer_portid queue_total copy_mode copy_range
+	 * queue_dropped user_dropped id_sequence 1 */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%u %*u %*u %*u %*u %llu %llu", &num, &qd,
+			   &ud) == 3 &&
+		    num == queue) {
+			*queue_dropped = qd;
+			*user_dropped = ud;
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
