@@ -22,7 +22,7 @@ static const struct command commands[] = {
 	{"replay", NULL, "judge the flows of pcap captures offline"},
 	{"audit", NULL, "verify, search and summarise verdict logs"},
 	{"rules", NULL, "print, install or remove the iptables rules"},
-	{"policy", NULL, "check a policy file or show the policy in effect"},
+	{"policy", cmd_policy, "check a policy file or show the policy in effect"},
 	{"version", cmd_version, "print version information"},
 };
 

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFJUDGE_POLICY_INT_H
+#define NFJUDGE_POLICY_INT_H
+
+/* Internals shared by the policy_*.c files; nothing else includes this. */
+
+#include <stdatomic.h>
+
+#include "policy.h"
+#include "rangeset.h"
+
+enum pm_kind {
+	PM_PROTO,
+	PM_FAMILY,
+	PM_TO,
+	PM_FROM,
+	PM_PORT,
+	PM_USER,
+	PM_GROUP,
+	PM_EXE,
+	PM_COMM,
+	PM_CMDLINE,
+	PM_ANCESTOR,
+	PM_CGROUP,
+	PM_UNATTRIBUTED,
+	PM__MAX,
+};
+
+#define PM_PROTO_TCP 0x1
+#define PM_PROTO_UDP 0x2
+#define PM_FAMILY_4  0x1
+#define PM_FAMILY_6  0x2
+
+struct pmatch {
+	enum pm_kind kind;
+	bool negate;
+	char **items; /* canonical text of each item, for printing */
+	size_t n_items;
+	unsigned mask;		/* proto, family: PM_PROTO_*, PM_FAMILY_* */
+	struct rangeset set[2]; /* to/from: [0] IPv4, [1] IPv6; port/ids: [0] */
+};
+
+struct prule {
+	int verdict;
+	char *name;
+	unsigned line;
+	bool named; /* name given in the text, not "line N" */
+	char *reason;
+	struct pmatch *m;
+	size_t n;
+};
+
+struct policy {
+	atomic_uint refs;
+	int def;
+	bool audit;
+	char *header; /* comment lines before the first statement */
+	struct prule *rules;
+	size_t n;
+};
+
+/* policy_match.c */
+int pmatch_kind_lookup(const char *word);
+const char *pmatch_kind_name(enum pm_kind kind);
+const char *const *pmatch_kind_names(size_t *n);
+bool prule_matches(const struct prule *r, const struct policy_input *in);
+void pmatch_release(struct pmatch *m);
+void prule_release(struct prule *r);
+
+/* Diagnostics: "FILE:LINE:COL: message" to the caller's callback. */
+struct pdiag {
+	const char *file;
+	const struct policy_parse_opts *opts;
+	unsigned errors;
+	bool nomem;
+};
+
+void pdiag_error(struct pdiag *d, unsigned line, unsigned col, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
+
+/* Long user text in a message is cut to this many bytes. */
+#define PDIAG_QUOTE 64
+
+/* The closest of words[0..n) to word by edit distance, or NULL. */
+const char *pdiag_suggest(const char *word, const char *const *words, size_t n);
+
+/* policy_lex.c: a statement is the tokens of one logical line. */
+enum ptok_type {
+	PTOK_WORD,
+	PTOK_STRING,
+	PTOK_COMMA,
+};
+
+struct ptoken {
+	enum ptok_type type;
+	char *text;
+	unsigned line;
+	unsigned col;
+};
+
+struct pstmt {
+	struct ptoken *t;
+	size_t n;
+	size_t cap;
+	bool bad; /* a lexical error was reported; do not parse */
+};
+
+struct plex {
+	const char *s;
+	size_t len;
+	size_t pos;
+	unsigned line;
+	unsigned col;
+	struct pdiag *diag;
+	bool started; /* a statement was seen: comments no longer header */
+	char *header;
+	size_t header_len;
+};
+
+void plex_init(struct plex *lx, const char *s, size_t len, struct pdiag *d);
+int plex_next(struct plex *lx, struct pstmt *st);
+void pstmt_clear(struct pstmt *st);
+int ptoken_copy(struct ptoken *dst, const struct ptoken *src);
+
+/* policy_item.c: compile one list item into a match. */
+struct pparse;
+int pitem_compile(struct pparse *ps, struct pmatch *m, const struct ptoken *t);
+void pmatch_finish(struct pmatch *m);
+
+struct pdefine {
+	char *name;
+	unsigned line;
+	struct ptoken *items;
+	size_t n;
+};
+
+struct pparse {
+	struct pdiag diag;
+	struct policy *p;
+	struct pdefine *defs;
+	size_t n_defs;
+	unsigned default_line;
+	unsigned mode_line;
+};
+
+/* policy_list.c */
+typedef int (*item_fn)(struct pparse *ps, void *arg, const struct ptoken *t);
+int plist_parse(struct pparse *ps, const struct pstmt *st, size_t *i,
+		item_fn fn, void *arg);
+int pdefine_parse(struct pparse *ps, const struct pstmt *st);
+void pdefines_release(struct pparse *ps);
+bool pname_valid(const char *s);
+
+#endif

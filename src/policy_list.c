@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Lists (ITEM, ITEM, ...) and the named lists of "define", which a list
+ * names as $NAME.  A define's items are kept as tokens and checked where
+ * they are used, so that one list can serve as addresses in one rule and
+ * as, say, a glob in another; errors point at the item in the define.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy_int.h"
+
+#define Q PDIAG_QUOTE
+
+static const struct pdefine *find_define(const struct pparse *ps,
+					 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ps->n_defs; i++)
+		if (!strcmp(ps->defs[i].name, name))
+			return &ps->defs[i];
+	return NULL;
+}
+
+/* $NAME: the items of an earlier define, each passed on to fn. */
+static int expand_ref(struct pparse *ps, const struct ptoken *t, item_fn fn,
+		      void *arg)
+{
+	const struct pdefine *d = find_define(ps, t->text + 1);
+	size_t i;
+	int rc;
+
+	if (!d) {
+		pdiag_error(&ps->diag, t->line, t->col, "%.*s is not defined",
+			    Q, t->text);
+		return 0;
+	}
+	for (i = 0; i < d->n; i++) {
+		rc = fn(ps, arg, &d->items[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * ITEM [, ITEM]... starting at st->t[*i]; *i is left on the first token
+ * past the list.
+ */
+int plist_parse(struct pparse *ps, const struct pstmt *st, size_t *i,
+		item_fn fn, void *arg)
+{
+	const struct ptoken *t;
+	int rc;
+
+	for (;;) {
+		if (*i >= st->n || st->t[*i].type == PTOK_COMMA) {
+			/* point at what is missing: the comma, or after */
+			t = *i < st->n ? &st->t[*i] : &st->t[*i - 1];
+			pdiag_error(&ps->diag, t->line, t->col,
+				    "missing value after '%.*s'", Q,
+				    st->t[*i - 1].text);
+			return 0;
+		}
+		t = &st->t[(*i)++];
+		if (t->type == PTOK_WORD && t->text[0] == '$')
+			rc = expand_ref(ps, t, fn, arg);
+		else
+			rc = fn(ps, arg, t);
+		if (rc)
+			return rc;
+		if (*i >= st->n || st->t[*i].type != PTOK_COMMA)
+			return 0;
+		(*i)++;
+	}
+}
+
+static int define_item(struct pparse *ps, void *arg, const struct ptoken *t)
+{
+	struct pdefine *d = arg;
+	struct ptoken *items;
+
+	items = reallocarray(d->items, d->n + 1, sizeof(*items));
+	if (!items)
+		return -ENOMEM;
+	d->items = items;
+	if (ptoken_copy(&items[d->n], t))
+		return -ENOMEM;
+	d->n++;
+	return 0;
+}
+
+bool pname_valid(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
+			     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
+
+	return n > 0 && !s[n];
+}
+
+int pdefine_parse(struct pparse *ps, const struct pstmt *st)
+{
+	const struct ptoken *name = &st->t[st->n > 1];
+	const struct pdefine *old;
+	struct pdefine *defs, *d;
+	size_t i = 3;
+
+	if (st->n < 2 || name->type != PTOK_WORD || !pname_valid(name->text)) {
+		pdiag_error(&ps->diag, name->line, name->col,
+			    "expected 'define NAME = ITEM, ...'");
+		return 0;
+	}
+	if (st->n < 3 || strcmp(st->t[2].text, "=")) {
+		pdiag_error(&ps->diag, name->line, name->col,
+			    "expected '=' after 'define %s'", name->text);
+		return 0;
+	}
+	old = find_define(ps, name->text);
+	if (old) {
+		pdiag_error(&ps->diag, name->line, name->col,
+			    "'%s' is already defined (line %u)", name->text,
+			    old->line);
+		return 0;
+	}
+	defs = reallocarray(ps->defs, ps->n_defs + 1, sizeof(*defs));
+	if (!defs)
+		return -ENOMEM;
+	ps->defs = defs;
+	d = &defs[ps->n_defs++];
+	memset(d, 0, sizeof(*d));
+	d->line = name->line;
+	d->name = strdup(name->text);
+	if (!d->name)
+		return -ENOMEM;
+	if (plist_parse(ps, st, &i, define_item, d))
+		return -ENOMEM;
+	if (i < st->n)
+		pdiag_error(&ps->diag, st->t[i].line, st->t[i].col,
+			    "unexpected '%.*s' after the list", Q,
+			    st->t[i].text);
+	return 0;
+}
+
+void pdefines_release(struct pparse *ps)
+{
+	size_t i, j;
+
+	for (i = 0; i < ps->n_defs; i++) {
+		for (j = 0; j < ps->defs[i].n; j++)
+			free(ps->defs[i].items[j].text);
+		free(ps->defs[i].items);
+		free(ps->defs[i].name);
+	}
+	free(ps->defs);
+}
