@@ -20,7 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{"run", NULL, "judge new outbound flows on NFQUEUE (the daemon)"},
 	{"replay", NULL, "judge the flows of pcap captures offline"},
-	{"audit", NULL, "verify, search and summarise verdict logs"},
+	{"audit", cmd_audit, "verify, search and summarise verdict logs"},
 	{"rules", NULL, "print, install or remove the iptables rules"},
 	{"policy", cmd_policy, "check a policy file or show the policy in effect"},
 	{"version", cmd_version, "print version information"},

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cmd.h"
+
+static const char *const audit_later[] = {"summary", "search", "whatif",
+					  "suggest", "report"};
+
+static void audit_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: nfjudge audit COMMAND [OPTIONS] LOG...\n\n"
+		"  verify [--key FILE] LOG...  chain intact? names the first "
+		"bad line\n"
+		"  summary, search, whatif, suggest, report: not implemented "
+		"yet\n\n"
+		"LOG may be - (standard input) or gzip-compressed; rotated "
+		"files are read\nin the order given.\n");
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		audit_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		audit_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "verify"))
+		return audit_verify(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(audit_later) / sizeof(audit_later[0]); i++) {
+		if (!strcmp(argv[1], audit_later[i])) {
+			fprintf(stderr, "nfjudge audit %s: not implemented "
+					"yet\n",
+				argv[1]);
+			return EXIT_USAGE;
+		}
+	}
+	fprintf(stderr, "nfjudge audit: unknown command '%s'\n", argv[1]);
+	audit_usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFJUDGE_LOGREAD_H
+#define NFJUDGE_LOGREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "chain.h"
+
+/* Longer lines are reported and skipped: no record comes near this. */
+#define LOGREAD_LINE_MAX (1024 * 1024)
+
+struct logread;
+
+/*
+ * A streaming line reader over a verdict log: a path, "-" for standard
+ * input, plain or gzip-compressed (detected by content).  Memory is
+ * bounded by LOGREAD_LINE_MAX whatever the file holds.  NULL with errno
+ * set when the file cannot be opened.
+ */
+struct logread *logread_open(const char *path);
+void logread_close(struct logread *lr);
+
+/* What logread_next() found. */
+enum logread_status {
+	LOGREAD_LINE,     /* a line ending in a newline */
+	LOGREAD_PARTIAL,  /* the last line, without its newline */
+	LOGREAD_TOO_LONG, /* a line over LOGREAD_LINE_MAX, skipped */
+	LOGREAD_EOF,
+	LOGREAD_ERROR, /* read or decompression error; errno set */
+};
+
+/*
+ * The next line, without its newline, in *line (valid until the next
+ * call) and *len; it may contain NUL bytes.
+ */
+enum logread_status logread_next(struct logread *lr, const char **line,
+				 size_t *len);
+
+/* The name to show in messages ("-" reads as "<stdin>") and line number. */
+const char *logread_name(const struct logread *lr);
+unsigned long logread_lineno(const struct logread *lr);
+
+/* One record line, parsed. */
+struct logrec {
+	json_t *root; /* the object; logrec_clear() releases it */
+	uint64_t seq;
+	char chain[CHAIN_HEX + 1];
+	char prev_chain[CHAIN_HEX + 1]; /* "" when the record has none */
+	size_t body_len; /* the bytes the chain digests: up to ,"chain": */
+};
+
+/*
+ * Parse one line (without newline) as a chained record: a JSON object
+ * with an unsigned "seq" and ending in ,"chain":"<64 lower-case hex>"}.
+ * Returns 0, or -EBADMSG with a message in err.  Pure: no I/O.
+ */
+int logrec_parse(struct logrec *rec, const char *line, size_t len, char *err,
+		 size_t errlen);
+void logrec_clear(struct logrec *rec);
+
+/*
+ * From the tail of a log (its last bytes), the seq and chain of the last
+ * complete record, so that a restarted writer continues the chain.
+ * Returns 0; -ENOENT when the tail holds no line at all; -EBADMSG when
+ * the last line is not a record or is cut short (no newline).
+ */
+int logrec_tail(const char *tail, size_t len, uint64_t *seq,
+		char chain[CHAIN_HEX + 1]);
+
+#endif

@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Verdict records: one JSON object per line, fields in a fixed order, so
+ * that the same event always gives the same bytes (replay is compared
+ * byte for byte, and the chain digests the exact text).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "chain.h"
+#include "decode.h"
+#include "flowfmt.h"
+#include "record.h"
+
+/* An output buffer that stops writing, and remembers it, when full. */
+struct jbuf {
+	char *p;
+	size_t len;
+	size_t cap;
+	bool full;
+	bool first; /* no comma before the next key */
+};
+
+static void jb_raw(struct jbuf *jb, const char *s, size_t n)
+{
+	if (jb->full || jb->cap - jb->len < n) {
+		jb->full = true;
+		return;
+	}
+	memcpy(jb->p + jb->len, s, n);
+	jb->len += n;
+}
+
+static void jb_lit(struct jbuf *jb, const char *s)
+{
+	jb_raw(jb, s, strlen(s));
+}
+
+static void jb_key(struct jbuf *jb, const char *key)
+{
+	if (!jb->first)
+		jb_raw(jb, ",", 1);
+	jb->first = false;
+	jb_raw(jb, "\"", 1);
+	jb_lit(jb, key);
+	jb_raw(jb, "\":", 2);
+}
+
+static void jb_open(struct jbuf *jb, const char *key, const char *brace)
+{
+	if (key)
+		jb_key(jb, key);
+	jb_lit(jb, brace);
+	jb->first = true;
+}
+
+static void jb_close(struct jbuf *jb, const char *brace)
+{
+	jb_lit(jb, brace);
+	jb->first = false;
+}
+
+/* A JSON string of n bytes; escaping is measured first, then written. */
+static void jb_strn(struct jbuf *jb, const char *s, size_t n)
+{
+	size_t room, need;
+
+	jb_raw(jb, "\"", 1);
+	if (jb->full)
+		return;
+	room = jb->cap - jb->len;
+	need = record_escape(jb->p + jb->len, room, s, n);
+	if (need > room) {
+		jb->full = true;
+		return;
+	}
+	jb->len += need;
+	jb_raw(jb, "\"", 1);
+}
+
+/* A string field; NULL, and "" if empty_null, as null. */
+static void jb_str(struct jbuf *jb, const char *key, const char *s,
+		   bool empty_null)
+{
+	jb_key(jb, key);
+	if (!s || (empty_null && !*s))
+		jb_lit(jb, "null");
+	else
+		jb_strn(jb, s, strlen(s));
+}
+
+static void jb_u64(struct jbuf *jb, const char *key, uint64_t v)
+{
+	char num[24];
+
+	jb_key(jb, key);
+	jb_raw(jb, num, snprintf(num, sizeof(num), "%" PRIu64, v));
+}
+
+static void jb_i64(struct jbuf *jb, const char *key, int64_t v)
+{
+	char num[24];
+
+	jb_key(jb, key);
+	jb_raw(jb, num, snprintf(num, sizeof(num), "%" PRId64, v));
+}
+
+static void jb_bool(struct jbuf *jb, const char *key, bool v)
+{
+	jb_key(jb, key);
+	jb_lit(jb, v ? "true" : "false");
+}
+
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629), 0 if none. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* the second byte excludes overlong forms, surrogates, > U+10FFFF */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+static size_t escape_put(char *dst, size_t cap, size_t at, const char *s,
+			 size_t n)
+{
+	if (at <= cap && cap - at >= n)
+		memcpy(dst + at, s, n);
+	return at + n;
+}
+
+size_t record_escape(char *dst, size_t cap, const char *src, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, out = 0, n;
+	char esc[6];
+
+	while (i < len) {
+		unsigned char c = s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			out = escape_put(dst, cap, out, src + i++, 1);
+			continue;
+		}
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			out = escape_put(dst, cap, out, esc, 2);
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (n = utf8_len(s + i, len - i))) {
+			out = escape_put(dst, cap, out, src + i, n);
+			i += n;
+			continue;
+		}
+		if (c < 0x80) { /* control character or DEL */
+			memcpy(esc, "\\u00", 4);
+			n = 6;
+		} else { /* not UTF-8: the text \xNN */
+			memcpy(esc, "\\\\x", 3);
+			n = 5;
+		}
+		esc[n - 2] = hex[c >> 4];
+		esc[n - 1] = hex[c & 0xf];
+		out = escape_put(dst, cap, out, esc, n);
+		i++;
+	}
+	return out;
+}
+
+int record_time(int64_t ts_us, char out[RECORD_TIME_LEN])
+{
+	int64_t sec = ts_us / 1000000, usec = ts_us % 1000000;
+	char wide[80];
+	time_t t;
+	struct tm tm;
+
+	if (usec < 0) {
+		usec += 1000000;
+		sec--;
+	}
+	t = (time_t)sec;
+	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 8099)
+		return -EINVAL;
+	/* the compiler cannot see the ranges: format wide, then copy */
+	snprintf(wide, sizeof(wide), "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (int)usec);
+	memcpy(out, wide, RECORD_TIME_LEN);
+	return 0;
+}
+
+const char *record_hint(const struct flow *flow)
+{
+	if (flow->proto == 17 && flow->dport == 53)
+		return "DNS must use the proxy's resolver: point "
+		       "/etc/resolv.conf at the resolver the sandbox provides";
+	if (flow->proto == 17)
+		return "UDP cannot pass the HTTP proxy: only TCP through "
+		       "the proxy reaches the outside";
+	return "direct connections are refused: use the proxy "
+	       "(HTTPS_PROXY/HTTP_PROXY); Node.js: set NODE_USE_ENV_PROXY=1";
+}
+
+/* argv as an array: NUL-separated, a final NUL ends the last argument. */
+static void jb_cmdline(struct jbuf *jb, const struct proc_info *p)
+{
+	size_t len = p->cmdline_len < sizeof(p->cmdline) ? p->cmdline_len
+							  : sizeof(p->cmdline);
+	size_t i = 0, end;
+
+	jb_open(jb, "cmdline", "[");
+	while (i < len) {
+		const char *nul = memchr(p->cmdline + i, '\0', len - i);
+
+		end = nul ? (size_t)(nul - p->cmdline) : len;
+		if (i)
+			jb_raw(jb, ",", 1);
+		jb_strn(jb, p->cmdline + i, end - i);
+		i = end + 1;
+	}
+	jb_close(jb, "]");
+	if (p->cmdline_truncated)
+		jb_bool(jb, "cmdline_truncated", true);
+}
+
+static void jb_ancestors(struct jbuf *jb, const struct proc_info *p)
+{
+	int i;
+
+	jb_open(jb, "ancestors", "[");
+	for (i = 0; i < p->n_ancestors && i < PROC_MAX_ANCESTORS; i++) {
+		const struct proc_ancestor *a = &p->ancestors[i];
+
+		if (i)
+			jb_raw(jb, ",", 1);
+		jb_open(jb, NULL, "{");
+		jb_i64(jb, "pid", a->pid);
+		jb_str(jb, "exe", a->exe, true);
+		jb_str(jb, "comm", a->comm, true);
+		jb_close(jb, "}");
+	}
+	jb_close(jb, "]");
+}
+
+static void jb_proc(struct jbuf *jb, const struct proc_info *p)
+{
+	if (!p) {
+		jb_key(jb, "proc");
+		jb_lit(jb, "null");
+		return;
+	}
+	jb_open(jb, "proc", "{");
+	jb_i64(jb, "pid", p->pid);
+	jb_i64(jb, "ppid", p->ppid);
+	jb_u64(jb, "uid", p->uid);
+	jb_u64(jb, "gid", p->gid);
+	jb_str(jb, "user", p->user, true);
+	jb_str(jb, "exe", p->exe, true);
+	jb_str(jb, "comm", p->comm, true);
+	jb_cmdline(jb, p);
+	jb_str(jb, "cgroup", p->cgroup, true);
+	jb_str(jb, "start_time", p->start_time, true);
+	jb_bool(jb, "shared", p->shared);
+	jb_ancestors(jb, p);
+	jb_close(jb, "}");
+}
+
+static void jb_port(struct jbuf *jb, const char *key, const struct flow *f,
+		    uint16_t port)
+{
+	if (f->has_ports) {
+		jb_u64(jb, key, port);
+	} else {
+		jb_key(jb, key);
+		jb_lit(jb, "null");
+	}
+}
+
+static void jb_flow(struct jbuf *jb, const struct flow *f)
+{
+	char addr[FLOWFMT_ADDR_LEN], proto[8];
+
+	jb_str(jb, "proto", flowfmt_proto(f->proto, proto), false);
+	jb_u64(jb, "ip_version", f->ip_version);
+	jb_str(jb, "src_ip", flowfmt_addr(f->ip_version, f->src, addr), false);
+	jb_port(jb, "src_port", f, f->sport);
+	jb_str(jb, "dest_ip", flowfmt_addr(f->ip_version, f->dst, addr),
+	       false);
+	jb_port(jb, "dest_port", f, f->dport);
+}
+
+static int jb_verdict(struct jbuf *jb, const struct record_verdict *v)
+{
+	const char *verdict = verdict_str(v->verdict);
+	const char *attr = attribution_str(v->attribution);
+
+	if (!verdict || !attr || !v->flow)
+		return -EINVAL;
+	jb_str(jb, "verdict", verdict, false);
+	jb_bool(jb, "enforced", v->enforced);
+	jb_str(jb, "rule", v->rule, false);
+	jb_u64(jb, "rule_line", v->rule_line);
+	if (v->reason)
+		jb_str(jb, "reason", v->reason, false);
+	if (v->hint)
+		jb_str(jb, "hint", v->hint, false);
+	jb_flow(jb, v->flow);
+	jb_str(jb, "community_id", v->community_id, false);
+	jb_str(jb, "attribution", attr, false);
+	jb_proc(jb, v->proc);
+	if (v->live) {
+		jb_i64(jb, "queue", v->queue);
+		jb_u64(jb, "packet_id", v->packet_id);
+		jb_i64(jb, "latency_us", v->latency_us);
+	}
+	return 0;
+}
+
+static int jb_start(struct jbuf *jb, const struct record_start *s)
+{
+	if (!s)
+		return -EINVAL;
+	jb_str(jb, "version", s->version, false);
+	jb_str(jb, "policy", s->policy, false);
+	jb_str(jb, "policy_sha256", s->policy_sha256, false);
+	jb_str(jb, "mode", s->mode, false);
+	jb_str(jb, "queues", s->queues, false);
+	jb_str(jb, "proxy", s->proxy, false);
+	jb_str(jb, "output", s->output, false);
+	jb_str(jb, "on_log_failure", s->on_log_failure, false);
+	jb_bool(jb, "fail_open", s->fail_open);
+	return 0;
+}
+
+static void jb_stats(struct jbuf *jb, const struct record_stats *s)
+{
+	static const struct record_stats zero;
+
+	if (!s)
+		s = &zero;
+	jb_open(jb, "stats", "{");
+	jb_u64(jb, "packets", s->packets);
+	jb_u64(jb, "accepted", s->accepted);
+	jb_u64(jb, "rejected", s->rejected);
+	jb_u64(jb, "dropped", s->dropped);
+	jb_u64(jb, "errors", s->errors);
+	jb_u64(jb, "lost_records", s->lost_records);
+	jb_close(jb, "}");
+}
+
+static const char *const record_types[] = {
+	[RECORD_VERDICT] = "verdict", [RECORD_START] = "start",
+	[RECORD_RELOAD] = "reload",   [RECORD_STOP] = "stop",
+	[RECORD_STATS] = "stats",     [RECORD_ERROR] = "error",
+};
+
+static int jb_event(struct jbuf *jb, const struct record_event *ev)
+{
+	switch (ev->type) {
+	case RECORD_VERDICT:
+		return jb_verdict(jb, ev->verdict);
+	case RECORD_START:
+		return jb_start(jb, ev->start);
+	case RECORD_RELOAD:
+		jb_bool(jb, "ok", ev->ok);
+		jb_str(jb, "policy_sha256", ev->policy_sha256, false);
+		jb_str(jb, "message", ev->message, false);
+		return 0;
+	case RECORD_STOP:
+		jb_str(jb, "reason", ev->message, false);
+		/* fall through */
+	case RECORD_STATS:
+		jb_stats(jb, ev->stats);
+		return 0;
+	case RECORD_ERROR:
+		jb_str(jb, "message", ev->message, false);
+		if (ev->lost_records)
+			jb_u64(jb, "lost_records", ev->lost_records);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int record_format(char *buf, size_t cap, uint64_t seq, const char *prev_chain,
+		  const struct record_event *ev)
+{
+	struct jbuf jb = {.p = buf, .cap = cap};
+	char ts[RECORD_TIME_LEN];
+	int err;
+
+	if ((unsigned)ev->type > RECORD_ERROR || cap > INT32_MAX)
+		return -EINVAL;
+	err = record_time(ev->ts_us, ts);
+	if (err)
+		return err;
+	jb_open(&jb, NULL, "{");
+	jb_str(&jb, "timestamp", ts, false);
+	jb_str(&jb, "event_type", record_types[ev->type], false);
+	jb_u64(&jb, "seq", seq);
+	err = jb_event(&jb, ev);
+	if (err)
+		return err;
+	if (prev_chain)
+		jb_str(&jb, "prev_chain", prev_chain, false);
+	return jb.full ? -ENOSPC : (int)jb.len;
+}
+
+int record_emit(struct chain *chain, char *buf, size_t cap, bool with_prev,
+		const struct record_event *ev)
+{
+	int len = record_format(buf, cap, chain_seq(chain) + 1,
+				with_prev ? chain_last(chain) : NULL, ev);
+
+	if (len < 0)
+		return len;
+	return chain_seal(chain, buf, (size_t)len, cap);
+}

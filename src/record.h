@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFJUDGE_RECORD_H
+#define NFJUDGE_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proc.h"
+#include "verdict.h"
+
+struct flow;
+struct chain;
+
+/*
+ * The largest record line, newline included.  Every byte of a system string
+ * escapes to at most six bytes (\u00XX), so the process identity bounds the
+ * line; 8 KiB covers every field that is not a process string.
+ */
+#define RECORD_PROC_STRINGS                                                   \
+	(PROC_USER_MAX + PROC_EXE_MAX + PROC_COMM_MAX + PROC_CMDLINE_MAX +    \
+	 PROC_CGROUP_MAX + PROC_TIME_MAX +                                    \
+	 PROC_MAX_ANCESTORS * (PROC_EXE_MAX + PROC_COMM_MAX))
+#define RECORD_MAX (6 * RECORD_PROC_STRINGS + 8192)
+
+enum record_type {
+	RECORD_VERDICT,
+	RECORD_START,
+	RECORD_RELOAD,
+	RECORD_STOP,
+	RECORD_STATS,
+	RECORD_ERROR,
+};
+
+/* One judged flow.  Strings may be NULL (written as null). */
+struct record_verdict {
+	const struct flow *flow;
+	enum verdict verdict;
+	bool enforced;    /* false in audit mode */
+	const char *rule; /* "default" for the default verdict */
+	unsigned rule_line;
+	const char *reason; /* omitted when NULL */
+	const char *hint;   /* omitted when NULL; see record_hint() */
+	const char *community_id;
+	enum attribution attribution;
+	const struct proc_info *proc; /* NULL: "proc":null */
+	bool live;                    /* queue, packet_id, latency_us */
+	int queue;
+	uint32_t packet_id;
+	int64_t latency_us;
+};
+
+/* Counters of stats and stop records. */
+struct record_stats {
+	uint64_t packets;
+	uint64_t accepted;
+	uint64_t rejected;
+	uint64_t dropped;
+	uint64_t errors;       /* packets that could not be judged */
+	uint64_t lost_records; /* records that could not be written */
+};
+
+struct record_start {
+	const char *version;
+	const char *policy; /* a path, or "embedded" */
+	const char *policy_sha256;
+	const char *mode; /* "enforce" or "audit" */
+	const char *queues;
+	const char *proxy;
+	const char *output;
+	const char *on_log_failure;
+	bool fail_open;
+};
+
+/*
+ * One event to record.  ts_us is microseconds since the epoch, supplied by
+ * the caller (capture time in replay) so that formatting is deterministic.
+ */
+struct record_event {
+	enum record_type type;
+	int64_t ts_us;
+	const struct record_verdict *verdict; /* RECORD_VERDICT */
+	const struct record_start *start;     /* RECORD_START */
+	const struct record_stats *stats;     /* STATS and STOP; may be NULL */
+	bool ok;                              /* RECORD_RELOAD */
+	const char *message;       /* RELOAD, ERROR; the reason of STOP */
+	const char *policy_sha256; /* RECORD_RELOAD */
+	uint64_t lost_records;     /* RECORD_ERROR, when > 0 */
+};
+
+/*
+ * Format the record body: the line up to, not including, its chain field.
+ * prev_chain (NULL for none) is written as the "prev_chain" field.
+ * Returns the length, or -ENOSPC when cap is too small, -EINVAL for an
+ * event it cannot express (bad type, timestamp beyond year 9999).
+ */
+int record_format(char *buf, size_t cap, uint64_t seq, const char *prev_chain,
+		  const struct record_event *ev);
+
+/*
+ * Format the next record of a chain into buf (RECORD_MAX is always enough),
+ * complete with chain field and newline, and advance the chain.  With
+ * with_prev the record names its predecessor's digest ("prev_chain"), as
+ * the first record of a file after a reopen does.  Returns the line
+ * length or -errno; on error the chain is unchanged.
+ */
+int record_emit(struct chain *chain, char *buf, size_t cap, bool with_prev,
+		const struct record_event *ev);
+
+/*
+ * Escape len bytes as the inside of a JSON string: '"' and '\' escaped,
+ * control characters and DEL as \u00XX, bytes that are not well-formed
+ * UTF-8 as the text \xNN (written \\xNN).  Returns the escaped length;
+ * writes at most cap bytes and nothing past them.
+ */
+size_t record_escape(char *dst, size_t cap, const char *src, size_t len);
+
+/* "2026-11-28T12:00:00.123456Z" into out; -EINVAL outside years 0..9999. */
+#define RECORD_TIME_LEN 28
+int record_time(int64_t ts_us, char out[RECORD_TIME_LEN]);
+
+/*
+ * What a program refused by the default rule should do instead, for the
+ * "hint" field: TCP must use the proxy; DNS must use the proxy's resolver;
+ * other UDP cannot pass the proxy at all.
+ */
+const char *record_hint(const struct flow *flow);
+
+#endif

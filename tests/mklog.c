@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Writes a chained verdict log to standard output, for the audit tests:
+ * mklog [-k KEYFILE] [-n COUNT] [-r SEQ]  (-r: record SEQ is the first
+ * after a reopen, so it names its predecessor in prev_chain).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chain.h"
+#include "decode.h"
+#include "flowfmt.h"
+#include "record.h"
+
+static char line[RECORD_MAX];
+
+static void fill(struct flow *f, struct proc_info *p, unsigned i)
+{
+	static const char argv[] = "curl\0-s\0https://example.com/\"q\"\0";
+
+	memset(f, 0, sizeof(*f));
+	f->ip_version = 4;
+	f->proto = i % 3 ? 6 : 17;
+	f->has_ports = true;
+	flowfmt_parse_addr("10.0.0.2", f->src);
+	flowfmt_parse_addr("93.184.216.34", f->dst);
+	f->sport = (uint16_t)(40000 + i);
+	f->dport = i % 3 ? 443 : 53;
+	memset(p, 0, sizeof(*p));
+	p->pid = (pid_t)(1000 + i);
+	p->ppid = 1;
+	strcpy(p->exe, "/usr/bin/curl");
+	strcpy(p->comm, "curl");
+	memcpy(p->cmdline, argv, sizeof(argv) - 1);
+	p->cmdline_len = sizeof(argv) - 1;
+}
+
+int main(int argc, char **argv)
+{
+	uint8_t key[CHAIN_KEY_MAX];
+	unsigned long n = 10, reopen = 0, i;
+	struct chain *chain = NULL;
+	int c, len = 0;
+
+	while ((c = getopt(argc, argv, "k:n:r:")) != -1) {
+		if (c == 'k' && (len = chain_key_load(optarg, key)) < 0)
+			return 2;
+		if (c == 'n')
+			n = strtoul(optarg, NULL, 10);
+		if (c == 'r')
+			reopen = strtoul(optarg, NULL, 10);
+	}
+	chain = len ? chain_new(key, (size_t)len) : chain_new(NULL, 0);
+	for (i = 1; chain && i <= n; i++) {
+		struct flow f;
+		struct proc_info p;
+		struct record_verdict v = {.flow = &f, .proc = &p,
+					   .rule = "default",
+					   .attribution = ATTR_SOCKET,
+					   .verdict = VERDICT_REJECT,
+					   .enforced = true};
+		struct record_event ev = {.type = RECORD_VERDICT,
+					  .ts_us = 1795867200000000LL + i,
+					  .verdict = &v};
+
+		fill(&f, &p, (unsigned)i);
+		v.hint = record_hint(&f);
+		len = record_emit(chain, line, sizeof(line), i == reopen, &ev);
+		if (len < 0 || fwrite(line, 1, (size_t)len, stdout) != (size_t)len)
+			return 1;
+	}
+	chain_free(chain);
+	return chain ? 0 : 1;
+}
