@@ -75,7 +75,11 @@ struct capture *capture_open(const char *path, const char *filter, char *err,
 	cap->pc = pcap_open_offline_with_tstamp_precision(
 		path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (!cap->pc) {
-		snprintf(err, errlen, "%s: %s", path, errbuf);
+		/* libpcap names the file itself when it could not open it. */
+		if (!strncmp(errbuf, path, strlen(path)))
+			snprintf(err, errlen, "%s", errbuf);
+		else
+			snprintf(err, errlen, "%s: %s", path, errbuf);
 		goto fail;
 	}
 	cap->link = link_from_dlt(pcap_datalink(cap->pc));

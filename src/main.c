@@ -19,7 +19,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"run", NULL, "judge new outbound flows on NFQUEUE (the daemon)"},
-	{"replay", NULL, "judge the flows of pcap captures offline"},
+	{"replay", cmd_replay, "judge the flows of pcap captures offline"},
 	{"audit", cmd_audit, "verify, search and summarise verdict logs"},
 	{"rules", NULL, "print, install or remove the iptables rules"},
 	{"policy", cmd_policy, "check a policy file or show the policy in effect"},

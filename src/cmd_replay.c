@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nfjudge replay: judge the flows of captures with the daemon's engine.
+ * Output depends on nothing but the input: capture time, never the clock.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "chain.h"
+#include "cmd.h"
+#include "cmdutil.h"
+#include "decode.h"
+#include "engine.h"
+#include "newflow.h"
+#include "policy.h"
+#include "proc.h"
+#include "procmap.h"
+#include "record.h"
+
+/* Open UDP flows replay tracks at most; older ones are evicted. */
+#define REPLAY_FLOWS (1 << 18)
+
+enum fail_on { FAIL_NEVER, FAIL_REJECT, FAIL_DROP, FAIL_ANY };
+
+struct replay_opts {
+	const char *policy_file;
+	const char *proxy;
+	const char *procs_file;
+	const char *filter;
+	const char *output;
+	struct cidr_list local;
+	enum fail_on fail_on;
+};
+
+struct replay_out {
+	FILE *f;
+	struct chain *chain;
+	char *buf;
+	int err;
+};
+
+struct replay_stats {
+	uint64_t packets, not_judged, undecodable;
+	uint64_t by_reason[DECODE_ERR__MAX];
+	bool failed_on;
+};
+
+static const char usage_text[] =
+	"usage: nfjudge replay [-c POLICY] [--proxy HOST:PORT] [--procs FILE]\n"
+	"                      [--local CIDR,...] [-f BPF] "
+	"[--fail-on reject|drop|any]\n"
+	"                      [-o FILE] CAPTURE...\n"
+	"\n"
+	"Judge the new flows of pcap or pcapng captures with the daemon's "
+	"engine and\nwrite one verdict record per judged packet.\n"
+	"\n"
+	"  -c, --policy FILE     policy file (default: the embedded policy)\n"
+	"      --proxy HOST:PORT the proxy of the embedded policy (default: "
+	"from\n"
+	"                        HTTPS_PROXY, https_proxy, HTTP_PROXY, "
+	"http_proxy, ALL_PROXY)\n"
+	"      --procs FILE      process identity for flows (JSON Lines; a "
+	"verdict log)\n"
+	"      --local CIDR,...  judge only packets from these networks\n"
+	"  -f, --filter BPF      read only packets that match this filter\n"
+	"      --fail-on V       exit 1 if any judged packet got verdict V\n"
+	"                        (reject, drop, or any: reject or drop)\n"
+	"  -o, --output FILE     write records to FILE (default: standard "
+	"output)\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"CAPTURE may be - for standard input.  A summary goes to standard "
+	"error.\n"
+	"Exit status: 0, 1 when --fail-on was hit or a capture is damaged, 2 "
+	"on\nbad usage or input that is not a readable capture.\n";
+
+static int parse_fail_on(const char *s, enum fail_on *out)
+{
+	if (!strcmp(s, "reject"))
+		*out = FAIL_REJECT;
+	else if (!strcmp(s, "drop"))
+		*out = FAIL_DROP;
+	else if (!strcmp(s, "any"))
+		*out = FAIL_ANY;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct replay_opts *o)
+{
+	static const struct option longopts[] = {
+		{"policy", required_argument, NULL, 'c'},
+		{"proxy", required_argument, NULL, 'P'},
+		{"procs", required_argument, NULL, 'p'},
+		{"local", required_argument, NULL, 'l'},
+		{"filter", required_argument, NULL, 'f'},
+		{"fail-on", required_argument, NULL, 'F'},
+		{"output", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->policy_file = optarg;
+			break;
+		case 'P':
+			o->proxy = optarg;
+			break;
+		case 'p':
+			o->procs_file = optarg;
+			break;
+		case 'l':
+			if (cidr_list_parse(optarg, &o->local)) {
+				fprintf(stderr, "nfjudge replay: --local: "
+						"invalid network list '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'F':
+			if (parse_fail_on(optarg, &o->fail_on)) {
+				fprintf(stderr, "nfjudge replay: --fail-on: "
+						"expected reject, drop or any, "
+						"not '%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		default:
+			fputs(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind == argc) {
+		fprintf(stderr, "nfjudge replay: no capture given\n");
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int emit_record(void *ctx, const struct record_event *ev)
+{
+	struct replay_out *out = ctx;
+	int n = record_emit(out->chain, out->buf, RECORD_MAX, false, ev);
+
+	if (n < 0) {
+		out->err = -n;
+		return n;
+	}
+	if (fwrite(out->buf, 1, (size_t)n, out->f) != (size_t)n) {
+		out->err = errno;
+		return -EIO;
+	}
+	return 0;
+}
+
+static enum attribution attr_sidecar(void *ctx, const struct engine_pkt *pkt,
+				     struct proc_info *proc, uid_t *uid,
+				     gid_t *gid)
+{
+	if (procmap_lookup(ctx, pkt->flow, pkt->ts_us, proc))
+		return ATTR_NONE;
+	return ATTR_SIDECAR;
+}
+
+static bool fails(enum fail_on f, enum verdict v)
+{
+	return (f == FAIL_REJECT && v == VERDICT_REJECT) ||
+	       (f == FAIL_DROP && v == VERDICT_DROP) ||
+	       (f == FAIL_ANY && v != VERDICT_ACCEPT);
+}
+
+static void judge_packet(struct engine *eng, struct newflow *nf,
+			 const struct replay_opts *o,
+			 const struct capture_pkt *cp, int link,
+			 struct replay_stats *st)
+{
+	struct engine_pkt pkt = {0};
+	enum decode_result res;
+	enum verdict v, decided;
+	struct flow f;
+
+	st->packets++;
+	res = decode_packet(cp->data, cp->caplen, link, &f);
+	if (res != DECODE_OK) {
+		st->undecodable++;
+		st->by_reason[res]++;
+		return;
+	}
+	if (o->local.n && !cidr_list_contains(&o->local, &f)) {
+		/* Not ours to judge, but it keeps its flow open. */
+		newflow_pass(nf, &f, cp->ts_us);
+		st->not_judged++;
+		return;
+	}
+	if (!newflow_check(nf, &f, cp->ts_us)) {
+		st->not_judged++;
+		return;
+	}
+	pkt.flow = &f;
+	pkt.ts_us = cp->ts_us;
+	v = engine_judge(eng, &pkt, &decided);
+	if (v == VERDICT_ACCEPT)
+		newflow_pass(nf, &f, cp->ts_us);
+	if (fails(o->fail_on, decided))
+		st->failed_on = true;
+}
+
+/* One capture; returns 0, or the exit status of an error. */
+static int replay_file(const char *path, struct engine *eng,
+		       struct newflow *nf, const struct replay_opts *o,
+		       struct replay_stats *st)
+{
+	char err[512];
+	struct capture *cap = capture_open(path, o->filter, err, sizeof(err));
+	struct capture_pkt cp;
+	int rc;
+
+	if (!cap) {
+		fprintf(stderr, "nfjudge replay: %s\n", err);
+		return EXIT_USAGE;
+	}
+	while ((rc = capture_next(cap, &cp, err, sizeof(err))) == 1)
+		judge_packet(eng, nf, o, &cp, capture_link(cap), st);
+	capture_close(cap);
+	if (rc < 0) {
+		fprintf(stderr, "nfjudge replay: %s\n", err);
+		return 1;
+	}
+	return 0;
+}
+
+static void print_summary(const struct replay_stats *st,
+			  const struct engine_counts *c)
+{
+	int r;
+
+	fprintf(stderr,
+		"packets read: %llu\n"
+		"judged: %llu\n"
+		"  accepted: %llu\n"
+		"  rejected: %llu\n"
+		"  dropped: %llu\n"
+		"not judged: %llu\n"
+		"undecodable: %llu\n",
+		(unsigned long long)st->packets, (unsigned long long)c->judged,
+		(unsigned long long)c->accepted,
+		(unsigned long long)c->rejected,
+		(unsigned long long)c->dropped,
+		(unsigned long long)st->not_judged,
+		(unsigned long long)st->undecodable);
+	for (r = 1; r < DECODE_ERR__MAX; r++)
+		if (st->by_reason[r])
+			fprintf(stderr, "  %s: %llu\n", decode_result_str(r),
+				(unsigned long long)st->by_reason[r]);
+}
+
+static int procs_line(void *ctx, const char *line, size_t len,
+		      unsigned lineno, char *err, size_t errlen)
+{
+	return procmap_add_line(ctx, line, len, lineno, err, errlen);
+}
+
+static int load_procs(const char *path, struct procmap **out)
+{
+	struct procmap *pm = procmap_new();
+	int ret = pm ? lines_foreach(path, procs_line, pm) : -ENOMEM;
+
+	if (ret) {
+		procmap_free(pm);
+		return ret;
+	}
+	*out = pm;
+	return 0;
+}
+
+static struct policy *load_policy(const struct replay_opts *o)
+{
+	struct policy_default_opts dflt = {.proxy = o->proxy};
+	struct policy_parse_opts popts = {.diag = diag_to_stderr};
+
+	return policy_load(o->policy_file, &dflt, &popts);
+}
+
+static int open_output(const struct replay_opts *o, struct replay_out *out)
+{
+	out->f = stdout;
+	if (o->output && strcmp(o->output, "-")) {
+		out->f = fopen(o->output, "we");
+		if (!out->f) {
+			fprintf(stderr, "nfjudge replay: %s: %s\n", o->output,
+				strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	out->chain = chain_new(NULL, 0);
+	out->buf = malloc(RECORD_MAX);
+	if (!out->chain || !out->buf) {
+		fprintf(stderr, "nfjudge replay: out of memory\n");
+		return 1;
+	}
+	return 0;
+}
+
+static int close_output(struct replay_out *out, const char *name)
+{
+	int rc = 0;
+
+	if (out->f && (fflush(out->f) || ferror(out->f) || out->err)) {
+		fprintf(stderr, "nfjudge replay: writing %s: %s\n",
+			name ? name : "standard output",
+			strerror(out->err ? out->err : errno));
+		rc = 1;
+	}
+	if (out->f && out->f != stdout)
+		fclose(out->f);
+	chain_free(out->chain);
+	free(out->buf);
+	return rc;
+}
+
+static int run_replay(char **files, int n, const struct replay_opts *o,
+		      struct replay_out *out, struct procmap *pm,
+		      struct policy *pol)
+{
+	struct engine_cfg cfg = {
+		.attribute = pm ? attr_sidecar : NULL,
+		.attr_ctx = pm,
+		.emit = emit_record,
+		.out_ctx = out,
+	};
+	struct replay_stats st = {0};
+	struct engine_counts counts;
+	struct newflow *nf = newflow_new(REPLAY_FLOWS, NEWFLOW_UDP_TIMEOUT_US);
+	struct engine *eng;
+	int i, rc = 0;
+
+	cfg.policy = policy_ref_new(pol);
+	eng = cfg.policy ? engine_new(&cfg) : NULL;
+	if (!nf || !eng) {
+		fprintf(stderr, "nfjudge replay: out of memory\n");
+		rc = 1;
+		goto out;
+	}
+	for (i = 0; i < n && !rc; i++)
+		rc = replay_file(files[i], eng, nf, o, &st);
+	engine_get_counts(eng, &counts);
+	print_summary(&st, &counts);
+	if (!rc && st.failed_on)
+		rc = 1;
+out:
+	engine_free(eng);
+	newflow_free(nf);
+	policy_ref_free(cfg.policy);
+	return rc;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct replay_opts o = {0};
+	struct replay_out out = {0};
+	struct procmap *pm = NULL;
+	struct policy *pol = NULL;
+	int rc;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	pol = load_policy(&o);
+	if (!pol)
+		return EXIT_USAGE;
+	if (o.procs_file && load_procs(o.procs_file, &pm)) {
+		policy_free(pol);
+		return EXIT_USAGE;
+	}
+	rc = open_output(&o, &out);
+	if (!rc)
+		rc = run_replay(argv + optind, argc - optind, &o, &out, pm, pol);
+	else
+		policy_free(pol);
+	if (close_output(&out, o.output) && !rc)
+		rc = 1;
+	procmap_free(pm);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFJUDGE_CMDUTIL_H
+#define NFJUDGE_CMDUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct flow;
+
+/* Helpers the subcommands share for their options and input files. */
+
+#define CIDR_LIST_MAX 64
+
+struct cidr {
+	uint8_t addr[16];
+	uint8_t version;
+	uint8_t prefix;
+};
+
+/* A short list of networks, as options take them ("10.0.0.0/8,fd00::/8"). */
+struct cidr_list {
+	struct cidr items[CIDR_LIST_MAX];
+	size_t n;
+};
+
+/* Append the comma-separated networks of text.  0 or -EINVAL. */
+int cidr_list_parse(const char *text, struct cidr_list *list);
+
+/* True when the flow's source address is in one of the networks. */
+bool cidr_list_contains(const struct cidr_list *list, const struct flow *f);
+
+/* True when addr (of the given version) is in the network. */
+bool cidr_contains(const struct cidr *c, int version, const uint8_t *addr);
+
+/*
+ * Call cb for each line of path ("-" for standard input), without its
+ * newline.  The first callback error is printed as "path:MSG" on stderr
+ * (the callback's message starts with "LINE:COL: ") and returned.
+ */
+typedef int (*lines_cb)(void *ctx, const char *line, size_t len,
+			unsigned lineno, char *err, size_t errlen);
+int lines_foreach(const char *path, lines_cb cb, void *ctx);
+
+/* A policy_parse_opts.diag that prints each diagnostic on stderr. */
+void diag_to_stderr(void *ctx, const char *msg);
+
+#endif

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The decision path shared by the daemon and replay.  Whatever the source
+ * of packets, a flow goes through exactly this: attribution, policy,
+ * record.  Only the ends differ (who gets the verdict, where the record
+ * goes, how the process is found).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "communityid.h"
+#include "decode.h"
+#include "engine.h"
+#include "policy.h"
+#include "proc.h"
+#include "record.h"
+
+struct engine {
+	struct engine_cfg cfg;
+	struct communityid *cid;
+	struct engine_counts counts;
+	struct proc_info proc; /* large: one per engine, not per packet */
+};
+
+struct engine *engine_new(const struct engine_cfg *cfg)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->cfg = *cfg;
+	e->cid = communityid_new(0);
+	if (!e->cid) {
+		engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	communityid_free(e->cid);
+	free(e);
+}
+
+static int64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static bool can_accept(const struct engine *e)
+{
+	return !e->cfg.can_accept || e->cfg.can_accept(e->cfg.out_ctx);
+}
+
+static enum attribution attribute(struct engine *e,
+				  const struct engine_pkt *pkt,
+				  struct policy_input *in)
+{
+	enum attribution a = ATTR_NONE;
+
+	in->flow = pkt->flow;
+	in->proc = NULL;
+	in->have_owner = pkt->have_owner;
+	in->uid = pkt->uid;
+	in->gid = pkt->gid;
+	if (e->cfg.attribute)
+		a = e->cfg.attribute(e->cfg.attr_ctx, pkt, &e->proc, &in->uid,
+				     &in->gid);
+	if (a == ATTR_SOCKET || a == ATTR_SIDECAR) {
+		in->proc = &e->proc;
+		in->have_owner = true;
+		in->uid = e->proc.uid;
+		in->gid = e->proc.gid;
+	} else if (a == ATTR_UID) {
+		in->have_owner = true;
+	} else if (pkt->have_owner) {
+		/* NFQUEUE named the owner even though the socket was gone. */
+		a = ATTR_UID;
+	}
+	return a;
+}
+
+static void count(struct engine *e, enum verdict v)
+{
+	e->counts.judged++;
+	if (v == VERDICT_ACCEPT)
+		e->counts.accepted++;
+	else if (v == VERDICT_REJECT)
+		e->counts.rejected++;
+	else
+		e->counts.dropped++;
+}
+
+enum verdict engine_judge(struct engine *e, const struct engine_pkt *pkt,
+			  enum verdict *decided)
+{
+	struct policy *pol = policy_ref_get(e->cfg.policy);
+	char cid[COMMUNITYID_LEN] = "";
+	struct record_verdict rv = {0};
+	struct record_event ev = {0};
+	struct policy_decision d;
+	struct policy_input in;
+	enum verdict v;
+
+	rv.attribution = attribute(e, pkt, &in);
+	policy_decide(pol, &in, &d);
+	v = (enum verdict)d.verdict;
+	count(e, v);
+	if (decided)
+		*decided = v;
+	rv.enforced = !(e->cfg.force_audit || policy_audit_mode(pol));
+	/* Closed log-failure policy: nothing passes that cannot be logged. */
+	if (rv.enforced && v == VERDICT_ACCEPT && !can_accept(e)) {
+		e->counts.gated++;
+		v = VERDICT_REJECT;
+		d.verdict = VERDICT_REJECT;
+		d.rule = "log-unavailable";
+		d.line = 0;
+		d.reason = "records cannot be written (on-log-failure closed)";
+		d.is_default = false;
+	}
+	communityid_flow(e->cid, pkt->flow, cid);
+	rv.flow = pkt->flow;
+	rv.verdict = (enum verdict)d.verdict;
+	rv.rule = d.rule;
+	rv.rule_line = d.line;
+	rv.reason = d.reason;
+	if (d.is_default && d.verdict == VERDICT_REJECT)
+		rv.hint = record_hint(pkt->flow);
+	rv.community_id = cid;
+	rv.proc = in.proc;
+	rv.live = pkt->live;
+	rv.queue = pkt->queue;
+	rv.packet_id = pkt->packet_id;
+	if (pkt->live)
+		rv.latency_us = monotonic_us() - pkt->received_us;
+	ev.type = RECORD_VERDICT;
+	ev.ts_us = pkt->ts_us;
+	ev.verdict = &rv;
+	if (e->cfg.emit(e->cfg.out_ctx, &ev) < 0) {
+		e->counts.lost++;
+		if (rv.enforced && v == VERDICT_ACCEPT && !can_accept(e)) {
+			e->counts.gated++;
+			v = VERDICT_REJECT;
+		}
+	}
+	policy_free(pol);
+	if (!rv.enforced)
+		return VERDICT_ACCEPT;
+	return v;
+}
+
+void engine_get_counts(const struct engine *e, struct engine_counts *c)
+{
+	*c = e->counts;
+}
