@@ -15,6 +15,8 @@
 #include "capture.h"
 #include "decode.h"
 
+#define CAPTURE_READ_BUF (1 << 20)
+
 struct capture {
 	pcap_t *pc;
 	const char *path;
@@ -61,6 +63,28 @@ static int set_filter(struct capture *cap, const char *filter, char *err,
 	return ret;
 }
 
+/*
+ * libpcap reads through stdio; a large buffer turns many small reads into
+ * few large ones, which is most of the cost of reading a big capture.
+ */
+static pcap_t *open_file(const char *path, char *errbuf)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	pcap_t *pc;
+
+	if (!f) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", path,
+			 strerror(errno));
+		return NULL;
+	}
+	setvbuf(f, NULL, _IOFBF, CAPTURE_READ_BUF);
+	pc = pcap_fopen_offline_with_tstamp_precision(
+		f, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (!pc && f != stdin)
+		fclose(f);
+	return pc;
+}
+
 struct capture *capture_open(const char *path, const char *filter, char *err,
 			     size_t errlen)
 {
@@ -72,8 +96,7 @@ struct capture *capture_open(const char *path, const char *filter, char *err,
 		return NULL;
 	}
 	cap->path = path;
-	cap->pc = pcap_open_offline_with_tstamp_precision(
-		path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	cap->pc = open_file(path, errbuf);
 	if (!cap->pc) {
 		/* libpcap names the file itself when it could not open it. */
 		if (!strncmp(errbuf, path, strlen(path)))
