@@ -64,7 +64,10 @@ int plist_parse(struct pparse *ps, const struct pstmt *st, size_t *i,
 			pdiag_error(&ps->diag, t->line, t->col,
 				    "missing value after '%.*s'", Q,
 				    st->t[*i - 1].text);
-			return 0;
+			if (*i >= st->n)
+				return 0;
+			(*i)++;
+			continue;
 		}
 		t = &st->t[(*i)++];
 		if (t->type == PTOK_WORD && t->text[0] == '$')
@@ -111,7 +114,10 @@ int pdefine_parse(struct pparse *ps, const struct pstmt *st)
 
 	if (st->n < 2 || name->type != PTOK_WORD || !pname_valid(name->text)) {
 		pdiag_error(&ps->diag, name->line, name->col,
-			    "expected 'define NAME = ITEM, ...'");
+			    "expected 'define NAME = ITEM, ...'%s",
+			    strchr(name->text + 1, '=')
+				    ? " (with spaces around '=')"
+				    : "");
 		return 0;
 	}
 	if (st->n < 3 || strcmp(st->t[2].text, "=")) {

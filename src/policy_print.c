@@ -45,11 +45,17 @@ static void put_quoted(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-/* One word, after a space or a line break; comma appends ",". */
-static void put_word(struct printer *pr, const char *s, bool quote, bool comma)
+/*
+ * One word after a space or a line break, with the keyword that leads it
+ * (NULL for none) kept on the same line; comma appends ",".
+ */
+static void put_word(struct printer *pr, const char *lead, const char *s,
+		     bool quote, bool comma)
 {
 	size_t len = (quote ? quoted_len(s) : strlen(s)) + comma;
 
+	if (lead)
+		len += strlen(lead) + 1;
 	if (pr->col > 8 && pr->col + 1 + (int)len > WRAP_COL) {
 		fputs(" \\\n\t", pr->out);
 		pr->col = 8;
@@ -57,6 +63,8 @@ static void put_word(struct printer *pr, const char *s, bool quote, bool comma)
 		fputc(' ', pr->out);
 		pr->col++;
 	}
+	if (lead)
+		fprintf(pr->out, "%s ", lead);
 	if (quote)
 		put_quoted(pr->out, s);
 	else
@@ -68,14 +76,18 @@ static void put_word(struct printer *pr, const char *s, bool quote, bool comma)
 
 static void print_match(struct printer *pr, const struct pmatch *m)
 {
+	const char *kind = pmatch_kind_name(m->kind);
+	char lead[32];
 	size_t i;
 
-	if (m->negate)
-		put_word(pr, "not", false, false);
-	put_word(pr, pmatch_kind_name(m->kind), false, false);
+	snprintf(lead, sizeof(lead), "%s%s", m->negate ? "not " : "", kind);
+	if (!m->n_items) {
+		put_word(pr, NULL, lead, false, false);
+		return;
+	}
 	for (i = 0; i < m->n_items; i++)
-		put_word(pr, m->items[i], needs_quotes(m->items[i]),
-			 i + 1 < m->n_items);
+		put_word(pr, i ? NULL : lead, m->items[i],
+			 needs_quotes(m->items[i]), i + 1 < m->n_items);
 }
 
 static void print_rule(FILE *out, const struct prule *r)
@@ -83,17 +95,13 @@ static void print_rule(FILE *out, const struct prule *r)
 	struct printer pr = {.out = out};
 	size_t i;
 
-	put_word(&pr, verdict_str(r->verdict), false, false);
+	put_word(&pr, NULL, verdict_str(r->verdict), false, false);
 	for (i = 0; i < r->n; i++)
 		print_match(&pr, &r->m[i]);
-	if (r->named) {
-		put_word(&pr, "name", false, false);
-		put_word(&pr, r->name, false, false);
-	}
-	if (r->reason) {
-		put_word(&pr, "reason", false, false);
-		put_word(&pr, r->reason, true, false);
-	}
+	if (r->named)
+		put_word(&pr, "name", r->name, false, false);
+	if (r->reason)
+		put_word(&pr, "reason", r->reason, true, false);
 	fputc('\n', out);
 }
 
