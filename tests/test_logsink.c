@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The sinks: records reach the file whole, chained in submission order,
+ * across restarts and reopens; a failing disk is never silent: closed
+ * refuses, open counts the lost records and says so in the log.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "audit.h"
+#include "chain.h"
+#include "decode.h"
+#include "logread.h"
+#include "logsink.h"
+#include "record.h"
+
+static char dir[] = "/tmp/nfjudge-sink-XXXXXX";
+static char path[256];
+
+/* What a log file holds, checked with the verifier's own code. */
+struct tally {
+	uint64_t records, verdicts, errors, lost_reported, first_seq, last_seq;
+	int bad; /* lines that failed: parse or chain */
+};
+
+static void tally_file(const char *file, struct verify *v, struct tally *t)
+{
+	struct logread *lr = logread_open(file);
+	const char *line;
+	struct logrec rec;
+	char err[256];
+	size_t len;
+
+	assert_non_null(lr);
+	while (logread_next(lr, &line, &len) == LOGREAD_LINE) {
+		if (logrec_parse(&rec, line, len, err, sizeof(err)) ||
+		    verify_record(v, &rec, line, err, sizeof(err))) {
+			print_error("%s:%lu: %s\n", file, logread_lineno(lr),
+				    err);
+			t->bad++;
+			logrec_clear(&rec);
+			continue;
+		}
+		if (!t->records++)
+			t->first_seq = rec.seq;
+		t->last_seq = rec.seq;
+		if (!strcmp(json_string_value(json_object_get(rec.root,
+							      "event_type")),
+			    "error")) {
+			t->errors++;
+			t->lost_reported += json_integer_value(
+				json_object_get(rec.root, "lost_records"));
+		} else {
+			t->verdicts++;
+		}
+		logrec_clear(&rec);
+	}
+	logread_close(lr);
+}
+
+/* Tally the files in order as one chain (plain SHA-256). */
+static struct tally tally(const char *a, const char *b)
+{
+	struct verify v = {.chain = chain_new(NULL, 0)};
+	struct tally t = {0};
+
+	tally_file(a, &v, &t);
+	if (b)
+		tally_file(b, &v, &t);
+	chain_free(v.chain);
+	return t;
+}
+
+static struct flow flow = {.ip_version = 4, .proto = 6, .has_ports = true,
+			   .sport = 40000, .dport = 443};
+static struct record_verdict verdict = {.flow = &flow,
+					.verdict = VERDICT_REJECT,
+					.rule = "default"};
+
+static int submit(struct logsink *s, int64_t ts)
+{
+	struct record_event ev = {.type = RECORD_VERDICT, .ts_us = ts,
+				  .verdict = &verdict};
+
+	return logsink_submit(s, &ev);
+}
+
+static struct logsink *sink(const char *target, bool threaded,
+			    enum logsink_failure f, bool resume)
+{
+	struct logsink_opts o = {.target = target, .threaded = threaded,
+				 .on_failure = f, .resume = resume,
+				 .ring_size = 1};
+	struct logsink *s = logsink_open(&o);
+
+	assert_non_null(s);
+	return s;
+}
+
+static int setup(void **state)
+{
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/verdicts.log", dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "%s/mnt", dir);
+	umount(cmd);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) ? -1 : 0;
+}
+
+static void test_sync_and_resume(void **state)
+{
+	struct logsink *s;
+	struct tally t;
+	int i;
+
+	unlink(path);
+	s = sink(path, false, LOGSINK_CLOSED, true);
+	for (i = 0; i < 50; i++)
+		assert_int_equal(submit(s, i), 0);
+	assert_true(logsink_can_accept(s));
+	logsink_close(s);
+	/* a restarted writer continues seq and chain in the same file */
+	s = sink(path, true, LOGSINK_CLOSED, true);
+	for (i = 0; i < 50; i++)
+		assert_int_equal(submit(s, i), 0);
+	assert_int_equal(logsink_flush(s, 5000), 0);
+	logsink_close(s);
+	t = tally(path, NULL);
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.records, 100);
+	assert_int_equal(t.first_seq, 1);
+	assert_int_equal(t.last_seq, 100);
+	unlink(path);
+}
+
+/* A file whose last line is cut short cannot be continued blindly. */
+static void test_resume_broken(void **state)
+{
+	struct logsink_opts o = {.target = path, .resume = true};
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs("{\"seq\":1,\"chain\":\"ab", f);
+	fclose(f);
+	assert_null(logsink_open(&o));
+	assert_int_equal(errno, EBADMSG);
+	unlink(path);
+}
+
+static void *worker(void *arg)
+{
+	struct logsink *s = arg;
+	int i;
+
+	for (i = 0; i < 5000; i++)
+		while (submit(s, i) == -ENOBUFS)
+			usleep(100);
+	return NULL;
+}
+
+/* Four producers at once: every record whole, one chain, no gap. */
+static void test_threads(void **state)
+{
+	struct logsink *s = sink(path, true, LOGSINK_OPEN, false);
+	pthread_t th[4];
+	struct tally t;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, worker, s), 0);
+	for (i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	assert_int_equal(logsink_flush(s, 10000), 0);
+	/* the producers retried every -ENOBUFS; each counted as lost and
+	 * then reported, so the log holds error records saying so */
+	logsink_close(s);
+	t = tally(path, NULL);
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.verdicts, 20000);
+	assert_int_equal(t.records, t.last_seq);
+	unlink(path);
+}
+
+/* Rotation: rename, reopen; each file verifies alone and both in order. */
+static void test_reopen(void **state)
+{
+	char old[300];
+	struct logsink *s = sink(path, true, LOGSINK_CLOSED, false);
+	struct tally t;
+	int i;
+
+	snprintf(old, sizeof(old), "%s.1", path);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(submit(s, i), 0);
+	assert_int_equal(rename(path, old), 0);
+	logsink_reopen(s);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(submit(s, i), 0);
+	assert_int_equal(logsink_flush(s, 5000), 0);
+	logsink_close(s);
+	t = tally(old, path);
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.records, 200);
+	t = tally(old, NULL);
+	assert_int_equal(t.records, 100);
+	/* the new file's first record names its predecessor: verifiable */
+	t = tally(path, NULL);
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.first_seq, 101);
+	unlink(old);
+	unlink(path);
+}
+
+static bool wait_can_accept(struct logsink *s, bool want)
+{
+	int i;
+
+	for (i = 0; i < 300 && logsink_can_accept(s) != want; i++)
+		usleep(10000);
+	return logsink_can_accept(s) == want;
+}
+
+static void test_dev_full(void **state)
+{
+	struct logsink *s = sink("/dev/full", false, LOGSINK_CLOSED, false);
+
+	assert_int_equal(submit(s, 1), -ENOSPC);
+	assert_false(logsink_can_accept(s));
+	assert_int_equal(logsink_lost(s), 1);
+	logsink_close(s);
+	s = sink("/dev/full", true, LOGSINK_CLOSED, false);
+	assert_int_equal(submit(s, 1), 0); /* queued: not lost yet */
+	assert_true(wait_can_accept(s, false));
+	logsink_close(s); /* gives up: the queued record is counted */
+	s = sink("/dev/full", true, LOGSINK_OPEN, false);
+	assert_true(logsink_can_accept(s));
+	while (submit(s, 1) != -ENOBUFS)
+		;
+	assert_true(logsink_can_accept(s));
+	assert_true(logsink_lost(s) >= 1);
+	logsink_close(s);
+}
+
+/*
+ * Fill a small tmpfs (larger than the ring, so that the backlog fits once
+ * there is room), then make room: the log says what was lost.
+ */
+static const char *mount_small(char *mnt, size_t len)
+{
+	snprintf(mnt, len, "%s/mnt", dir);
+	if (mkdir(mnt, 0700) && errno != EEXIST)
+		return NULL;
+	if (mount("nfjudge-test", mnt, "tmpfs", 0, "size=4m"))
+		return NULL;
+	return mnt;
+}
+
+static void fill(const char *file)
+{
+	static char block[4096];
+	FILE *f = fopen(file, "w");
+
+	assert_non_null(f);
+	memset(block, 'x', sizeof(block));
+	while (fwrite(block, 1, sizeof(block), f) == sizeof(block) &&
+	       !fflush(f))
+		;
+	fclose(f);
+}
+
+static void disk_full(const char *mnt, enum logsink_failure mode,
+		      struct tally *t, uint64_t *lost)
+{
+	char log[300], filler[300];
+	struct logsink *s;
+	int i, lost_now = 0;
+
+	snprintf(log, sizeof(log), "%s/v.log", mnt);
+	snprintf(filler, sizeof(filler), "%s/filler", mnt);
+	unlink(log);
+	s = sink(log, true, mode, false);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(submit(s, i), 0);
+	assert_int_equal(logsink_flush(s, 5000), 0);
+	fill(filler);
+	/* enough to overflow the ring while the disk is full */
+	for (i = 0; i < 20000; i++)
+		lost_now += submit(s, i) != 0;
+	assert_true(mode == LOGSINK_OPEN || wait_can_accept(s, false));
+	unlink(filler);
+	/* the writer retries on its own: the backlog goes out */
+	assert_int_equal(logsink_flush(s, 5000), 0);
+	assert_true(logsink_can_accept(s));
+	assert_int_equal(submit(s, 99), 0);
+	assert_int_equal(logsink_flush(s, 5000), 0);
+	*lost = logsink_lost(s);
+	assert_int_equal(*lost, lost_now);
+	logsink_close(s);
+	*t = tally(log, NULL);
+}
+
+static void test_disk_full(void **state)
+{
+	char mnt[300];
+	struct tally t;
+	uint64_t lost;
+
+	if (!mount_small(mnt, sizeof(mnt)))
+		skip();
+	disk_full(mnt, LOGSINK_OPEN, &t, &lost);
+	assert_int_equal(t.bad, 0);
+	assert_true(lost > 0);
+	assert_true(t.errors >= 1);
+	assert_int_equal(t.lost_reported, lost);
+	assert_int_equal(t.verdicts + lost, 10 + 20000 + 1);
+	disk_full(mnt, LOGSINK_CLOSED, &t, &lost);
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.verdicts + lost, 10 + 20000 + 1);
+	assert_int_equal(t.lost_reported, lost);
+	umount(mnt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sync_and_resume),
+		cmocka_unit_test(test_resume_broken),
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_reopen),
+		cmocka_unit_test(test_dev_full),
+		cmocka_unit_test(test_disk_full),
+	};
+
+	return cmocka_run_group_tests_name("logsink", tests, setup, teardown);
+}
