@@ -27,6 +27,7 @@ static bool parse_ull(const char **p, const char *end, unsigned long long *out)
 		v = v * 10 + (unsigned long long)(*s - '0');
 	}
 	*p = s;
+	*out = v;
 	return true;
 }
 
