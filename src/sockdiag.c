@@ -136,18 +136,22 @@ static bool addr_equal(const uint32_t a[4], const uint32_t b[4], int family)
 	return memcmp(a, b, n) == 0;
 }
 
-/* msg's end equals the request's, or msg's is unset (wildcard socket). */
-static bool end_matches(const uint32_t *maddr, uint16_t mport,
-			const uint32_t *raddr, uint16_t rport, int family,
-			bool local)
+/* The socket's bound end: same port; same address or bound to none. */
+static bool local_matches(const uint32_t *maddr, uint16_t mport,
+			  const uint32_t *raddr, uint16_t rport, int family)
 {
-	if (local && mport != rport)
-		return false;
-	if (!local && mport != rport && mport != 0)
-		return false;
-	if (!local && mport == 0 && !addr_is_any(maddr, family))
+	if (mport != rport)
 		return false;
 	return addr_equal(maddr, raddr, family) || addr_is_any(maddr, family);
+}
+
+/* The socket's peer: the flow's remote end, or none (unconnected). */
+static bool remote_matches(const uint32_t *maddr, uint16_t mport,
+			   const uint32_t *raddr, uint16_t rport, int family)
+{
+	if (mport == 0 && addr_is_any(maddr, family))
+		return true;
+	return mport == rport && addr_equal(maddr, raddr, family);
 }
 
 /*
@@ -167,11 +171,9 @@ static bool sockdiag_tuple_ok(const struct inet_diag_msg *m,
 
 	if (m->idiag_family != fam)
 		return false;
-	if (!end_matches(m->id.idiag_src, m->id.idiag_sport, rl, rlp, fam,
-			 true))
+	if (!local_matches(m->id.idiag_src, m->id.idiag_sport, rl, rlp, fam))
 		return false;
-	return end_matches(m->id.idiag_dst, m->id.idiag_dport, rr, rrp, fam,
-			   false);
+	return remote_matches(m->id.idiag_dst, m->id.idiag_dport, rr, rrp, fam);
 }
 
 static int sockdiag_parse_msg(const struct nlmsghdr *nlh,
@@ -245,7 +247,8 @@ int sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 			continue;
 		return sockdiag_parse_one(nlh, req, res);
 	}
-	return -EAGAIN;
+	/* Bytes that do not form a message: a truncated or corrupt reply. */
+	return left > 0 ? -EBADMSG : -EAGAIN;
 }
 
 /* --- I/O ------------------------------------------------------------------ */
