@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The cache-miss path of procfs_lookup: which fds, of which processes,
+ * hold a socket, and which of them to name.
+ *
+ * Every process is scanned, not just until the first holder, because only
+ * the full set tells whether the socket is shared and which holder the
+ * rule in procfs.h picks.  Processes go newest first (descending pid) so
+ * that equal candidates are met in a stable order.  Threads that unshared
+ * their fd table (clone without CLONE_FILES, unshare(CLONE_FILES)) are
+ * scanned only when no process table holds the socket: a thread of an
+ * ordinary process shares, and shows, the process's table.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/syscall.h>
+
+#include "procfs_int.h"
+#include "procinfo.h"
+
+static bool name_to_int(const char *s, int *out)
+{
+	long v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 0x3fffffff)
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	*out = (int)v;
+	return true;
+}
+
+static int pid_cmp_desc(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x < y) - (x > y);
+}
+
+static int procfs_grow_pids(struct procfs *pfs)
+{
+	size_t cap = pfs->pids_cap ? pfs->pids_cap * 2 : 1024;
+	pid_t *p = realloc(pfs->pids, cap * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	pfs->pids = p;
+	pfs->pids_cap = cap;
+	return 0;
+}
+
+/* Every numeric entry of the root, newest (highest pid) first. */
+static int procfs_list_pids(struct procfs *pfs, size_t *n)
+{
+	struct dirent *de;
+	DIR *d;
+	int fd, pid, err = 0;
+
+	*n = 0;
+	fd = openat(pfs->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while (err == 0 && (de = readdir(d))) {
+		if (!name_to_int(de->d_name, &pid) || pid <= 0)
+			continue;
+		if (*n == pfs->pids_cap)
+			err = procfs_grow_pids(pfs);
+		if (err == 0)
+			pfs->pids[(*n)++] = pid;
+	}
+	closedir(d);
+	qsort(pfs->pids, *n, sizeof(pid_t), pid_cmp_desc);
+	return err;
+}
+
+static void procfs_add_holder(struct procfs *pfs, pid_t pid, pid_t tid, int fd)
+{
+	struct procfs_holder *h;
+
+	if (pfs->n_holders == PROCFS_MAX_HOLDERS)
+		return;
+	h = &pfs->holders[pfs->n_holders++];
+	memset(h, 0, sizeof(*h));
+	h->pid = pid;
+	h->tid = tid;
+	h->fd = fd;
+}
+
+/* Add every fd in dirfd/path (an fd directory) that links to the target. */
+static void procfs_scan_table(struct procfs *pfs, int dirfd, const char *path,
+			      pid_t pid, pid_t tid)
+{
+	char link[64];
+	struct dirent *de;
+	DIR *d;
+	int fd, n;
+
+	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* gone, or not ours to read */
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (!name_to_int(de->d_name, &n))
+			continue;
+		if (procinfo_readlink(fd, de->d_name, link, sizeof(link)) < 0)
+			continue;
+		if (strcmp(link, pfs->target) == 0)
+			procfs_add_holder(pfs, pid, tid, n);
+	}
+	closedir(d);
+}
+
+static void procfs_scan_tasks(struct procfs *pfs, pid_t pid)
+{
+	char path[48];
+	struct dirent *de;
+	DIR *d;
+	int dfd, tid;
+
+	snprintf(path, sizeof(path), "%d/task", (int)pid);
+	dfd = openat(pfs->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (!name_to_int(de->d_name, &tid) || tid == pid)
+			continue;
+		snprintf(path, sizeof(path), "%d/fd", tid);
+		procfs_scan_table(pfs, dfd, path, pid, tid);
+	}
+	closedir(d);
+}
+
+/* Is the holder's task in a syscall that sends on its fd right now? */
+static bool procfs_in_send(struct procfs *pfs, const struct procfs_holder *h)
+{
+	char path[64];
+	unsigned long long nr;
+	unsigned long arg0;
+	size_t len;
+	bool trunc;
+
+	if (h->tid)
+		snprintf(path, sizeof(path), "%d/task/%d/syscall", (int)h->pid,
+			 (int)h->tid);
+	else
+		snprintf(path, sizeof(path), "%d/syscall", (int)h->pid);
+	if (procinfo_read(pfs->root_fd, path, pfs->buf, sizeof(pfs->buf), &len,
+			  &trunc) < 0)
+		return false;
+	if (sscanf(pfs->buf, "%llu 0x%lx", &nr, &arg0) != 2)
+		return false;
+	if (arg0 != (unsigned long)h->fd)
+		return false;
+	return nr == SYS_connect || nr == SYS_sendto || nr == SYS_sendmsg ||
+	       nr == SYS_sendmmsg;
+}
+
+static int holder_cmp(const void *a, const void *b)
+{
+	const struct procfs_holder *x = a, *y = b;
+
+	if (x->in_send != y->in_send)
+		return x->in_send ? -1 : 1;
+	if (x->start != y->start)
+		return x->start > y->start ? -1 : 1;
+	return (x->pid < y->pid) - (x->pid > y->pid);
+}
+
+static void procfs_rank(struct procfs *pfs)
+{
+	struct procinfo_stat st;
+	struct procfs_holder *h;
+	int i, dfd;
+
+	for (i = 0; i < pfs->n_holders; i++) {
+		h = &pfs->holders[i];
+		dfd = procfs_open_pid(pfs, h->pid);
+		if (dfd < 0)
+			continue;
+		if (procfs_read_stat(pfs, dfd, &st) == 0)
+			h->start = st.start;
+		close(dfd);
+		h->in_send = procfs_in_send(pfs, h);
+	}
+	qsort(pfs->holders, (size_t)pfs->n_holders, sizeof(pfs->holders[0]),
+	      holder_cmp);
+}
+
+static bool procfs_holders_shared(const struct procfs *pfs)
+{
+	int i;
+
+	for (i = 1; i < pfs->n_holders; i++)
+		if (pfs->holders[i].pid != pfs->holders[0].pid)
+			return true;
+	return false;
+}
+
+static int procfs_find_holders(struct procfs *pfs)
+{
+	char path[24];
+	size_t i, n;
+	int err;
+
+	pfs->n_holders = 0;
+	err = procfs_list_pids(pfs, &n);
+	if (err < 0)
+		return err;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%d/fd", (int)pfs->pids[i]);
+		procfs_scan_table(pfs, pfs->root_fd, path, pfs->pids[i], 0);
+	}
+	for (i = 0; i < n && pfs->n_holders == 0; i++)
+		procfs_scan_tasks(pfs, pfs->pids[i]);
+	return pfs->n_holders ? 0 : -ENOENT;
+}
+
+int procfs_scan(struct procfs *pfs, uint32_t inode, struct proc_info *info)
+{
+	bool shared;
+	int i, err;
+
+	err = procfs_find_holders(pfs);
+	if (err < 0)
+		return err;
+	procfs_rank(pfs);
+	shared = procfs_holders_shared(pfs);
+	/* A holder may exit between the scan and here: try the next one. */
+	for (i = 0; i < pfs->n_holders; i++) {
+		procfs_info_clear(info);
+		if (procfs_fill(pfs, pfs->holders[i].pid, pfs->holders[i].start,
+				info) < 0)
+			continue;
+		info->shared = shared;
+		procfs_cache_put(pfs, inode, &pfs->holders[i], shared);
+		return 0;
+	}
+	procfs_info_clear(info);
+	return -ENOENT;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFJUDGE_SOCKDIAG_H
+#define NFJUDGE_SOCKDIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct flow;
+struct inet_diag_req_v2;
+struct sockdiag;
+
+/* The socket that sent a flow, as the kernel reports it. */
+struct sockdiag_result {
+	uint32_t inode;	  /* 0: no file holds it (orphaned) */
+	uid_t uid;	  /* socket owner (the creator's fsuid) */
+	uint8_t state;	  /* TCP_* state; UDP reports TCP_ESTABLISHED/CLOSE */
+	uint8_t family;	  /* AF_INET, or AF_INET6 for a dual-stack socket */
+	uint32_t ifindex; /* device the socket is bound to; 0 when unbound */
+	bool mapped;	  /* found as ::ffff:a.b.c.d on an AF_INET6 socket */
+	bool wildcard;	  /* found by the unconnected-UDP wildcard retry */
+};
+
+/*
+ * One NETLINK_SOCK_DIAG socket, reused for every lookup.  Replies wait at
+ * most SOCKDIAG_TIMEOUT_MS, so a lost reply costs a timeout, not the queue.
+ * NULL with errno set on failure.
+ */
+#define SOCKDIAG_TIMEOUT_MS 100
+struct sockdiag *sockdiag_open(void);
+void sockdiag_close(struct sockdiag *sd);
+
+/*
+ * Find the local socket that sent an outbound TCP or UDP packet: exact
+ * lookups by 5-tuple, then the retries a real system needs (dual-stack
+ * socket sending IPv4, socket bound to ifindex -- NFQUEUE's outdev, 0 when
+ * unknown --, unconnected UDP socket).  Returns 0 and fills *res, -ENOENT
+ * when no socket owns the flow (or only a TIME_WAIT / request socket that
+ * carries no owner), -ETIMEDOUT, or another -errno.
+ */
+int sockdiag_lookup(struct sockdiag *sd, const struct flow *flow,
+		    uint32_t ifindex, struct sockdiag_result *res);
+
+/*
+ * One exact request as the kernel takes it, for callers (tests) that want
+ * the raw semantics: 0 when the kernel returned a socket whose tuple equals
+ * the request's (wildcards allowed where the request has them).
+ */
+int sockdiag_query(struct sockdiag *sd, const struct inet_diag_req_v2 *req,
+		   struct sockdiag_result *res);
+
+/*
+ * Parse one reply datagram to req sent with sequence number seq to netlink
+ * port portid (0: do not check).  Pure, no I/O.  Returns 0 (found, tuple
+ * checked), -ENOENT (no such socket, a mismatched one, or one without
+ * owner), -EAGAIN (nothing in buf answers seq: read again), -EBADMSG
+ * (malformed) or the -errno the kernel sent.
+ */
+int sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		   const struct inet_diag_req_v2 *req,
+		   struct sockdiag_result *res);
+
+#endif

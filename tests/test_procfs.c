@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * procfs on a fixture /proc tree built in a temporary directory: identity,
+ * ancestors, pid reuse, cache revalidation and eviction, shared sockets,
+ * threads, odd command lines.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "proc.h"
+#include "procfs.h"
+#include "procinfo.h"
+
+#define BTIME 1700000000LL /* 2023-11-14T22:13:20Z */
+
+static char root[64];
+static struct proc_info info;
+
+static const char *at(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* root/fmt..., in one of a few rotating buffers */
+static const char *at(const char *fmt, ...)
+{
+	static char bufs[4][256];
+	static int next;
+	char *b = bufs[next++ % 4];
+	va_list ap;
+	int n;
+
+	n = snprintf(b, sizeof(bufs[0]), "%s/", root);
+	va_start(ap, fmt);
+	vsnprintf(b + n, sizeof(bufs[0]) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return b;
+}
+
+static void put_file(const char *data, size_t len, const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void put_str(const char *s, const char *path)
+{
+	put_file(s, strlen(s), path);
+}
+
+static void mkdir_at(const char *path)
+{
+	assert_int_equal(mkdir(path, 0755), 0);
+}
+
+static void link_at(const char *target, const char *path)
+{
+	unlink(path);
+	assert_int_equal(symlink(target, path), 0);
+}
+
+static long hz(void)
+{
+	return sysconf(_SC_CLK_TCK);
+}
+
+/* Write /proc/pid/stat with the given parent, comm and start ticks. */
+static void put_stat(int pid, int ppid, const char *comm,
+		     unsigned long long start)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf),
+		 "%d (%s) S %d %d %d 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 "
+		 "%llu 1000 10 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 "
+		 "17 0 0 0 0 0 0\n",
+		 pid, comm, ppid, pid, pid, start);
+	put_str(buf, at("%d/stat", pid));
+}
+
+static void put_ids(int pid, unsigned uid, unsigned gid)
+{
+	char buf[256];
+
+	snprintf(buf, sizeof(buf),
+		 "Name:\tx\nUmask:\t0022\nState:\tS\nTgid:\t%d\n"
+		 "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
+		 pid, uid + 1, uid, uid, uid, gid + 1, gid, gid, gid);
+	put_str(buf, at("%d/status", pid));
+}
+
+/* A process with everything /proc would show; cmdline "comm\0-x\0". */
+static void mkproc(int pid, int ppid, const char *comm,
+		   unsigned long long start)
+{
+	char buf[128];
+
+	mkdir_at(at("%d", pid));
+	mkdir_at(at("%d/fd", pid));
+	put_stat(pid, ppid, comm, start);
+	put_ids(pid, 1000, 100);
+	put_file(buf, (size_t)snprintf(buf, sizeof(buf), "%s%c-x", comm, 0) + 1,
+		 at("%d/cmdline", pid));
+	snprintf(buf, sizeof(buf), "%s\n", comm);
+	put_str(buf, at("%d/comm", pid));
+	put_str("1:name=systemd:/\n0::/user.slice/app.scope\n",
+		at("%d/cgroup", pid));
+	snprintf(buf, sizeof(buf), "/usr/bin/%s", comm);
+	link_at(buf, at("%d/exe", pid));
+}
+
+/* /proc/PID/syscall of a task blocked in syscall nr with fd first */
+static void put_syscall(int pid, long nr, int fd)
+{
+	char buf[128];
+
+	snprintf(buf, sizeof(buf),
+		 "%ld 0x%x 0x7ffd0000 0x10 0x0 0x0 0x0 0x7ffd0010 0x7f000000\n",
+		 nr, fd);
+	put_str(buf, at("%d/syscall", pid));
+}
+
+static void add_fd(int pid, int fd, unsigned inode)
+{
+	char target[32];
+
+	snprintf(target, sizeof(target), "socket:[%u]", inode);
+	link_at(target, at("%d/fd/%d", pid, fd));
+}
+
+static void del_fd(int pid, int fd)
+{
+	assert_int_equal(unlink(at("%d/fd/%d", pid, fd)), 0);
+}
+
+static int rm_cb(const char *path, const struct stat *st, int flag,
+		 struct FTW *ftw)
+{
+	return remove(path);
+}
+
+/* A fresh tree: init (1) <- shell (50) <- app (100, holds 12345). */
+static int setup(void **state)
+{
+	char buf[64];
+
+	snprintf(root, sizeof(root), "/tmp/nfj-procfs-XXXXXX");
+	if (!mkdtemp(root))
+		return -1;
+	snprintf(buf, sizeof(buf), "cpu  1 2 3\nintr 0\nbtime %lld\n", BTIME);
+	put_str(buf, at("stat"));
+	mkproc(1, 0, "init", 1);
+	mkproc(50, 1, "sh", 10 * hz());
+	mkproc(100, 50, "app", 250 * hz() + hz() / 4);
+	add_fd(100, 3, 12345);
+	add_fd(100, 4, 555); /* some other socket */
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	return nftw(root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static struct procfs *open_root(void)
+{
+	struct procfs *pfs = procfs_open(root);
+
+	assert_non_null(pfs);
+	return pfs;
+}
+
+static void test_identity(void **state)
+{
+	struct procfs *pfs = open_root();
+
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.pid, 100);
+	assert_int_equal(info.ppid, 50);
+	assert_int_equal(info.uid, 1000); /* effective, not real (1001) */
+	assert_int_equal(info.gid, 100);
+	assert_string_equal(info.comm, "app");
+	assert_string_equal(info.exe, "/usr/bin/app");
+	assert_int_equal(info.argc, 2);
+	assert_int_equal(info.cmdline_len, 7);
+	assert_memory_equal(info.cmdline, "app\0-x\0", 7);
+	assert_false(info.cmdline_truncated);
+	assert_string_equal(info.cgroup, "/user.slice/app.scope");
+	assert_string_equal(info.start_time, "2023-11-14T22:17:30.250000Z");
+	assert_false(info.shared);
+	assert_int_equal(procfs_lookup(pfs, 4242, &info), -ENOENT);
+	assert_int_equal(info.pid, 0);
+	assert_int_equal(procfs_lookup(pfs, 0, &info), -ENOENT);
+	procfs_close(pfs);
+}
+
+static void test_ancestors(void **state)
+{
+	struct procfs *pfs = open_root();
+	int pid;
+
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.n_ancestors, 2);
+	assert_int_equal(info.ancestors[0].pid, 50);
+	assert_string_equal(info.ancestors[0].exe, "/usr/bin/sh");
+	assert_string_equal(info.ancestors[0].comm, "sh");
+	assert_int_equal(info.ancestors[1].pid, 1);
+	assert_string_equal(info.ancestors[1].comm, "init");
+	/* A chain deeper than PROC_MAX_ANCESTORS is cut, nearest kept. */
+	for (pid = 200; pid < 212; pid++)
+		mkproc(pid, pid == 200 ? 1 : pid - 1, "deep", 100);
+	add_fd(211, 3, 777);
+	assert_int_equal(procfs_lookup(pfs, 777, &info), 0);
+	assert_int_equal(info.n_ancestors, PROC_MAX_ANCESTORS);
+	assert_int_equal(info.ancestors[0].pid, 210);
+	assert_int_equal(info.ancestors[7].pid, 203);
+	/* A parent that loops onto itself ends the walk. */
+	put_stat(50, 50, "sh", 10 * hz());
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.n_ancestors, 1);
+	procfs_close(pfs);
+}
+
+/* Same pid, new start time: the cached identity must not come back. */
+static void test_pid_reuse(void **state)
+{
+	struct procfs *pfs = open_root();
+	struct procfs_stats st;
+
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.hits, 1);
+	assert_int_equal(st.misses, 1);
+	/* pid 100 is now another process that happens to hold the socket */
+	put_stat(100, 50, "newcomer", 999 * hz());
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_string_equal(info.comm, "newcomer");
+	assert_string_equal(info.start_time, "2023-11-14T22:29:59.000000Z");
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.stale, 1);
+	/* ... and now one that does not hold it */
+	put_stat(100, 50, "other", 1000 * hz());
+	del_fd(100, 3);
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), -ENOENT);
+	assert_int_equal(info.pid, 0);
+	procfs_close(pfs);
+}
+
+/* A closed fd is noticed; a socket passed on is found at its new owner. */
+static void test_revalidate(void **state)
+{
+	struct procfs *pfs = open_root();
+	struct procfs_stats st;
+
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	del_fd(100, 3);
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), -ENOENT);
+	mkproc(300, 1, "heir", 500 * hz());
+	add_fd(300, 9, 12345);
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.pid, 300);
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.stale, 1);
+	assert_int_equal(st.hits, 1);
+	assert_int_equal(st.misses, 3);
+	procfs_close(pfs);
+}
+
+static void test_cmdline_odd(void **state)
+{
+	static const char odd[] = "a\x01"
+				  "b\0\xff\xfe\0\n\0";
+	static char big[PROC_CMDLINE_MAX + 100];
+	struct procfs *pfs = open_root();
+
+	put_file(odd, sizeof(odd) - 1, at("%d/cmdline", 100));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.argc, 3);
+	assert_int_equal(info.cmdline_len, sizeof(odd) - 1);
+	assert_memory_equal(info.cmdline, odd, sizeof(odd) - 1);
+	/* No final NUL (setproctitle): the last argument still counts. */
+	put_file("abc", 3, at("%d/cmdline", 100));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.argc, 1);
+	assert_int_equal(info.cmdline_len, 4);
+	assert_string_equal(info.cmdline, "abc");
+	/* Longer than the buffer: cut, terminated, flagged. */
+	memset(big, 'y', sizeof(big));
+	big[10] = '\0';
+	put_file(big, sizeof(big), at("%d/cmdline", 100));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_true(info.cmdline_truncated);
+	assert_int_equal(info.cmdline_len, PROC_CMDLINE_MAX);
+	assert_int_equal(info.cmdline[PROC_CMDLINE_MAX - 1], '\0');
+	assert_int_equal(info.argc, 2);
+	/* Empty (kernel thread, zombie): no arguments. */
+	put_file("", 0, at("%d/cmdline", 100));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.argc, 0);
+	assert_int_equal(info.cmdline_len, 0);
+	procfs_close(pfs);
+}
+
+/* Newest holder wins, unless an older one is sending on that fd. */
+static void test_shared(void **state)
+{
+	struct procfs *pfs = open_root();
+
+	mkproc(400, 1, "child", 300 * hz()); /* lower pid, started later */
+	mkproc(500, 1, "parent", 260 * hz());
+	add_fd(400, 3, 888);
+	add_fd(500, 6, 888);
+	assert_int_equal(procfs_lookup(pfs, 888, &info), 0);
+	assert_int_equal(info.pid, 400);
+	assert_true(info.shared);
+	/* connect(6, ...) in the older one: it is the sender */
+	put_syscall(500, SYS_connect, 6);
+	add_fd(400, 3, 889);
+	add_fd(500, 6, 889);
+	assert_int_equal(procfs_lookup(pfs, 889, &info), 0);
+	assert_int_equal(info.pid, 500);
+	assert_true(info.shared);
+	/* a syscall on another fd does not count */
+	put_syscall(500, SYS_connect, 7);
+	add_fd(400, 3, 890);
+	add_fd(500, 6, 890);
+	assert_int_equal(procfs_lookup(pfs, 890, &info), 0);
+	assert_int_equal(info.pid, 400);
+	/* two fds of one process (dup) are not sharing */
+	add_fd(100, 7, 12345);
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.pid, 100);
+	assert_false(info.shared);
+	procfs_close(pfs);
+}
+
+/* A thread with its own fd table: found through task/TID/fd. */
+static void test_thread_table(void **state)
+{
+	struct procfs *pfs = open_root();
+
+	mkdir_at(at("%d/task", 100));
+	mkdir_at(at("%d/task/%d", 100, 100));
+	mkdir_at(at("%d/task/%d", 100, 101));
+	mkdir_at(at("%d/task/%d/fd", 100, 101));
+	link_at("socket:[999]", at("%d/task/%d/fd/%d", 100, 101, 5));
+	assert_int_equal(procfs_lookup(pfs, 999, &info), 0);
+	assert_int_equal(info.pid, 100);
+	assert_string_equal(info.comm, "app");
+	/* the hit revalidates through the thread's table too */
+	assert_int_equal(procfs_lookup(pfs, 999, &info), 0);
+	link_at("socket:[998]", at("%d/task/%d/fd/%d", 100, 101, 5));
+	assert_int_equal(procfs_lookup(pfs, 999, &info), -ENOENT);
+	procfs_close(pfs);
+}
+
+/* One more socket than the cache holds: the least recently used goes. */
+static void test_eviction(void **state)
+{
+	struct procfs *pfs = open_root();
+	struct procfs_stats st;
+	unsigned i, n = PROCFS_CACHE_SIZE + 1;
+
+	mkdir_at(at("%d", 600));
+	mkdir_at(at("%d/fd", 600));
+	put_stat(600, 1, "many", 42);
+	put_ids(600, 0, 0);
+	for (i = 0; i < n; i++)
+		add_fd(600, (int)i + 10, 100000 + i);
+	for (i = 0; i < n; i++)
+		assert_int_equal(procfs_lookup(pfs, 100000 + i, &info), 0);
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.misses, n);
+	assert_int_equal(st.evictions, 1);
+	/* the newest is still cached, the first is not */
+	assert_int_equal(procfs_lookup(pfs, 100000 + n - 1, &info), 0);
+	assert_int_equal(procfs_lookup(pfs, 100000, &info), 0);
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.hits, 1);
+	assert_int_equal(st.misses, n + 1);
+	assert_string_equal(info.exe, ""); /* none in this fixture */
+	assert_string_equal(info.user, "root");
+	procfs_close(pfs);
+}
+
+static void test_parse_stat(void **state)
+{
+	static const char *bad[] = {
+		"",
+		"12",
+		"12 (x",
+		"12 x) S 1",
+		"12 (x) S",
+		"12 (x) S 1 2 3",
+		"(x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 9",
+		"12 (x) S 99999999999 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 9",
+		"12 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
+		"99999999999999999999999",
+	};
+	const char *odd = "7 (a) b) (c) S 3 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 "
+			  "1 0 77 0";
+	struct procinfo_stat st;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+			procinfo_parse_stat(bad[i], strlen(bad[i]), &st),
+			-EBADMSG);
+	assert_int_equal(procinfo_parse_stat(odd, strlen(odd), &st), 0);
+	assert_int_equal(st.pid, 7);
+	assert_int_equal(st.ppid, 3);
+	assert_int_equal(st.start, 77);
+	assert_string_equal(st.comm, "a) b) (c");
+}
+
+static void test_parse_status_cgroup(void **state)
+{
+	const char *no_gid = "Uid:\t1\t2\t3\t4\n";
+	const char *short_uid = "Uid:\t1\nGid:\t1\t2\n";
+	char cg[8];
+	uid_t u;
+	gid_t g;
+
+	assert_int_equal(procinfo_parse_status(no_gid, strlen(no_gid), &u, &g),
+			 -EBADMSG);
+	assert_int_equal(
+		procinfo_parse_status(short_uid, strlen(short_uid), &u, &g),
+		-EBADMSG);
+	procinfo_parse_cgroup("0::/a/very/long/path\n", 21, cg, sizeof(cg));
+	assert_string_equal(cg, "/a/very");
+	procinfo_parse_cgroup("1:cpu:/x\n", 9, cg, sizeof(cg));
+	assert_string_equal(cg, "");
+	procinfo_parse_cgroup("0::", 3, cg, sizeof(cg));
+	assert_string_equal(cg, "");
+}
+
+/* What a process without status cannot give, it does not half-give. */
+static void test_missing_files(void **state)
+{
+	struct procfs *pfs = open_root();
+
+	assert_int_equal(unlink(at("100/status")), 0);
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), -ENOENT);
+	put_ids(100, 7, 8);
+	assert_int_equal(unlink(at("100/cgroup")), 0);
+	assert_int_equal(unlink(at("100/exe")), 0);
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.uid, 7);
+	assert_string_equal(info.cgroup, "");
+	assert_string_equal(info.exe, "");
+	procfs_close(pfs);
+	assert_null(procfs_open("/nonexistent/proc"));
+	procfs_close(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ancestors, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_pid_reuse, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_revalidate, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_cmdline_odd, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_shared, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_table, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_files, setup,
+						teardown),
+		cmocka_unit_test(test_parse_stat),
+		cmocka_unit_test(test_parse_status_cgroup),
+	};
+
+	return cmocka_run_group_tests_name("procfs", tests, NULL, NULL);
+}
