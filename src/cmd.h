@@ -7,6 +7,7 @@
  * returns the process exit status (0 ok, 1 runtime failure, 2 usage).
  */
 int cmd_version(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* Exit status for usage and configuration errors, as SPEC.md fixes it. */
 #define EXIT_USAGE 2
