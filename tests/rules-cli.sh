@@ -72,6 +72,12 @@ expect_eq "print: default golden text" "$(cat "$tmp/out")" \
 expect_status 0 "print --no-ipv6" "$NFJUDGE" rules print --no-ipv6
 expect_eq "print --no-ipv6" "$(cat "$tmp/out")" "$(cat "$golden/default-v4")"
 
+# The chain nfjudge(8) shows is the one print gives.
+expect_eq "nfjudge.8 shows the default chain" \
+	"$(sed -n '/^\.SH RULES/,/^\.fi/p' "$top_srcdir/man/nfjudge.8" |
+		sed -n '/^\.nf/,/^\.fi/p' | grep -v '^\.' | sed 's/\\-/-/g')" \
+	"$(grep -v '^#' "$golden/default-v4")"
+
 # --- fake tools -------------------------------------------------------------
 # iptables -S prints $state/NAME.list (NAME: iptables or ip6tables);
 # iptables-restore appends its arguments and input to $state/NAME.log,
