@@ -74,34 +74,34 @@ static void rules_usage(FILE *out)
 		RULES_MARK_DEFAULT, RULES_MASK_DEFAULT, RULES_MAX_EXEMPT);
 }
 
-static int bad_option(const char *opt, const char *arg, const char *why)
-{
-	fprintf(stderr, "nfjudge rules: %s '%s': %s\n", opt, arg, why);
-	return EXIT_USAGE;
-}
+/* The options that take a value, each with its parser. */
+static const struct rules_valued {
+	int c;
+	const char *name;
+	int (*parse)(struct rules_opts *o, const char *s, const char **why);
+} rules_valued[] = {
+	{'q', "--queue", rules_opts_parse_queue},
+	{OPT_MARK, "--mark", rules_opts_parse_mark},
+	{OPT_BACKEND, "--backend", rules_opts_parse_backend},
+	{OPT_EXEMPT_UID, "--exempt-uid", rules_opts_add_exempt},
+};
 
 /* One option into o: 0, 1 for --help, or EXIT_USAGE. */
 static int rules_option(struct rules_opts *o, int c, const char *arg)
 {
 	const char *why = NULL;
+	size_t i;
 
+	for (i = 0; i < sizeof(rules_valued) / sizeof(rules_valued[0]); i++) {
+		if (rules_valued[i].c != c)
+			continue;
+		if (!rules_valued[i].parse(o, arg, &why))
+			return 0;
+		fprintf(stderr, "nfjudge rules: %s '%s': %s\n",
+			rules_valued[i].name, arg, why);
+		return EXIT_USAGE;
+	}
 	switch (c) {
-	case 'q':
-		if (rules_opts_parse_queue(o, arg, &why))
-			return bad_option("--queue", arg, why);
-		return 0;
-	case OPT_MARK:
-		if (rules_opts_parse_mark(o, arg, &why))
-			return bad_option("--mark", arg, why);
-		return 0;
-	case OPT_BACKEND:
-		if (rules_opts_parse_backend(o, arg, &why))
-			return bad_option("--backend", arg, why);
-		return 0;
-	case OPT_EXEMPT_UID:
-		if (rules_opts_add_exempt(o, arg, &why))
-			return bad_option("--exempt-uid", arg, why);
-		return 0;
 	case OPT_FAIL_OPEN:
 		o->fail_open = true;
 		return 0;

@@ -6,36 +6,7 @@ set -u
 : "${NFJUDGE:=../src/nfjudge}"
 : "${top_srcdir:=..}"
 golden=$top_srcdir/tests/data/rules
-fails=0
-pass=0
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-expect_eq() { # description got want
-	if [ "$2" = "$3" ]; then ok; else
-		bad "$1"
-		printf '  got:\n%s\n  want:\n%s\n' "$2" "$3"
-	fi
-}
-expect_status() { # want description command...
-	want=$1 desc=$2
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "$desc: exit $got, want $want"
-		cat "$tmp/err"
-	fi
-}
-expect_err() { # description text
-	if grep -qF -e "$2" "$tmp/err"; then ok; else
-		bad "$1: stderr lacks '$2'"
-		cat "$tmp/err"
-	fi
-}
+. "$top_srcdir/tests/testlib.sh"
 
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -172,5 +143,4 @@ touch "$STATE/iptables.listfail"
 expect_status 1 "listing fails" fake remove
 expect_err "listing failure shown" "listing broke"
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+test_summary

@@ -8,8 +8,7 @@ set -u
 : "${top_srcdir:=..}"
 : "${PYTHON3:=python3}"
 PROBE="$top_srcdir/tests/rules-probe.py"
-fails=0
-pass=0
+. "$top_srcdir/tests/testlib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root"
@@ -20,34 +19,11 @@ if ! ip netns add "$ns" 2>/dev/null; then
 	echo "SKIP: cannot create a network namespace"
 	exit 77
 fi
-trap 'ip netns delete "$ns"' EXIT
+tmp=$(mktemp -d) || { ip netns delete "$ns"; exit 1; }
+trap 'ip netns delete "$ns"; rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 
 in_ns() { ip netns exec "$ns" "$@"; }
-ok() { pass=$((pass + 1)); }
-bad() {
-	echo "FAIL: $*"
-	fails=$((fails + 1))
-}
-expect_eq() { # description got want
-	if [ "$2" = "$3" ]; then ok; else
-		bad "$1"
-		printf '  got:\n%s\n  want:\n%s\n' "$2" "$3"
-	fi
-}
-expect_status() { # want description command...
-	want=$1 desc=$2
-	shift 2
-	"$@" >/dev/null 2>"$tmp/err"
-	got=$?
-	if [ "$got" -eq "$want" ]; then ok; else
-		bad "$desc: exit $got, want $want"
-		cat "$tmp/err"
-	fi
-}
-
-tmp=$(mktemp -d) || exit 1
-trap 'ip netns delete "$ns"; rm -rf "$tmp"' EXIT
 in_ns ip link set lo up
 
 # The -A NFJUDGE lines that print gives for family ip|ip6.
@@ -228,5 +204,4 @@ expect_status 0 "default backend remove" in_ns "$NFJUDGE" rules remove
 expect_eq "default backend: removed" \
 	"$(in_ns iptables -w -S | grep -c NFJUDGE)" 0
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+test_summary
