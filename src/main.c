@@ -21,7 +21,7 @@ static const struct command commands[] = {
 	{"run", NULL, "judge new outbound flows on NFQUEUE (the daemon)"},
 	{"replay", cmd_replay, "judge the flows of pcap captures offline"},
 	{"audit", cmd_audit, "verify, search and summarise verdict logs"},
-	{"rules", NULL, "print, install or remove the iptables rules"},
+	{"rules", cmd_rules, "print, install or remove the iptables rules"},
 	{"policy", cmd_policy, "check a policy file or show the policy in effect"},
 	{"version", cmd_version, "print version information"},
 };

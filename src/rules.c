@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The rules as iptables-restore text.  No I/O here, so the exact text is
+ * checked by unit tests against golden copies.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+#define JUMP_RULE "-A OUTPUT -j " RULES_CHAIN
+
+void rules_opts_init(struct rules_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->mark = RULES_MARK_DEFAULT;
+	o->mask = RULES_MASK_DEFAULT;
+}
+
+/* Strict unsigned parse: digits only (base 0 also allows 0x), no sign. */
+static int parse_u32(const char *s, size_t len, int base, uint32_t *out)
+{
+	char buf[24], *end;
+	unsigned long long v;
+
+	if (len == 0 || len >= sizeof(buf) || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	v = strtoull(buf, &end, base);
+	if (errno || *end || v > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int rules_opts_parse_queue(struct rules_opts *o, const char *s,
+			   const char **why)
+{
+	const char *colon = strchr(s, ':');
+	size_t n1 = colon ? (size_t)(colon - s) : strlen(s);
+	uint32_t first, last;
+
+	*why = "expected a queue number N or a range N:M, 0 to 65535, N <= M";
+	if (parse_u32(s, n1, 10, &first))
+		return -EINVAL;
+	last = first;
+	if (colon && parse_u32(colon + 1, strlen(colon + 1), 10, &last))
+		return -EINVAL;
+	if (first > UINT16_MAX || last > UINT16_MAX || first > last)
+		return -EINVAL;
+	o->queue_first = (uint16_t)first;
+	o->queue_last = (uint16_t)last;
+	*why = NULL;
+	return 0;
+}
+
+int rules_opts_parse_mark(struct rules_opts *o, const char *s, const char **why)
+{
+	const char *slash = strchr(s, '/');
+	struct rules_opts t = *o;
+
+	*why = "expected VALUE/MASK, numbers up to 0xffffffff";
+	if (!slash || parse_u32(s, (size_t)(slash - s), 0, &t.mark) ||
+	    parse_u32(slash + 1, strlen(slash + 1), 0, &t.mask))
+		return -EINVAL;
+	if (rules_opts_check(&t, why))
+		return -EINVAL;
+	*o = t;
+	return 0;
+}
+
+int rules_opts_parse_backend(struct rules_opts *o, const char *s,
+			     const char **why)
+{
+	*why = NULL;
+	if (!strcmp(s, "nft")) {
+		o->backend = RULES_BACKEND_NFT;
+	} else if (!strcmp(s, "legacy")) {
+		o->backend = RULES_BACKEND_LEGACY;
+	} else {
+		*why = "expected nft or legacy";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int rules_opts_add_exempt(struct rules_opts *o, const char *s, const char **why)
+{
+	uint32_t uid;
+
+	*why = "expected a numeric uid below 4294967295";
+	if (parse_u32(s, strlen(s), 10, &uid) || uid == UINT32_MAX)
+		return -EINVAL;
+	*why = "too many exempt uids (at most 16)";
+	if (o->n_exempt >= RULES_MAX_EXEMPT)
+		return -E2BIG;
+	o->exempt_uid[o->n_exempt++] = uid;
+	*why = NULL;
+	return 0;
+}
+
+int rules_opts_check(const struct rules_opts *o, const char **why)
+{
+	*why = NULL;
+	if (o->queue_first > o->queue_last)
+		*why = "queue range N:M needs N <= M";
+	else if (o->mask == 0)
+		*why = "the mark's MASK must not be 0";
+	else if (o->mark & ~o->mask)
+		*why = "the mark's VALUE has bits outside its MASK";
+	/* Every unmarked packet would match, and be rejected. */
+	else if (o->mark == 0)
+		*why = "the mark's VALUE must not be 0";
+	else if (o->n_exempt > RULES_MAX_EXEMPT)
+		*why = "too many exempt uids (at most 16)";
+	return *why ? -EINVAL : 0;
+}
+
+const char *rules_program(enum rules_family fam, enum rules_backend be,
+			  bool restore, char *buf, size_t len)
+{
+	static const char *const suffix[] = {
+		[RULES_BACKEND_DEFAULT] = "",
+		[RULES_BACKEND_NFT] = "-nft",
+		[RULES_BACKEND_LEGACY] = "-legacy",
+	};
+
+	snprintf(buf, len, "%s%s%s",
+		 fam == RULES_IPV6 ? "ip6tables" : "iptables", suffix[be],
+		 restore ? "-restore" : "");
+	return buf;
+}
+
+/* The form "iptables -S" prints back, so a listing compares equal. */
+static void put_mark(FILE *f, const struct rules_opts *o)
+{
+	if (o->mask == UINT32_MAX)
+		fprintf(f, "-m mark --mark 0x%x", o->mark);
+	else
+		fprintf(f, "-m mark --mark 0x%x/0x%x", o->mark, o->mask);
+}
+
+static void put_rejects(FILE *f, const struct rules_opts *o,
+			enum rules_family fam)
+{
+	fprintf(f, "-A %s -p tcp ", RULES_CHAIN);
+	put_mark(f, o);
+	fprintf(f, " -j REJECT --reject-with tcp-reset\n");
+	if (o->no_udp)
+		return;
+	fprintf(f, "-A %s -p udp ", RULES_CHAIN);
+	put_mark(f, o);
+	fprintf(f, " -j REJECT --reject-with %s\n",
+		fam == RULES_IPV6 ? "icmp6-port-unreachable"
+				  : "icmp-port-unreachable");
+}
+
+/*
+ * RETURN, not ACCEPT: an exempt packet goes on through the rest of OUTPUT
+ * as if nfjudge were not there.
+ */
+static void put_exempts(FILE *f, const struct rules_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_exempt; i++)
+		fprintf(f, "-A %s -m owner --uid-owner %u -j RETURN\n",
+			RULES_CHAIN, o->exempt_uid[i]);
+}
+
+/* No --queue-bypass unless asked: with no reader the kernel drops. */
+static void put_queue_target(FILE *f, const struct rules_opts *o)
+{
+	if (o->queue_first == o->queue_last)
+		fprintf(f, "-j NFQUEUE --queue-num %u", o->queue_first);
+	else
+		fprintf(f, "-j NFQUEUE --queue-balance %u:%u", o->queue_first,
+			o->queue_last);
+	if (o->fail_open)
+		fprintf(f, " --queue-bypass");
+	if (o->queue_first != o->queue_last)
+		fprintf(f, " --queue-cpu-fanout");
+	fputc('\n', f);
+}
+
+static void put_queues(FILE *f, const struct rules_opts *o)
+{
+	fprintf(f,
+		"-A %s -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN "
+		"-m conntrack --ctstate NEW ",
+		RULES_CHAIN);
+	put_queue_target(f, o);
+	if (o->no_udp)
+		return;
+	fprintf(f, "-A %s -p udp -m conntrack --ctstate NEW ", RULES_CHAIN);
+	put_queue_target(f, o);
+}
+
+/* Closes f and hands over its buffer, or frees it on a write error. */
+static char *memstream_finish(FILE *f, char **buf)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) || bad) {
+		free(*buf);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return *buf;
+}
+
+char *rules_text_install(const struct rules_opts *o, enum rules_family fam,
+			 const struct rules_state *now)
+{
+	char *buf = NULL, prog[32];
+	size_t len;
+	unsigned int i;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "# nfjudge rules, %s: %s --noflush\n*filter\n:%s - [0:0]\n",
+		fam == RULES_IPV6 ? "IPv6" : "IPv4",
+		rules_program(fam, o->backend, true, prog, sizeof(prog)),
+		RULES_CHAIN);
+	put_rejects(f, o, fam);
+	put_exempts(f, o);
+	put_queues(f, o);
+	/* Delete and insert commit together: never zero jumps, nor two. */
+	for (i = 0; i < now->jumps; i++)
+		fprintf(f, "-D OUTPUT -j %s\n", RULES_CHAIN);
+	fprintf(f, "-I OUTPUT 1 -j %s\nCOMMIT\n", RULES_CHAIN);
+	return memstream_finish(f, &buf);
+}
+
+char *rules_text_remove(const struct rules_state *now)
+{
+	char *buf = NULL;
+	size_t len;
+	unsigned int i;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "*filter\n");
+	for (i = 0; i < now->jumps; i++)
+		fprintf(f, "-D OUTPUT -j %s\n", RULES_CHAIN);
+	if (now->chain)
+		fprintf(f, "-F %s\n-X %s\n", RULES_CHAIN, RULES_CHAIN);
+	fprintf(f, "COMMIT\n");
+	return memstream_finish(f, &buf);
+}
+
+/* Whether the line at p (up to a newline or NUL) is exactly want. */
+static bool line_is(const char *p, const char *want)
+{
+	size_t n = strlen(want);
+
+	return !strncmp(p, want, n) && (p[n] == '\n' || p[n] == '\0');
+}
+
+void rules_state_parse(const char *listing, struct rules_state *st)
+{
+	const char *p = listing;
+
+	st->chain = false;
+	st->jumps = 0;
+	while (p && *p) {
+		if (line_is(p, "-N " RULES_CHAIN))
+			st->chain = true;
+		else if (line_is(p, JUMP_RULE))
+			st->jumps++;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Open one connection to a listener of our own and say what happened.
+
+usage: rules-probe.py tcp|udp ADDR PORT [UID]
+
+Binds a listener on ADDR:PORT, then (as UID, when given) connects to it
+with a 1 s timeout and prints one word:
+  ok       the connection (TCP) or datagram (UDP) got through
+  refused  ECONNREFUSED: a TCP reset, or an ICMP port unreachable
+  timeout  nothing came back (the packet was dropped)
+followed by the seconds it took.  Only ADDR (a loopback address) is used.
+"""
+import os
+import select
+import socket
+import sys
+import time
+
+TIMEOUT = 1.0
+
+
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+
+def tcp(addr, port):
+    srv = socket.socket(family(addr), socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((addr, port))
+    srv.listen(1)
+    return srv, lambda: tcp_client(addr, port)
+
+
+def tcp_client(addr, port):
+    cli = socket.socket(family(addr), socket.SOCK_STREAM)
+    cli.settimeout(TIMEOUT)
+    try:
+        cli.connect((addr, port))
+        return "ok"
+    except socket.timeout:
+        return "timeout"
+    except ConnectionRefusedError:
+        return "refused"
+
+
+def udp(addr, port):
+    srv = socket.socket(family(addr), socket.SOCK_DGRAM)
+    srv.bind((addr, port))
+    return srv, lambda: udp_client(srv, addr, port)
+
+
+def udp_client(srv, addr, port):
+    cli = socket.socket(family(addr), socket.SOCK_DGRAM)
+    cli.connect((addr, port))
+    try:
+        cli.send(b"probe")
+    except PermissionError:
+        # A rule in OUTPUT dropped it in this very call (REJECT drops
+        # after sending its ICMP error); what counts is that error.
+        pass
+    # An ICMP error makes the connected socket readable: its next receive
+    # fails with ECONNREFUSED.
+    ready, _, _ = select.select([srv, cli], [], [], TIMEOUT)
+    if cli in ready:
+        try:
+            cli.recv(16)
+        except ConnectionRefusedError:
+            return "refused"
+    if srv in ready:
+        return "ok" if srv.recv(16) == b"probe" else "garbled"
+    return "timeout"
+
+
+def main():
+    proto, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    srv, client = tcp(addr, port) if proto == "tcp" else udp(addr, port)
+    if len(sys.argv) > 4:
+        os.setgid(int(sys.argv[4]))
+        os.setuid(int(sys.argv[4]))
+    start = time.monotonic()
+    result = client()
+    print("%s %.2f" % (result, time.monotonic() - start))
+    srv.close()
+
+
+if __name__ == "__main__":
+    main()
