@@ -18,7 +18,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"run", NULL, "judge new outbound flows on NFQUEUE (the daemon)"},
+	{"run", cmd_run, "judge new outbound flows on NFQUEUE (the daemon)"},
 	{"replay", cmd_replay, "judge the flows of pcap captures offline"},
 	{"audit", cmd_audit, "verify, search and summarise verdict logs"},
 	{"rules", cmd_rules, "print, install or remove the iptables rules"},

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* nfjudge run: the options; daemon.c does the work. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "daemon.h"
+#include "log.h"
+#include "privs.h"
+
+static const char usage_text[] =
+	"usage: nfjudge run [-c POLICY] [--proxy HOST:PORT] [-q N|N:M]\n"
+	"                   [-o FILE|-|syslog] [--install-rules] "
+	"[--fail-open] [--audit]\n"
+	"                   [--pcap-out FILE] [--on-log-failure closed|open]\n"
+	"                   [--user USER] [--pidfile FILE] "
+	"[--metrics-file FILE]\n"
+	"\n"
+	"Judge every new outbound TCP SYN and UDP flow that iptables queues, "
+	"name the\nprocess behind it, answer accept, reject or drop, and "
+	"write one record each.\n"
+	"\n"
+	"  -c, --policy FILE        policy file (default: the embedded "
+	"policy)\n"
+	"      --proxy HOST:PORT    the proxy of the embedded policy (default: "
+	"from the\n"
+	"                           HTTPS_PROXY, https_proxy, HTTP_PROXY, "
+	"http_proxy,\n"
+	"                           ALL_PROXY environment variables)\n"
+	"  -q, --queue N|N:M        queue(s) to bind, one worker each "
+	"(default 0)\n"
+	"  -o, --output FILE        where records go: a file, - (standard "
+	"output,\n"
+	"                           the default) or syslog\n"
+	"      --install-rules      install the iptables rules on start, "
+	"remove on exit\n"
+	"      --fail-open          let packets through when nfjudge is not "
+	"there\n"
+	"                           (rules with --queue-bypass, queue "
+	"fail-open)\n"
+	"      --audit              judge and log, but accept every packet\n"
+	"      --pcap-out FILE      also write every judged packet to a pcap "
+	"file\n"
+	"      --on-log-failure P   closed (default): reject while records "
+	"cannot be\n"
+	"                           written; open: go on, count and report "
+	"the loss\n"
+	"      --user USER          run as USER after set-up\n"
+	"      --pidfile FILE       write the process id to FILE\n"
+	"      --metrics-file FILE  write counters for Prometheus every 10 s\n"
+	"      --key FILE           chain records with HMAC-SHA256 under this "
+	"key\n"
+	"      --fsync MODE         none (default), every (each record) or "
+	"interval (1 s)\n"
+	"      --mark VALUE/MASK    the reject mark (default "
+	"0x100000/0x100000)\n"
+	"      --queue-maxlen N     packets the kernel may hold per queue "
+	"(default 4096)\n"
+	"      --backend nft|legacy the iptables backend for --install-rules\n"
+	"      --no-udp             with --install-rules: queue TCP only\n"
+	"      --no-ipv6            with --install-rules: IPv4 only\n"
+	"      --exempt-uid UID     with --install-rules: do not queue this "
+	"user's traffic\n"
+	"      --print-privileges   say which privileges run keeps, and exit\n"
+	"  -v, --verbose            more diagnostics (twice: debug)\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Signals: HUP reloads the policy and reopens the log, USR1 writes a "
+	"stats\nrecord, TERM and INT stop cleanly.\n";
+
+enum {
+	OPT_PROXY = 256, OPT_INSTALL, OPT_FAIL_OPEN, OPT_AUDIT, OPT_PCAP,
+	OPT_LOGFAIL, OPT_USER, OPT_PIDFILE, OPT_METRICS, OPT_KEY, OPT_FSYNC,
+	OPT_MARK, OPT_MAXLEN, OPT_BACKEND, OPT_NO_UDP, OPT_NO_IPV6, OPT_EXEMPT,
+	OPT_PRIVS, OPT_PROC_ROOT,
+};
+
+static const struct option longopts[] = {
+	{"policy", required_argument, NULL, 'c'},
+	{"proxy", required_argument, NULL, OPT_PROXY},
+	{"queue", required_argument, NULL, 'q'},
+	{"output", required_argument, NULL, 'o'},
+	{"install-rules", no_argument, NULL, OPT_INSTALL},
+	{"fail-open", no_argument, NULL, OPT_FAIL_OPEN},
+	{"audit", no_argument, NULL, OPT_AUDIT},
+	{"pcap-out", required_argument, NULL, OPT_PCAP},
+	{"on-log-failure", required_argument, NULL, OPT_LOGFAIL},
+	{"user", required_argument, NULL, OPT_USER},
+	{"pidfile", required_argument, NULL, OPT_PIDFILE},
+	{"metrics-file", required_argument, NULL, OPT_METRICS},
+	{"key", required_argument, NULL, OPT_KEY},
+	{"fsync", required_argument, NULL, OPT_FSYNC},
+	{"mark", required_argument, NULL, OPT_MARK},
+	{"queue-maxlen", required_argument, NULL, OPT_MAXLEN},
+	{"backend", required_argument, NULL, OPT_BACKEND},
+	{"no-udp", no_argument, NULL, OPT_NO_UDP},
+	{"no-ipv6", no_argument, NULL, OPT_NO_IPV6},
+	{"exempt-uid", required_argument, NULL, OPT_EXEMPT},
+	{"print-privileges", no_argument, NULL, OPT_PRIVS},
+	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static int bad(const char *opt, const char *arg, const char *why)
+{
+	fprintf(stderr, "nfjudge run: %s '%s': %s\n", opt, arg, why);
+	return EXIT_USAGE;
+}
+
+static int parse_small(const char *opt, const char *arg,
+		       struct daemon_opts *o)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strcmp(opt, "--on-log-failure")) {
+		if (!strcmp(arg, "closed"))
+			o->on_log_failure = LOGSINK_CLOSED;
+		else if (!strcmp(arg, "open"))
+			o->on_log_failure = LOGSINK_OPEN;
+		else
+			return bad(opt, arg, "expected closed or open");
+	} else if (!strcmp(opt, "--fsync")) {
+		if (!strcmp(arg, "none"))
+			o->fsync = LOGSINK_FSYNC_NONE;
+		else if (!strcmp(arg, "every"))
+			o->fsync = LOGSINK_FSYNC_EVERY;
+		else if (!strcmp(arg, "interval"))
+			o->fsync = LOGSINK_FSYNC_INTERVAL;
+		else
+			return bad(opt, arg, "expected none, every or interval");
+	} else {
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || *end || end == arg || v < 1 || v > 1000000)
+			return bad(opt, arg, "expected a number 1-1000000");
+		o->queue_maxlen = (uint32_t)v;
+	}
+	return 0;
+}
+
+static int parse_rules_opt(int c, const char *arg, struct daemon_opts *o)
+{
+	const char *why = NULL;
+	int err = 0;
+
+	switch (c) {
+	case 'q':
+		err = rules_opts_parse_queue(&o->rules, arg, &why);
+		break;
+	case OPT_MARK:
+		err = rules_opts_parse_mark(&o->rules, arg, &why);
+		break;
+	case OPT_BACKEND:
+		err = rules_opts_parse_backend(&o->rules, arg, &why);
+		break;
+	case OPT_EXEMPT:
+		err = rules_opts_add_exempt(&o->rules, arg, &why);
+		break;
+	}
+	if (err)
+		return bad(c == 'q' ? "--queue" : "option", arg, why);
+	return 0;
+}
+
+/* -1: go on; otherwise the exit status. */
+static int parse_one(int c, struct daemon_opts *o, int *verbose)
+{
+	switch (c) {
+	case 'c': o->policy_file = optarg; break;
+	case OPT_PROXY: o->proxy = optarg; break;
+	case 'o': o->output = optarg; break;
+	case OPT_INSTALL: o->install_rules = true; break;
+	case OPT_FAIL_OPEN: o->rules.fail_open = true; break;
+	case OPT_AUDIT: o->audit = true; break;
+	case OPT_PCAP: o->pcap_out = optarg; break;
+	case OPT_USER: o->user = optarg; break;
+	case OPT_PIDFILE: o->pidfile = optarg; break;
+	case OPT_METRICS: o->metrics_file = optarg; break;
+	case OPT_KEY: o->key_file = optarg; break;
+	case OPT_NO_UDP: o->rules.no_udp = true; break;
+	case OPT_NO_IPV6: o->rules.no_ipv6 = true; break;
+	case OPT_PROC_ROOT: o->proc_root = optarg; break;
+	case 'v': (*verbose)++; break;
+	case OPT_LOGFAIL:
+		return parse_small("--on-log-failure", optarg, o) ?: -1;
+	case OPT_FSYNC:
+		return parse_small("--fsync", optarg, o) ?: -1;
+	case OPT_MAXLEN:
+		return parse_small("--queue-maxlen", optarg, o) ?: -1;
+	case 'q': case OPT_MARK: case OPT_BACKEND: case OPT_EXEMPT:
+		return parse_rules_opt(c, optarg, o) ?: -1;
+	case OPT_PRIVS:
+		privs_print(stdout, o->install_rules);
+		return 0;
+	case 'h':
+		fputs(usage_text, stdout);
+		return 0;
+	default:
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct daemon_opts o = {
+		.output = "-",
+		.on_log_failure = LOGSINK_CLOSED,
+		.fsync = LOGSINK_FSYNC_NONE,
+		.queue_maxlen = 4096,
+	};
+	int c, rc, verbose = 0;
+
+	rules_opts_init(&o.rules);
+	while ((c = getopt_long(argc, argv, "c:q:o:vh", longopts, NULL)) != -1)
+		if ((rc = parse_one(c, &o, &verbose)) >= 0)
+			return rc;
+	if (optind < argc) {
+		fprintf(stderr, "nfjudge run: unexpected argument '%s'\n",
+			argv[optind]);
+		return EXIT_USAGE;
+	}
+	log_init("nfjudge", false, verbose);
+	return daemon_run(&o);
+}

@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nfjudge run: start-up in a fixed order, then the control loop.
+ *
+ *	policy -> log -> pcap-out -> queues -> attribution -> rules ->
+ *	pidfile -> privileges -> start record -> workers -> READY=1
+ *
+ * Each step that fails stops the start with exit status 1 (2 for a bad
+ * policy) and undoes the steps before it.  The queues are bound before the
+ * rules go in, so no packet meets a rule whose queue has no reader longer
+ * than necessary; fail-closed rules drop such packets anyway.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+
+#include <openssl/evp.h>
+
+#include "attr.h"
+#include "capture.h"
+#include "chain.h"
+#include "cmd.h"
+#include "cmdutil.h"
+#include "daemon.h"
+#include "log.h"
+#include "nfqueue.h"
+#include "policy.h"
+#include "privs.h"
+#include "record.h"
+#include "runctl.h"
+#include "worker.h"
+
+#define METRICS_INTERVAL_S 10
+
+struct daemon {
+	const struct daemon_opts *o;
+	struct policy_ref *policy;
+	struct logsink *sink;
+	struct pcap_out pcap;
+	struct worker *workers;
+	int nworkers;
+	int stop_fd;
+	bool rules_installed;
+	char policy_sha[65];
+	char queues[16];
+	uint8_t key[CHAIN_KEY_MAX];
+	int keylen;
+};
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* SHA-256 of the policy's canonical form: what is in force, not bytes. */
+static void policy_digest(struct policy *p, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0, i;
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	policy_print(p, f);
+	fclose(f);
+	if (EVP_Digest(text, n, md, &len, EVP_sha256(), NULL))
+		for (i = 0; i < len && i < 32; i++)
+			snprintf(out + 2 * i, 3, "%02x", md[i]);
+	free(text);
+}
+
+static struct policy *load_policy(const struct daemon_opts *o)
+{
+	struct policy_default_opts dflt = {.proxy = o->proxy};
+	struct policy_parse_opts popts = {.diag = diag_to_stderr};
+
+	return policy_load(o->policy_file, &dflt, &popts);
+}
+
+static void emit(struct daemon *d, struct record_event *ev)
+{
+	ev->ts_us = now_us();
+	if (logsink_submit(d->sink, ev) < 0)
+		log_warnx("a %s record could not be written",
+			  ev->type == RECORD_START ? "start" : "control");
+}
+
+static void gather_stats(struct daemon *d, struct record_stats *st)
+{
+	int i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < d->nworkers; i++) {
+		struct engine_counts c;
+		uint64_t undec, errs;
+
+		worker_counts(&d->workers[i], &c, &undec, &errs);
+		st->packets += c.judged + undec;
+		st->accepted += c.accepted;
+		st->rejected += c.rejected;
+		st->dropped += c.dropped;
+		st->errors += undec + errs;
+	}
+	st->lost_records = logsink_lost(d->sink);
+}
+
+static void write_start(struct daemon *d)
+{
+	const struct daemon_opts *o = d->o;
+	struct policy *p = policy_ref_get(d->policy);
+	struct record_start s = {
+		.version = PACKAGE_VERSION,
+		.policy = o->policy_file ? o->policy_file : "embedded",
+		.policy_sha256 = d->policy_sha,
+		.mode = o->audit || policy_audit_mode(p) ? "audit" : "enforce",
+		.queues = d->queues,
+		.proxy = o->proxy,
+		.output = o->output,
+		.on_log_failure =
+			o->on_log_failure == LOGSINK_OPEN ? "open" : "closed",
+		.fail_open = o->rules.fail_open,
+	};
+	struct record_event ev = {.type = RECORD_START, .start = &s};
+
+	emit(d, &ev);
+	policy_free(p);
+}
+
+static void reload(struct daemon *d)
+{
+	struct policy *p = load_policy(d->o);
+	struct record_event ev = {.type = RECORD_RELOAD};
+
+	logsink_reopen(d->sink);
+	if (!p) {
+		/* The diagnostics went to stderr; the old policy stays. */
+		ev.ok = false;
+		ev.message = "the new policy has errors; the old one stays in "
+			     "force";
+		emit(d, &ev);
+		return;
+	}
+	policy_digest(p, d->policy_sha);
+	policy_ref_set(d->policy, p);
+	ev.ok = true;
+	ev.policy_sha256 = d->policy_sha;
+	emit(d, &ev);
+	log_info("policy reloaded");
+}
+
+static void write_counts(struct daemon *d, enum record_type type,
+			 const char *reason)
+{
+	struct record_stats st;
+	struct record_event ev = {.type = type, .stats = &st,
+				  .message = reason};
+
+	gather_stats(d, &st);
+	emit(d, &ev);
+}
+
+static void write_metrics(struct daemon *d)
+{
+	struct record_stats st;
+	struct runctl_queue q[64];
+	int i, n = d->nworkers < 64 ? d->nworkers : 64;
+
+	gather_stats(d, &st);
+	for (i = 0; i < n; i++) {
+		q[i].queue = d->workers[i].queue;
+		if (nfqueue_kernel_drops(q[i].queue, &q[i].queue_dropped,
+					 &q[i].user_dropped))
+			q[i].queue_dropped = q[i].user_dropped = 0;
+	}
+	if (runctl_write_metrics(d->o->metrics_file, &st, q, n))
+		log_warn("%s", d->o->metrics_file);
+}
+
+/* Block the signals the control loop reads; the workers inherit it. */
+static int signals_open(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	signal(SIGPIPE, SIG_IGN);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* The control loop: returns the reason for stopping. */
+static const char *control_loop(struct daemon *d, int sfd, int tfd)
+{
+	struct pollfd pfd[2] = {{.fd = sfd, .events = POLLIN},
+				{.fd = tfd, .events = POLLIN}};
+
+	for (;;) {
+		struct signalfd_siginfo si;
+		uint64_t ticks;
+
+		if (poll(pfd, tfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			return "poll failed";
+		if (tfd >= 0 && (pfd[1].revents & POLLIN) &&
+		    read(tfd, &ticks, sizeof(ticks)) == sizeof(ticks))
+			write_metrics(d);
+		if (!(pfd[0].revents & POLLIN) ||
+		    read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			reload(d);
+			break;
+		case SIGUSR1:
+			write_counts(d, RECORD_STATS, NULL);
+			break;
+		case SIGTERM:
+			return "SIGTERM";
+		case SIGINT:
+			return "SIGINT";
+		}
+	}
+}
+
+static int open_log(struct daemon *d)
+{
+	const struct daemon_opts *o = d->o;
+	struct logsink_opts lo = {
+		.target = o->output,
+		.on_failure = o->on_log_failure,
+		.fsync = o->fsync,
+		.fsync_ms = 1000,
+		.threaded = true,
+		.resume = true,
+	};
+
+	if (o->key_file) {
+		d->keylen = chain_key_load(o->key_file, d->key);
+		if (d->keylen < 0) {
+			errno = -d->keylen;
+			log_warn("key file %s", o->key_file);
+			return -1;
+		}
+		lo.key = d->key;
+		lo.keylen = (size_t)d->keylen;
+	}
+	d->sink = logsink_open(&lo);
+	if (!d->sink) {
+		log_warn("cannot open the log %s", o->output);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_pcap(struct daemon *d)
+{
+	if (!d->o->pcap_out)
+		return 0;
+	d->pcap.w = capture_writer_open(d->o->pcap_out);
+	if (!d->pcap.w) {
+		log_warn("cannot open %s", d->o->pcap_out);
+		return -1;
+	}
+	pthread_mutex_init(&d->pcap.lock, NULL);
+	return 0;
+}
+
+static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
+{
+	struct nfqueue_opts qo = {
+		.queue = queue,
+		.maxlen = d->o->queue_maxlen,
+		/* enough for IPv6 with extension headers and TCP options */
+		.copy = 256,
+		.rcvbuf = 8 << 20,
+		.fail_open = d->o->rules.fail_open,
+		.mark = d->o->rules.mark,
+		.mark_mask = d->o->rules.mask,
+	};
+
+	w->queue = queue;
+	w->stop_fd = d->stop_fd;
+	w->fail_open = qo.fail_open;
+	w->pcap = d->pcap.w ? &d->pcap : NULL;
+	w->q = nfqueue_open(&qo);
+	if (!w->q) {
+		if (errno == EBUSY)
+			log_warnx("queue %u is already bound by another "
+				  "process (another nfjudge?)", queue);
+		else
+			log_warn("cannot bind queue %u", queue);
+		return -1;
+	}
+	w->attr = attr_open_live(d->o->proc_root ? d->o->proc_root : "/proc");
+	if (!w->attr) {
+		log_warn("process attribution");
+		return -1;
+	}
+	return 0;
+}
+
+static int sink_emit(void *ctx, const struct record_event *ev)
+{
+	return logsink_submit(ctx, ev);
+}
+
+static bool sink_can_accept(void *ctx)
+{
+	return logsink_can_accept(ctx);
+}
+
+static int open_workers(struct daemon *d)
+{
+	const struct rules_opts *r = &d->o->rules;
+	struct engine_cfg cfg = {
+		.policy = d->policy,
+		.force_audit = d->o->audit,
+		.emit = sink_emit,
+		.can_accept = sink_can_accept,
+		.out_ctx = d->sink,
+	};
+	int i;
+
+	d->nworkers = r->queue_last - r->queue_first + 1;
+	d->workers = calloc((size_t)d->nworkers, sizeof(*d->workers));
+	if (!d->workers)
+		return -1;
+	for (i = 0; i < d->nworkers; i++) {
+		struct worker *w = &d->workers[i];
+
+		if (open_queue(d, w, (uint16_t)(r->queue_first + i)) ||
+		    worker_init(w, &cfg)) {
+			d->nworkers = i + 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void stop_workers(struct daemon *d, int started)
+{
+	uint64_t one = 1;
+	int i;
+
+	if (write(d->stop_fd, &one, sizeof(one)) != sizeof(one))
+		log_warn("stopping the workers");
+	for (i = 0; i < started; i++)
+		worker_join(&d->workers[i]);
+}
+
+static void teardown(struct daemon *d)
+{
+	int i;
+
+	if (d->rules_installed && rules_remove(&d->o->rules))
+		log_warnx("the rules could not be removed; remove them with "
+			  "'nfjudge rules remove'");
+	for (i = 0; d->workers && i < d->nworkers; i++)
+		worker_destroy(&d->workers[i]);
+	free(d->workers);
+	if (d->pcap.w) {
+		capture_writer_close(d->pcap.w);
+		pthread_mutex_destroy(&d->pcap.lock);
+	}
+	logsink_close(d->sink);
+	policy_ref_free(d->policy);
+	if (d->stop_fd >= 0)
+		close(d->stop_fd);
+	if (d->o->pidfile)
+		unlink(d->o->pidfile);
+}
+
+static int setup(struct daemon *d)
+{
+	const struct daemon_opts *o = d->o;
+
+	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->stop_fd < 0 || open_log(d) || open_pcap(d) || open_workers(d))
+		return -1;
+	if (o->install_rules) {
+		if (rules_install(&o->rules))
+			return -1;
+		d->rules_installed = true;
+	}
+	if (o->pidfile && runctl_write_pidfile(o->pidfile)) {
+		log_warn("pidfile %s", o->pidfile);
+		return -1;
+	}
+	if (privs_drop(o->user, o->install_rules))
+		return -1;
+	return 0;
+}
+
+int daemon_run(const struct daemon_opts *o)
+{
+	struct daemon d = {.o = o, .stop_fd = -1};
+	struct policy *p = load_policy(o);
+	const char *why = "start failed";
+	int sfd, tfd = -1, started = 0, rc = 1;
+
+	if (!p)
+		return EXIT_USAGE;
+	policy_digest(p, d.policy_sha);
+	d.policy = policy_ref_new(p);
+	snprintf(d.queues, sizeof(d.queues), "%u:%u", o->rules.queue_first,
+		 o->rules.queue_last);
+	sfd = signals_open();
+	if (!d.policy || sfd < 0 || setup(&d))
+		goto out;
+	if (o->metrics_file) {
+		struct itimerspec it = {{METRICS_INTERVAL_S, 0},
+					{METRICS_INTERVAL_S, 0}};
+
+		tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+		if (tfd < 0 || timerfd_settime(tfd, 0, &it, NULL))
+			goto out;
+	}
+	write_start(&d);
+	for (; started < d.nworkers; started++)
+		if (worker_start(&d.workers[started]))
+			goto out;
+	runctl_notify("READY=1");
+	log_info("judging queue %s", d.queues);
+	why = control_loop(&d, sfd, tfd);
+	rc = 0;
+out:
+	if (started)
+		stop_workers(&d, started);
+	if (d.sink) {
+		write_counts(&d, RECORD_STOP, why);
+		if (o->metrics_file)
+			write_metrics(&d);
+	}
+	teardown(&d);
+	if (tfd >= 0)
+		close(tfd);
+	if (sfd >= 0)
+		close(sfd);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFJUDGE_DAEMON_H
+#define NFJUDGE_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "logsink.h"
+#include "rules.h"
+
+/* What `nfjudge run` was asked to do. */
+struct daemon_opts {
+	const char *policy_file; /* NULL: the embedded policy */
+	const char *proxy;
+	const char *output;      /* path, "-" or "syslog" */
+	const char *pcap_out;
+	const char *pidfile;
+	const char *metrics_file;
+	const char *key_file;
+	const char *user;
+	const char *proc_root;
+	enum logsink_failure on_log_failure;
+	enum logsink_fsync fsync;
+	bool audit;
+	bool install_rules;
+	uint32_t queue_maxlen;
+	struct rules_opts rules; /* queues, mark, fail-open, backend, ... */
+};
+
+/*
+ * Run the daemon until TERM or INT: fixed start-up order (policy, log,
+ * queues, rules, privileges, start record, READY=1), one worker per queue,
+ * signals handled in the calling thread.  Returns the exit status.
+ */
+int daemon_run(const struct daemon_opts *o);
+
+#endif

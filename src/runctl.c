@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "record.h"
+#include "runctl.h"
+
+void runctl_notify(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	size_t len;
+	int fd;
+
+	if (!path || (path[0] != '/' && path[0] != '@'))
+		return;
+	len = strlen(path);
+	if (len >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, len);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0'; /* abstract namespace */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+	       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
+	close(fd);
+}
+
+int runctl_write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid()), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, (size_t)n) != n)
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+static void put_counter(FILE *f, const char *name, const char *help,
+			const char *labels, uint64_t v)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s%s %" PRIu64 "\n",
+		name, help, name, name, labels, v);
+}
+
+int runctl_write_metrics(const char *path, const struct record_stats *st,
+			 const struct runctl_queue *q, int nq)
+{
+	char tmp[4096];
+	FILE *f;
+	int i;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "# HELP nfjudge_verdicts_total Flows judged, by the "
+		   "policy's verdict.\n# TYPE nfjudge_verdicts_total counter\n");
+	fprintf(f, "nfjudge_verdicts_total{verdict=\"accept\"} %" PRIu64 "\n",
+		st->accepted);
+	fprintf(f, "nfjudge_verdicts_total{verdict=\"reject\"} %" PRIu64 "\n",
+		st->rejected);
+	fprintf(f, "nfjudge_verdicts_total{verdict=\"drop\"} %" PRIu64 "\n",
+		st->dropped);
+	put_counter(f, "nfjudge_packets_total", "Packets received.", "",
+		    st->packets);
+	put_counter(f, "nfjudge_errors_total",
+		    "Packets that could not be judged or answered.", "",
+		    st->errors);
+	put_counter(f, "nfjudge_records_lost_total",
+		    "Verdict records that could not be written.", "",
+		    st->lost_records);
+	fprintf(f, "# HELP nfjudge_queue_dropped_total Packets the kernel "
+		   "dropped: queue full or socket full.\n"
+		   "# TYPE nfjudge_queue_dropped_total counter\n");
+	for (i = 0; i < nq; i++)
+		fprintf(f,
+			"nfjudge_queue_dropped_total{queue=\"%u\",why=\"queue_"
+			"full\"} %" PRIu64 "\n"
+			"nfjudge_queue_dropped_total{queue=\"%u\",why=\"socket_"
+			"full\"} %" PRIu64 "\n",
+			q[i].queue, q[i].queue_dropped, q[i].queue,
+			q[i].user_dropped);
+	if (fclose(f) || rename(tmp, path)) {
+		int err = -errno;
+
+		unlink(tmp);
+		return err;
+	}
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFJUDGE_WORKER_H
+#define NFJUDGE_WORKER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+
+struct attr;
+struct capture_writer;
+struct nfqueue;
+
+/* The pcap-out file, shared by the workers. */
+struct pcap_out {
+	struct capture_writer *w;
+	pthread_mutex_t lock;
+};
+
+/* One queue, one thread: receive, judge, answer. */
+struct worker {
+	pthread_t thread;
+	uint16_t queue;
+	int stop_fd;            /* readable: leave the loop */
+	bool fail_open;
+	struct nfqueue *q;
+	struct attr *attr;
+	struct engine *eng;
+	struct pcap_out *pcap;  /* NULL: no --pcap-out */
+	/* what the control thread may read, under lock */
+	pthread_mutex_t lock;
+	struct engine_counts counts;
+	uint64_t undecodable;
+	uint64_t errors;
+	uint64_t local_undecodable; /* the worker's own copy */
+	uint64_t local_errors;
+};
+
+/*
+ * Set up the worker's engine around its queue and attribution; cfg's
+ * attribute callback is filled in here.  0 or -errno.
+ */
+int worker_init(struct worker *w, struct engine_cfg *cfg);
+int worker_start(struct worker *w);
+void worker_join(struct worker *w);
+void worker_destroy(struct worker *w);
+
+/* A consistent copy of the worker's counters. */
+void worker_counts(struct worker *w, struct engine_counts *c,
+		   uint64_t *undecodable, uint64_t *errors);
+
+#endif
