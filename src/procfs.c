@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "proc.h"
 #include "procfs.h"
@@ -33,6 +34,16 @@ static long long procfs_read_btime(struct procfs *pfs)
 	return p ? atoll(p + 7) : 0;
 }
 
+/* The inode of a network namespace link under the root, 0 if unreadable. */
+ino_t procfs_netns(const struct procfs *pfs, const char *path)
+{
+	struct stat st;
+
+	if (fstatat(pfs->root_fd, path, &st, 0) < 0)
+		return 0;
+	return st.st_ino;
+}
+
 struct procfs *procfs_open(const char *root)
 {
 	struct procfs *pfs;
@@ -47,6 +58,7 @@ struct procfs *procfs_open(const char *root)
 	}
 	pfs->hz = sysconf(_SC_CLK_TCK);
 	pfs->btime = procfs_read_btime(pfs);
+	pfs->netns = procfs_netns(pfs, "self/ns/net");
 	return pfs;
 }
 

@@ -14,6 +14,7 @@
 struct procinfo_stat;
 
 #define PROCFS_MAX_HOLDERS 16
+#define PROCFS_FOREIGN	   4096 /* processes known to be in another netns */
 #define PROCFS_USERS	   16
 
 /* One fd that holds the socket: /proc/pid/fd/fd or .../task/tid/fd/fd. */
@@ -23,6 +24,12 @@ struct procfs_holder {
 	int fd;
 	unsigned long long start; /* the process's start time, in ticks */
 	bool in_send;		  /* blocked in connect/send* on fd */
+};
+
+/* A process incarnation: its pid and the inode of its /proc directory. */
+struct procfs_incarnation {
+	pid_t pid;
+	ino_t ino;
 };
 
 struct procfs_entry {
@@ -40,6 +47,7 @@ struct procfs_user {
 
 struct procfs {
 	int root_fd;
+	ino_t netns; /* our network namespace; 0: unknown, scan all */
 	long hz;
 	long long btime;
 	char target[32]; /* "socket:[inode]" of the current lookup */
@@ -49,12 +57,14 @@ struct procfs {
 	struct procfs_entry cache[PROCFS_CACHE_SIZE];
 	struct procfs_user users[PROCFS_USERS];
 	unsigned int next_user;
+	struct procfs_incarnation foreign[PROCFS_FOREIGN];
 	pid_t *pids; /* scan order, reused across scans */
 	size_t pids_cap;
 	struct procfs_holder holders[PROCFS_MAX_HOLDERS];
 	int n_holders;
 };
 
+ino_t procfs_netns(const struct procfs *pfs, const char *path);
 int procfs_open_pid(const struct procfs *pfs, pid_t pid);
 int procfs_read_stat(struct procfs *pfs, int dfd, struct procinfo_stat *st);
 int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,

@@ -5,7 +5,12 @@
  *
  * Every process is scanned, not just until the first holder, because only
  * the full set tells whether the socket is shared and which holder the
- * rule in procfs.h picks.  Processes go newest first (descending pid) so
+ * rule in procfs.h picks.  "Every" means every process of our network
+ * namespace: a socket lives in the namespace it was made in, and its
+ * holders with it, but for one passed to another namespace with
+ * SCM_RIGHTS (not seen).  Where the daemon runs in a sandbox's namespace
+ * that is a handful of processes, not the host's hundreds, and the
+ * namespace test costs one stat per process.  Processes go newest first (descending pid) so
  * that equal candidates are met in a stable order.  Threads that unshared
  * their fd table (clone without CLONE_FILES, unshare(CLONE_FILES)) are
  * scanned only when no process table holds the socket: a thread of an
@@ -60,7 +65,33 @@ static int procfs_grow_pids(struct procfs *pfs)
 	return 0;
 }
 
-/* Every numeric entry of the root, newest (highest pid) first. */
+/*
+ * Is the process in our network namespace?  When ours is unknown (a
+ * fixture tree) every process is.  A process whose namespace we cannot
+ * read is gone or beyond our ptrace access, and so are its fds.
+ *
+ * Processes found elsewhere are remembered by incarnation: the inode of a
+ * /proc/PID directory is allocated anew when the pid is reused, so a match
+ * of both names the same process, and the stat is saved next time.
+ */
+static bool procfs_same_netns(struct procfs *pfs, pid_t pid, ino_t ino)
+{
+	struct procfs_incarnation *f = &pfs->foreign[pid % PROCFS_FOREIGN];
+	char path[40];
+
+	if (!pfs->netns)
+		return true;
+	if (f->pid == pid && f->ino == ino)
+		return false;
+	snprintf(path, sizeof(path), "%d/ns/net", (int)pid);
+	if (procfs_netns(pfs, path) == pfs->netns)
+		return true;
+	f->pid = pid;
+	f->ino = ino;
+	return false;
+}
+
+/* Every numeric entry of the root in our namespace, highest pid first. */
 static int procfs_list_pids(struct procfs *pfs, size_t *n)
 {
 	struct dirent *de;
@@ -77,7 +108,8 @@ static int procfs_list_pids(struct procfs *pfs, size_t *n)
 		return -errno;
 	}
 	while (err == 0 && (de = readdir(d))) {
-		if (!name_to_int(de->d_name, &pid) || pid <= 0)
+		if (!name_to_int(de->d_name, &pid) || pid <= 0 ||
+		    !procfs_same_netns(pfs, pid, de->d_ino))
 			continue;
 		if (*n == pfs->pids_cap)
 			err = procfs_grow_pids(pfs);
