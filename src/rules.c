@@ -282,3 +282,71 @@ void rules_state_parse(const char *listing, struct rules_state *st)
 			p++;
 	}
 }
+
+/* Line n (from 1) of text: its start, and its length in *len; or NULL. */
+static const char *nth_line(const char *text, unsigned long n, size_t *len)
+{
+	while (text && *text && --n > 0) {
+		text = strchr(text, '\n');
+		if (text)
+			text++;
+	}
+	if (!text || !*text || n)
+		return NULL;
+	*len = strcspn(text, "\n");
+	return text;
+}
+
+/* N of the first "line N" or "line: N" in a tool's message, or 0. */
+static unsigned long failed_line(const char *err)
+{
+	const char *p = err;
+	unsigned long n;
+	char *end;
+
+	while ((p = strstr(p, "line")) != NULL) {
+		p += 4;
+		p += strspn(p, ": ");
+		if (!isdigit((unsigned char)*p))
+			continue;
+		n = strtoul(p, &end, 10);
+		if (n)
+			return n;
+	}
+	return 0;
+}
+
+static void put_message_lines(FILE *f, const char *err)
+{
+	const char *sep = "", *p = err;
+	size_t n;
+
+	for (; *p; p += n + (p[n] == '\n')) {
+		p += strspn(p, " \t\r");
+		n = strcspn(p, "\n");
+		while (n && strchr(" \t\r", p[n - 1]))
+			n--;
+		if (!n || !strncmp(p, "Try `", 5))
+			continue;
+		fprintf(f, "%s%.*s", sep, (int)n, p);
+		sep = " ";
+	}
+}
+
+char *rules_error_text(const char *err, const char *input)
+{
+	char *buf = NULL;
+	size_t len, n;
+	unsigned long line;
+	const char *at;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	put_message_lines(f, err ? err : "");
+	line = failed_line(err ? err : "");
+	at = line ? nth_line(input, line, &n) : NULL;
+	if (at)
+		fprintf(f, " [input line %lu: %.*s]", line, (int)n, at);
+	return memstream_finish(f, &buf);
+}

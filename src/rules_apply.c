@@ -25,23 +25,13 @@
 
 #define PROG_LEN 32
 
-/* Strips trailing newlines from a tool's message, for one log line. */
-static const char *chomp(char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s && *s ? s : "(no message)";
-}
-
 /*
  * Runs argv with input; 0 when it exits 0.  On failure logs the tool's
  * stderr; *out (if asked for) is the tool's stdout on success.
  */
 static int run_tool(const char *const argv[], const char *input, char **out)
 {
-	char *err = NULL;
+	char *err = NULL, *msg;
 	int status, ret;
 
 	ret = spawn_run(argv, input, out, &err, &status);
@@ -51,8 +41,10 @@ static int run_tool(const char *const argv[], const char *input, char **out)
 		goto out;
 	}
 	if (status) {
+		msg = rules_error_text(err, input);
 		log_warnx("%s failed (exit status %d): %s", argv[0], status,
-			  chomp(err));
+			  msg && *msg ? msg : "(no message)");
+		free(msg);
 		ret = -EIO;
 		if (out) {
 			free(*out);

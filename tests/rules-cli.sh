@@ -120,6 +120,8 @@ echo "iptables-restore: line 4 failed" >"$STATE/iptables.fail"
 expect_status 1 "install, iptables-restore fails" fake install
 expect_err "the tool's message is shown" "iptables-restore: line 4 failed"
 expect_err "the tool is named" "iptables-restore failed (exit status 2)"
+expect_err "the input line is quoted" \
+	"[input line 4: -A NFJUDGE -p tcp -m mark --mark 0x100000/0x100000"
 expect_eq "IPv6 not tried after IPv4 failed" "$(log ip6tables)" ""
 
 # A failed IPv6 install takes out the IPv4 rules it had just put in.

@@ -124,8 +124,8 @@ test_atomic() { # backend
 	in_ns "iptables-$b" -w -A OTHER -j NFJUDGE
 	expect_status 1 "$b remove while referenced" in_ns "$NFJUDGE" rules \
 		remove --backend "$b"
-	grep -q "iptables-$b-restore" "$tmp/err" ||
-		bad "$b: the failing tool is not named: $(cat "$tmp/err")"
+	expect_err "$b: the failing tool is named" "iptables-$b-restore failed"
+	expect_err "$b: the failing line is quoted" "[input line 4: -X NFJUDGE]"
 	check_family "$b" ip "after the failed remove"
 	expect_eq "$b ip6: removed despite IPv4" \
 		"$(in_ns "ip6tables-$b" -w -S | grep -c NFJUDGE)" 0
