@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,12 +105,19 @@ static int memfd_read(int fd, char **text)
 	return 0;
 }
 
-/* Only async-signal-safe calls between fork and exec. */
+/*
+ * Only async-signal-safe calls between fork and exec.  A caller that
+ * blocks signals (to read them with signalfd, say) must not pass that
+ * mask on to the tool.
+ */
 static void child_exec(const char *path, const char *const argv[],
 		       const int fds[3])
 {
+	sigset_t none;
 	int i;
 
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (i = 0; i < 3; i++)
 		if (dup2(fds[i], i) < 0)
 			_exit(127);
