@@ -77,9 +77,13 @@ static int restore(const struct rules_opts *o, enum rules_family fam,
 {
 	char prog[PROG_LEN];
 	const char *argv[] = {prog, "-w", "--noflush", NULL};
+	int ret;
 
-	if (!text)
-		return -errno;
+	if (!text) {
+		ret = -errno;
+		log_warn("cannot build the rules");
+		return ret;
+	}
 	rules_program(fam, o->backend, true, prog, sizeof(prog));
 	return run_tool(argv, text, NULL);
 }

@@ -42,6 +42,11 @@ expect_eq "print: default golden text" "$(cat "$tmp/out")" \
 	"$(cat "$golden/default-v4" "$golden/default-v6")"
 expect_status 0 "print --no-ipv6" "$NFJUDGE" rules print --no-ipv6
 expect_eq "print --no-ipv6" "$(cat "$tmp/out")" "$(cat "$golden/default-v4")"
+if [ -w /dev/full ]; then
+	expect_status 1 "print to a full disk" sh -c \
+		'"$1" rules print >/dev/full' sh "$NFJUDGE"
+	expect_err "print to a full disk: said so" "standard output"
+fi
 
 # The chain nfjudge(8) shows is the one print gives.
 expect_eq "nfjudge.8 shows the default chain" \
