@@ -120,20 +120,22 @@ int rules_opts_check(const struct rules_opts *o, const char **why)
 		*why = "the mark's VALUE must not be 0";
 	else if (o->n_exempt > RULES_MAX_EXEMPT)
 		*why = "too many exempt uids (at most 16)";
+	else if ((unsigned int)o->backend > RULES_BACKEND_LEGACY)
+		*why = "unknown iptables backend";
 	return *why ? -EINVAL : 0;
 }
 
 const char *rules_program(enum rules_family fam, enum rules_backend be,
 			  bool restore, char *buf, size_t len)
 {
-	static const char *const suffix[] = {
-		[RULES_BACKEND_DEFAULT] = "",
-		[RULES_BACKEND_NFT] = "-nft",
-		[RULES_BACKEND_LEGACY] = "-legacy",
-	};
+	const char *suffix = "";
 
+	if (be == RULES_BACKEND_NFT)
+		suffix = "-nft";
+	else if (be == RULES_BACKEND_LEGACY)
+		suffix = "-legacy";
 	snprintf(buf, len, "%s%s%s",
-		 fam == RULES_IPV6 ? "ip6tables" : "iptables", suffix[be],
+		 fam == RULES_IPV6 ? "ip6tables" : "iptables", suffix,
 		 restore ? "-restore" : "");
 	return buf;
 }

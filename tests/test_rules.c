@@ -289,6 +289,10 @@ static void test_opts_check(void **state)
 	o.mark = 0x3;
 	assert_int_equal(rules_opts_check(&o, &why), -EINVAL);
 	rules_opts_init(&o);
+	o.backend = (enum rules_backend)3;
+	assert_int_equal(rules_opts_check(&o, &why), -EINVAL);
+	assert_string_equal(why, "unknown iptables backend");
+	rules_opts_init(&o);
 	o.n_exempt = RULES_MAX_EXEMPT + 1;
 	assert_int_equal(rules_opts_check(&o, &why), -EINVAL);
 	assert_int_equal(rules_install(&o), -EINVAL);
