@@ -24,6 +24,11 @@
 #include "spawn.h"
 
 #define PROG_LEN 32
+/*
+ * Wait for the xtables lock (legacy; nft ignores it) rather than fail at
+ * once, but not for ever: a daemon starting up must not hang on it.
+ */
+#define RULES_WAIT "--wait=10"
 
 /*
  * Runs argv with input; 0 when it exits 0.  On failure logs the tool's
@@ -56,12 +61,11 @@ out:
 	return ret;
 }
 
-/* -w: wait for the xtables lock (legacy) rather than fail at once. */
 static int state_read(const struct rules_opts *o, enum rules_family fam,
 		      struct rules_state *st)
 {
 	char prog[PROG_LEN], *listing = NULL;
-	const char *argv[] = {prog, "-w", "-t", "filter", "-S", NULL};
+	const char *argv[] = {prog, RULES_WAIT, "-t", "filter", "-S", NULL};
 	int ret;
 
 	rules_program(fam, o->backend, false, prog, sizeof(prog));
@@ -76,7 +80,7 @@ static int restore(const struct rules_opts *o, enum rules_family fam,
 		   const char *text)
 {
 	char prog[PROG_LEN];
-	const char *argv[] = {prog, "-w", "--noflush", NULL};
+	const char *argv[] = {prog, RULES_WAIT, "--noflush", NULL};
 	int ret;
 
 	if (!text) {

@@ -93,9 +93,9 @@ log() { cat "$STATE/$1.log" 2>/dev/null; }
 
 expect_status 0 "install" fake install
 expect_eq "install: IPv4 transaction" "$(log iptables)" \
-	"$(echo 'ARGS -w --noflush'; cat "$golden/default-v4")"
+	"$(echo 'ARGS --wait=10 --noflush'; cat "$golden/default-v4")"
 expect_eq "install: IPv6 transaction" "$(log ip6tables)" \
-	"$(echo 'ARGS -w --noflush'; cat "$golden/default-v6")"
+	"$(echo 'ARGS --wait=10 --noflush'; cat "$golden/default-v6")"
 
 reset
 printf '%s\n' '-P OUTPUT ACCEPT' '-N NFJUDGE' '-A OUTPUT -j NFJUDGE' \
@@ -117,7 +117,7 @@ reset
 printf '%s\n' '-N NFJUDGE' '-A OUTPUT -j NFJUDGE' >"$STATE/ip6tables.list"
 expect_status 0 "remove" fake remove
 expect_eq "remove: IPv6 transaction" "$(log ip6tables)" \
-	"$(printf '%s\n' 'ARGS -w --noflush' '*filter' \
+	"$(printf '%s\n' 'ARGS --wait=10 --noflush' '*filter' \
 		'-D OUTPUT -j NFJUDGE' '-F NFJUDGE' '-X NFJUDGE' 'COMMIT')"
 
 reset
