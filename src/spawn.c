@@ -19,7 +19,10 @@
 /* More output than any iptables listing we read is an error, not OOM. */
 #define SPAWN_MAX_OUTPUT (64u << 20)
 
-/* First executable dir/name in a colon-separated list; empty parts skip. */
+/*
+ * First executable dir/name in a colon-separated list.  Empty and relative
+ * parts are skipped: root must not run a program found in its cwd.
+ */
 static int search_dirs(const char *dirs, const char *name, char *buf,
 		       size_t len)
 {
@@ -28,7 +31,7 @@ static int search_dirs(const char *dirs, const char *name, char *buf,
 
 	for (; p && *p; p = *end ? end + 1 : end) {
 		end = strchrnul(p, ':');
-		if (end == p)
+		if (*p != '/')
 			continue;
 		n = snprintf(buf, len, "%.*s/%s", (int)(end - p), p, name);
 		if (n > 0 && (size_t)n < len && !access(buf, X_OK))

@@ -82,11 +82,15 @@ static void test_not_found(void **state)
 {
 	const char *name[] = {"nfjudge-no-such-program", NULL};
 	const char *path[] = {"/nonexistent/nfjudge-no-such-program", NULL};
+	const char *self[] = {"test_spawn", NULL};
 	int status = -1;
 	char *out = NULL;
 
 	assert_int_equal(spawn_run(name, NULL, &out, NULL, &status), -ENOENT);
 	assert_null(out);
+	/* Nor in a relative PATH entry, though it is there. */
+	assert_int_equal(setenv("PATH", ".:tests:", 1), 0);
+	assert_int_equal(spawn_run(self, NULL, &out, NULL, &status), -ENOENT);
 	/* A path is run as given; exec fails in the child. */
 	assert_int_equal(spawn_run(path, NULL, NULL, NULL, &status), 0);
 	assert_int_equal(status, 127);
