@@ -134,7 +134,11 @@ static int rules_print(const struct rules_opts *o)
 	fputs(v4, stdout);
 	if (v6)
 		fputs(v6, stdout);
-	ret = fflush(stdout) ? 1 : 0;
+	if (fflush(stdout) || ferror(stdout)) {
+		log_warn("rules print: standard output");
+		goto out;
+	}
+	ret = 0;
 out:
 	free(v4);
 	free(v6);

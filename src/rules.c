@@ -120,20 +120,22 @@ int rules_opts_check(const struct rules_opts *o, const char **why)
 		*why = "the mark's VALUE must not be 0";
 	else if (o->n_exempt > RULES_MAX_EXEMPT)
 		*why = "too many exempt uids (at most 16)";
+	else if ((unsigned int)o->backend > RULES_BACKEND_LEGACY)
+		*why = "unknown iptables backend";
 	return *why ? -EINVAL : 0;
 }
 
 const char *rules_program(enum rules_family fam, enum rules_backend be,
 			  bool restore, char *buf, size_t len)
 {
-	static const char *const suffix[] = {
-		[RULES_BACKEND_DEFAULT] = "",
-		[RULES_BACKEND_NFT] = "-nft",
-		[RULES_BACKEND_LEGACY] = "-legacy",
-	};
+	const char *suffix = "";
 
+	if (be == RULES_BACKEND_NFT)
+		suffix = "-nft";
+	else if (be == RULES_BACKEND_LEGACY)
+		suffix = "-legacy";
 	snprintf(buf, len, "%s%s%s",
-		 fam == RULES_IPV6 ? "ip6tables" : "iptables", suffix[be],
+		 fam == RULES_IPV6 ? "ip6tables" : "iptables", suffix,
 		 restore ? "-restore" : "");
 	return buf;
 }
@@ -281,4 +283,72 @@ void rules_state_parse(const char *listing, struct rules_state *st)
 		if (p)
 			p++;
 	}
+}
+
+/* Line n (from 1) of text: its start, and its length in *len; or NULL. */
+static const char *nth_line(const char *text, unsigned long n, size_t *len)
+{
+	while (text && *text && --n > 0) {
+		text = strchr(text, '\n');
+		if (text)
+			text++;
+	}
+	if (!text || !*text || n)
+		return NULL;
+	*len = strcspn(text, "\n");
+	return text;
+}
+
+/* N of the first "line N" or "line: N" in a tool's message, or 0. */
+static unsigned long failed_line(const char *err)
+{
+	const char *p = err;
+	unsigned long n;
+	char *end;
+
+	while ((p = strstr(p, "line")) != NULL) {
+		p += 4;
+		p += strspn(p, ": ");
+		if (!isdigit((unsigned char)*p))
+			continue;
+		n = strtoul(p, &end, 10);
+		if (n)
+			return n;
+	}
+	return 0;
+}
+
+static void put_message_lines(FILE *f, const char *err)
+{
+	const char *sep = "", *p = err;
+	size_t n;
+
+	for (; *p; p += n + (p[n] == '\n')) {
+		p += strspn(p, " \t\r");
+		n = strcspn(p, "\n");
+		while (n && strchr(" \t\r", p[n - 1]))
+			n--;
+		if (!n || !strncmp(p, "Try `", 5))
+			continue;
+		fprintf(f, "%s%.*s", sep, (int)n, p);
+		sep = " ";
+	}
+}
+
+char *rules_error_text(const char *err, const char *input)
+{
+	char *buf = NULL;
+	size_t len, n;
+	unsigned long line;
+	const char *at;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	put_message_lines(f, err ? err : "");
+	line = failed_line(err ? err : "");
+	at = line ? nth_line(input, line, &n) : NULL;
+	if (at)
+		fprintf(f, " [input line %lu: %.*s]", line, (int)n, at);
+	return memstream_finish(f, &buf);
 }

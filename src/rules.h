@@ -96,6 +96,13 @@ char *rules_text_remove(const struct rules_state *now);
 void rules_state_parse(const char *listing, struct rules_state *st);
 
 /*
+ * A tool's error output as one log line: blank lines and "Try `...'"
+ * hints dropped, the rest joined by spaces, and the line of input it
+ * names ("line N") quoted after it.  malloc'd; NULL with errno set.
+ */
+char *rules_error_text(const char *err, const char *input);
+
+/*
  * Install or remove for IPv4 and (unless no_ipv6) IPv6: one atomic
  * iptables-restore transaction per family.  Both are idempotent.  0, or
  * -errno after logging what failed, with the tool's own message.

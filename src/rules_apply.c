@@ -24,16 +24,11 @@
 #include "spawn.h"
 
 #define PROG_LEN 32
-
-/* Strips trailing newlines from a tool's message, for one log line. */
-static const char *chomp(char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-
-	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s && *s ? s : "(no message)";
-}
+/*
+ * Wait for the xtables lock (legacy; nft ignores it) rather than fail at
+ * once, but not for ever: a daemon starting up must not hang on it.
+ */
+#define RULES_WAIT "--wait=10"
 
 /*
  * Runs argv with input; 0 when it exits 0.  On failure logs the tool's
@@ -41,7 +36,7 @@ static const char *chomp(char *s)
  */
 static int run_tool(const char *const argv[], const char *input, char **out)
 {
-	char *err = NULL;
+	char *err = NULL, *msg;
 	int status, ret;
 
 	ret = spawn_run(argv, input, out, &err, &status);
@@ -51,8 +46,10 @@ static int run_tool(const char *const argv[], const char *input, char **out)
 		goto out;
 	}
 	if (status) {
+		msg = rules_error_text(err, input);
 		log_warnx("%s failed (exit status %d): %s", argv[0], status,
-			  chomp(err));
+			  msg && *msg ? msg : "(no message)");
+		free(msg);
 		ret = -EIO;
 		if (out) {
 			free(*out);
@@ -64,12 +61,11 @@ out:
 	return ret;
 }
 
-/* -w: wait for the xtables lock (legacy) rather than fail at once. */
 static int state_read(const struct rules_opts *o, enum rules_family fam,
 		      struct rules_state *st)
 {
 	char prog[PROG_LEN], *listing = NULL;
-	const char *argv[] = {prog, "-w", "-t", "filter", "-S", NULL};
+	const char *argv[] = {prog, RULES_WAIT, "-t", "filter", "-S", NULL};
 	int ret;
 
 	rules_program(fam, o->backend, false, prog, sizeof(prog));
@@ -84,10 +80,14 @@ static int restore(const struct rules_opts *o, enum rules_family fam,
 		   const char *text)
 {
 	char prog[PROG_LEN];
-	const char *argv[] = {prog, "-w", "--noflush", NULL};
+	const char *argv[] = {prog, RULES_WAIT, "--noflush", NULL};
+	int ret;
 
-	if (!text)
-		return -errno;
+	if (!text) {
+		ret = -errno;
+		log_warn("cannot build the rules");
+		return ret;
+	}
 	rules_program(fam, o->backend, true, prog, sizeof(prog));
 	return run_tool(argv, text, NULL);
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,10 @@
 /* More output than any iptables listing we read is an error, not OOM. */
 #define SPAWN_MAX_OUTPUT (64u << 20)
 
-/* First executable dir/name in a colon-separated list; empty parts skip. */
+/*
+ * First executable dir/name in a colon-separated list.  Empty and relative
+ * parts are skipped: root must not run a program found in its cwd.
+ */
 static int search_dirs(const char *dirs, const char *name, char *buf,
 		       size_t len)
 {
@@ -27,7 +31,7 @@ static int search_dirs(const char *dirs, const char *name, char *buf,
 
 	for (; p && *p; p = *end ? end + 1 : end) {
 		end = strchrnul(p, ':');
-		if (end == p)
+		if (*p != '/')
 			continue;
 		n = snprintf(buf, len, "%.*s/%s", (int)(end - p), p, name);
 		if (n > 0 && (size_t)n < len && !access(buf, X_OK))
@@ -104,12 +108,19 @@ static int memfd_read(int fd, char **text)
 	return 0;
 }
 
-/* Only async-signal-safe calls between fork and exec. */
+/*
+ * Only async-signal-safe calls between fork and exec.  A caller that
+ * blocks signals (to read them with signalfd, say) must not pass that
+ * mask on to the tool.
+ */
 static void child_exec(const char *path, const char *const argv[],
 		       const int fds[3])
 {
+	sigset_t none;
 	int i;
 
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (i = 0; i < 3; i++)
 		if (dup2(fds[i], i) < 0)
 			_exit(127);

@@ -42,6 +42,11 @@ expect_eq "print: default golden text" "$(cat "$tmp/out")" \
 	"$(cat "$golden/default-v4" "$golden/default-v6")"
 expect_status 0 "print --no-ipv6" "$NFJUDGE" rules print --no-ipv6
 expect_eq "print --no-ipv6" "$(cat "$tmp/out")" "$(cat "$golden/default-v4")"
+if [ -w /dev/full ]; then
+	expect_status 1 "print to a full disk" sh -c \
+		'"$1" rules print >/dev/full' sh "$NFJUDGE"
+	expect_err "print to a full disk: said so" "standard output"
+fi
 
 # The chain nfjudge(8) shows is the one print gives.
 expect_eq "nfjudge.8 shows the default chain" \
@@ -88,9 +93,9 @@ log() { cat "$STATE/$1.log" 2>/dev/null; }
 
 expect_status 0 "install" fake install
 expect_eq "install: IPv4 transaction" "$(log iptables)" \
-	"$(echo 'ARGS -w --noflush'; cat "$golden/default-v4")"
+	"$(echo 'ARGS --wait=10 --noflush'; cat "$golden/default-v4")"
 expect_eq "install: IPv6 transaction" "$(log ip6tables)" \
-	"$(echo 'ARGS -w --noflush'; cat "$golden/default-v6")"
+	"$(echo 'ARGS --wait=10 --noflush'; cat "$golden/default-v6")"
 
 reset
 printf '%s\n' '-P OUTPUT ACCEPT' '-N NFJUDGE' '-A OUTPUT -j NFJUDGE' \
@@ -112,7 +117,7 @@ reset
 printf '%s\n' '-N NFJUDGE' '-A OUTPUT -j NFJUDGE' >"$STATE/ip6tables.list"
 expect_status 0 "remove" fake remove
 expect_eq "remove: IPv6 transaction" "$(log ip6tables)" \
-	"$(printf '%s\n' 'ARGS -w --noflush' '*filter' \
+	"$(printf '%s\n' 'ARGS --wait=10 --noflush' '*filter' \
 		'-D OUTPUT -j NFJUDGE' '-F NFJUDGE' '-X NFJUDGE' 'COMMIT')"
 
 reset
@@ -120,6 +125,8 @@ echo "iptables-restore: line 4 failed" >"$STATE/iptables.fail"
 expect_status 1 "install, iptables-restore fails" fake install
 expect_err "the tool's message is shown" "iptables-restore: line 4 failed"
 expect_err "the tool is named" "iptables-restore failed (exit status 2)"
+expect_err "the input line is quoted" \
+	"[input line 4: -A NFJUDGE -p tcp -m mark --mark 0x100000/0x100000"
 expect_eq "IPv6 not tried after IPv4 failed" "$(log ip6tables)" ""
 
 # A failed IPv6 install takes out the IPv4 rules it had just put in.

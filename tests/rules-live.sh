@@ -2,12 +2,16 @@
 # nfjudge rules install/remove against the real iptables, in a network
 # namespace of our own, for each backend present: idempotence, exactly the
 # printed chain, nothing else touched, and on loopback: fail-closed,
-# fail-open, exempt uids and the reject path (mark -> REJECT).
+# fail-open, exempt uids, and the reject path both from a queue reader
+# (mark + NF_REPEAT) and from a mangle rule's mark.
 set -u
 : "${NFJUDGE:=../src/nfjudge}"
 : "${top_srcdir:=..}"
 : "${PYTHON3:=python3}"
+: "${top_builddir:=..}"
 PROBE="$top_srcdir/tests/rules-probe.py"
+READER="$top_builddir/tests/nfq-verdict"
+reader=
 . "$top_srcdir/tests/testlib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -20,7 +24,7 @@ if ! ip netns add "$ns" 2>/dev/null; then
 	exit 77
 fi
 tmp=$(mktemp -d) || { ip netns delete "$ns"; exit 1; }
-trap 'ip netns delete "$ns"; rm -rf "$tmp"' EXIT
+trap 'stop_reader; ip netns delete "$ns"; rm -rf "$tmp"' EXIT
 trap 'exit 1' HUP INT TERM
 
 in_ns() { ip netns exec "$ns" "$@"; }
@@ -98,6 +102,26 @@ mangle_mark() { # backend -A|-D
 	done
 }
 
+# A stand-in for the daemon on queue 0, answering every packet alike.
+start_reader() { # accept|reject
+	# Not through in_ns: $! must be the reader itself (ip netns exec
+	# execs it), not a subshell around it.
+	ip netns exec "$ns" "$READER" 0 "$1" 0x100000/0x100000 \
+		>"$tmp/reader" 2>&1 &
+	reader=$!
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		grep -q ready "$tmp/reader" && return 0
+		sleep 0.2
+	done
+	bad "the queue reader did not start: $(cat "$tmp/reader")"
+}
+stop_reader() {
+	[ -n "$reader" ] || return 0
+	kill "$reader"
+	wait "$reader" 2>/dev/null
+	reader=
+}
+
 test_chain() { # backend
 	b=$1
 	install "$b" "install" && install "$b" "install again"
@@ -124,8 +148,8 @@ test_atomic() { # backend
 	in_ns "iptables-$b" -w -A OTHER -j NFJUDGE
 	expect_status 1 "$b remove while referenced" in_ns "$NFJUDGE" rules \
 		remove --backend "$b"
-	grep -q "iptables-$b-restore" "$tmp/err" ||
-		bad "$b: the failing tool is not named: $(cat "$tmp/err")"
+	expect_err "$b: the failing tool is named" "iptables-$b-restore failed"
+	expect_err "$b: the failing line is quoted" "[input line 4: -X NFJUDGE]"
 	check_family "$b" ip "after the failed remove"
 	expect_eq "$b ip6: removed despite IPv4" \
 		"$(in_ns "ip6tables-$b" -w -S | grep -c NFJUDGE)" 0
@@ -141,6 +165,13 @@ test_traffic() { # backend
 	install "$b" "fail-closed" --exempt-uid 4242
 	expect_all timeout 9000
 	expect_all ok 9000 4242
+	# What the daemon does to reject: mark, NF_REPEAT, the REJECT rules.
+	start_reader reject
+	expect_all refused 9000
+	stop_reader
+	start_reader accept
+	expect_all ok 9000
+	stop_reader
 	mangle_mark "$b" -A
 	expect_all refused 9999
 	mangle_mark "$b" -D

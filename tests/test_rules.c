@@ -289,9 +289,58 @@ static void test_opts_check(void **state)
 	o.mark = 0x3;
 	assert_int_equal(rules_opts_check(&o, &why), -EINVAL);
 	rules_opts_init(&o);
+	o.backend = (enum rules_backend)3;
+	assert_int_equal(rules_opts_check(&o, &why), -EINVAL);
+	assert_string_equal(why, "unknown iptables backend");
+	rules_opts_init(&o);
 	o.n_exempt = RULES_MAX_EXEMPT + 1;
 	assert_int_equal(rules_opts_check(&o, &why), -EINVAL);
 	assert_int_equal(rules_install(&o), -EINVAL);
+}
+
+static void assert_error_text(const char *err, const char *input,
+			      const char *want)
+{
+	char *text = rules_error_text(err, input);
+
+	assert_non_null(text);
+	assert_string_equal(text, want);
+	free(text);
+}
+
+/* Messages as the two backends' iptables-restore write them. */
+static void test_error_text(void **state)
+{
+	const char *in = "*filter\n-D OUTPUT -j NFJUDGE\n-F NFJUDGE\n"
+			 "-X NFJUDGE\nCOMMIT\n";
+
+	assert_error_text("iptables-nft-restore v1.8.9 (nf_tables): \n"
+			  "line 4: CHAIN_DEL failed (Device or resource "
+			  "busy): chain NFJUDGE\n",
+			  in,
+			  "iptables-nft-restore v1.8.9 (nf_tables): line 4: "
+			  "CHAIN_DEL failed (Device or resource busy): chain "
+			  "NFJUDGE [input line 4: -X NFJUDGE]");
+	assert_error_text("iptables-restore v1.8.9 (legacy): Couldn't load "
+			  "target `X':No such file or directory\n\n"
+			  "Error occurred at line: 2\n"
+			  "Try `iptables-restore -h' or 'iptables-restore "
+			  "--help' for more information.\n",
+			  in,
+			  "iptables-restore v1.8.9 (legacy): Couldn't load "
+			  "target `X':No such file or directory Error "
+			  "occurred at line: 2 [input line 2: -D OUTPUT -j "
+			  "NFJUDGE]");
+	assert_error_text("iptables-restore: line 9 failed\n", in,
+			  "iptables-restore: line 9 failed");
+	assert_error_text("  no number on this line  \r\n", in,
+			  "no number on this line");
+	assert_error_text("line 0, then line 1\n", "a\nb\n",
+			  "line 0, then line 1 [input line 1: a]");
+	assert_error_text("line 2\n", NULL, "line 2");
+	assert_error_text(NULL, in, "");
+	assert_error_text("line 99999999999999999999999\n", in,
+			  "line 99999999999999999999999");
 }
 
 int main(void)
@@ -311,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_mark_parse),
 		cmocka_unit_test(test_backend_exempt_parse),
 		cmocka_unit_test(test_opts_check),
+		cmocka_unit_test(test_error_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
