@@ -23,7 +23,8 @@ void log_init(const char *progname, bool to_syslog, int verbosity)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
-static void vlog(int pri, const char *fmt, va_list ap, int err)
+static void __attribute__((format(printf, 2, 0)))
+vlog(int pri, const char *fmt, va_list ap, int err)
 {
 	char msg[1024];
 	int saved = errno;
