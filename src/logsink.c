@@ -10,20 +10,16 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "chain.h"
 #include "log.h"
-#include "logread.h"
 #include "logsink.h"
+#include "logsink_int.h"
 #include "record.h"
 
 #define LOGSINK_RING_DEFAULT (8u << 20)
@@ -31,46 +27,12 @@
 #define LOGSINK_RETRY_MS 100
 #define LOGSINK_CLOSE_GIVEUP_MS 3000
 
-enum sink_kind { SINK_FILE, SINK_STDOUT, SINK_SYSLOG };
-
-struct logsink {
-	struct logsink_opts opts;
-	enum sink_kind kind;
-	char *path;
-	int fd;
-	struct chain *chain;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;    /* the writer: work, or stop */
-	pthread_cond_t drained; /* flush waiters */
-	pthread_t thread;
-	bool running, stop;
-	/* the ring: data is [rd, wr), or [rd, end) then [0, wr) if wrapped */
-	char *ring;
-	size_t cap, rd, wr, end;
-	bool wrapped;
-	uint64_t bytes_in, bytes_out;
-	uint64_t reopen_at; /* with reopen_pending: reopen after this byte */
-	bool reopen_pending;
-	volatile sig_atomic_t reopen_req;
-	bool prev_next; /* the next record names its predecessor */
-	bool failing;
-	uint64_t lost_pending; /* not yet reported by an error record */
-	uint64_t lost_total;
-	struct timespec last_sync;
-	char scratch[RECORD_MAX];
-};
-
 static int64_t now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int sink_open_file(const char *path)
-{
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 }
 
 /* ---- the ring (callers hold the lock) ---------------------------------- */
@@ -136,9 +98,8 @@ static void ring_consume(struct logsink *s, size_t n)
 /* Turn a reopen request (from a signal handler) into a place in order. */
 static void sink_take_reopen(struct logsink *s)
 {
-	if (!s->reopen_req)
+	if (!atomic_exchange(&s->reopen_req, 0))
 		return;
-	s->reopen_req = 0;
 	if (s->kind != SINK_FILE)
 		return;
 	s->reopen_pending = true;
@@ -189,107 +150,6 @@ static void sink_lost(struct logsink *s)
 {
 	s->lost_pending++;
 	s->lost_total++;
-}
-
-/* ---- writing ------------------------------------------------------------ */
-
-/* A partial line must not stay in a file: cut it off, the caller retries. */
-static void sink_unwrite(struct logsink *s, size_t done)
-{
-	off_t end = lseek(s->fd, 0, SEEK_END);
-
-	if (end >= (off_t)done && ftruncate(s->fd, end - (off_t)done))
-		log_warn("%s: cannot remove a partial record", s->path);
-}
-
-static ssize_t sink_write_fd(struct logsink *s, const char *data, size_t len)
-{
-	size_t done = 0;
-	ssize_t n;
-
-	while (done < len) {
-		n = write(s->fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
-	if (done == len || s->kind != SINK_FILE)
-		return (ssize_t)done;
-	if (done)
-		sink_unwrite(s, done);
-	return 0;
-}
-
-static size_t sink_write_syslog(const char *data, size_t len)
-{
-	const char *p = data, *nl;
-
-	while (p < data + len && (nl = memchr(p, '\n', data + len - p))) {
-		syslog(LOG_DAEMON | LOG_INFO, "%.*s", (int)(nl - p), p);
-		p = nl + 1;
-	}
-	return (size_t)(p - data);
-}
-
-static bool sync_due(struct logsink *s)
-{
-	struct timespec now;
-	int64_t ms;
-
-	if (s->opts.fsync == LOGSINK_FSYNC_EVERY)
-		return true;
-	if (s->opts.fsync != LOGSINK_FSYNC_INTERVAL)
-		return false;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (now.tv_sec - s->last_sync.tv_sec) * 1000 +
-	     (now.tv_nsec - s->last_sync.tv_nsec) / 1000000;
-	if (ms < (int64_t)s->opts.fsync_ms)
-		return false;
-	s->last_sync = now;
-	return true;
-}
-
-/*
- * Write one chunk of whole lines; returns the bytes that are out (all of
- * a file's chunk, or none).  Only the writer (or, unthreaded, the
- * submitter) calls this, so the fd needs no lock.
- */
-static size_t sink_write(struct logsink *s, const char *data, size_t len)
-{
-	ssize_t n;
-
-	if (s->kind == SINK_SYSLOG)
-		return sink_write_syslog(data, len);
-	n = sink_write_fd(s, data, len);
-	if (n <= 0)
-		return 0;
-	if (s->kind == SINK_FILE && sync_due(s) && fdatasync(s->fd))
-		log_warn("%s: fdatasync", s->path);
-	return (size_t)n;
-}
-
-static void sink_do_reopen(struct logsink *s)
-{
-	int fd = sink_open_file(s->path);
-
-	if (fd < 0) {
-		log_warn("%s: cannot reopen, writing on to the old file",
-			 s->path);
-		return;
-	}
-	close(s->fd);
-	s->fd = fd;
-}
-
-static void sink_set_failing(struct logsink *s, bool failing)
-{
-	if (failing && !s->failing)
-		log_warn("%s: cannot write records", s->path);
-	else if (!failing && s->failing)
-		log_info("%s: writing records again", s->path);
-	s->failing = failing;
 }
 
 /* ---- the writer thread -------------------------------------------------- */
@@ -353,7 +213,7 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 	if (!n && s->reopen_pending && s->reopen_at == s->bytes_out) {
 		s->reopen_pending = false;
 		pthread_mutex_unlock(&s->lock);
-		sink_do_reopen(s);
+		sinkio_reopen(s);
 		pthread_mutex_lock(&s->lock);
 		return true;
 	}
@@ -364,10 +224,10 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 		return true;
 	}
 	pthread_mutex_unlock(&s->lock);
-	done = sink_write(s, data, n);
+	done = sinkio_write(s, data, n);
 	pthread_mutex_lock(&s->lock);
 	ring_consume(s, done);
-	sink_set_failing(s, done < n);
+	sinkio_set_failing(s, done < n);
 	if (done == n)
 		return true;
 	if (s->stop) {
@@ -414,14 +274,14 @@ static int sink_write_now(struct logsink *s, const struct record_event *ev)
 	if (len < 0)
 		return len;
 	errno = EIO;
-	if (sink_write(s, s->scratch, (size_t)len) < (size_t)len) {
+	if (sinkio_write(s, s->scratch, (size_t)len) < (size_t)len) {
 		int err = errno ? -errno : -EIO;
 
 		chain_set(s->chain, seq, last);
-		sink_set_failing(s, true);
+		sinkio_set_failing(s, true);
 		return err;
 	}
-	sink_set_failing(s, false);
+	sinkio_set_failing(s, false);
 	s->prev_next = false;
 	return 0;
 }
@@ -433,7 +293,7 @@ static int sink_submit_now(struct logsink *s, const struct record_event *ev)
 	sink_take_reopen(s);
 	if (s->reopen_pending) {
 		s->reopen_pending = false;
-		sink_do_reopen(s);
+		sinkio_reopen(s);
 	}
 	if (s->lost_pending) {
 		lost_event(&lost, ev->ts_us, s->lost_pending);
@@ -478,7 +338,7 @@ bool logsink_can_accept(struct logsink *s)
 
 void logsink_reopen(struct logsink *s)
 {
-	s->reopen_req = 1;
+	atomic_store(&s->reopen_req, 1);
 }
 
 int logsink_flush(struct logsink *s, int timeout_ms)
@@ -505,66 +365,6 @@ uint64_t logsink_lost(struct logsink *s)
 }
 
 /* ---- opening and closing ------------------------------------------------ */
-
-/* Continue the seq and chain of the file's last record, if it has one. */
-static int sink_resume(struct logsink *s)
-{
-	char chain[CHAIN_HEX + 1];
-	struct stat st;
-	uint64_t seq;
-	off_t off;
-	ssize_t n;
-	int fd = open(s->path, O_RDONLY | O_CLOEXEC), err = 0;
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto out;
-	}
-	off = st.st_size > RECORD_MAX ? st.st_size - RECORD_MAX : 0;
-	n = pread(fd, s->scratch, sizeof(s->scratch), off);
-	if (n < 0) {
-		err = -errno;
-		goto out;
-	}
-	err = logrec_tail(s->scratch, (size_t)n, &seq, chain);
-	if (!err)
-		chain_set(s->chain, seq, chain);
-	else if (err == -ENOENT)
-		err = 0;
-out:
-	close(fd);
-	return err;
-}
-
-static int sink_target(struct logsink *s)
-{
-	const char *t = s->opts.target ? s->opts.target : "-";
-
-	if (!strcmp(t, "-")) {
-		s->kind = SINK_STDOUT;
-		s->fd = STDOUT_FILENO;
-		t = "<stdout>";
-	} else if (!strcmp(t, "syslog")) {
-		s->kind = SINK_SYSLOG;
-	} else {
-		s->kind = SINK_FILE;
-	}
-	s->path = strdup(t);
-	if (!s->path)
-		return -ENOMEM;
-	if (s->kind != SINK_FILE)
-		return 0;
-	if (s->opts.resume) {
-		int err = sink_resume(s);
-
-		if (err)
-			return err;
-	}
-	s->fd = sink_open_file(s->path);
-	return s->fd < 0 ? -errno : 0;
-}
 
 static int sink_start(struct logsink *s)
 {
@@ -604,7 +404,7 @@ struct logsink *logsink_open(const struct logsink_opts *opts)
 	s->chain = chain_new(opts->key, opts->keylen);
 	if (!s->chain)
 		goto fail;
-	err = sink_target(s);
+	err = sinkio_target(s);
 	if (!err && opts->threaded)
 		err = sink_start(s);
 	if (!err)
