@@ -107,6 +107,8 @@ enum logread_status logread_next(struct logread *lr, const char **line,
 	bool too_long = false, nl = false;
 
 	lr->len = 0;
+	*line = lr->line;
+	*len = 0;
 	while (!nl) {
 		if (lr->rpos == lr->rlen && !logread_fill(lr))
 			break;
@@ -117,7 +119,6 @@ enum logread_status logread_next(struct logread *lr, const char **line,
 	if (!nl && !lr->len && !too_long)
 		return LOGREAD_EOF;
 	lr->lineno++;
-	*line = lr->line;
 	*len = lr->len;
 	if (too_long)
 		return LOGREAD_TOO_LONG;
