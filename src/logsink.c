@@ -107,33 +107,37 @@ static void sink_take_reopen(struct logsink *s)
 	s->prev_next = true;
 }
 
-/*
- * Format and chain ev into scratch; the chain advances only when commit
- * keeps it (a lost record consumes no seq).
- */
-static int sink_format(struct logsink *s, const struct record_event *ev,
-		       uint64_t *seq, char last[CHAIN_HEX + 1])
+/* Queue a finished line for the writer thread. */
+static int ring_out(struct logsink *s, const char *line, size_t len)
 {
-	*seq = chain_seq(s->chain);
-	memcpy(last, chain_last(s->chain), CHAIN_HEX + 1);
-	return record_emit(s->chain, s->scratch, sizeof(s->scratch),
-			   s->prev_next, ev);
+	if (!ring_put(s, line, len))
+		return -ENOBUFS;
+	pthread_cond_signal(&s->wake);
+	return 0;
 }
 
-static int sink_enqueue(struct logsink *s, const struct record_event *ev)
+/*
+ * Format and chain ev, then hand the line to out.  If out refuses it, the
+ * chain goes back: a lost record consumes no seq.
+ */
+static int sink_record(struct logsink *s, const struct record_event *ev,
+		       int (*out)(struct logsink *, const char *, size_t))
 {
 	char last[CHAIN_HEX + 1];
-	uint64_t seq;
-	int len = sink_format(s, ev, &seq, last);
+	uint64_t seq = chain_seq(s->chain);
+	int len, err;
 
+	memcpy(last, chain_last(s->chain), sizeof(last));
+	len = record_emit(s->chain, s->scratch, sizeof(s->scratch),
+			  s->prev_next, ev);
 	if (len < 0)
 		return len;
-	if (!ring_put(s, s->scratch, (size_t)len)) {
+	err = out(s, s->scratch, (size_t)len);
+	if (err) {
 		chain_set(s->chain, seq, last);
-		return -ENOBUFS;
+		return err;
 	}
 	s->prev_next = false;
-	pthread_cond_signal(&s->wake);
 	return 0;
 }
 
@@ -196,7 +200,7 @@ static void sink_report_lost(struct logsink *s, int64_t ts)
 	struct record_event ev;
 
 	lost_event(&ev, ts, s->lost_pending);
-	if (!sink_enqueue(s, &ev))
+	if (!sink_record(s, &ev, ring_out))
 		s->lost_pending = 0;
 }
 
@@ -265,24 +269,17 @@ static void *sink_thread(void *arg)
 
 /* ---- unthreaded: the caller writes -------------------------------------- */
 
-static int sink_write_now(struct logsink *s, const struct record_event *ev)
+/* Unthreaded: write the line now. */
+static int direct_out(struct logsink *s, const char *line, size_t len)
 {
-	char last[CHAIN_HEX + 1];
-	uint64_t seq;
-	int len = sink_format(s, ev, &seq, last);
-
-	if (len < 0)
-		return len;
 	errno = EIO;
-	if (sinkio_write(s, s->scratch, (size_t)len) < (size_t)len) {
+	if (sinkio_write(s, line, len) < len) {
 		int err = errno ? -errno : -EIO;
 
-		chain_set(s->chain, seq, last);
 		sinkio_set_failing(s, true);
 		return err;
 	}
 	sinkio_set_failing(s, false);
-	s->prev_next = false;
 	return 0;
 }
 
@@ -297,10 +294,10 @@ static int sink_submit_now(struct logsink *s, const struct record_event *ev)
 	}
 	if (s->lost_pending) {
 		lost_event(&lost, ev->ts_us, s->lost_pending);
-		if (!sink_write_now(s, &lost))
+		if (!sink_record(s, &lost, direct_out))
 			s->lost_pending = 0;
 	}
-	return sink_write_now(s, ev);
+	return sink_record(s, ev, direct_out);
 }
 
 /* ---- the interface ------------------------------------------------------ */
@@ -316,7 +313,7 @@ int logsink_submit(struct logsink *s, const struct record_event *ev)
 		sink_take_reopen(s);
 		if (s->lost_pending)
 			sink_report_lost(s, ev->ts_us);
-		err = sink_enqueue(s, ev);
+		err = sink_record(s, ev, ring_out);
 	}
 	if (err)
 		sink_lost(s);

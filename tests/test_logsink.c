@@ -84,6 +84,29 @@ static struct tally tally(const char *a, const char *b)
 	return t;
 }
 
+/* The files, in order, hold one intact chain from first to last seq. */
+static void expect_chain(const char *a, const char *b, uint64_t first,
+			 uint64_t last)
+{
+	struct tally t = tally(a, b);
+
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.records, last - first + 1);
+	assert_int_equal(t.first_seq, first);
+	assert_int_equal(t.last_seq, last);
+}
+
+static bool first_has_prev(const char *file)
+{
+	char line[4096] = "";
+	FILE *f = fopen(file, "r");
+
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	return strstr(line, ",\"prev_chain\":\"") != NULL;
+}
+
 static struct flow flow = {.ip_version = 4, .proto = 6, .has_ports = true,
 			   .sport = 40000, .dport = 443};
 static struct record_verdict verdict = {.flow = &flow,
@@ -96,6 +119,14 @@ static int submit(struct logsink *s, int64_t ts)
 				  .verdict = &verdict};
 
 	return logsink_submit(s, &ev);
+}
+
+static void submit_all(struct logsink *s, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		assert_int_equal(submit(s, i), 0);
 }
 
 static struct logsink *sink(const char *target, bool threaded,
@@ -131,26 +162,18 @@ static int teardown(void **state)
 static void test_sync_and_resume(void **state)
 {
 	struct logsink *s;
-	struct tally t;
-	int i;
 
 	unlink(path);
 	s = sink(path, false, LOGSINK_CLOSED, true);
-	for (i = 0; i < 50; i++)
-		assert_int_equal(submit(s, i), 0);
+	submit_all(s, 50);
 	assert_true(logsink_can_accept(s));
 	logsink_close(s);
 	/* a restarted writer continues seq and chain in the same file */
 	s = sink(path, true, LOGSINK_CLOSED, true);
-	for (i = 0; i < 50; i++)
-		assert_int_equal(submit(s, i), 0);
+	submit_all(s, 50);
 	assert_int_equal(logsink_flush(s, 5000), 0);
 	logsink_close(s);
-	t = tally(path, NULL);
-	assert_int_equal(t.bad, 0);
-	assert_int_equal(t.records, 100);
-	assert_int_equal(t.first_seq, 1);
-	assert_int_equal(t.last_seq, 100);
+	expect_chain(path, NULL, 1, 100);
 	unlink(path);
 }
 
@@ -207,27 +230,20 @@ static void test_reopen(void **state)
 {
 	char old[300];
 	struct logsink *s = sink(path, true, LOGSINK_CLOSED, false);
-	struct tally t;
-	int i;
 
 	snprintf(old, sizeof(old), "%s.1", path);
-	for (i = 0; i < 100; i++)
-		assert_int_equal(submit(s, i), 0);
+	submit_all(s, 100);
 	assert_int_equal(rename(path, old), 0);
 	logsink_reopen(s);
-	for (i = 0; i < 100; i++)
-		assert_int_equal(submit(s, i), 0);
+	submit_all(s, 100);
 	assert_int_equal(logsink_flush(s, 5000), 0);
 	logsink_close(s);
-	t = tally(old, path);
-	assert_int_equal(t.bad, 0);
-	assert_int_equal(t.records, 200);
-	t = tally(old, NULL);
-	assert_int_equal(t.records, 100);
+	expect_chain(old, path, 1, 200);
+	expect_chain(old, NULL, 1, 100);
 	/* the new file's first record names its predecessor: verifiable */
-	t = tally(path, NULL);
-	assert_int_equal(t.bad, 0);
-	assert_int_equal(t.first_seq, 101);
+	expect_chain(path, NULL, 101, 200);
+	assert_true(first_has_prev(path));
+	assert_false(first_has_prev(old));
 	unlink(old);
 	unlink(path);
 }
@@ -300,8 +316,7 @@ static void disk_full(const char *mnt, enum logsink_failure mode,
 	snprintf(filler, sizeof(filler), "%s/filler", mnt);
 	unlink(log);
 	s = sink(log, true, mode, false);
-	for (i = 0; i < 10; i++)
-		assert_int_equal(submit(s, i), 0);
+	submit_all(s, 10);
 	assert_int_equal(logsink_flush(s, 5000), 0);
 	fill(filler);
 	/* enough to overflow the ring while the disk is full */
