@@ -22,12 +22,14 @@
 static char line[RECORD_MAX];
 static struct flow flow;
 static struct proc_info proc;
-static struct record_verdict verdict = {.flow = &flow, .proc = &proc,
-					.verdict = VERDICT_REJECT,
-					.rule = "default", .live = true,
-					.attribution = ATTR_SOCKET,
-					.community_id =
-						"1:LQU9qZlK+B5F3KDmev6m5PMibrg="};
+static struct record_verdict verdict = {
+	.flow = &flow,
+	.proc = &proc,
+	.verdict = VERDICT_REJECT,
+	.rule = "default",
+	.live = true,
+	.attribution = ATTR_SOCKET,
+	.community_id = "1:LQU9qZlK+B5F3KDmev6m5PMibrg="};
 
 static double now(void)
 {
@@ -112,7 +114,8 @@ static double bench_fwrite(const char *path, long n, int len)
 
 static double bench_sink(const char *path, long n, bool threaded)
 {
-	struct logsink_opts o = {.target = path, .threaded = threaded,
+	struct logsink_opts o = {.target = path,
+				 .threaded = threaded,
 				 .on_failure = LOGSINK_CLOSED,
 				 .ring_size = 64u << 20};
 	struct logsink *s;

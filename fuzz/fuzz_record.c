@@ -26,8 +26,7 @@ static bool plain(const char *s, size_t n)
 {
 	char tmp[PROC_EXE_MAX * 6];
 
-	return record_escape(tmp, sizeof(tmp), s, n) == n &&
-	       !memcmp(tmp, s, n);
+	return record_escape(tmp, sizeof(tmp), s, n) == n && !memcmp(tmp, s, n);
 }
 
 static void fill(struct proc_info *p, const uint8_t *data, size_t size)

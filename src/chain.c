@@ -14,7 +14,7 @@
 #include "chain.h"
 
 struct chain {
-	EVP_MD_CTX *md;   /* plain SHA-256 */
+	EVP_MD_CTX *md;	  /* plain SHA-256 */
 	EVP_MAC_CTX *mac; /* HMAC-SHA256 when a key was given */
 	uint64_t seq;
 	char last[CHAIN_HEX + 1];
@@ -129,8 +129,8 @@ static int chain_hmac(struct chain *chain, const char *prev, const char *body,
 	return 0;
 }
 
-static int chain_sha256(struct chain *chain, const char *prev,
-			const char *body, size_t len, unsigned char md[32])
+static int chain_sha256(struct chain *chain, const char *prev, const char *body,
+			size_t len, unsigned char md[32])
 {
 	unsigned int mdlen = 0;
 

@@ -22,9 +22,9 @@
 #include "logsink_int.h"
 #include "record.h"
 
-#define LOGSINK_RING_DEFAULT (8u << 20)
-#define LOGSINK_RING_MIN (4u * RECORD_MAX)
-#define LOGSINK_RETRY_MS 100
+#define LOGSINK_RING_DEFAULT	(8u << 20)
+#define LOGSINK_RING_MIN	(4u * RECORD_MAX)
+#define LOGSINK_RETRY_MS	100
 #define LOGSINK_CLOSE_GIVEUP_MS 3000
 
 static int64_t now_us(void)

@@ -10,12 +10,12 @@ struct record_event;
 
 enum logsink_failure {
 	LOGSINK_CLOSED, /* the engine rejects while records cannot be kept */
-	LOGSINK_OPEN,   /* keep judging; count lost records, report the gap */
+	LOGSINK_OPEN,	/* keep judging; count lost records, report the gap */
 };
 
 enum logsink_fsync {
-	LOGSINK_FSYNC_NONE,     /* leave it to the kernel */
-	LOGSINK_FSYNC_EVERY,    /* fdatasync after every write */
+	LOGSINK_FSYNC_NONE,	/* leave it to the kernel */
+	LOGSINK_FSYNC_EVERY,	/* fdatasync after every write */
 	LOGSINK_FSYNC_INTERVAL, /* at most every fsync_ms */
 };
 
@@ -24,7 +24,7 @@ struct logsink_opts {
 	enum logsink_failure on_failure;
 	enum logsink_fsync fsync;
 	unsigned fsync_ms;
-	bool threaded;    /* false: write in the caller (replay, audit) */
+	bool threaded;	  /* false: write in the caller (replay, audit) */
 	size_t ring_size; /* bytes of queued records; 0: 8 MiB */
 	const void *key;  /* HMAC key, NULL for plain SHA-256 */
 	size_t keylen;

@@ -22,7 +22,7 @@ struct logsink {
 	int fd;
 	struct chain *chain;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;    /* the writer: work, or stop */
+	pthread_cond_t wake;	/* the writer: work, or stop */
 	pthread_cond_t drained; /* flush waiters */
 	pthread_t thread;
 	bool running, stop;
@@ -34,7 +34,7 @@ struct logsink {
 	uint64_t reopen_at; /* with reopen_pending: reopen after this byte */
 	bool reopen_pending;
 	atomic_int reopen_req; /* lock-free: set from signal handlers */
-	bool prev_next; /* the next record names its predecessor */
+	bool prev_next;	       /* the next record names its predecessor */
 	bool failing;
 	uint64_t lost_pending; /* not yet reported by an error record */
 	uint64_t lost_total;

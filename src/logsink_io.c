@@ -177,4 +177,3 @@ int sinkio_target(struct logsink *s)
 	s->fd = sink_open_file(s->path);
 	return s->fd < 0 ? -errno : 0;
 }
-

@@ -234,7 +234,7 @@ const char *record_hint(const struct flow *flow)
 static void jb_cmdline(struct jbuf *jb, const struct proc_info *p)
 {
 	size_t len = p->cmdline_len < sizeof(p->cmdline) ? p->cmdline_len
-							  : sizeof(p->cmdline);
+							 : sizeof(p->cmdline);
 	size_t i = 0, end;
 
 	jb_open(jb, "cmdline", "[");
@@ -313,8 +313,7 @@ static void jb_flow(struct jbuf *jb, const struct flow *f)
 	jb_u64(jb, "ip_version", f->ip_version);
 	jb_str(jb, "src_ip", flowfmt_addr(f->ip_version, f->src, addr), false);
 	jb_port(jb, "src_port", f, f->sport);
-	jb_str(jb, "dest_ip", flowfmt_addr(f->ip_version, f->dst, addr),
-	       false);
+	jb_str(jb, "dest_ip", flowfmt_addr(f->ip_version, f->dst, addr), false);
 	jb_port(jb, "dest_port", f, f->dport);
 }
 

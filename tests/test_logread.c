@@ -128,8 +128,8 @@ static int parse(const char *s, struct logrec *rec, char *err)
 
 static void test_parse(void **state)
 {
-	static const char good[] = "{\"seq\":3,\"prev_chain\":\"" HEX
-				   "\",\"chain\":\"" HEX "\"}";
+	static const char good[] =
+		"{\"seq\":3,\"prev_chain\":\"" HEX "\",\"chain\":\"" HEX "\"}";
 	struct logrec rec;
 	char err[128];
 
@@ -145,20 +145,16 @@ static void test_parse(void **state)
 	assert_int_equal(parse("[1]", &rec, err), -EBADMSG);
 	assert_int_equal(parse("{\"seq\":0,\"chain\":\"" HEX "\"}", &rec, err),
 			 -EBADMSG);
-	assert_int_equal(parse("{\"seq\":-2,\"chain\":\"" HEX "\"}", &rec,
-			       err),
+	assert_int_equal(parse("{\"seq\":-2,\"chain\":\"" HEX "\"}", &rec, err),
 			 -EBADMSG);
-	assert_int_equal(parse("{\"a\":1,\"chain\":\"" HEX "\"}", &rec,
-			       err),
+	assert_int_equal(parse("{\"a\":1,\"chain\":\"" HEX "\"}", &rec, err),
 			 -EBADMSG);
 	assert_non_null(strstr(err, "seq"));
-	assert_int_equal(parse("{\"chain\":\"" HEX "\"}", &rec, err),
-			 -EBADMSG);
+	assert_int_equal(parse("{\"chain\":\"" HEX "\"}", &rec, err), -EBADMSG);
 	/* chain not last, upper case, duplicated */
 	assert_int_equal(parse("{\"chain\":\"" HEX "\",\"seq\":1}", &rec, err),
 			 -EBADMSG);
-	assert_int_equal(parse("{\"seq\":1,\"chain\":\"" HEX "\" }", &rec,
-			       err),
+	assert_int_equal(parse("{\"seq\":1,\"chain\":\"" HEX "\" }", &rec, err),
 			 -EBADMSG);
 	assert_int_equal(parse("{\"seq\":1,\"chain\":\"0123456789ABCDEF0123"
 			       "456789abcdef0123456789abcdef0123456789abcdef"

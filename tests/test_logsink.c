@@ -57,8 +57,8 @@ static void tally_file(const char *file, struct verify *v, struct tally *t)
 		if (!t->records++)
 			t->first_seq = rec.seq;
 		t->last_seq = rec.seq;
-		if (!strcmp(json_string_value(json_object_get(rec.root,
-							      "event_type")),
+		if (!strcmp(json_string_value(
+				    json_object_get(rec.root, "event_type")),
 			    "error")) {
 			t->errors++;
 			t->lost_reported += json_integer_value(
@@ -107,16 +107,18 @@ static bool first_has_prev(const char *file)
 	return strstr(line, ",\"prev_chain\":\"") != NULL;
 }
 
-static struct flow flow = {.ip_version = 4, .proto = 6, .has_ports = true,
-			   .sport = 40000, .dport = 443};
-static struct record_verdict verdict = {.flow = &flow,
-					.verdict = VERDICT_REJECT,
-					.rule = "default"};
+static struct flow flow = {.ip_version = 4,
+			   .proto = 6,
+			   .has_ports = true,
+			   .sport = 40000,
+			   .dport = 443};
+static struct record_verdict verdict = {
+	.flow = &flow, .verdict = VERDICT_REJECT, .rule = "default"};
 
 static int submit(struct logsink *s, int64_t ts)
 {
-	struct record_event ev = {.type = RECORD_VERDICT, .ts_us = ts,
-				  .verdict = &verdict};
+	struct record_event ev = {
+		.type = RECORD_VERDICT, .ts_us = ts, .verdict = &verdict};
 
 	return logsink_submit(s, &ev);
 }
@@ -132,8 +134,10 @@ static void submit_all(struct logsink *s, int n)
 static struct logsink *sink(const char *target, bool threaded,
 			    enum logsink_failure f, bool resume)
 {
-	struct logsink_opts o = {.target = target, .threaded = threaded,
-				 .on_failure = f, .resume = resume,
+	struct logsink_opts o = {.target = target,
+				 .threaded = threaded,
+				 .on_failure = f,
+				 .resume = resume,
 				 .ring_size = 1};
 	struct logsink *s = logsink_open(&o);
 
