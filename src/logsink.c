@@ -112,7 +112,9 @@ static int ring_out(struct logsink *s, const char *line, size_t len)
 {
 	if (!ring_put(s, line, len))
 		return -ENOBUFS;
-	pthread_cond_signal(&s->wake);
+	/* a busy writer finds the line on its next round: no wake-up */
+	if (s->idle)
+		pthread_cond_signal(&s->wake);
 	return 0;
 }
 
@@ -224,7 +226,9 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 	if (!n) {
 		if (s->stop)
 			return false;
+		s->idle = true;
 		pthread_cond_wait(&s->wake, &s->lock);
+		s->idle = false;
 		return true;
 	}
 	pthread_mutex_unlock(&s->lock);

@@ -26,6 +26,7 @@ struct logsink {
 	pthread_cond_t drained; /* flush waiters */
 	pthread_t thread;
 	bool running, stop;
+	bool idle; /* the writer waits for work */
 	/* the ring: data is [rd, wr), or [rd, end) then [0, wr) if wrapped */
 	char *ring;
 	size_t cap, rd, wr, end;
