@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -252,6 +253,46 @@ static void test_reopen(void **state)
 	unlink(path);
 }
 
+/* Standard output, fsync policies, syslog: every kind of sink writes. */
+static void test_kinds(void **state)
+{
+	struct logsink_opts o = {
+		.target = path, .fsync = LOGSINK_FSYNC_EVERY, .resume = true};
+	struct logsink *s;
+	int saved = dup(STDOUT_FILENO), fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	fflush(stdout);
+	assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+	close(fd);
+	s = sink("-", false, LOGSINK_CLOSED, false);
+	submit_all(s, 3);
+	logsink_close(s);
+	assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+	close(saved);
+	expect_chain(path, NULL, 1, 3);
+	s = logsink_open(&o);
+	assert_non_null(s);
+	submit_all(s, 2);
+	logsink_close(s);
+	o.fsync = LOGSINK_FSYNC_INTERVAL;
+	o.threaded = true;
+	s = logsink_open(&o);
+	assert_non_null(s);
+	submit_all(s, 2);
+	assert_int_equal(logsink_flush(s, 5000), 0);
+	logsink_close(s);
+	expect_chain(path, NULL, 1, 7);
+	unlink(path);
+	s = sink("syslog", true, LOGSINK_CLOSED, false);
+	submit_all(s, 2);
+	assert_int_equal(logsink_flush(s, 5000), 0);
+	assert_int_equal(logsink_lost(s), 0);
+	logsink_close(s);
+}
+
 static bool wait_can_accept(struct logsink *s, bool want)
 {
 	int i;
@@ -367,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_resume_broken),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_reopen),
+		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_dev_full),
 		cmocka_unit_test(test_disk_full),
 	};
