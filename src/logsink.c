@@ -206,6 +206,40 @@ static void sink_report_lost(struct logsink *s, int64_t ts)
 		s->lost_pending = 0;
 }
 
+/* After a failed write: false when closing and it is time to give up. */
+static bool sink_retry(struct logsink *s, struct timespec *giveup)
+{
+	struct timespec now;
+
+	if (s->stop) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!giveup->tv_sec)
+			*giveup = deadline_ms(LOGSINK_CLOSE_GIVEUP_MS);
+		else if (now.tv_sec > giveup->tv_sec)
+			return false;
+	}
+	sink_pause(s, LOGSINK_RETRY_MS);
+	return true;
+}
+
+/* Nothing to write: reopen if that is next, else wait for work. */
+static bool sink_idle(struct logsink *s)
+{
+	if (s->reopen_pending && s->reopen_at == s->bytes_out) {
+		s->reopen_pending = false;
+		pthread_mutex_unlock(&s->lock);
+		sinkio_reopen(s);
+		pthread_mutex_lock(&s->lock);
+		return true;
+	}
+	if (s->stop)
+		return false;
+	s->idle = true;
+	pthread_cond_wait(&s->wake, &s->lock);
+	s->idle = false;
+	return true;
+}
+
 /* One round of the writer, lock held; false when it is time to stop. */
 static bool sink_round(struct logsink *s, struct timespec *giveup)
 {
@@ -216,39 +250,14 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 	if (s->lost_pending && !s->failing)
 		sink_report_lost(s, now_us());
 	n = ring_chunk(s, &data);
-	if (!n && s->reopen_pending && s->reopen_at == s->bytes_out) {
-		s->reopen_pending = false;
-		pthread_mutex_unlock(&s->lock);
-		sinkio_reopen(s);
-		pthread_mutex_lock(&s->lock);
-		return true;
-	}
-	if (!n) {
-		if (s->stop)
-			return false;
-		s->idle = true;
-		pthread_cond_wait(&s->wake, &s->lock);
-		s->idle = false;
-		return true;
-	}
+	if (!n)
+		return sink_idle(s);
 	pthread_mutex_unlock(&s->lock);
 	done = sinkio_write(s, data, n);
 	pthread_mutex_lock(&s->lock);
 	ring_consume(s, done);
 	sinkio_set_failing(s, done < n);
-	if (done == n)
-		return true;
-	if (s->stop) {
-		struct timespec now;
-
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (!giveup->tv_sec)
-			*giveup = deadline_ms(LOGSINK_CLOSE_GIVEUP_MS);
-		else if (now.tv_sec > giveup->tv_sec)
-			return false;
-	}
-	sink_pause(s, LOGSINK_RETRY_MS);
-	return true;
+	return done == n || sink_retry(s, giveup);
 }
 
 static void *sink_thread(void *arg)

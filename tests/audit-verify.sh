@@ -122,6 +122,9 @@ check 0 "taken from prev_chain" "lone file with prev_chain" r.tail
 sed '1s/"dest_port":443/"dest_port":1/' r.tail >r.edit
 check 1 "r.edit:1: chain mismatch" "lone file, first record edited" r.edit
 check 0 "seq 1 to 20" "prev_chain inside a whole log" r.log
+sed '8s/"prev_chain":"[0-9a-f]/"prev_chain":"f/' r.log >r.prev
+cmp -s r.log r.prev && { echo "FAIL: prev_chain edit did nothing"; exit 99; }
+check 1 "r.prev:8: prev_chain is not the digest" "edited prev_chain" r.prev
 
 # the independent check that nfjudge-log(5) prints agrees
 : "${top_srcdir:=..}"
