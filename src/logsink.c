@@ -313,6 +313,21 @@ static int sink_submit_now(struct logsink *s, const struct record_event *ev)
 	return sink_record(s, ev, direct_out);
 }
 
+/* Unthreaded, closing: a gap not reported yet is reported now, or named. */
+static void sink_close_now(struct logsink *s)
+{
+	struct record_event lost;
+
+	if (!s->lost_pending || !s->path)
+		return;
+	lost_event(&lost, s->last_ts, s->lost_pending);
+	if (!sink_record(s, &lost, direct_out))
+		s->lost_pending = 0;
+	else
+		log_warnx("%s: %llu records were lost", s->path,
+			  (unsigned long long)s->lost_pending);
+}
+
 /* ---- the interface ------------------------------------------------------ */
 
 int logsink_submit(struct logsink *s, const struct record_event *ev)
@@ -320,6 +335,7 @@ int logsink_submit(struct logsink *s, const struct record_event *ev)
 	int err;
 
 	pthread_mutex_lock(&s->lock);
+	s->last_ts = ev->ts_us;
 	if (!s->running) {
 		err = sink_submit_now(s, ev);
 	} else {
@@ -378,7 +394,6 @@ uint64_t logsink_lost(struct logsink *s)
 
 static int sink_start(struct logsink *s)
 {
-	pthread_condattr_t attr;
 	int err;
 
 	s->cap = s->opts.ring_size ? s->opts.ring_size : LOGSINK_RING_DEFAULT;
@@ -388,16 +403,23 @@ static int sink_start(struct logsink *s)
 	if (!s->ring)
 		return -ENOMEM;
 	memset(s->ring, 0, s->cap); /* fault it in now, not on a verdict */
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->wake, &attr);
-	pthread_cond_init(&s->drained, &attr);
-	pthread_condattr_destroy(&attr);
 	err = pthread_create(&s->thread, NULL, sink_thread, s);
 	if (err)
 		return -err;
 	s->running = true;
 	return 0;
+}
+
+static void sink_init_sync(struct logsink *s)
+{
+	pthread_condattr_t attr;
+
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &attr);
+	pthread_cond_init(&s->drained, &attr);
+	pthread_condattr_destroy(&attr);
 }
 
 struct logsink *logsink_open(const struct logsink_opts *opts)
@@ -409,7 +431,7 @@ struct logsink *logsink_open(const struct logsink_opts *opts)
 		goto fail;
 	s->opts = *opts;
 	s->fd = -1;
-	pthread_mutex_init(&s->lock, NULL);
+	sink_init_sync(s);
 	clock_gettime(CLOCK_MONOTONIC, &s->last_sync);
 	s->chain = chain_new(opts->key, opts->keylen);
 	if (!s->chain)
@@ -435,14 +457,16 @@ void logsink_close(struct logsink *s)
 		pthread_cond_signal(&s->wake);
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->thread, NULL);
-		pthread_cond_destroy(&s->wake);
-		pthread_cond_destroy(&s->drained);
+	} else {
+		sink_close_now(s);
 	}
 	if (s->kind == SINK_FILE && s->fd >= 0) {
 		if (s->opts.fsync != LOGSINK_FSYNC_NONE && fdatasync(s->fd))
 			log_warn("%s: fdatasync", s->path);
 		close(s->fd);
 	}
+	pthread_cond_destroy(&s->wake);
+	pthread_cond_destroy(&s->drained);
 	pthread_mutex_destroy(&s->lock);
 	chain_free(s->chain);
 	free(s->ring);

@@ -39,6 +39,7 @@ struct logsink {
 	bool failing;
 	uint64_t lost_pending; /* not yet reported by an error record */
 	uint64_t lost_total;
+	int64_t last_ts; /* of the last record submitted */
 	struct timespec last_sync;
 	char scratch[RECORD_MAX];
 };

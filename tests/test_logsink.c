@@ -350,17 +350,17 @@ static void fill(const char *file)
 	fclose(f);
 }
 
-static void disk_full(const char *mnt, enum logsink_failure mode,
+static void disk_full(const char *mnt, enum logsink_failure mode, bool threaded,
 		      struct tally *t, uint64_t *lost)
 {
-	char log[300], filler[300];
+	char log[400], filler[400];
 	struct logsink *s;
 	int i, lost_now = 0;
 
 	snprintf(log, sizeof(log), "%s/v.log", mnt);
 	snprintf(filler, sizeof(filler), "%s/filler", mnt);
 	unlink(log);
-	s = sink(log, true, mode, false);
+	s = sink(log, threaded, mode, false);
 	submit_all(s, 10);
 	assert_int_equal(logsink_flush(s, 5000), 0);
 	fill(filler);
@@ -370,8 +370,8 @@ static void disk_full(const char *mnt, enum logsink_failure mode,
 	assert_true(mode == LOGSINK_OPEN || wait_can_accept(s, false));
 	unlink(filler);
 	/* the writer retries on its own: the backlog goes out */
-	assert_int_equal(logsink_flush(s, 5000), 0);
-	assert_true(logsink_can_accept(s));
+	assert_int_equal(logsink_flush(s, 5000), threaded ? 0 : -EIO);
+	assert_true(logsink_can_accept(s) == (threaded || mode));
 	assert_int_equal(submit(s, 99), 0);
 	assert_int_equal(logsink_flush(s, 5000), 0);
 	*lost = logsink_lost(s);
@@ -385,19 +385,20 @@ static void test_disk_full(void **state)
 	char mnt[300];
 	struct tally t;
 	uint64_t lost;
+	int i;
 
 	if (!mount_small(mnt, sizeof(mnt)))
 		skip();
-	disk_full(mnt, LOGSINK_OPEN, &t, &lost);
-	assert_int_equal(t.bad, 0);
-	assert_true(lost > 0);
-	assert_true(t.errors >= 1);
-	assert_int_equal(t.lost_reported, lost);
-	assert_int_equal(t.verdicts + lost, 10 + 20000 + 1);
-	disk_full(mnt, LOGSINK_CLOSED, &t, &lost);
-	assert_int_equal(t.bad, 0);
-	assert_int_equal(t.verdicts + lost, 10 + 20000 + 1);
-	assert_int_equal(t.lost_reported, lost);
+	for (i = 0; i < 4; i++) {
+		disk_full(mnt, i & 1 ? LOGSINK_OPEN : LOGSINK_CLOSED, i & 2, &t,
+			  &lost);
+		assert_int_equal(t.bad, 0);
+		assert_true(lost > 0);
+		assert_true(t.errors >= 1);
+		assert_int_equal(t.lost_reported, lost);
+		/* every verdict is in the log or counted there as lost */
+		assert_int_equal(t.verdicts + lost, 10 + 20000 + 1);
+	}
 	umount(mnt);
 }
 
