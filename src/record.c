@@ -443,8 +443,10 @@ int record_format(char *buf, size_t cap, uint64_t seq, const char *prev_chain,
 	char ts[RECORD_TIME_LEN];
 	int err;
 
-	if ((unsigned)ev->type > RECORD_ERROR || cap > INT32_MAX)
+	if ((unsigned)ev->type > RECORD_ERROR)
 		return -EINVAL;
+	if (jb.cap > INT32_MAX) /* the length is returned as an int */
+		jb.cap = INT32_MAX;
 	err = record_time(ev->ts_us, ts);
 	if (err)
 		return err;

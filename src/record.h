@@ -15,7 +15,9 @@ struct chain;
 /*
  * The largest record line, newline included.  Every byte of a system string
  * escapes to at most six bytes (\u00XX), so the process identity bounds the
- * line; 8 KiB covers every field that is not a process string.
+ * line; 8 KiB covers the other fields while the policy's strings (rule,
+ * reason, hint, and the start record's) stay under 1 KiB together.  A
+ * record that does not fit is refused whole (-ENOSPC), never cut.
  */
 #define RECORD_PROC_STRINGS                                                \
 	(PROC_USER_MAX + PROC_EXE_MAX + PROC_COMM_MAX + PROC_CMDLINE_MAX + \
