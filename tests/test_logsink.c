@@ -72,10 +72,10 @@ static void tally_file(const char *file, struct verify *v, struct tally *t)
 	logread_close(lr);
 }
 
-/* Tally the files in order as one chain (plain SHA-256). */
-static struct tally tally(const char *a, const char *b)
+/* Tally the files in order as one chain (plain SHA-256, or keyed). */
+static struct tally tally_key(const char *a, const char *b, const char *key)
 {
-	struct verify v = {.chain = chain_new(NULL, 0)};
+	struct verify v = {.chain = chain_new(key, key ? strlen(key) : 0)};
 	struct tally t = {0};
 
 	tally_file(a, &v, &t);
@@ -83,6 +83,11 @@ static struct tally tally(const char *a, const char *b)
 		tally_file(b, &v, &t);
 	chain_free(v.chain);
 	return t;
+}
+
+static struct tally tally(const char *a, const char *b)
+{
+	return tally_key(a, b, NULL);
 }
 
 /* The files, in order, hold one intact chain from first to last seq. */
@@ -293,6 +298,29 @@ static void test_kinds(void **state)
 	logsink_close(s);
 }
 
+/* A keyed sink: the chain verifies with its key, and only with it. */
+static void test_keyed(void **state)
+{
+	struct logsink_opts o = {.target = path, .key = "k3y", .keylen = 3};
+	struct logsink *s;
+	struct tally t;
+
+	unlink(path);
+	s = logsink_open(&o);
+	assert_non_null(s);
+	submit_all(s, 5);
+	logsink_close(s);
+	t = tally_key(path, NULL, "k3y");
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.records, 5);
+	/* the first line already fails; what follows is read past it */
+	t = tally_key(path, NULL, "k3z");
+	assert_true(t.bad > 0);
+	t = tally(path, NULL);
+	assert_true(t.bad > 0);
+	unlink(path);
+}
+
 static bool wait_can_accept(struct logsink *s, bool want)
 {
 	int i;
@@ -410,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_reopen),
 		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_keyed),
 		cmocka_unit_test(test_dev_full),
 		cmocka_unit_test(test_disk_full),
 	};
