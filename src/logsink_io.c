@@ -118,7 +118,12 @@ void sinkio_set_failing(struct logsink *s, bool failing)
 	s->failing = failing;
 }
 
-/* Continue the seq and chain of the file's last record, if it has one. */
+/*
+ * Continue the seq and chain of the file's last record, if it has one.
+ * XXX a log rotated away while nfjudge was stopped leaves an empty file:
+ * the chain then starts again at seq 1, and verifying the old and new
+ * files together reports the restart.
+ */
 static int sink_resume(struct logsink *s)
 {
 	char chain[CHAIN_HEX + 1];
