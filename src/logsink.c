@@ -25,6 +25,8 @@
 #define LOGSINK_RING_DEFAULT	(8u << 20)
 #define LOGSINK_RING_MIN	(4u * RECORD_MAX)
 #define LOGSINK_RETRY_MS	100
+#define LOGSINK_LINGER_MS	10
+#define LOGSINK_BATCH_BYTES	(64u << 10)
 #define LOGSINK_CLOSE_GIVEUP_MS 3000
 
 static int64_t now_us(void)
@@ -112,8 +114,13 @@ static int ring_out(struct logsink *s, const char *line, size_t len)
 {
 	if (!ring_put(s, line, len))
 		return -ENOBUFS;
-	/* a busy writer finds the line on its next round: no wake-up */
-	if (s->idle)
+	/*
+	 * Wake the writer for the first line after a quiet spell, or for a
+	 * full batch; otherwise it lingers to gather lines, as waking it for
+	 * each would cost every verdict a context switch.
+	 */
+	if (s->idle && (s->bytes_in - s->bytes_out == len ||
+			s->bytes_in - s->bytes_out >= LOGSINK_BATCH_BYTES))
 		pthread_cond_signal(&s->wake);
 	return 0;
 }
@@ -222,9 +229,15 @@ static bool sink_retry(struct logsink *s, struct timespec *giveup)
 	return true;
 }
 
-/* Nothing to write: reopen if that is next, else wait for work. */
+/*
+ * Nothing to write: reopen if that is next, else wait for work, then let
+ * it gather for up to LOGSINK_LINGER_MS (a batch or close cuts that
+ * short), so that busy times cost one write per batch.
+ */
 static bool sink_idle(struct logsink *s)
 {
+	struct timespec until;
+
 	if (s->reopen_pending && s->reopen_at == s->bytes_out) {
 		s->reopen_pending = false;
 		pthread_mutex_unlock(&s->lock);
@@ -235,7 +248,12 @@ static bool sink_idle(struct logsink *s)
 	if (s->stop)
 		return false;
 	s->idle = true;
-	pthread_cond_wait(&s->wake, &s->lock);
+	if (ring_empty(s))
+		pthread_cond_wait(&s->wake, &s->lock);
+	if (!s->stop && s->bytes_in - s->bytes_out < LOGSINK_BATCH_BYTES) {
+		until = deadline_ms(LOGSINK_LINGER_MS);
+		pthread_cond_timedwait(&s->wake, &s->lock, &until);
+	}
 	s->idle = false;
 	return true;
 }
@@ -373,6 +391,8 @@ int logsink_flush(struct logsink *s, int timeout_ms)
 	int err = 0;
 
 	pthread_mutex_lock(&s->lock);
+	if (s->idle)
+		pthread_cond_signal(&s->wake);
 	while (s->running && !ring_empty(s) && !err)
 		err = pthread_cond_timedwait(&s->drained, &s->lock, &until);
 	err = ring_empty(s) && !s->failing ? 0 : -EIO;
