@@ -36,9 +36,10 @@ struct logsink;
 /*
  * Open a sink: the file (O_APPEND, created 0640), and with threaded a
  * writer thread behind a ring of preallocated bytes, so that a slow disk
- * delays records, not verdicts.  With resume, a file's last record gives
- * the seq and chain to continue (EBADMSG when it is not a whole record).
- * NULL with errno set on failure.
+ * delays records, not verdicts; it writes whole lines, batched, within
+ * about 10 ms of their submission.  With resume, a file's last record
+ * gives the seq and chain to continue (EBADMSG when it is not a whole
+ * record).  NULL with errno set on failure.
  */
 struct logsink *logsink_open(const struct logsink_opts *opts);
 
