@@ -28,8 +28,8 @@ struct verify {
 
 /* Check one parsed record against the chain so far: 0, or -EBADMSG with
  * what is wrong in err. */
-int verify_record(struct verify *v, const struct logrec *rec,
-		  const char *line, char *err, size_t errlen);
+int verify_record(struct verify *v, const struct logrec *rec, const char *line,
+		  char *err, size_t errlen);
 
 /* nfjudge audit verify [--key FILE] LOG... */
 int audit_verify(int argc, char **argv);

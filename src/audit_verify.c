@@ -41,40 +41,50 @@ static int verify_order(const struct verify *v, const struct logrec *rec,
 			 rec->seq, v->seq);
 	else
 		snprintf(err, errlen,
-			 "seq %" PRIu64 " after seq %" PRIu64
-			 ": %" PRIu64 " record(s) missing",
+			 "seq %" PRIu64 " after seq %" PRIu64 ": %" PRIu64
+			 " record(s) missing",
 			 rec->seq, v->seq, rec->seq - v->seq - 1);
 	return -EBADMSG;
 }
 
-int verify_record(struct verify *v, const struct logrec *rec,
-		  const char *line, char *err, size_t errlen)
+/* Does the record's digest follow from prev? */
+static int verify_digest(struct verify *v, const char *prev,
+			 const struct logrec *rec, const char *line, char *err,
+			 size_t errlen)
 {
 	char digest[CHAIN_HEX + 1];
-	const char *prev = v->last;
 
-	if (!v->records) {
+	if (rec->prev_chain[0] && strcmp(prev, rec->prev_chain)) {
+		snprintf(err, errlen,
+			 "prev_chain is not the digest of the "
+			 "record before it");
+		return -EBADMSG;
+	}
+	if (chain_digest(v->chain, prev, line, rec->body_len, digest)) {
+		snprintf(err, errlen, "digest computation failed");
+		return -EIO;
+	}
+	if (strcmp(digest, rec->chain)) {
+		snprintf(err, errlen,
+			 "chain mismatch: record altered or "
+			 "inserted (or the wrong key)");
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+int verify_record(struct verify *v, const struct logrec *rec, const char *line,
+		  char *err, size_t errlen)
+{
+	const char *prev = v->last;
+	int ret;
+
+	if (!v->records)
 		prev = verify_anchor(v, rec);
-	} else if (verify_order(v, rec, err, errlen)) {
-		return -EBADMSG;
-	}
-	if (prev && rec->prev_chain[0] && strcmp(prev, rec->prev_chain)) {
-		snprintf(err, errlen, "prev_chain is not the digest of the "
-				      "record before: records missing");
-		return -EBADMSG;
-	}
-	if (prev) {
-		if (chain_digest(v->chain, prev, line, rec->body_len, digest)) {
-			snprintf(err, errlen, "digest computation failed");
-			return -EIO;
-		}
-		if (strcmp(digest, rec->chain)) {
-			snprintf(err, errlen,
-				 "chain mismatch: record altered or inserted "
-				 "(or the wrong key)");
-			return -EBADMSG;
-		}
-	}
+	else if ((ret = verify_order(v, rec, err, errlen)))
+		return ret;
+	if (prev && (ret = verify_digest(v, prev, rec, line, err, errlen)))
+		return ret;
 	v->records++;
 	v->seq = rec->seq;
 	memcpy(v->last, rec->chain, sizeof(v->last));
@@ -94,12 +104,29 @@ static const char *verify_status(enum logread_status st)
 	}
 }
 
+/* What is wrong with this line, or NULL when it continues the chain. */
+static const char *verify_line(struct verify *v, enum logread_status st,
+			       const char *line, size_t len, char *err,
+			       size_t errlen)
+{
+	const char *what = verify_status(st);
+	struct logrec rec;
+
+	if (what)
+		return what;
+	if (logrec_parse(&rec, line, len, err, errlen))
+		return err;
+	if (verify_record(v, &rec, line, err, errlen))
+		what = err;
+	logrec_clear(&rec);
+	return what;
+}
+
 /* 0 intact, 1 a bad line (named), 2 unreadable. */
 static int verify_file(struct verify *v, const char *path)
 {
 	struct logread *lr = logread_open(path);
 	enum logread_status st;
-	struct logrec rec;
 	const char *line, *what;
 	char err[256];
 	size_t len;
@@ -110,27 +137,17 @@ static int verify_file(struct verify *v, const char *path)
 			strerror(errno));
 		return EXIT_USAGE;
 	}
-	while ((st = logread_next(lr, &line, &len)) != LOGREAD_EOF) {
+	while (!ret && (st = logread_next(lr, &line, &len)) != LOGREAD_EOF) {
 		if (st == LOGREAD_ERROR) {
 			fprintf(stderr, "%s: read error after line %lu: %s\n",
 				logread_name(lr), logread_lineno(lr),
 				strerror(errno));
 			ret = EXIT_USAGE;
-			break;
-		}
-		what = verify_status(st);
-		if (!what && !logrec_parse(&rec, line, len, err, sizeof(err))) {
-			if (verify_record(v, &rec, line, err, sizeof(err)))
-				what = err;
-			logrec_clear(&rec);
-		} else if (!what) {
-			what = err;
-		}
-		if (what) {
+		} else if ((what = verify_line(v, st, line, len, err,
+					       sizeof(err)))) {
 			fprintf(stderr, "%s:%lu: %s\n", logread_name(lr),
 				logread_lineno(lr), what);
 			ret = 1;
-			break;
 		}
 	}
 	logread_close(lr);

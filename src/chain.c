@@ -14,7 +14,8 @@
 #include "chain.h"
 
 struct chain {
-	EVP_MD_CTX *md;   /* plain SHA-256 */
+	EVP_MD *sha256;	  /* fetched once, not at every record */
+	EVP_MD_CTX *md;	  /* plain SHA-256 */
 	EVP_MAC_CTX *mac; /* HMAC-SHA256 when a key was given */
 	uint64_t seq;
 	char last[CHAIN_HEX + 1];
@@ -52,8 +53,9 @@ struct chain *chain_new(const void *key, size_t keylen)
 		if (chain_mac_init(chain, key, keylen))
 			goto fail;
 	} else {
+		chain->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 		chain->md = EVP_MD_CTX_new();
-		if (!chain->md)
+		if (!chain->sha256 || !chain->md)
 			goto fail;
 	}
 	return chain;
@@ -68,6 +70,7 @@ void chain_free(struct chain *chain)
 	if (!chain)
 		return;
 	EVP_MD_CTX_free(chain->md);
+	EVP_MD_free(chain->sha256);
 	EVP_MAC_CTX_free(chain->mac);
 	free(chain);
 }
@@ -129,12 +132,12 @@ static int chain_hmac(struct chain *chain, const char *prev, const char *body,
 	return 0;
 }
 
-static int chain_sha256(struct chain *chain, const char *prev,
-			const char *body, size_t len, unsigned char md[32])
+static int chain_sha256(struct chain *chain, const char *prev, const char *body,
+			size_t len, unsigned char md[32])
 {
 	unsigned int mdlen = 0;
 
-	if (!EVP_DigestInit_ex(chain->md, EVP_sha256(), NULL) ||
+	if (!EVP_DigestInit_ex(chain->md, chain->sha256, NULL) ||
 	    !EVP_DigestUpdate(chain->md, prev, CHAIN_HEX) ||
 	    !EVP_DigestUpdate(chain->md, "\n", 1) ||
 	    !EVP_DigestUpdate(chain->md, body, len) ||

@@ -14,9 +14,9 @@
  * or HMAC-SHA256 under a key with the same message, so that whoever can
  * edit the log cannot recompute the digests without the key.
  */
-#define CHAIN_HEX 64
+#define CHAIN_HEX     64
 #define CHAIN_KEY_MAX 1024
-#define CHAIN_GENESIS                                                         \
+#define CHAIN_GENESIS \
 	"0000000000000000000000000000000000000000000000000000000000000000"
 
 /* The suffix the chain adds: ,"chain":"<64 hex>"} and a newline. */

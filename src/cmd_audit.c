@@ -38,8 +38,9 @@ int cmd_audit(int argc, char **argv)
 		return audit_verify(argc - 1, argv + 1);
 	for (i = 0; i < sizeof(audit_later) / sizeof(audit_later[0]); i++) {
 		if (!strcmp(argv[1], audit_later[i])) {
-			fprintf(stderr, "nfjudge audit %s: not implemented "
-					"yet\n",
+			fprintf(stderr,
+				"nfjudge audit %s: not implemented "
+				"yet\n",
 				argv[1]);
 			return EXIT_USAGE;
 		}

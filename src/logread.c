@@ -22,7 +22,7 @@ struct logread {
 	unsigned long lineno;
 	bool eof;
 	size_t rpos, rlen; /* unread bytes of rbuf */
-	size_t len;        /* bytes of the line gathered in line */
+	size_t len;	   /* bytes of the line gathered in line */
 	char rbuf[65536];
 	char line[LOGREAD_LINE_MAX];
 };
@@ -107,6 +107,8 @@ enum logread_status logread_next(struct logread *lr, const char **line,
 	bool too_long = false, nl = false;
 
 	lr->len = 0;
+	*line = lr->line;
+	*len = 0;
 	while (!nl) {
 		if (lr->rpos == lr->rlen && !logread_fill(lr))
 			break;
@@ -117,7 +119,6 @@ enum logread_status logread_next(struct logread *lr, const char **line,
 	if (!nl && !lr->len && !too_long)
 		return LOGREAD_EOF;
 	lr->lineno++;
-	*line = lr->line;
 	*len = lr->len;
 	if (too_long)
 		return LOGREAD_TOO_LONG;
@@ -139,7 +140,8 @@ static bool is_hex64(const char *s)
 	int i;
 
 	for (i = 0; i < CHAIN_HEX; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
 	return true;
 }
@@ -160,8 +162,8 @@ static int logrec_fields(struct logrec *rec, char *err, size_t errlen)
 {
 	json_t *seq = json_object_get(rec->root, "seq");
 	json_t *prev = json_object_get(rec->root, "prev_chain");
-	const char *chain = json_string_value(
-		json_object_get(rec->root, "chain"));
+	const char *chain =
+		json_string_value(json_object_get(rec->root, "chain"));
 
 	if (!json_is_integer(seq) || json_integer_value(seq) < 1) {
 		snprintf(err, errlen, "no \"seq\" (a positive integer)");
@@ -171,9 +173,9 @@ static int logrec_fields(struct logrec *rec, char *err, size_t errlen)
 		snprintf(err, errlen, "bad \"chain\" field");
 		return -EBADMSG;
 	}
-	if (prev && (!json_is_string(prev) ||
-		     json_string_length(prev) != CHAIN_HEX ||
-		     !is_hex64(json_string_value(prev)))) {
+	if (prev &&
+	    (!json_is_string(prev) || json_string_length(prev) != CHAIN_HEX ||
+	     !is_hex64(json_string_value(prev)))) {
 		snprintf(err, errlen, "bad \"prev_chain\" field");
 		return -EBADMSG;
 	}

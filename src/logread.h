@@ -26,7 +26,7 @@ void logread_close(struct logread *lr);
 
 /* What logread_next() found. */
 enum logread_status {
-	LOGREAD_LINE,     /* a line ending in a newline */
+	LOGREAD_LINE,	  /* a line ending in a newline */
 	LOGREAD_PARTIAL,  /* the last line, without its newline */
 	LOGREAD_TOO_LONG, /* a line over LOGREAD_LINE_MAX, skipped */
 	LOGREAD_EOF,

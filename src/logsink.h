@@ -10,12 +10,12 @@ struct record_event;
 
 enum logsink_failure {
 	LOGSINK_CLOSED, /* the engine rejects while records cannot be kept */
-	LOGSINK_OPEN,   /* keep judging; count lost records, report the gap */
+	LOGSINK_OPEN,	/* keep judging; count lost records, report the gap */
 };
 
 enum logsink_fsync {
-	LOGSINK_FSYNC_NONE,     /* leave it to the kernel */
-	LOGSINK_FSYNC_EVERY,    /* fdatasync after every write */
+	LOGSINK_FSYNC_NONE,	/* leave it to the kernel */
+	LOGSINK_FSYNC_EVERY,	/* fdatasync after every write */
 	LOGSINK_FSYNC_INTERVAL, /* at most every fsync_ms */
 };
 
@@ -24,7 +24,7 @@ struct logsink_opts {
 	enum logsink_failure on_failure;
 	enum logsink_fsync fsync;
 	unsigned fsync_ms;
-	bool threaded;    /* false: write in the caller (replay, audit) */
+	bool threaded;	  /* false: write in the caller (replay, audit) */
 	size_t ring_size; /* bytes of queued records; 0: 8 MiB */
 	const void *key;  /* HMAC key, NULL for plain SHA-256 */
 	size_t keylen;
@@ -36,9 +36,10 @@ struct logsink;
 /*
  * Open a sink: the file (O_APPEND, created 0640), and with threaded a
  * writer thread behind a ring of preallocated bytes, so that a slow disk
- * delays records, not verdicts.  With resume, a file's last record gives
- * the seq and chain to continue (EBADMSG when it is not a whole record).
- * NULL with errno set on failure.
+ * delays records, not verdicts; it writes whole lines, batched, within
+ * about 10 ms of their submission.  With resume, a file's last record
+ * gives the seq and chain to continue (EBADMSG when it is not a whole
+ * record).  NULL with errno set on failure.
  */
 struct logsink *logsink_open(const struct logsink_opts *opts);
 

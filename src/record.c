@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -94,20 +93,36 @@ static void jb_str(struct jbuf *jb, const char *key, const char *s,
 		jb_strn(jb, s, strlen(s));
 }
 
+/* Decimal digits of v, ending at end; returns where they start. */
+static char *fmt_u64(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
 static void jb_u64(struct jbuf *jb, const char *key, uint64_t v)
 {
-	char num[24];
+	char num[24], *p = fmt_u64(num + sizeof(num), v);
 
 	jb_key(jb, key);
-	jb_raw(jb, num, snprintf(num, sizeof(num), "%" PRIu64, v));
+	jb_raw(jb, p, (size_t)(num + sizeof(num) - p));
 }
 
 static void jb_i64(struct jbuf *jb, const char *key, int64_t v)
 {
-	char num[24];
+	char num[24], *p;
 
+	if (v >= 0) {
+		jb_u64(jb, key, (uint64_t)v);
+		return;
+	}
+	p = fmt_u64(num + sizeof(num), (uint64_t)(-(v + 1)) + 1);
+	*--p = '-';
 	jb_key(jb, key);
-	jb_raw(jb, num, snprintf(num, sizeof(num), "%" PRId64, v));
+	jb_raw(jb, p, (size_t)(num + sizeof(num) - p));
 }
 
 static void jb_bool(struct jbuf *jb, const char *key, bool v)
@@ -155,43 +170,55 @@ static size_t escape_put(char *dst, size_t cap, size_t at, const char *s,
 	return at + n;
 }
 
-size_t record_escape(char *dst, size_t cap, const char *src, size_t len)
+static bool json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/* The escape for one byte that is neither plain nor part of UTF-8. */
+static size_t escape_byte(unsigned char c, char esc[6])
 {
 	static const char hex[] = "0123456789abcdef";
+	size_t n;
+
+	if (c == '"' || c == '\\') {
+		esc[0] = '\\';
+		esc[1] = (char)c;
+		return 2;
+	}
+	if (c < 0x80) { /* control character or DEL */
+		memcpy(esc, "\\u00", 4);
+		n = 6;
+	} else { /* not UTF-8: the text \xNN */
+		memcpy(esc, "\\\\x", 3);
+		n = 5;
+	}
+	esc[n - 2] = hex[c >> 4];
+	esc[n - 1] = hex[c & 0xf];
+	return n;
+}
+
+size_t record_escape(char *dst, size_t cap, const char *src, size_t len)
+{
 	const unsigned char *s = (const unsigned char *)src;
 	size_t i = 0, out = 0, n;
 	char esc[6];
 
 	while (i < len) {
-		unsigned char c = s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			out = escape_put(dst, cap, out, src + i++, 1);
-			continue;
-		}
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			out = escape_put(dst, cap, out, esc, 2);
-			i++;
-			continue;
-		}
-		if (c >= 0x80 && (n = utf8_len(s + i, len - i))) {
+		/* runs of plain bytes are copied in one go */
+		for (n = i; n < len && json_plain(s[n]); n++)
+			;
+		out = escape_put(dst, cap, out, src + i, n - i);
+		if (n == len)
+			break;
+		i = n;
+		n = s[i] >= 0x80 ? utf8_len(s + i, len - i) : 0;
+		if (n)
 			out = escape_put(dst, cap, out, src + i, n);
-			i += n;
-			continue;
-		}
-		if (c < 0x80) { /* control character or DEL */
-			memcpy(esc, "\\u00", 4);
-			n = 6;
-		} else { /* not UTF-8: the text \xNN */
-			memcpy(esc, "\\\\x", 3);
-			n = 5;
-		}
-		esc[n - 2] = hex[c >> 4];
-		esc[n - 1] = hex[c & 0xf];
-		out = escape_put(dst, cap, out, esc, n);
-		i++;
+		else
+			out = escape_put(dst, cap, out, esc,
+					 escape_byte(s[i], esc));
+		i += n ? n : 1;
 	}
 	return out;
 }
@@ -234,7 +261,7 @@ const char *record_hint(const struct flow *flow)
 static void jb_cmdline(struct jbuf *jb, const struct proc_info *p)
 {
 	size_t len = p->cmdline_len < sizeof(p->cmdline) ? p->cmdline_len
-							  : sizeof(p->cmdline);
+							 : sizeof(p->cmdline);
 	size_t i = 0, end;
 
 	jb_open(jb, "cmdline", "[");
@@ -313,8 +340,7 @@ static void jb_flow(struct jbuf *jb, const struct flow *f)
 	jb_u64(jb, "ip_version", f->ip_version);
 	jb_str(jb, "src_ip", flowfmt_addr(f->ip_version, f->src, addr), false);
 	jb_port(jb, "src_port", f, f->sport);
-	jb_str(jb, "dest_ip", flowfmt_addr(f->ip_version, f->dst, addr),
-	       false);
+	jb_str(jb, "dest_ip", flowfmt_addr(f->ip_version, f->dst, addr), false);
 	jb_port(jb, "dest_port", f, f->dport);
 }
 
@@ -417,8 +443,10 @@ int record_format(char *buf, size_t cap, uint64_t seq, const char *prev_chain,
 	char ts[RECORD_TIME_LEN];
 	int err;
 
-	if ((unsigned)ev->type > RECORD_ERROR || cap > INT32_MAX)
+	if ((unsigned)ev->type > RECORD_ERROR)
 		return -EINVAL;
+	if (jb.cap > INT32_MAX) /* the length is returned as an int */
+		jb.cap = INT32_MAX;
 	err = record_time(ev->ts_us, ts);
 	if (err)
 		return err;

@@ -15,11 +15,13 @@ struct chain;
 /*
  * The largest record line, newline included.  Every byte of a system string
  * escapes to at most six bytes (\u00XX), so the process identity bounds the
- * line; 8 KiB covers every field that is not a process string.
+ * line; 8 KiB covers the other fields while the policy's strings (rule,
+ * reason, hint, and the start record's) stay under 1 KiB together.  A
+ * record that does not fit is refused whole (-ENOSPC), never cut.
  */
-#define RECORD_PROC_STRINGS                                                   \
-	(PROC_USER_MAX + PROC_EXE_MAX + PROC_COMM_MAX + PROC_CMDLINE_MAX +    \
-	 PROC_CGROUP_MAX + PROC_TIME_MAX +                                    \
+#define RECORD_PROC_STRINGS                                                \
+	(PROC_USER_MAX + PROC_EXE_MAX + PROC_COMM_MAX + PROC_CMDLINE_MAX + \
+	 PROC_CGROUP_MAX + PROC_TIME_MAX +                                 \
 	 PROC_MAX_ANCESTORS * (PROC_EXE_MAX + PROC_COMM_MAX))
 #define RECORD_MAX (6 * RECORD_PROC_STRINGS + 8192)
 
@@ -36,7 +38,7 @@ enum record_type {
 struct record_verdict {
 	const struct flow *flow;
 	enum verdict verdict;
-	bool enforced;    /* false in audit mode */
+	bool enforced;	  /* false in audit mode */
 	const char *rule; /* "default" for the default verdict */
 	unsigned rule_line;
 	const char *reason; /* omitted when NULL */
@@ -44,7 +46,7 @@ struct record_verdict {
 	const char *community_id;
 	enum attribution attribution;
 	const struct proc_info *proc; /* NULL: "proc":null */
-	bool live;                    /* queue, packet_id, latency_us */
+	bool live;		      /* queue, packet_id, latency_us */
 	int queue;
 	uint32_t packet_id;
 	int64_t latency_us;
@@ -82,10 +84,10 @@ struct record_event {
 	const struct record_verdict *verdict; /* RECORD_VERDICT */
 	const struct record_start *start;     /* RECORD_START */
 	const struct record_stats *stats;     /* STATS and STOP; may be NULL */
-	bool ok;                              /* RECORD_RELOAD */
-	const char *message;       /* RELOAD, ERROR; the reason of STOP */
+	bool ok;			      /* RECORD_RELOAD */
+	const char *message;	   /* RELOAD, ERROR; the reason of STOP */
 	const char *policy_sha256; /* RECORD_RELOAD */
-	uint64_t lost_records;     /* RECORD_ERROR, when > 0 */
+	uint64_t lost_records;	   /* RECORD_ERROR, when > 0 */
 };
 
 /*

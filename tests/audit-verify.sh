@@ -108,6 +108,7 @@ fi
 head -7 a.log >a.log.2
 sed -n 8,14p a.log | gzip -c >a.log.1.gz
 tail -n +15 a.log >a.log.0
+sed -n 8,14p a.log >r.log.mid
 check 0 "20 records, seq 1 to 20" "rotated files in order" \
 	a.log.2 a.log.1.gz a.log.0
 check 1 "a.log.0:1: seq 15 after seq 7: 7 record(s) missing" \
@@ -121,6 +122,34 @@ check 0 "taken from prev_chain" "lone file with prev_chain" r.tail
 sed '1s/"dest_port":443/"dest_port":1/' r.tail >r.edit
 check 1 "r.edit:1: chain mismatch" "lone file, first record edited" r.edit
 check 0 "seq 1 to 20" "prev_chain inside a whole log" r.log
+sed '8s/"prev_chain":"[0-9a-f]/"prev_chain":"f/' r.log >r.prev
+cmp -s r.log r.prev && { echo "FAIL: prev_chain edit did nothing"; exit 99; }
+check 1 "r.prev:8: prev_chain is not the digest" "edited prev_chain" r.prev
+
+# the independent check that nfjudge-log(5) prints agrees
+: "${top_srcdir:=..}"
+sed -n '/^import hashlib/,/^print("intact")/p' "$top_srcdir/man/nfjudge-log.5" |
+	sed -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\e/\\/g' >manpage.py
+mancheck() { # want_status description args...
+	want=$1 desc=$2
+	shift 2
+	"$PYTHON3" manpage.py "$@" >/dev/null 2>&1
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL: man page script: $desc: exit $got, want $want"
+		fails=$((fails + 1))
+	fi
+}
+[ -s manpage.py ] || { echo "FAIL: no script in the man page"; fails=$((fails + 1)); }
+mancheck 0 "intact" a.log
+mancheck 0 "keyed" --key key k.log
+mancheck 0 "rotated" a.log.2 r.log.mid a.log.0
+mancheck 0 "lone file with prev_chain" r.tail
+mancheck 1 "edited" edited.log
+mancheck 1 "removed" removed.log
+mancheck 1 "keyed insertion" --key key kforged.log
 
 check 2 "" "missing file" nonexistent.log
 check 2 "" "no LOG"

@@ -58,7 +58,8 @@ int main(int argc, char **argv)
 	for (i = 1; chain && i <= n; i++) {
 		struct flow f;
 		struct proc_info p;
-		struct record_verdict v = {.flow = &f, .proc = &p,
+		struct record_verdict v = {.flow = &f,
+					   .proc = &p,
 					   .rule = "default",
 					   .attribution = ATTR_SOCKET,
 					   .verdict = VERDICT_REJECT,
@@ -70,7 +71,8 @@ int main(int argc, char **argv)
 		fill(&f, &p, (unsigned)i);
 		v.hint = record_hint(&f);
 		len = record_emit(chain, line, sizeof(line), i == reopen, &ev);
-		if (len < 0 || fwrite(line, 1, (size_t)len, stdout) != (size_t)len)
+		if (len < 0 ||
+		    fwrite(line, 1, (size_t)len, stdout) != (size_t)len)
 			return 1;
 	}
 	chain_free(chain);

@@ -18,7 +18,7 @@
 /* Values computed independently (Python hashlib / hmac). */
 #define BODY1 "{\"seq\":1"
 #define SHA_1 "ab9780d6981eda3048e5eec0f4b1b00131c481699f69b64094eb4e4ac6e2e88d"
-#define HMAC_1                                                                \
+#define HMAC_1 \
 	"82bdd80fde8d2fc0c91ebb2acd4e2917d8b761beb1462b9e8514f187f055c23b"
 
 static void test_vectors(void **state)
@@ -77,9 +77,9 @@ static void test_many_and_restart(void **state)
 		memcpy(prev, chain_last(c1), sizeof(prev));
 		la = record_emit(c1, a, sizeof(a), false, &ev);
 		assert_true(la > CHAIN_SUFFIX_LEN);
-		assert_int_equal(chain_digest(c2, prev, a,
-					      la - CHAIN_SUFFIX_LEN, dig),
-				 0);
+		assert_int_equal(
+			chain_digest(c2, prev, a, la - CHAIN_SUFFIX_LEN, dig),
+			0);
 		assert_memory_equal(a + la - CHAIN_HEX - 3, dig, CHAIN_HEX);
 	}
 	assert_int_equal(chain_seq(c1), 1000);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -57,8 +58,8 @@ static void tally_file(const char *file, struct verify *v, struct tally *t)
 		if (!t->records++)
 			t->first_seq = rec.seq;
 		t->last_seq = rec.seq;
-		if (!strcmp(json_string_value(json_object_get(rec.root,
-							      "event_type")),
+		if (!strcmp(json_string_value(
+				    json_object_get(rec.root, "event_type")),
 			    "error")) {
 			t->errors++;
 			t->lost_reported += json_integer_value(
@@ -71,10 +72,10 @@ static void tally_file(const char *file, struct verify *v, struct tally *t)
 	logread_close(lr);
 }
 
-/* Tally the files in order as one chain (plain SHA-256). */
-static struct tally tally(const char *a, const char *b)
+/* Tally the files in order as one chain (plain SHA-256, or keyed). */
+static struct tally tally_key(const char *a, const char *b, const char *key)
 {
-	struct verify v = {.chain = chain_new(NULL, 0)};
+	struct verify v = {.chain = chain_new(key, key ? strlen(key) : 0)};
 	struct tally t = {0};
 
 	tally_file(a, &v, &t);
@@ -84,25 +85,65 @@ static struct tally tally(const char *a, const char *b)
 	return t;
 }
 
-static struct flow flow = {.ip_version = 4, .proto = 6, .has_ports = true,
-			   .sport = 40000, .dport = 443};
-static struct record_verdict verdict = {.flow = &flow,
-					.verdict = VERDICT_REJECT,
-					.rule = "default"};
+static struct tally tally(const char *a, const char *b)
+{
+	return tally_key(a, b, NULL);
+}
+
+/* The files, in order, hold one intact chain from first to last seq. */
+static void expect_chain(const char *a, const char *b, uint64_t first,
+			 uint64_t last)
+{
+	struct tally t = tally(a, b);
+
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.records, last - first + 1);
+	assert_int_equal(t.first_seq, first);
+	assert_int_equal(t.last_seq, last);
+}
+
+static bool first_has_prev(const char *file)
+{
+	char line[4096] = "";
+	FILE *f = fopen(file, "r");
+
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	return strstr(line, ",\"prev_chain\":\"") != NULL;
+}
+
+static struct flow flow = {.ip_version = 4,
+			   .proto = 6,
+			   .has_ports = true,
+			   .sport = 40000,
+			   .dport = 443};
+static struct record_verdict verdict = {
+	.flow = &flow, .verdict = VERDICT_REJECT, .rule = "default"};
 
 static int submit(struct logsink *s, int64_t ts)
 {
-	struct record_event ev = {.type = RECORD_VERDICT, .ts_us = ts,
-				  .verdict = &verdict};
+	struct record_event ev = {
+		.type = RECORD_VERDICT, .ts_us = ts, .verdict = &verdict};
 
 	return logsink_submit(s, &ev);
+}
+
+static void submit_all(struct logsink *s, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		assert_int_equal(submit(s, i), 0);
 }
 
 static struct logsink *sink(const char *target, bool threaded,
 			    enum logsink_failure f, bool resume)
 {
-	struct logsink_opts o = {.target = target, .threaded = threaded,
-				 .on_failure = f, .resume = resume,
+	struct logsink_opts o = {.target = target,
+				 .threaded = threaded,
+				 .on_failure = f,
+				 .resume = resume,
 				 .ring_size = 1};
 	struct logsink *s = logsink_open(&o);
 
@@ -131,26 +172,18 @@ static int teardown(void **state)
 static void test_sync_and_resume(void **state)
 {
 	struct logsink *s;
-	struct tally t;
-	int i;
 
 	unlink(path);
 	s = sink(path, false, LOGSINK_CLOSED, true);
-	for (i = 0; i < 50; i++)
-		assert_int_equal(submit(s, i), 0);
+	submit_all(s, 50);
 	assert_true(logsink_can_accept(s));
 	logsink_close(s);
 	/* a restarted writer continues seq and chain in the same file */
 	s = sink(path, true, LOGSINK_CLOSED, true);
-	for (i = 0; i < 50; i++)
-		assert_int_equal(submit(s, i), 0);
+	submit_all(s, 50);
 	assert_int_equal(logsink_flush(s, 5000), 0);
 	logsink_close(s);
-	t = tally(path, NULL);
-	assert_int_equal(t.bad, 0);
-	assert_int_equal(t.records, 100);
-	assert_int_equal(t.first_seq, 1);
-	assert_int_equal(t.last_seq, 100);
+	expect_chain(path, NULL, 1, 100);
 	unlink(path);
 }
 
@@ -207,28 +240,84 @@ static void test_reopen(void **state)
 {
 	char old[300];
 	struct logsink *s = sink(path, true, LOGSINK_CLOSED, false);
-	struct tally t;
-	int i;
 
 	snprintf(old, sizeof(old), "%s.1", path);
-	for (i = 0; i < 100; i++)
-		assert_int_equal(submit(s, i), 0);
+	submit_all(s, 100);
 	assert_int_equal(rename(path, old), 0);
 	logsink_reopen(s);
-	for (i = 0; i < 100; i++)
-		assert_int_equal(submit(s, i), 0);
+	submit_all(s, 100);
 	assert_int_equal(logsink_flush(s, 5000), 0);
 	logsink_close(s);
-	t = tally(old, path);
-	assert_int_equal(t.bad, 0);
-	assert_int_equal(t.records, 200);
-	t = tally(old, NULL);
-	assert_int_equal(t.records, 100);
+	expect_chain(old, path, 1, 200);
+	expect_chain(old, NULL, 1, 100);
 	/* the new file's first record names its predecessor: verifiable */
-	t = tally(path, NULL);
-	assert_int_equal(t.bad, 0);
-	assert_int_equal(t.first_seq, 101);
+	expect_chain(path, NULL, 101, 200);
+	assert_true(first_has_prev(path));
+	assert_false(first_has_prev(old));
 	unlink(old);
+	unlink(path);
+}
+
+/* Standard output, fsync policies, syslog: every kind of sink writes. */
+static void test_kinds(void **state)
+{
+	struct logsink_opts o = {
+		.target = path, .fsync = LOGSINK_FSYNC_EVERY, .resume = true};
+	struct logsink *s;
+	int saved = dup(STDOUT_FILENO), fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(saved >= 0 && fd >= 0);
+	fflush(stdout);
+	assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+	close(fd);
+	s = sink("-", false, LOGSINK_CLOSED, false);
+	submit_all(s, 3);
+	logsink_close(s);
+	assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+	close(saved);
+	expect_chain(path, NULL, 1, 3);
+	s = logsink_open(&o);
+	assert_non_null(s);
+	submit_all(s, 2);
+	logsink_close(s);
+	o.fsync = LOGSINK_FSYNC_INTERVAL;
+	o.threaded = true;
+	s = logsink_open(&o);
+	assert_non_null(s);
+	submit_all(s, 2);
+	assert_int_equal(logsink_flush(s, 5000), 0);
+	logsink_close(s);
+	expect_chain(path, NULL, 1, 7);
+	unlink(path);
+	s = sink("syslog", true, LOGSINK_CLOSED, false);
+	submit_all(s, 2);
+	assert_int_equal(logsink_flush(s, 5000), 0);
+	assert_int_equal(logsink_lost(s), 0);
+	logsink_close(s);
+}
+
+/* A keyed sink: the chain verifies with its key, and only with it. */
+static void test_keyed(void **state)
+{
+	struct logsink_opts o = {.target = path, .key = "k3y", .keylen = 3};
+	struct logsink *s;
+	struct tally t;
+
+	unlink(path);
+	s = logsink_open(&o);
+	assert_non_null(s);
+	submit_all(s, 5);
+	logsink_close(s);
+	t = tally_key(path, NULL, "k3y");
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.records, 5);
+	/* the first line already fails; what follows is read past it */
+	t = tally_key(path, NULL, "k3z");
+	assert_true(t.bad > 0);
+	t = tally(path, NULL);
+	assert_true(t.bad > 0);
 	unlink(path);
 }
 
@@ -289,19 +378,18 @@ static void fill(const char *file)
 	fclose(f);
 }
 
-static void disk_full(const char *mnt, enum logsink_failure mode,
+static void disk_full(const char *mnt, enum logsink_failure mode, bool threaded,
 		      struct tally *t, uint64_t *lost)
 {
-	char log[300], filler[300];
+	char log[400], filler[400];
 	struct logsink *s;
 	int i, lost_now = 0;
 
 	snprintf(log, sizeof(log), "%s/v.log", mnt);
 	snprintf(filler, sizeof(filler), "%s/filler", mnt);
 	unlink(log);
-	s = sink(log, true, mode, false);
-	for (i = 0; i < 10; i++)
-		assert_int_equal(submit(s, i), 0);
+	s = sink(log, threaded, mode, false);
+	submit_all(s, 10);
 	assert_int_equal(logsink_flush(s, 5000), 0);
 	fill(filler);
 	/* enough to overflow the ring while the disk is full */
@@ -310,8 +398,8 @@ static void disk_full(const char *mnt, enum logsink_failure mode,
 	assert_true(mode == LOGSINK_OPEN || wait_can_accept(s, false));
 	unlink(filler);
 	/* the writer retries on its own: the backlog goes out */
-	assert_int_equal(logsink_flush(s, 5000), 0);
-	assert_true(logsink_can_accept(s));
+	assert_int_equal(logsink_flush(s, 5000), threaded ? 0 : -EIO);
+	assert_true(logsink_can_accept(s) == (threaded || mode));
 	assert_int_equal(submit(s, 99), 0);
 	assert_int_equal(logsink_flush(s, 5000), 0);
 	*lost = logsink_lost(s);
@@ -325,19 +413,20 @@ static void test_disk_full(void **state)
 	char mnt[300];
 	struct tally t;
 	uint64_t lost;
+	int i;
 
 	if (!mount_small(mnt, sizeof(mnt)))
 		skip();
-	disk_full(mnt, LOGSINK_OPEN, &t, &lost);
-	assert_int_equal(t.bad, 0);
-	assert_true(lost > 0);
-	assert_true(t.errors >= 1);
-	assert_int_equal(t.lost_reported, lost);
-	assert_int_equal(t.verdicts + lost, 10 + 20000 + 1);
-	disk_full(mnt, LOGSINK_CLOSED, &t, &lost);
-	assert_int_equal(t.bad, 0);
-	assert_int_equal(t.verdicts + lost, 10 + 20000 + 1);
-	assert_int_equal(t.lost_reported, lost);
+	for (i = 0; i < 4; i++) {
+		disk_full(mnt, i & 1 ? LOGSINK_OPEN : LOGSINK_CLOSED, i & 2, &t,
+			  &lost);
+		assert_int_equal(t.bad, 0);
+		assert_true(lost > 0);
+		assert_true(t.errors >= 1);
+		assert_int_equal(t.lost_reported, lost);
+		/* every verdict is in the log or counted there as lost */
+		assert_int_equal(t.verdicts + lost, 10 + 20000 + 1);
+	}
 	umount(mnt);
 }
 
@@ -348,6 +437,8 @@ int main(void)
 		cmocka_unit_test(test_resume_broken),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_reopen),
+		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_keyed),
 		cmocka_unit_test(test_dev_full),
 		cmocka_unit_test(test_disk_full),
 	};

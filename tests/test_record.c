@@ -203,8 +203,8 @@ static void test_golden(void **state)
 }
 
 /* Keys in this order at the top level, then "chain", and no others. */
-static void assert_keys(const char *line, size_t len,
-			const char *const *keys, size_t n)
+static void assert_keys(const char *line, size_t len, const char *const *keys,
+			size_t n)
 {
 	char pat[64];
 	const char *at = line, *hit;
@@ -226,11 +226,11 @@ static void assert_keys(const char *line, size_t len,
 static void test_field_order(void **state)
 {
 	static const char *const want[] = {
-		"timestamp",   "event_type", "seq",        "verdict",
-		"enforced",    "rule",       "rule_line",  "reason",
-		"hint",        "proto",      "ip_version", "src_ip",
+		"timestamp",   "event_type", "seq",	   "verdict",
+		"enforced",    "rule",	     "rule_line",  "reason",
+		"hint",	       "proto",	     "ip_version", "src_ip",
 		"src_port",    "dest_ip",    "dest_port",  "community_id",
-		"attribution", "proc",       "prev_chain",
+		"attribution", "proc",	     "prev_chain",
 	};
 	struct record_event ev;
 	struct record_verdict v;
@@ -285,10 +285,9 @@ static void test_hostile_proc(void **state)
 	assert_int_equal(json_array_size(json_object_get(
 				 json_object_get(j, "proc"), "cmdline")),
 			 6);
-	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(j, "proc"),
-						  "exe")),
-		"/tmp/\n{\"evil\":1}\x01");
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(j, "proc"), "exe")),
+			    "/tmp/\n{\"evil\":1}\x01");
 	assert_null(json_object_get(j, "evil"));
 	json_decref(j);
 }
@@ -315,8 +314,7 @@ static void test_max_size(void **state)
 	p.n_ancestors = PROC_MAX_ANCESTORS;
 	for (i = 0; i < PROC_MAX_ANCESTORS; i++) {
 		memset(p.ancestors[i].exe, 1, sizeof(p.ancestors[i].exe) - 1);
-		memset(p.ancestors[i].comm, 1,
-		       sizeof(p.ancestors[i].comm) - 1);
+		memset(p.ancestors[i].comm, 1, sizeof(p.ancestors[i].comm) - 1);
 	}
 	v.reason = v.hint = "\x01\x01\x01";
 	len = emit(&ev);
@@ -339,14 +337,16 @@ static void test_events(void **state)
 				  .mode = "enforce",
 				  .queues = "0:3",
 				  .on_log_failure = "closed"};
-	struct record_stats stats = {.packets = 10, .accepted = 7,
-				     .rejected = 2, .dropped = 1,
+	struct record_stats stats = {.packets = 10,
+				     .accepted = 7,
+				     .rejected = 2,
+				     .dropped = 1,
 				     .lost_records = 3};
 	struct record_event ev = {.ts_us = 1};
 	static const char *const start_keys[] = {
-		"timestamp", "event_type", "seq",    "version",
-		"policy",    "policy_sha256", "mode", "queues",
-		"proxy",     "output",     "on_log_failure", "fail_open",
+		"timestamp",	  "event_type", "seq",	  "version", "policy",
+		"policy_sha256",  "mode",	"queues", "proxy",   "output",
+		"on_log_failure", "fail_open",
 	};
 	static const char *const stop_keys[] = {"timestamp", "event_type",
 						"seq", "reason", "stats"};
@@ -354,9 +354,9 @@ static void test_events(void **state)
 						 "seq", "stats"};
 	static const char *const error_keys[] = {
 		"timestamp", "event_type", "seq", "message", "lost_records"};
-	static const char *const reload_keys[] = {
-		"timestamp", "event_type", "seq", "ok", "policy_sha256",
-		"message"};
+	static const char *const reload_keys[] = {"timestamp",	   "event_type",
+						  "seq",	   "ok",
+						  "policy_sha256", "message"};
 	int len;
 
 	ev.type = RECORD_START;

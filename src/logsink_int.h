@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef NFJUDGE_LOGSINK_INT_H
+#define NFJUDGE_LOGSINK_INT_H
+
+/* The sink's state, shared by logsink.c (queueing) and logsink_io.c. */
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "logsink.h"
+#include "record.h"
+
+enum sink_kind { SINK_FILE, SINK_STDOUT, SINK_SYSLOG };
+
+struct logsink {
+	struct logsink_opts opts;
+	enum sink_kind kind;
+	char *path;
+	int fd;
+	struct chain *chain;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;	/* the writer: work, or stop */
+	pthread_cond_t drained; /* flush waiters */
+	pthread_t thread;
+	bool running, stop;
+	bool idle; /* the writer waits for work */
+	/* the ring: data is [rd, wr), or [rd, end) then [0, wr) if wrapped */
+	char *ring;
+	size_t cap, rd, wr, end;
+	bool wrapped;
+	uint64_t bytes_in, bytes_out;
+	uint64_t reopen_at; /* with reopen_pending: reopen after this byte */
+	bool reopen_pending;
+	atomic_int reopen_req; /* lock-free: set from signal handlers */
+	bool prev_next;	       /* the next record names its predecessor */
+	bool failing;
+	uint64_t lost_pending; /* not yet reported by an error record */
+	uint64_t lost_total;
+	int64_t last_ts; /* of the last record submitted */
+	struct timespec last_sync;
+	char scratch[RECORD_MAX];
+};
+
+/* Resolve opts.target, resume the chain if asked, open the file. */
+int sinkio_target(struct logsink *s);
+
+/*
+ * Write one chunk of whole lines; returns the bytes that are out (for a
+ * file all of them or none: a partial line is cut off again).  Only the
+ * writer thread, or unthreaded the submitter, calls these: the fd needs no
+ * lock.
+ */
+size_t sinkio_write(struct logsink *s, const char *data, size_t len);
+void sinkio_reopen(struct logsink *s);
+
+/* Note a change between failing and writing, with one diagnostic. */
+void sinkio_set_failing(struct logsink *s, bool failing);
+
+#endif
