@@ -224,6 +224,11 @@ static void test_truncated(void **state)
 	assert_int_equal(parse(n, &req, &res), -EBADMSG);
 	nlh->nlmsg_len = 3;
 	assert_int_equal(parse(n, &req, &res), -EBADMSG);
+	/* so large that aligning it wraps to 0 (found by fuzz_sockdiag) */
+	nlh->nlmsg_len = 0xffffffff;
+	assert_int_equal(parse(n, &req, &res), -EBADMSG);
+	nlh->nlmsg_len = 0xfffffffd;
+	assert_int_equal(parse(n, &req, &res), -EBADMSG);
 }
 
 static void test_attributes(void **state)
@@ -244,7 +249,12 @@ static void test_attributes(void **state)
 	mnl_attr_put(nlh, INET_DIAG_CGROUP_ID, 2, "ab");
 	assert_int_equal(mnl_attr_get_type(a), INET_DIAG_CGROUP_ID);
 	assert_int_equal(parse(nlh->nlmsg_len, &req, &res), -EBADMSG);
-	(void)n;
+	/* one stray byte after the attributes, unpadded at the very end:
+	 * no attribute header may be read from beyond it */
+	n = put_msg(0, SEQ, &est4);
+	buf[n] = 4;
+	nlh->nlmsg_len = (uint32_t)n + 1;
+	assert_int_equal(parse(n + 1, &req, &res), 0);
 }
 
 /* The kernel falls back to a listener: an outbound SYN is never its. */
