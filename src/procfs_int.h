@@ -56,6 +56,8 @@ struct procfs {
 };
 
 int procfs_open_pid(const struct procfs *pfs, pid_t pid);
+/* dfd/name into pfs->buf, NUL-terminated: 0 or -errno */
+int procfs_read_buf(struct procfs *pfs, int dfd, const char *name, size_t *len);
 int procfs_read_stat(struct procfs *pfs, int dfd, struct procinfo_stat *st);
 int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 		struct proc_info *info);

@@ -162,15 +162,13 @@ static bool procfs_in_send(struct procfs *pfs, const struct procfs_holder *h)
 	unsigned long long nr;
 	unsigned long arg0;
 	size_t len;
-	bool trunc;
 
 	if (h->tid)
 		snprintf(path, sizeof(path), "%d/task/%d/syscall", (int)h->pid,
 			 (int)h->tid);
 	else
 		snprintf(path, sizeof(path), "%d/syscall", (int)h->pid);
-	if (procinfo_read(pfs->root_fd, path, pfs->buf, sizeof(pfs->buf), &len,
-			  &trunc) < 0)
+	if (procfs_read_buf(pfs, pfs->root_fd, path, &len) < 0)
 		return false;
 	if (sscanf(pfs->buf, "%llu 0x%lx", &nr, &arg0) != 2)
 		return false;

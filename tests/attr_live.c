@@ -186,8 +186,7 @@ static void tcp_established(const char *addr)
 	assert_int_equal(res.family, family_of(addr));
 	assert_false(res.mapped);
 	assert_false(info.shared);
-	/* From the listener's port to nowhere: the kernel offers the listener.
-	 */
+	/* From the listener's port: the kernel offers the listener. */
 	f = mkflow(IPPROTO_TCP, addr, port, addr, 1);
 	assert_int_equal(sockdiag_lookup(sd, &f, 0, &res), -ENOENT);
 	close(c);

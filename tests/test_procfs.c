@@ -401,6 +401,24 @@ static void test_eviction(void **state)
 	procfs_close(pfs);
 }
 
+/* Large machines: /proc/stat's intr line alone runs to many kilobytes. */
+static void test_btime_far(void **state)
+{
+	static char stat[200000];
+	struct procfs *pfs;
+	size_t n;
+
+	n = (size_t)snprintf(stat, sizeof(stat), "cpu  1 2 3\nintr 1");
+	while (n < sizeof(stat) - 64)
+		n += (size_t)snprintf(stat + n, sizeof(stat) - n, " 0");
+	snprintf(stat + n, sizeof(stat) - n, "\nbtime %lld\n", BTIME);
+	put_str(stat, at("stat"));
+	pfs = open_root();
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_string_equal(info.start_time, "2023-11-14T22:17:30.250000Z");
+	procfs_close(pfs);
+}
+
 static void test_parse_stat(void **state)
 {
 	static const char *bad[] = {
@@ -488,6 +506,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_files, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_btime_far, setup,
 						teardown),
 		cmocka_unit_test(test_parse_stat),
 		cmocka_unit_test(test_parse_status_cgroup),

@@ -129,6 +129,13 @@ static int parse(size_t len, const struct inet_diag_req_v2 *req,
 	return r;
 }
 
+/* The reply that describes socket s, parsed as the answer to req. */
+static int parse_sock(const struct sock *s, const struct inet_diag_req_v2 *req,
+		      struct sockdiag_result *res)
+{
+	return parse(put_msg(0, SEQ, s), req, res);
+}
+
 static void req_tcp4(struct inet_diag_req_v2 *req)
 {
 	mkreq(req, IPPROTO_TCP, AF_INET, "10.0.0.2", 40000, "93.184.216.34",
@@ -272,7 +279,7 @@ static void test_listener(void **state)
 	};
 
 	req_tcp4(&req);
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 }
 
 /* TIME_WAIT and request sockets say uid 0 / inode 0: unknown, not root. */
@@ -286,9 +293,9 @@ static void test_ownerless(void **state)
 	s.uid = 0;
 	s.inode = 0;
 	s.state = TCP_TIME_WAIT;
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 	s.state = 12; /* TCP_NEW_SYN_RECV */
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 }
 
 /* Sockets that share a port with the flow but cannot have sent it. */
@@ -301,25 +308,25 @@ static void test_tuple_mismatch(void **state)
 	req_tcp4(&req);
 	s = est4;
 	s.sport = 40001;
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 	s = est4;
 	s.dst = "93.184.216.35";
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 	s = est4;
 	s.dport = 80;
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 	s = est4;
 	s.src = "10.0.0.3";
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 	s = est4;
 	s.family = AF_INET6;
 	s.src = "::ffff:10.0.0.2";
 	s.dst = "::ffff:93.184.216.34";
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 	/* remote port set but address not: no socket looks like that */
 	s = est4;
 	s.dst = "0.0.0.0";
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 }
 
 /* UDP requests carry the remote end in src; replies do not. */
@@ -339,23 +346,23 @@ static void test_udp(void **state)
 
 	mkreq(&req, IPPROTO_UDP, AF_INET6, "fd00::2", 5353, "fd00::53", 53);
 	/* unconnected, bound to any address */
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), 0);
+	assert_int_equal(parse_sock(&s, &req, &res), 0);
 	assert_int_equal(res.uid, 65534);
 	/* connected to the flow's remote end */
 	s.src = "fd00::2";
 	s.dst = "fd00::53";
 	s.dport = 53;
 	s.state = TCP_ESTABLISHED;
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), 0);
+	assert_int_equal(parse_sock(&s, &req, &res), 0);
 	/* connected elsewhere */
 	s.dst = "fd00::54";
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 	/* the remote end's own socket (the orientation the other way) */
 	s.src = "fd00::53";
 	s.sport = 53;
 	s.dst = "::";
 	s.dport = 0;
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), -ENOENT);
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 }
 
 /* A dual-stack socket sending IPv4, asked for as ::ffff:a.b.c.d. */
@@ -376,7 +383,7 @@ static void test_mapped(void **state)
 
 	mkreq(&req, IPPROTO_TCP, AF_INET6, "::ffff:10.0.0.2", 40000,
 	      "::ffff:93.184.216.34", 443);
-	assert_int_equal(parse(put_msg(0, SEQ, &s), &req, &res), 0);
+	assert_int_equal(parse_sock(&s, &req, &res), 0);
 	assert_int_equal(res.family, AF_INET6);
 }
 
