@@ -304,6 +304,11 @@ static bool procfs_holder_has(struct procfs *pfs, const struct procfs_holder *h)
 	return strcmp(link, pfs->target) == 0;
 }
 
+/*
+ * XXX A shared socket keeps the holder its scan chose for as long as that
+ * holder keeps the fd; another holder that starts sending later is not
+ * ranked again until the entry goes stale or is evicted.
+ */
 static int procfs_cache_lookup(struct procfs *pfs, uint32_t inode,
 			       struct proc_info *info)
 {
