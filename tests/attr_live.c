@@ -27,6 +27,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -442,12 +443,25 @@ static void reap(pid_t pid)
 	waitpid(pid, &status, 0);
 }
 
+/* fork(), with a child that cannot outlive a test that failed early */
+static pid_t fork_child(void)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+	}
+	return pid;
+}
+
 /* A child that keeps the fds it inherited until killed. */
 static pid_t fork_holder(int ready)
 {
-	pid_t pid = fork();
+	pid_t pid = fork_child();
 
-	assert_true(pid >= 0);
 	if (pid == 0) {
 		assert_int_equal(write(ready, "r", 1), 1);
 		pause();
@@ -492,8 +506,7 @@ static void test_shared_in_connect(void **state)
 
 	syn_drop_required();
 	assert_int_equal(pipe(p), 0);
-	conn = fork();
-	assert_true(conn >= 0);
+	conn = fork_child();
 	if (conn == 0) {
 		connect(c, (struct sockaddr *)&ss, len);
 		_exit(0);
@@ -525,13 +538,14 @@ static void test_nobody(void **state)
 	pid_t child;
 
 	assert_int_equal(pipe(p), 0);
-	child = fork();
-	assert_true(child >= 0);
+	child = fork_child();
 	if (child == 0) {
 		int c;
 
 		if (setgid(65534) || setuid(65534))
 			_exit(1);
+		/* a change of credentials clears the parent-death signal */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		c = connect_to(SOCK_DGRAM, V4, 7);
 		port = local_port(c);
 		if (send(c, "x", 1, 0) != 1 ||
