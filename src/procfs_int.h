@@ -13,8 +13,9 @@
 
 struct procinfo_stat;
 
-#define PROCFS_MAX_HOLDERS 16
-#define PROCFS_USERS	   16
+#define PROCFS_MAX_HOLDERS  16
+#define PROCFS_USERS	    16
+#define PROCFS_MAX_CHILDREN 64 /* children checked for a shared socket */
 
 /* One fd that holds the socket: /proc/pid/fd/fd or .../task/tid/fd/fd. */
 struct procfs_holder {

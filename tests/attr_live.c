@@ -492,8 +492,8 @@ static void test_fork_shared(void **state)
 }
 
 /*
- * The older of two holders is blocked in connect() on the socket: it is
- * the one named, though the other started later.
+ * The older of two holders (parent and child) is blocked in connect() on
+ * the socket: it is the one named, though the other started later.
  */
 static void test_shared_in_connect(void **state)
 {
@@ -502,27 +502,27 @@ static void test_shared_in_connect(void **state)
 	struct flow f;
 	socklen_t len = mkaddr(&ss, V4, DROP_PORT);
 	int p[2], c = socket(AF_INET, SOCK_STREAM, 0);
-	pid_t conn, idle;
+	pid_t conn;
 
 	syn_drop_required();
 	assert_int_equal(pipe(p), 0);
 	conn = fork_child();
 	if (conn == 0) {
+		/* a newer holder (our child, killed with us), then connect */
+		fork_holder(p[1]);
 		connect(c, (struct sockaddr *)&ss, len);
 		_exit(0);
 	}
+	wait_readable(p[0]);
 	while (local_port(c) == 0)
 		usleep(1000);
 	usleep(20000); /* let it reach the wait inside connect() */
-	idle = fork_holder(p[1]);
-	wait_readable(p[0]);
 	f = flow_of(c, IPPROTO_TCP, V4, DROP_PORT);
 	close(c);
 	assert_int_equal(sockdiag_lookup(sd, &f, 0, &res), 0);
 	assert_int_equal(procfs_lookup(pfs, res.inode, &info), 0);
 	assert_int_equal(info.pid, conn);
 	assert_true(info.shared);
-	reap(idle);
 	reap(conn);
 	close(p[0]);
 	close(p[1]);
