@@ -338,6 +338,8 @@ static void udp_unconnected(const char *addr, int fam)
 	expect_owner(&f, 0, c, getpid(), &res);
 	assert_int_equal(res.state, TCP_CLOSE);
 	assert_int_equal(res.mapped, fam != family_of(addr));
+	/* the kernel's lookup takes an unset peer as a wildcard: no retry */
+	assert_false(res.wildcard);
 	close(c);
 	close(srv);
 }
