@@ -248,8 +248,7 @@ out:
 	return err;
 }
 
-/* --- the cache --------------------------------------------------------------
- */
+/* --- the cache ------------------------------------------------------------ */
 
 static struct procfs_entry *procfs_cache_find(struct procfs *pfs,
 					      uint32_t inode)

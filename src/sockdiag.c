@@ -100,7 +100,7 @@ void sockdiag_close(struct sockdiag *sd)
 	errno = saved;
 }
 
-/* --- reply parsing (pure) ----------------------------------------------- */
+/* --- reply parsing (pure) ------------------------------------------------- */
 
 /* A known attribute must be well formed; nothing in them is used yet. */
 static bool sockdiag_attr_ok(const struct nlattr *attr)
@@ -329,8 +329,7 @@ int sockdiag_query(struct sockdiag *sd, const struct inet_diag_req_v2 *req,
 	return -ETIMEDOUT;
 }
 
-/* --- the lookup strategy ----------------------------------------------------
- */
+/* --- the lookup strategy -------------------------------------------------- */
 
 enum sockdiag_try {
 	TRY_MAPPED = 0x1,      /* AF_INET6 socket, ::ffff:a.b.c.d */
@@ -339,11 +338,14 @@ enum sockdiag_try {
 	TRY_WILD_LOCAL = 0x8,  /* ... bound to no address */
 };
 
+/* a NULL: the wildcard, "::" even on a mapped request */
 static void sockdiag_put_addr(uint32_t dst[4], const uint8_t *a, int flags)
 {
 	uint8_t *d = (uint8_t *)dst;
 
 	memset(dst, 0, 16);
+	if (!a)
+		return;
 	if (!(flags & TRY_MAPPED)) {
 		memcpy(d, a, 16);
 		return;
@@ -356,11 +358,10 @@ static void sockdiag_put_addr(uint32_t dst[4], const uint8_t *a, int flags)
 static void sockdiag_build(struct inet_diag_req_v2 *req, const struct flow *f,
 			   uint32_t ifindex, int flags)
 {
-	static const uint8_t any[16];
 	bool udp = f->proto == IPPROTO_UDP;
 	struct inet_diag_sockid *id = &req->id;
-	const uint8_t *local = flags & TRY_WILD_LOCAL ? any : f->src;
-	const uint8_t *remote = flags & TRY_WILD_REMOTE ? any : f->dst;
+	const uint8_t *local = flags & TRY_WILD_LOCAL ? NULL : f->src;
+	const uint8_t *remote = flags & TRY_WILD_REMOTE ? NULL : f->dst;
 	uint16_t rport = flags & TRY_WILD_REMOTE ? 0 : f->dport;
 
 	memset(req, 0, sizeof(*req));
@@ -419,7 +420,11 @@ int sockdiag_lookup(struct sockdiag *sd, const struct flow *flow,
 			res->wildcard = flags & TRY_WILD_REMOTE;
 			return 0;
 		}
-		/* Keep trying past "no such socket"; report other errors. */
+		/* A lost reply would cost each retry the full timeout. */
+		if (err == -ETIMEDOUT)
+			return err;
+		/* e.g. EINVAL from a kernel without IPv6: the others may work
+		 */
 		if (err != -ENOENT)
 			last = err;
 	}

@@ -49,8 +49,7 @@ static struct sockdiag *sd;
 static struct procfs *pfs;
 static struct proc_info info;
 
-/* --- sockets ----------------------------------------------------------------
- */
+/* --- sockets -------------------------------------------------------------- */
 
 static int family_of(const char *addr)
 {
@@ -169,8 +168,7 @@ static void expect_owner(const struct flow *f, uint32_t ifindex, int fd,
 	assert_int_equal(info.pid, pid);
 }
 
-/* --- TCP
- * ---------------------------------------------------------------------- */
+/* --- TCP ------------------------------------------------------------------ */
 
 static void tcp_established(const char *addr)
 {
@@ -288,8 +286,7 @@ static void test_tcp_time_wait(void **state)
 	close(l);
 }
 
-/* --- UDP
- * ---------------------------------------------------------------------- */
+/* --- UDP ------------------------------------------------------------------ */
 
 static void udp_connected(const char *addr)
 {
@@ -427,8 +424,7 @@ static void test_udp_orientation(void **state)
 	close(c);
 }
 
-/* --- processes
- * ---------------------------------------------------------------- */
+/* --- processes ------------------------------------------------------------ */
 
 static void wait_readable(int fd)
 {
@@ -614,8 +610,7 @@ static void test_thread_own_table(void **state)
 	pthread_join(t, NULL);
 }
 
-/* --- the attr interface
- * ------------------------------------------------------- */
+/* --- the attr interface --------------------------------------------------- */
 
 static void test_attr_live(void **state)
 {
