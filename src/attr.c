@@ -60,7 +60,7 @@ enum attribution attr_lookup(struct attr *at, const struct flow *flow,
 	return attr_from_hints(hints, info);
 }
 
-/* --- live --------------------------------------------------------------- */
+/* --- live ----------------------------------------------------------------- */
 
 struct attr_live {
 	struct sockdiag *sd;

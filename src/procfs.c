@@ -21,17 +21,32 @@
 #include "procfs_int.h"
 #include "procinfo.h"
 
-static long long procfs_read_btime(struct procfs *pfs)
+/*
+ * Boot time, once at open: /proc/stat's "intr" line alone can outgrow any
+ * fixed buffer on a large machine, so read it line by line.
+ */
+static long long procfs_read_btime(int root_fd)
 {
-	const char *p;
-	size_t len;
-	bool trunc;
+	long long btime = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+	int fd;
 
-	if (procinfo_read(pfs->root_fd, "stat", pfs->buf, sizeof(pfs->buf),
-			  &len, &trunc) < 0)
+	fd = openat(root_fd, "stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return 0;
-	p = strstr(pfs->buf, "\nbtime ");
-	return p ? atoll(p + 7) : 0;
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return 0;
+	}
+	while (getline(&line, &cap, f) > 0)
+		if (sscanf(line, "btime %lld", &btime) == 1)
+			break;
+	free(line);
+	fclose(f);
+	return btime;
 }
 
 /* The inode of a network namespace link under the root, 0 if unreadable. */
@@ -57,7 +72,7 @@ struct procfs *procfs_open(const char *root)
 		return NULL;
 	}
 	pfs->hz = sysconf(_SC_CLK_TCK);
-	pfs->btime = procfs_read_btime(pfs);
+	pfs->btime = procfs_read_btime(pfs->root_fd);
 	pfs->netns = procfs_netns(pfs, "self/ns/net");
 	return pfs;
 }
@@ -110,14 +125,21 @@ int procfs_open_pid(const struct procfs *pfs, pid_t pid)
 	return fd < 0 ? -errno : fd;
 }
 
+int procfs_read_buf(struct procfs *pfs, int dfd, const char *name, size_t *len)
+{
+	bool trunc;
+
+	/* every file parsed from here is far below sizeof(pfs->buf) */
+	return procinfo_read(dfd, name, pfs->buf, sizeof(pfs->buf), len,
+			     &trunc);
+}
+
 int procfs_read_stat(struct procfs *pfs, int dfd, struct procinfo_stat *st)
 {
 	size_t len;
-	bool trunc;
 	int err;
 
-	err = procinfo_read(dfd, "stat", pfs->buf, sizeof(pfs->buf), &len,
-			    &trunc);
+	err = procfs_read_buf(pfs, dfd, "stat", &len);
 	if (err < 0)
 		return err;
 	return procinfo_parse_stat(pfs->buf, len, st);
@@ -177,11 +199,9 @@ static void procfs_ancestors(struct procfs *pfs, pid_t ppid,
 static int procfs_fill_ids(struct procfs *pfs, int dfd, struct proc_info *info)
 {
 	size_t len;
-	bool trunc;
 	int err;
 
-	err = procinfo_read(dfd, "status", pfs->buf, sizeof(pfs->buf), &len,
-			    &trunc);
+	err = procfs_read_buf(pfs, dfd, "status", &len);
 	if (err < 0)
 		return err;
 	err = procinfo_parse_status(pfs->buf, len, &info->uid, &info->gid);
@@ -206,8 +226,7 @@ static void procfs_fill_optional(struct procfs *pfs, int dfd,
 		info->cmdline[0] = '\0';
 	}
 	procinfo_set_cmdline(info, len, trunc);
-	if (procinfo_read(dfd, "cgroup", pfs->buf, sizeof(pfs->buf), &len,
-			  &trunc) < 0)
+	if (procfs_read_buf(pfs, dfd, "cgroup", &len) < 0)
 		len = 0;
 	procinfo_parse_cgroup(pfs->buf, len, info->cgroup,
 			      sizeof(info->cgroup));
@@ -241,8 +260,7 @@ out:
 	return err;
 }
 
-/* --- the cache --------------------------------------------------------------
- */
+/* --- the cache ------------------------------------------------------------ */
 
 static struct procfs_entry *procfs_cache_find(struct procfs *pfs,
 					      uint32_t inode)
@@ -297,6 +315,11 @@ static bool procfs_holder_has(struct procfs *pfs, const struct procfs_holder *h)
 	return strcmp(link, pfs->target) == 0;
 }
 
+/*
+ * XXX A shared socket keeps the holder its scan chose for as long as that
+ * holder keeps the fd; another holder that starts sending later is not
+ * ranked again until the entry goes stale or is evicted.
+ */
 static int procfs_cache_lookup(struct procfs *pfs, uint32_t inode,
 			       struct proc_info *info)
 {

@@ -24,9 +24,11 @@ void procfs_close(struct procfs *pfs);
  * cmdline, cgroup, start_time, ancestors).  A cache hit is used only after
  * the holder's fd link still reads socket:[inode] and its start time is
  * unchanged, so a closed fd or a reused pid is never returned.  A miss
- * scans every /proc/PID/fd, then each thread's own table.
+ * scans /proc/PID/fd newest (highest pid) first up to the first holder,
+ * then that holder's ancestors and children; threads' own fd tables only
+ * when no process holds the socket.
  *
- * A socket held by several processes (fork, SCM_RIGHTS) sets info->shared
+ * A socket held by several of those processes (fork) sets info->shared
  * and names, in this order: a holder blocked in connect(), sendto(),
  * sendmsg() or sendmmsg() on that very fd (per /proc/PID/syscall, which
  * needs ptrace access); else the most recently started holder (higher pid

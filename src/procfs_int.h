@@ -13,9 +13,10 @@
 
 struct procinfo_stat;
 
-#define PROCFS_MAX_HOLDERS 16
-#define PROCFS_FOREIGN	   4096 /* processes known to be in another netns */
-#define PROCFS_USERS	   16
+#define PROCFS_MAX_HOLDERS  16
+#define PROCFS_USERS	    16
+#define PROCFS_MAX_CHILDREN 64   /* children checked for a shared socket */
+#define PROCFS_FOREIGN	    4096 /* processes known to be in another netns */
 
 /* One fd that holds the socket: /proc/pid/fd/fd or .../task/tid/fd/fd. */
 struct procfs_holder {
@@ -66,6 +67,8 @@ struct procfs {
 
 ino_t procfs_netns(const struct procfs *pfs, const char *path);
 int procfs_open_pid(const struct procfs *pfs, pid_t pid);
+/* dfd/name into pfs->buf, NUL-terminated: 0 or -errno */
+int procfs_read_buf(struct procfs *pfs, int dfd, const char *name, size_t *len);
 int procfs_read_stat(struct procfs *pfs, int dfd, struct procinfo_stat *st);
 int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 		struct proc_info *info);

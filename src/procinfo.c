@@ -172,22 +172,27 @@ void procinfo_format_start(long long btime, unsigned long long ticks, long hz,
 int procinfo_read(int dirfd, const char *name, char *buf, size_t size,
 		  size_t *len, bool *truncated)
 {
-	size_t n = 0;
-	ssize_t r = 1;
+	size_t n = 0, want;
+	ssize_t r = 0;
 	char extra;
 	int fd, err = 0;
 
 	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	while (n + 1 < size && r > 0) {
-		r = read(fd, buf + n, size - 1 - n);
-		if (r > 0)
-			n += (size_t)r;
+	while (n + 1 < size) {
+		want = size - 1 - n;
+		r = read(fd, buf + n, want);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		/* /proc fills a read while it has data: short means the end */
+		if ((size_t)r < want)
+			break;
 	}
 	if (r < 0)
 		err = -errno;
-	*truncated = err == 0 && r > 0 && read(fd, &extra, 1) > 0;
+	*truncated = err == 0 && n + 1 == size && read(fd, &extra, 1) > 0;
 	close(fd);
 	buf[n] = '\0';
 	*len = n;

@@ -3,18 +3,28 @@
  * The cache-miss path of procfs_lookup: which fds, of which processes,
  * hold a socket, and which of them to name.
  *
- * Every process is scanned, not just until the first holder, because only
- * the full set tells whether the socket is shared and which holder the
- * rule in procfs.h picks.  "Every" means every process of our network
- * namespace: a socket lives in the namespace it was made in, and its
- * holders with it, but for one passed to another namespace with
- * SCM_RIGHTS (not seen).  Where the daemon runs in a sandbox's namespace
- * that is a handful of processes, not the host's hundreds, and the
- * namespace test costs one stat per process.  Processes go newest first (descending pid) so
- * that equal candidates are met in a stable order.  Threads that unshared
- * their fd table (clone without CLONE_FILES, unshare(CLONE_FILES)) are
- * scanned only when no process table holds the socket: a thread of an
- * ordinary process shares, and shows, the process's table.
+ * The packet waits in the kernel while we scan, and a new connection is
+ * nearly always a miss, so the scan stops at the first holder, going
+ * newest first (descending pid: a pid read from the directory costs
+ * nothing, a start time costs a file).  Sockets are shared mostly by fork,
+ * so the first holder's family is then checked as well: its ancestors and
+ * its children (/proc/PID/task/PID/children).  That set is what the rule
+ * in procfs.h ranks.
+ *
+ * Only processes of our network namespace are scanned: a socket lives in
+ * the namespace it was made in, and so do its holders, but for one passed
+ * to another namespace with SCM_RIGHTS.  Where the daemon runs in a
+ * sandbox's namespace that is a handful of processes, not the host's
+ * hundreds.
+ *
+ * XXX An unrelated process that got the socket through SCM_RIGHTS is not
+ * seen when it is older than the first holder: no shared flag, and the
+ * connect() rule cannot prefer it.
+ *
+ * Threads that unshared their fd table (clone without CLONE_FILES,
+ * unshare(CLONE_FILES)) are scanned only when no process table holds the
+ * socket: a thread of an ordinary process shares, and shows, the
+ * process's table.
  */
 #include "config.h"
 
@@ -194,15 +204,13 @@ static bool procfs_in_send(struct procfs *pfs, const struct procfs_holder *h)
 	unsigned long long nr;
 	unsigned long arg0;
 	size_t len;
-	bool trunc;
 
 	if (h->tid)
 		snprintf(path, sizeof(path), "%d/task/%d/syscall", (int)h->pid,
 			 (int)h->tid);
 	else
 		snprintf(path, sizeof(path), "%d/syscall", (int)h->pid);
-	if (procinfo_read(pfs->root_fd, path, pfs->buf, sizeof(pfs->buf), &len,
-			  &trunc) < 0)
+	if (procfs_read_buf(pfs, pfs->root_fd, path, &len) < 0)
 		return false;
 	if (sscanf(pfs->buf, "%llu 0x%lx", &nr, &arg0) != 2)
 		return false;
@@ -253,9 +261,56 @@ static bool procfs_holders_shared(const struct procfs *pfs)
 	return false;
 }
 
-static int procfs_find_holders(struct procfs *pfs)
+static void procfs_scan_pid(struct procfs *pfs, pid_t pid)
 {
 	char path[24];
+
+	snprintf(path, sizeof(path), "%d/fd", (int)pid);
+	procfs_scan_table(pfs, pfs->root_fd, path, pid, 0);
+}
+
+static void procfs_scan_ancestors(struct procfs *pfs, pid_t pid)
+{
+	struct procinfo_stat st;
+	int i, dfd;
+
+	for (i = 0; i < PROC_MAX_ANCESTORS && pid > 1; i++) {
+		dfd = procfs_open_pid(pfs, pid);
+		if (dfd < 0)
+			return;
+		if (procfs_read_stat(pfs, dfd, &st) < 0)
+			st.ppid = 0;
+		close(dfd);
+		if (st.ppid <= 0 || st.ppid == pid)
+			return;
+		pid = st.ppid;
+		procfs_scan_pid(pfs, pid);
+	}
+}
+
+/* Children of the main thread; a server's workers are a bounded few. */
+static void procfs_scan_children(struct procfs *pfs, pid_t pid)
+{
+	char path[48];
+	const char *p;
+	char *end;
+	size_t len;
+	long c;
+	int n;
+
+	snprintf(path, sizeof(path), "%d/task/%d/children", (int)pid, (int)pid);
+	if (procfs_read_buf(pfs, pfs->root_fd, path, &len) < 0)
+		return;
+	for (p = pfs->buf, n = 0; n < PROCFS_MAX_CHILDREN; p = end, n++) {
+		c = strtol(p, &end, 10);
+		if (end == p || c <= 0 || c > 0x3fffffff)
+			return;
+		procfs_scan_pid(pfs, (pid_t)c);
+	}
+}
+
+static int procfs_find_holders(struct procfs *pfs)
+{
 	size_t i, n;
 	int err;
 
@@ -263,9 +318,12 @@ static int procfs_find_holders(struct procfs *pfs)
 	err = procfs_list_pids(pfs, &n);
 	if (err < 0)
 		return err;
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%d/fd", (int)pfs->pids[i]);
-		procfs_scan_table(pfs, pfs->root_fd, path, pfs->pids[i], 0);
+	for (i = 0; i < n && pfs->n_holders == 0; i++)
+		procfs_scan_pid(pfs, pfs->pids[i]);
+	if (pfs->n_holders) {
+		procfs_scan_ancestors(pfs, pfs->holders[0].pid);
+		procfs_scan_children(pfs, pfs->holders[0].pid);
+		return 0;
 	}
 	for (i = 0; i < n && pfs->n_holders == 0; i++)
 		procfs_scan_tasks(pfs, pfs->pids[i]);

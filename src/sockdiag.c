@@ -100,9 +100,10 @@ void sockdiag_close(struct sockdiag *sd)
 	errno = saved;
 }
 
-/* --- reply parsing (pure) ----------------------------------------------- */
+/* --- reply parsing (pure) ------------------------------------------------- */
 
-static int sockdiag_attr_cb(const struct nlattr *attr, void *data)
+/* A known attribute must be well formed; nothing in them is used yet. */
+static bool sockdiag_attr_ok(const struct nlattr *attr)
 {
 	static const enum mnl_attr_data_type types[] = {
 		[INET_DIAG_SHUTDOWN] = MNL_TYPE_U8,
@@ -113,13 +114,31 @@ static int sockdiag_attr_cb(const struct nlattr *attr, void *data)
 	};
 	uint16_t type = mnl_attr_get_type(attr);
 
-	(void)data;
-	/* Nothing here is used yet; a known type must still be well formed. */
 	if (type >= sizeof(types) / sizeof(types[0]) || !types[type])
-		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, types[type]) < 0)
-		return MNL_CB_ERROR;
-	return MNL_CB_OK;
+		return true;
+	return mnl_attr_validate(attr, types[type]) >= 0;
+}
+
+/*
+ * Not mnl_attr_parse(): it walks up to the *aligned* end of the message,
+ * up to 3 bytes past a datagram whose last message is unpadded.
+ */
+static int sockdiag_check_attrs(const struct nlmsghdr *nlh, size_t off)
+{
+	const struct nlattr *a;
+	int left;
+
+	off = MNL_NLMSG_HDRLEN + MNL_ALIGN(off);
+	if (nlh->nlmsg_len <= off)
+		return 0;
+	a = (const void *)((const char *)nlh + off);
+	left = (int)(nlh->nlmsg_len - off);
+	for (; mnl_attr_ok(a, left); a = mnl_attr_next(a)) {
+		if (!sockdiag_attr_ok(a))
+			return -EBADMSG;
+		left -= (int)MNL_ALIGN(a->nla_len);
+	}
+	return 0;
 }
 
 static bool addr_is_any(const uint32_t a[4], int family)
@@ -185,7 +204,7 @@ static int sockdiag_parse_msg(const struct nlmsghdr *nlh,
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
 		return -EBADMSG;
 	m = mnl_nlmsg_get_payload(nlh);
-	if (mnl_attr_parse(nlh, sizeof(*m), sockdiag_attr_cb, NULL) < 0)
+	if (sockdiag_check_attrs(nlh, sizeof(*m)) < 0)
 		return -EBADMSG;
 	if (!sockdiag_tuple_ok(m, req))
 		return -ENOENT;
@@ -231,14 +250,30 @@ static int sockdiag_parse_one(const struct nlmsghdr *nlh,
 	return -EBADMSG;
 }
 
+/*
+ * Not mnl_nlmsg_ok(): it compares nlmsg_len as an int, so 0xffffffff
+ * passes, and mnl_nlmsg_next() then aligns it to 0 and never advances.
+ */
+static bool sockdiag_nlmsg_ok(const struct nlmsghdr *nlh, size_t left)
+{
+	return left >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= left;
+}
+
 int sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		   const struct inet_diag_req_v2 *req,
 		   struct sockdiag_result *res)
 {
-	const struct nlmsghdr *nlh = buf;
-	int left = len > INT32_MAX ? INT32_MAX : (int)len;
+	const char *p = buf;
+	const struct nlmsghdr *nlh;
+	size_t step;
 
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	for (; sockdiag_nlmsg_ok((const void *)p, len);
+	     p += step, len -= step) {
+		nlh = (const void *)p;
+		step = NLMSG_ALIGN(nlh->nlmsg_len);
+		if (step > len)
+			step = len; /* the last message needs no padding */
 		if (nlh->nlmsg_seq != seq)
 			continue;
 		if (portid && nlh->nlmsg_pid != portid)
@@ -248,7 +283,7 @@ int sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		return sockdiag_parse_one(nlh, req, res);
 	}
 	/* Bytes that do not form a message: a truncated or corrupt reply. */
-	return left > 0 ? -EBADMSG : -EAGAIN;
+	return len > 0 ? -EBADMSG : -EAGAIN;
 }
 
 /* --- I/O ------------------------------------------------------------------ */
@@ -294,8 +329,7 @@ int sockdiag_query(struct sockdiag *sd, const struct inet_diag_req_v2 *req,
 	return -ETIMEDOUT;
 }
 
-/* --- the lookup strategy ----------------------------------------------------
- */
+/* --- the lookup strategy -------------------------------------------------- */
 
 enum sockdiag_try {
 	TRY_MAPPED = 0x1,      /* AF_INET6 socket, ::ffff:a.b.c.d */
@@ -304,11 +338,14 @@ enum sockdiag_try {
 	TRY_WILD_LOCAL = 0x8,  /* ... bound to no address */
 };
 
+/* a NULL: the wildcard, "::" even on a mapped request */
 static void sockdiag_put_addr(uint32_t dst[4], const uint8_t *a, int flags)
 {
 	uint8_t *d = (uint8_t *)dst;
 
 	memset(dst, 0, 16);
+	if (!a)
+		return;
 	if (!(flags & TRY_MAPPED)) {
 		memcpy(d, a, 16);
 		return;
@@ -321,11 +358,10 @@ static void sockdiag_put_addr(uint32_t dst[4], const uint8_t *a, int flags)
 static void sockdiag_build(struct inet_diag_req_v2 *req, const struct flow *f,
 			   uint32_t ifindex, int flags)
 {
-	static const uint8_t any[16];
 	bool udp = f->proto == IPPROTO_UDP;
 	struct inet_diag_sockid *id = &req->id;
-	const uint8_t *local = flags & TRY_WILD_LOCAL ? any : f->src;
-	const uint8_t *remote = flags & TRY_WILD_REMOTE ? any : f->dst;
+	const uint8_t *local = flags & TRY_WILD_LOCAL ? NULL : f->src;
+	const uint8_t *remote = flags & TRY_WILD_REMOTE ? NULL : f->dst;
 	uint16_t rport = flags & TRY_WILD_REMOTE ? 0 : f->dport;
 
 	memset(req, 0, sizeof(*req));
@@ -384,7 +420,11 @@ int sockdiag_lookup(struct sockdiag *sd, const struct flow *flow,
 			res->wildcard = flags & TRY_WILD_REMOTE;
 			return 0;
 		}
-		/* Keep trying past "no such socket"; report other errors. */
+		/* A lost reply would cost each retry the full timeout. */
+		if (err == -ETIMEDOUT)
+			return err;
+		/* e.g. EINVAL from a kernel without IPv6: the others may work
+		 */
 		if (err != -ENOENT)
 			last = err;
 	}

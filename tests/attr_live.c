@@ -27,6 +27,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -48,8 +49,7 @@ static struct sockdiag *sd;
 static struct procfs *pfs;
 static struct proc_info info;
 
-/* --- sockets ----------------------------------------------------------------
- */
+/* --- sockets -------------------------------------------------------------- */
 
 static int family_of(const char *addr)
 {
@@ -168,8 +168,7 @@ static void expect_owner(const struct flow *f, uint32_t ifindex, int fd,
 	assert_int_equal(info.pid, pid);
 }
 
-/* --- TCP
- * ---------------------------------------------------------------------- */
+/* --- TCP ------------------------------------------------------------------ */
 
 static void tcp_established(const char *addr)
 {
@@ -186,8 +185,7 @@ static void tcp_established(const char *addr)
 	assert_int_equal(res.family, family_of(addr));
 	assert_false(res.mapped);
 	assert_false(info.shared);
-	/* From the listener's port to nowhere: the kernel offers the listener.
-	 */
+	/* From the listener's port: the kernel offers the listener. */
 	f = mkflow(IPPROTO_TCP, addr, port, addr, 1);
 	assert_int_equal(sockdiag_lookup(sd, &f, 0, &res), -ENOENT);
 	close(c);
@@ -288,8 +286,7 @@ static void test_tcp_time_wait(void **state)
 	close(l);
 }
 
-/* --- UDP
- * ---------------------------------------------------------------------- */
+/* --- UDP ------------------------------------------------------------------ */
 
 static void udp_connected(const char *addr)
 {
@@ -338,6 +335,8 @@ static void udp_unconnected(const char *addr, int fam)
 	expect_owner(&f, 0, c, getpid(), &res);
 	assert_int_equal(res.state, TCP_CLOSE);
 	assert_int_equal(res.mapped, fam != family_of(addr));
+	/* the kernel's lookup takes an unset peer as a wildcard: no retry */
+	assert_false(res.wildcard);
 	close(c);
 	close(srv);
 }
@@ -425,8 +424,7 @@ static void test_udp_orientation(void **state)
 	close(c);
 }
 
-/* --- processes
- * ---------------------------------------------------------------- */
+/* --- processes ------------------------------------------------------------ */
 
 static void wait_readable(int fd)
 {
@@ -443,12 +441,25 @@ static void reap(pid_t pid)
 	waitpid(pid, &status, 0);
 }
 
+/* fork(), with a child that cannot outlive a test that failed early */
+static pid_t fork_child(void)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+	}
+	return pid;
+}
+
 /* A child that keeps the fds it inherited until killed. */
 static pid_t fork_holder(int ready)
 {
-	pid_t pid = fork();
+	pid_t pid = fork_child();
 
-	assert_true(pid >= 0);
 	if (pid == 0) {
 		assert_int_equal(write(ready, "r", 1), 1);
 		pause();
@@ -479,8 +490,8 @@ static void test_fork_shared(void **state)
 }
 
 /*
- * The older of two holders is blocked in connect() on the socket: it is
- * the one named, though the other started later.
+ * The older of two holders (parent and child) is blocked in connect() on
+ * the socket: it is the one named, though the other started later.
  */
 static void test_shared_in_connect(void **state)
 {
@@ -489,28 +500,27 @@ static void test_shared_in_connect(void **state)
 	struct flow f;
 	socklen_t len = mkaddr(&ss, V4, DROP_PORT);
 	int p[2], c = socket(AF_INET, SOCK_STREAM, 0);
-	pid_t conn, idle;
+	pid_t conn;
 
 	syn_drop_required();
 	assert_int_equal(pipe(p), 0);
-	conn = fork();
-	assert_true(conn >= 0);
+	conn = fork_child();
 	if (conn == 0) {
+		/* a newer holder (our child, killed with us), then connect */
+		fork_holder(p[1]);
 		connect(c, (struct sockaddr *)&ss, len);
 		_exit(0);
 	}
+	wait_readable(p[0]);
 	while (local_port(c) == 0)
 		usleep(1000);
 	usleep(20000); /* let it reach the wait inside connect() */
-	idle = fork_holder(p[1]);
-	wait_readable(p[0]);
 	f = flow_of(c, IPPROTO_TCP, V4, DROP_PORT);
 	close(c);
 	assert_int_equal(sockdiag_lookup(sd, &f, 0, &res), 0);
 	assert_int_equal(procfs_lookup(pfs, res.inode, &info), 0);
 	assert_int_equal(info.pid, conn);
 	assert_true(info.shared);
-	reap(idle);
 	reap(conn);
 	close(p[0]);
 	close(p[1]);
@@ -526,13 +536,14 @@ static void test_nobody(void **state)
 	pid_t child;
 
 	assert_int_equal(pipe(p), 0);
-	child = fork();
-	assert_true(child >= 0);
+	child = fork_child();
 	if (child == 0) {
 		int c;
 
 		if (setgid(65534) || setuid(65534))
 			_exit(1);
+		/* a change of credentials clears the parent-death signal */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		c = connect_to(SOCK_DGRAM, V4, 7);
 		port = local_port(c);
 		if (send(c, "x", 1, 0) != 1 ||
@@ -599,8 +610,7 @@ static void test_thread_own_table(void **state)
 	pthread_join(t, NULL);
 }
 
-/* --- the attr interface
- * ------------------------------------------------------- */
+/* --- the attr interface --------------------------------------------------- */
 
 static void test_attr_live(void **state)
 {

@@ -324,8 +324,13 @@ static void test_shared(void **state)
 {
 	struct procfs *pfs = open_root();
 
-	mkproc(400, 1, "child", 300 * hz()); /* lower pid, started later */
+	/* after a pid wrap: the child has the lower pid, the scan meets the
+	 * parent first and must look at its children */
+	mkproc(400, 500, "child", 300 * hz());
 	mkproc(500, 1, "parent", 260 * hz());
+	mkdir_at(at("%d/task", 500));
+	mkdir_at(at("%d/task/%d", 500, 500));
+	put_str("400 ", at("%d/task/%d/children", 500, 500));
 	add_fd(400, 3, 888);
 	add_fd(500, 6, 888);
 	assert_int_equal(procfs_lookup(pfs, 888, &info), 0);
@@ -349,6 +354,21 @@ static void test_shared(void **state)
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
 	assert_int_equal(info.pid, 100);
 	assert_false(info.shared);
+	/* found at the child (higher pid): its parent holds it too */
+	mkproc(790, 1, "p2", 50 * hz());
+	mkproc(800, 790, "c2", 60 * hz());
+	add_fd(790, 3, 891);
+	add_fd(800, 3, 891);
+	assert_int_equal(procfs_lookup(pfs, 891, &info), 0);
+	assert_int_equal(info.pid, 800);
+	assert_true(info.shared);
+	/* unrelated holders: the scan names the first it meets, newest pid */
+	mkproc(700, 1, "a", 100 * hz());
+	mkproc(710, 1, "b", 90 * hz());
+	add_fd(700, 3, 892);
+	add_fd(710, 3, 892);
+	assert_int_equal(procfs_lookup(pfs, 892, &info), 0);
+	assert_int_equal(info.pid, 710);
 	procfs_close(pfs);
 }
 
@@ -401,6 +421,24 @@ static void test_eviction(void **state)
 	procfs_close(pfs);
 }
 
+/* Large machines: /proc/stat's intr line alone runs to many kilobytes. */
+static void test_btime_far(void **state)
+{
+	static char stat[200000];
+	struct procfs *pfs;
+	size_t n;
+
+	n = (size_t)snprintf(stat, sizeof(stat), "cpu  1 2 3\nintr 1");
+	while (n < sizeof(stat) - 64)
+		n += (size_t)snprintf(stat + n, sizeof(stat) - n, " 0");
+	snprintf(stat + n, sizeof(stat) - n, "\nbtime %lld\n", BTIME);
+	put_str(stat, at("stat"));
+	pfs = open_root();
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_string_equal(info.start_time, "2023-11-14T22:17:30.250000Z");
+	procfs_close(pfs);
+}
+
 static void test_parse_stat(void **state)
 {
 	static const char *bad[] = {
@@ -412,8 +450,8 @@ static void test_parse_stat(void **state)
 		"12 (x) S 1 2 3",
 		"(x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 9",
 		"12 (x) S 99999999999 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 9",
-		"12 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
-		"99999999999999999999999",
+		("12 (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 "
+		 "99999999999999999999999"),
 	};
 	const char *odd = "7 (a) b) (c) S 3 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 "
 			  "1 0 77 0";
@@ -488,6 +526,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_files, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_btime_far, setup,
 						teardown),
 		cmocka_unit_test(test_parse_stat),
 		cmocka_unit_test(test_parse_status_cgroup),
