@@ -110,9 +110,9 @@ static int add_cidr(struct pmatch *m, uint8_t addr[16], int version, int plen)
 	for (i = plen; i < bits; i++)
 		addr[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
 	lo = rangeset_key_from(addr, (size_t)bits / 8);
-	host = plen == bits ? 0 : ((rangeset_key)1 << (bits - plen)) - 1;
-	if (plen == 0 && bits == 128)
-		host = ~(rangeset_key)0;
+	/* a shift by the key's full width would be undefined */
+	host = bits - plen == 128 ? ~(rangeset_key)0 :
+				    ((rangeset_key)1 << (bits - plen)) - 1;
 	hi = lo | host;
 	if (rangeset_add(&m->set[version == 6], lo, hi))
 		return -ENOMEM;

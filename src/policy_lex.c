@@ -161,8 +161,13 @@ static int skip_comment(struct plex *lx, bool whole_line)
 {
 	size_t start = lx->pos;
 
-	while (peek(lx, 0) != -1 && peek(lx, 0) != '\n')
+	while (peek(lx, 0) != -1 && peek(lx, 0) != '\n') {
+		/* it would cut the header short where it is printed */
+		if (peek(lx, 0) == '\0')
+			pdiag_error(lx->diag, lx->line, lx->col,
+				    "NUL byte in policy");
 		advance(lx);
+	}
 	if (whole_line && !lx->started)
 		return keep_header(lx, start);
 	return 0;

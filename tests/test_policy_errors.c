@@ -222,6 +222,8 @@ static void test_nul_and_no_callback(void **state)
 	o.ctx = msg;
 	assert_null(policy_parse("accept\0 x\n", 10, "n.conf", &o));
 	assert_string_equal(msg, "n.conf:1:7: NUL byte in policy");
+	assert_null(policy_parse("# a\0b\naccept\n", 13, "n.conf", &o));
+	assert_string_equal(msg, "n.conf:1:4: NUL byte in policy");
 	errno = 0;
 	assert_null(policy_parse("bogus\n", 6, NULL, NULL));
 	assert_int_equal(errno, EINVAL);
