@@ -158,6 +158,9 @@ static void test_set_and_define(void **state)
 		{"define x =\n", "t.conf:1:10: missing value after '='\n"},
 		{"define x = 1\ndefine x = 2\n",
 		 "t.conf:2:8: 'x' is already defined (line 1)\n"},
+		{"define x = 1, $x\n", "t.conf:1:15: $x is not defined\n"},
+		{"define \"\" = 1\n",
+		 "t.conf:1:8: expected 'define NAME = ITEM, ...'\n"},
 		{"define x = 1 2\n",
 		 "t.conf:1:14: unexpected '2' after the list\n"},
 	};
