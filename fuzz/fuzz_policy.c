@@ -2,7 +2,9 @@
 /*
  * libFuzzer target for the policy parser.  Any input must parse or fail
  * without a crash; a policy that parses must print a canonical form that
- * parses again and prints the same; and deciding must not crash.
+ * parses again and prints the same; and deciding must not crash.  The
+ * input also serves as a --proxy value: a proxy that is accepted must
+ * give a default policy that parses.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -81,6 +83,33 @@ static void decide_some(const struct policy *p)
 		abort();
 }
 
+static int fake_resolve(void *ctx, const char *host, char *out, size_t len)
+{
+	snprintf(out, len, "10.0.0.1, fd00::1");
+	return 0;
+}
+
+static void default_from_proxy(const uint8_t *data, size_t size)
+{
+	struct policy_default_opts o = {.resolve = fake_resolve};
+	char spec[512], err[256], *text;
+	struct policy *p;
+
+	if (size >= sizeof(spec))
+		return;
+	memcpy(spec, data, size);
+	spec[size] = '\0';
+	o.proxy = spec;
+	text = policy_default_text(&o, err, sizeof(err));
+	if (!text)
+		return;
+	p = policy_parse(text, strlen(text), "fuzz", &opts);
+	if (!p || policy_rule_count(p) != 2)
+		abort();
+	policy_free(p);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -89,6 +118,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *once, *twice;
 	size_t n1, n2;
 
+	default_from_proxy(data, size);
 	p = policy_parse((const char *)data, size, "fuzz", &opts);
 	if (!p)
 		return 0;
