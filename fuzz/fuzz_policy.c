@@ -63,13 +63,22 @@ static char *print(const struct policy *p, size_t *len)
 static void decide_some(const struct policy *p)
 {
 	static struct proc_info pi = {
-		.pid = 1, .uid = 1000, .gid = 3, .exe = "/usr/bin/curl",
-		.comm = "curl", .cmdline = "curl\0-s\0", .cmdline_len = 9,
-		.argc = 2, .cgroup = "/user.slice", .n_ancestors = 1,
+		.pid = 1,
+		.uid = 1000,
+		.gid = 3,
+		.exe = "/usr/bin/curl",
+		.comm = "curl",
+		.cmdline = "curl\0-s\0",
+		.cmdline_len = 9,
+		.argc = 2,
+		.cgroup = "/user.slice",
+		.n_ancestors = 1,
 		.ancestors = {{.pid = 1, .exe = "/bin/sh", .comm = "sh"}},
 	};
-	struct flow f = {.ip_version = 4, .proto = IPPROTO_TCP,
-			 .dst = {10, 200, 0, 1}, .dport = 3128,
+	struct flow f = {.ip_version = 4,
+			 .proto = IPPROTO_TCP,
+			 .dst = {10, 200, 0, 1},
+			 .dport = 3128,
 			 .has_ports = true};
 	struct policy_input in = {.flow = &f};
 	struct policy_decision d;

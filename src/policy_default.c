@@ -24,21 +24,6 @@ static const char *const proxy_vars[] = {
 
 #define N_PROXY_VARS (sizeof(proxy_vars) / sizeof(proxy_vars[0]))
 
-static long parse_port(const char *s, size_t n)
-{
-	long v = 0;
-	size_t i;
-
-	if (n == 0 || n > 5)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v >= 1 && v <= 65535 ? v : -1;
-}
-
 /* The port a scheme implies when the URL names none; -1 for none. */
 static long scheme_port(const char *spec, size_t n)
 {
@@ -72,8 +57,8 @@ static int split_hostport(const char *s, size_t n, struct policy_proxy *out,
 		hlen = (size_t)(colon - s);
 	}
 	if (colon)
-		port = parse_port(colon + 1, (size_t)(end - colon - 1));
-	if (port < 0 || hlen == 0 || hlen >= sizeof(out->host) ||
+		port = pnum_parse(colon + 1, (size_t)(end - colon - 1), 65535);
+	if (port <= 0 || hlen == 0 || hlen >= sizeof(out->host) ||
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			 "0123456789.-_:%") < hlen)
 		return -EINVAL;

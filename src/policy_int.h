@@ -127,6 +127,9 @@ struct pparse;
 int pitem_compile(struct pparse *ps, struct pmatch *m, const struct ptoken *t);
 void pmatch_finish(struct pmatch *m);
 
+/* A decimal number of s[0..n) in [0, max]; -1 for anything else. */
+long pnum_parse(const char *s, size_t n, long max);
+
 struct pdefine {
 	char *name;
 	unsigned line;
