@@ -22,7 +22,8 @@
 
 static int keep_item(struct pmatch *m, const char *text)
 {
-	char **items = reallocarray(m->items, m->n_items + 1, sizeof(*items));
+	char **items =
+		pgrow(m->items, m->n_items, &m->items_cap, sizeof(*items));
 
 	if (!items)
 		return -ENOMEM;

@@ -117,20 +117,28 @@ static size_t continuation_len(const struct plex *lx)
 	return peek(lx, i) == '\n' ? i + 1 : 0;
 }
 
+void *pgrow(void *arr, size_t n, size_t *cap, size_t size)
+{
+	size_t c = *cap ? *cap * 2 : 8;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	p = reallocarray(arr, c, size);
+	if (p)
+		*cap = c;
+	return p;
+}
+
 static int push_token(struct pstmt *st, enum ptok_type type, const char *s,
 		      size_t n, unsigned line, unsigned col)
 {
 	struct ptoken *t;
 
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 16;
-
-		t = reallocarray(st->t, cap, sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		st->t = t;
-		st->cap = cap;
-	}
+	t = pgrow(st->t, st->n, &st->cap, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	st->t = t;
 	t = &st->t[st->n];
 	t->text = strndup(s, n);
 	if (!t->text)

@@ -87,7 +87,7 @@ static int define_item(struct pparse *ps, void *arg, const struct ptoken *t)
 	struct pdefine *d = arg;
 	struct ptoken *items;
 
-	items = reallocarray(d->items, d->n + 1, sizeof(*items));
+	items = pgrow(d->items, d->n, &d->cap, sizeof(*items));
 	if (!items)
 		return -ENOMEM;
 	d->items = items;
@@ -160,7 +160,8 @@ int pdefine_parse(struct pparse *ps, const struct pstmt *st)
 			    st->t[i].text);
 	d.name = strdup(st->t[1].text);
 	if (d.name)
-		defs = reallocarray(ps->defs, ps->n_defs + 1, sizeof(*defs));
+		defs = pgrow(ps->defs, ps->n_defs, &ps->defs_cap,
+			     sizeof(*defs));
 	if (!defs)
 		goto fail;
 	ps->defs = defs;

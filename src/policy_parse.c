@@ -121,7 +121,7 @@ static void unknown_match(struct pparse *ps, const struct ptoken *t)
 
 static struct pmatch *new_match(struct prule *r, int kind, bool negate)
 {
-	struct pmatch *m = reallocarray(r->m, r->n + 1, sizeof(*m));
+	struct pmatch *m = pgrow(r->m, r->n, &r->cap, sizeof(*m));
 
 	if (!m)
 		return NULL;
@@ -281,7 +281,7 @@ static int parse_rule(struct pparse *ps, const struct pstmt *st, int verdict)
 		rc = r.name ? 0 : -ENOMEM;
 	}
 	rules = rc ? NULL
-		   : reallocarray(ps->p->rules, ps->p->n + 1, sizeof(*rules));
+		   : pgrow(ps->p->rules, ps->p->n, &ps->p->cap, sizeof(*rules));
 	if (!rules) {
 		prule_release(&r);
 		return -ENOMEM;
