@@ -140,6 +140,22 @@ void pmatch_finish(struct pmatch *m);
 /* A decimal number of s[0..n) in [0, max]; -1 for anything else. */
 long pnum_parse(const char *s, size_t n, long max);
 
+/* policy_index.c: names (not owned) to array indexes. */
+struct pindex_slot {
+	const char *name;
+	size_t idx;
+};
+
+struct pindex {
+	struct pindex_slot *s;
+	size_t cap;
+	size_t n;
+};
+
+long pindex_find(const struct pindex *ix, const char *name);
+int pindex_add(struct pindex *ix, const char *name, size_t idx);
+void pindex_release(struct pindex *ix);
+
 struct pdefine {
 	char *name;
 	unsigned line;
@@ -154,6 +170,8 @@ struct pparse {
 	struct pdefine *defs;
 	size_t n_defs;
 	size_t defs_cap;
+	struct pindex def_names;
+	struct pindex rule_names;
 	unsigned default_line;
 	unsigned mode_line;
 };

@@ -18,12 +18,9 @@
 static const struct pdefine *find_define(const struct pparse *ps,
 					 const char *name)
 {
-	size_t i;
+	long i = pindex_find(&ps->def_names, name);
 
-	for (i = 0; i < ps->n_defs; i++)
-		if (!strcmp(ps->defs[i].name, name))
-			return &ps->defs[i];
-	return NULL;
+	return i < 0 ? NULL : &ps->defs[i];
 }
 
 /* $NAME: the items of an earlier define, each passed on to fn. */
@@ -166,7 +163,7 @@ int pdefine_parse(struct pparse *ps, const struct pstmt *st)
 		goto fail;
 	ps->defs = defs;
 	defs[ps->n_defs++] = d;
-	return 0;
+	return pindex_add(&ps->def_names, d.name, ps->n_defs - 1);
 fail:
 	define_release(&d);
 	return -ENOMEM;
@@ -179,4 +176,5 @@ void pdefines_release(struct pparse *ps)
 	for (i = 0; i < ps->n_defs; i++)
 		define_release(&ps->defs[i]);
 	free(ps->defs);
+	pindex_release(&ps->def_names);
 }
