@@ -75,7 +75,6 @@ struct pdiag {
 	const char *file;
 	const struct policy_parse_opts *opts;
 	unsigned errors;
-	bool nomem;
 };
 
 void pdiag_error(struct pdiag *d, unsigned line, unsigned col, const char *fmt,

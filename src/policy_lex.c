@@ -26,11 +26,7 @@ void pdiag_error(struct pdiag *d, unsigned line, unsigned col, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (line)
-		snprintf(full, sizeof(full), "%s:%u:%u: %s", d->file, line, col,
-			 msg);
-	else
-		snprintf(full, sizeof(full), "%s: %s", d->file, msg);
+	snprintf(full, sizeof(full), "%s:%u:%u: %s", d->file, line, col, msg);
 	d->opts->diag(d->opts->ctx, full);
 }
 
