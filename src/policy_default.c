@@ -24,21 +24,6 @@ static const char *const proxy_vars[] = {
 
 #define N_PROXY_VARS (sizeof(proxy_vars) / sizeof(proxy_vars[0]))
 
-static long parse_port(const char *s, size_t n)
-{
-	long v = 0;
-	size_t i;
-
-	if (n == 0 || n > 5)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v >= 1 && v <= 65535 ? v : -1;
-}
-
 /* The port a scheme implies when the URL names none; -1 for none. */
 static long scheme_port(const char *spec, size_t n)
 {
@@ -72,8 +57,8 @@ static int split_hostport(const char *s, size_t n, struct policy_proxy *out,
 		hlen = (size_t)(colon - s);
 	}
 	if (colon)
-		port = parse_port(colon + 1, (size_t)(end - colon - 1));
-	if (port < 0 || hlen == 0 || hlen >= sizeof(out->host) ||
+		port = pnum_parse(colon + 1, (size_t)(end - colon - 1), 65535);
+	if (port <= 0 || hlen == 0 || hlen >= sizeof(out->host) ||
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			 "0123456789.-_:%") < hlen)
 		return -EINVAL;
@@ -102,33 +87,42 @@ int policy_proxy_parse(const char *spec, struct policy_proxy *out)
 	return split_hostport(s, n, out, dport);
 }
 
+/* The numeric form of one address, without an IPv6 zone. */
+static int numeric_host(const struct addrinfo *ai, char *buf, size_t len)
+{
+	if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
+	    getnameinfo(ai->ai_addr, ai->ai_addrlen, buf, (socklen_t)len, NULL,
+			0, NI_NUMERICHOST))
+		return -EINVAL;
+	buf[strcspn(buf, "%")] = '\0';
+	return 0;
+}
+
+static bool in_list(const char *list, const char *addr)
+{
+	size_t n = strlen(addr);
+	const char *p;
+
+	for (p = list; (p = strstr(p, addr)); p += n)
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ','))
+			return true;
+	return false;
+}
+
 static int system_resolve(void *ctx, const char *host, char *out, size_t len)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
-	char addr[INET6_ADDRSTRLEN];
+	char addr[NI_MAXHOST];
 	size_t used = 0;
 
 	if (getaddrinfo(host, NULL, &hints, &res))
 		return -ENOENT;
 	out[0] = '\0';
-	for (ai = res; ai; ai = ai->ai_next) {
-		const void *a =
-			ai->ai_family == AF_INET
-				? (const void *)&(
-					  (struct sockaddr_in *)ai->ai_addr)
-					  ->sin_addr
-				: (const void *)&(
-					  (struct sockaddr_in6 *)ai->ai_addr)
-					  ->sin6_addr;
-
-		if ((ai->ai_family != AF_INET && ai->ai_family != AF_INET6) ||
-		    !inet_ntop(ai->ai_family, a, addr, sizeof(addr)) ||
-		    strstr(out, addr))
+	for (ai = res; ai && used < len; ai = ai->ai_next) {
+		if (numeric_host(ai, addr, sizeof(addr)) || in_list(out, addr))
 			continue;
 		used += (size_t)snprintf(out + used, len - used, "%s%s",
 					 used ? ", " : "", addr);
-		if (used >= len)
-			break;
 	}
 	freeaddrinfo(res);
 	return used && used < len ? 0 : -ENOENT;

@@ -36,6 +36,7 @@ struct pmatch {
 	bool negate;
 	char **items; /* canonical text of each item, for printing */
 	size_t n_items;
+	size_t items_cap;
 	unsigned mask;		/* proto, family: PM_PROTO_*, PM_FAMILY_* */
 	struct rangeset set[2]; /* to/from: [0] IPv4, [1] IPv6; port/ids: [0] */
 };
@@ -48,6 +49,7 @@ struct prule {
 	char *reason;
 	struct pmatch *m;
 	size_t n;
+	size_t cap;
 };
 
 struct policy {
@@ -57,6 +59,7 @@ struct policy {
 	char *header; /* comment lines before the first statement */
 	struct prule *rules;
 	size_t n;
+	size_t cap;
 };
 
 /* policy_match.c */
@@ -72,7 +75,6 @@ struct pdiag {
 	const char *file;
 	const struct policy_parse_opts *opts;
 	unsigned errors;
-	bool nomem;
 };
 
 void pdiag_error(struct pdiag *d, unsigned line, unsigned col, const char *fmt,
@@ -80,6 +82,13 @@ void pdiag_error(struct pdiag *d, unsigned line, unsigned col, const char *fmt,
 
 /* Long user text in a message is cut to this many bytes. */
 #define PDIAG_QUOTE 64
+
+/*
+ * arr, or a larger copy of it, with room for an element after its first
+ * n; *cap grows by doubling, so that appending stays linear.  NULL when
+ * memory ran out (arr is then still valid).
+ */
+void *pgrow(void *arr, size_t n, size_t *cap, size_t size);
 
 /* The closest of words[0..n) to word by edit distance, or NULL. */
 const char *pdiag_suggest(const char *word, const char *const *words, size_t n);
@@ -127,11 +136,31 @@ struct pparse;
 int pitem_compile(struct pparse *ps, struct pmatch *m, const struct ptoken *t);
 void pmatch_finish(struct pmatch *m);
 
+/* A decimal number of s[0..n) in [0, max]; -1 for anything else. */
+long pnum_parse(const char *s, size_t n, long max);
+
+/* policy_index.c: names (not owned) to array indexes. */
+struct pindex_slot {
+	const char *name;
+	size_t idx;
+};
+
+struct pindex {
+	struct pindex_slot *s;
+	size_t cap;
+	size_t n;
+};
+
+long pindex_find(const struct pindex *ix, const char *name);
+int pindex_add(struct pindex *ix, const char *name, size_t idx);
+void pindex_release(struct pindex *ix);
+
 struct pdefine {
 	char *name;
 	unsigned line;
 	struct ptoken *items;
 	size_t n;
+	size_t cap;
 };
 
 struct pparse {
@@ -139,6 +168,9 @@ struct pparse {
 	struct policy *p;
 	struct pdefine *defs;
 	size_t n_defs;
+	size_t defs_cap;
+	struct pindex def_names;
+	struct pindex rule_names;
 	unsigned default_line;
 	unsigned mode_line;
 };

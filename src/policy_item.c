@@ -22,7 +22,8 @@
 
 static int keep_item(struct pmatch *m, const char *text)
 {
-	char **items = reallocarray(m->items, m->n_items + 1, sizeof(*items));
+	char **items =
+		pgrow(m->items, m->n_items, &m->items_cap, sizeof(*items));
 
 	if (!items)
 		return -ENOMEM;
@@ -110,9 +111,9 @@ static int add_cidr(struct pmatch *m, uint8_t addr[16], int version, int plen)
 	for (i = plen; i < bits; i++)
 		addr[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
 	lo = rangeset_key_from(addr, (size_t)bits / 8);
-	host = plen == bits ? 0 : ((rangeset_key)1 << (bits - plen)) - 1;
-	if (plen == 0 && bits == 128)
-		host = ~(rangeset_key)0;
+	/* a shift by the key's full width would be undefined */
+	host = bits - plen == 128 ? ~(rangeset_key)0
+				  : ((rangeset_key)1 << (bits - plen)) - 1;
 	hi = lo | host;
 	if (rangeset_add(&m->set[version == 6], lo, hi))
 		return -ENOMEM;
@@ -136,8 +137,7 @@ static int compile_addr(struct pparse *ps, struct pmatch *m,
 	return bad(ps, t, "address", " (expected ADDR or CIDR)");
 }
 
-/* A decimal number in [0, max]; -1 for anything else. */
-static long parse_num(const char *s, size_t n, long max)
+long pnum_parse(const char *s, size_t n, long max)
 {
 	long v = 0;
 	size_t i;
@@ -157,11 +157,11 @@ static int compile_port(struct pparse *ps, struct pmatch *m,
 {
 	const char *dash = strchr(t->text, '-');
 	size_t n = dash ? (size_t)(dash - t->text) : strlen(t->text);
-	long lo = parse_num(t->text, n, 65535), hi = lo;
-	char buf[16];
+	long lo = pnum_parse(t->text, n, 65535), hi = lo;
+	char buf[48]; /* room for any two longs */
 
 	if (dash)
-		hi = parse_num(dash + 1, strlen(dash + 1), 65535);
+		hi = pnum_parse(dash + 1, strlen(dash + 1), 65535);
 	if (lo < 0 || hi < 0)
 		return bad(ps, t, "port", " (expected N or N-M, 0 to 65535)");
 	if (hi < lo) {
@@ -226,7 +226,7 @@ static int compile_id(struct pparse *ps, struct pmatch *m,
 {
 	bool group = m->kind == PM_GROUP;
 	const char *what = group ? "group" : "user";
-	long id = parse_num(t->text, strlen(t->text), 4294967294L);
+	long id = pnum_parse(t->text, strlen(t->text), 4294967294L);
 
 	if (id < 0 && t->text[strspn(t->text, "0123456789")] == '\0')
 		return bad(ps, t, what,

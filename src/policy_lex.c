@@ -26,11 +26,7 @@ void pdiag_error(struct pdiag *d, unsigned line, unsigned col, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (line)
-		snprintf(full, sizeof(full), "%s:%u:%u: %s", d->file, line, col,
-			 msg);
-	else
-		snprintf(full, sizeof(full), "%s: %s", d->file, msg);
+	snprintf(full, sizeof(full), "%s:%u:%u: %s", d->file, line, col, msg);
 	d->opts->diag(d->opts->ctx, full);
 }
 
@@ -117,20 +113,28 @@ static size_t continuation_len(const struct plex *lx)
 	return peek(lx, i) == '\n' ? i + 1 : 0;
 }
 
+void *pgrow(void *arr, size_t n, size_t *cap, size_t size)
+{
+	size_t c = *cap ? *cap * 2 : 8;
+	void *p;
+
+	if (n < *cap)
+		return arr;
+	p = reallocarray(arr, c, size);
+	if (p)
+		*cap = c;
+	return p;
+}
+
 static int push_token(struct pstmt *st, enum ptok_type type, const char *s,
 		      size_t n, unsigned line, unsigned col)
 {
 	struct ptoken *t;
 
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 16;
-
-		t = reallocarray(st->t, cap, sizeof(*t));
-		if (!t)
-			return -ENOMEM;
-		st->t = t;
-		st->cap = cap;
-	}
+	t = pgrow(st->t, st->n, &st->cap, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	st->t = t;
 	t = &st->t[st->n];
 	t->text = strndup(s, n);
 	if (!t->text)
@@ -161,8 +165,13 @@ static int skip_comment(struct plex *lx, bool whole_line)
 {
 	size_t start = lx->pos;
 
-	while (peek(lx, 0) != -1 && peek(lx, 0) != '\n')
+	while (peek(lx, 0) != -1 && peek(lx, 0) != '\n') {
+		/* it would cut the header short where it is printed */
+		if (peek(lx, 0) == '\0')
+			pdiag_error(lx->diag, lx->line, lx->col,
+				    "NUL byte in policy");
 		advance(lx);
+	}
 	if (whole_line && !lx->started)
 		return keep_header(lx, start);
 	return 0;

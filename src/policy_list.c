@@ -18,12 +18,9 @@
 static const struct pdefine *find_define(const struct pparse *ps,
 					 const char *name)
 {
-	size_t i;
+	long i = pindex_find(&ps->def_names, name);
 
-	for (i = 0; i < ps->n_defs; i++)
-		if (!strcmp(ps->defs[i].name, name))
-			return &ps->defs[i];
-	return NULL;
+	return i < 0 ? NULL : &ps->defs[i];
 }
 
 /* $NAME: the items of an earlier define, each passed on to fn. */
@@ -87,7 +84,7 @@ static int define_item(struct pparse *ps, void *arg, const struct ptoken *t)
 	struct pdefine *d = arg;
 	struct ptoken *items;
 
-	items = reallocarray(d->items, d->n + 1, sizeof(*items));
+	items = pgrow(d->items, d->n, &d->cap, sizeof(*items));
 	if (!items)
 		return -ENOMEM;
 	d->items = items;
@@ -105,61 +102,79 @@ bool pname_valid(const char *s)
 	return n > 0 && !s[n];
 }
 
-int pdefine_parse(struct pparse *ps, const struct pstmt *st)
+static void define_release(struct pdefine *d)
+{
+	size_t j;
+
+	for (j = 0; j < d->n; j++)
+		free(d->items[j].text);
+	free(d->items);
+	free(d->name);
+}
+
+static bool define_head_ok(struct pparse *ps, const struct pstmt *st)
 {
 	const struct ptoken *name = &st->t[st->n > 1];
 	const struct pdefine *old;
-	struct pdefine *defs, *d;
-	size_t i = 3;
 
 	if (st->n < 2 || name->type != PTOK_WORD || !pname_valid(name->text)) {
 		pdiag_error(&ps->diag, name->line, name->col,
 			    "expected 'define NAME = ITEM, ...'%s",
-			    strchr(name->text + 1, '=')
+			    name->text[0] && strchr(name->text + 1, '=')
 				    ? " (with spaces around '=')"
 				    : "");
-		return 0;
+		return false;
 	}
 	if (st->n < 3 || strcmp(st->t[2].text, "=")) {
 		pdiag_error(&ps->diag, name->line, name->col,
 			    "expected '=' after 'define %s'", name->text);
-		return 0;
+		return false;
 	}
 	old = find_define(ps, name->text);
-	if (old) {
+	if (old)
 		pdiag_error(&ps->diag, name->line, name->col,
 			    "'%s' is already defined (line %u)", name->text,
 			    old->line);
+	return !old;
+}
+
+/*
+ * The name is known only after its list, so that a define cannot refer
+ * to itself.
+ */
+int pdefine_parse(struct pparse *ps, const struct pstmt *st)
+{
+	struct pdefine d = {.line = st->t[0].line}, *defs = NULL;
+	size_t i = 3;
+
+	if (!define_head_ok(ps, st))
 		return 0;
-	}
-	defs = reallocarray(ps->defs, ps->n_defs + 1, sizeof(*defs));
-	if (!defs)
-		return -ENOMEM;
-	ps->defs = defs;
-	d = &defs[ps->n_defs++];
-	memset(d, 0, sizeof(*d));
-	d->line = name->line;
-	d->name = strdup(name->text);
-	if (!d->name)
-		return -ENOMEM;
-	if (plist_parse(ps, st, &i, define_item, d))
-		return -ENOMEM;
+	if (plist_parse(ps, st, &i, define_item, &d))
+		goto fail;
 	if (i < st->n)
 		pdiag_error(&ps->diag, st->t[i].line, st->t[i].col,
 			    "unexpected '%.*s' after the list", Q,
 			    st->t[i].text);
-	return 0;
+	d.name = strdup(st->t[1].text);
+	if (d.name)
+		defs = pgrow(ps->defs, ps->n_defs, &ps->defs_cap,
+			     sizeof(*defs));
+	if (!defs)
+		goto fail;
+	ps->defs = defs;
+	defs[ps->n_defs++] = d;
+	return pindex_add(&ps->def_names, d.name, ps->n_defs - 1);
+fail:
+	define_release(&d);
+	return -ENOMEM;
 }
 
 void pdefines_release(struct pparse *ps)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < ps->n_defs; i++) {
-		for (j = 0; j < ps->defs[i].n; j++)
-			free(ps->defs[i].items[j].text);
-		free(ps->defs[i].items);
-		free(ps->defs[i].name);
-	}
+	for (i = 0; i < ps->n_defs; i++)
+		define_release(&ps->defs[i]);
 	free(ps->defs);
+	pindex_release(&ps->def_names);
 }

@@ -121,7 +121,7 @@ static void unknown_match(struct pparse *ps, const struct ptoken *t)
 
 static struct pmatch *new_match(struct prule *r, int kind, bool negate)
 {
-	struct pmatch *m = reallocarray(r->m, r->n + 1, sizeof(*m));
+	struct pmatch *m = pgrow(r->m, r->n, &r->cap, sizeof(*m));
 
 	if (!m)
 		return NULL;
@@ -174,20 +174,10 @@ static int parse_match(struct pparse *ps, const struct pstmt *st, size_t *i,
 	return 0;
 }
 
-static const struct prule *find_rule(const struct policy *p, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->rules[i].named && !strcmp(p->rules[i].name, name))
-			return &p->rules[i];
-	return NULL;
-}
-
 static int parse_name(struct pparse *ps, const struct ptoken *t,
 		      struct prule *r)
 {
-	const struct prule *old = find_rule(ps->p, t->text);
+	long old = pindex_find(&ps->rule_names, t->text);
 
 	if (r->named) {
 		pdiag_error(&ps->diag, t->line, t->col, "rule has two names");
@@ -200,10 +190,10 @@ static int parse_name(struct pparse *ps, const struct ptoken *t,
 			    Q, t->text);
 		return 0;
 	}
-	if (old) {
+	if (old >= 0) {
 		pdiag_error(&ps->diag, t->line, t->col,
 			    "duplicate rule name '%s' (first on line %u)",
-			    t->text, old->line);
+			    t->text, ps->p->rules[old].line);
 		return 0;
 	}
 	r->named = true;
@@ -281,14 +271,14 @@ static int parse_rule(struct pparse *ps, const struct pstmt *st, int verdict)
 		rc = r.name ? 0 : -ENOMEM;
 	}
 	rules = rc ? NULL
-		   : reallocarray(ps->p->rules, ps->p->n + 1, sizeof(*rules));
+		   : pgrow(ps->p->rules, ps->p->n, &ps->p->cap, sizeof(*rules));
 	if (!rules) {
 		prule_release(&r);
 		return -ENOMEM;
 	}
 	ps->p->rules = rules;
 	rules[ps->p->n++] = r;
-	return 0;
+	return r.named ? pindex_add(&ps->rule_names, r.name, ps->p->n - 1) : 0;
 }
 
 static void unknown_statement(struct pparse *ps, const struct ptoken *t)
@@ -367,6 +357,7 @@ struct policy *policy_parse(const char *text, size_t len, const char *filename,
 		rc = -EINVAL;
 out:
 	pdefines_release(&ps);
+	pindex_release(&ps.rule_names);
 	if (rc) {
 		policy_free(ps.p);
 		errno = -rc;

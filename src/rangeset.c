@@ -34,6 +34,22 @@ static int range_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* A failed allocation only costs speed: the wide search still works. */
+static void narrow(struct rangeset *set)
+{
+	size_t i;
+
+	free(set->narrow);
+	set->narrow = NULL;
+	if (set->r[set->n - 1].hi > UINT32_MAX)
+		return;
+	set->narrow = reallocarray(NULL, set->n, 2 * sizeof(uint32_t));
+	for (i = 0; set->narrow && i < set->n; i++) {
+		set->narrow[2 * i] = (uint32_t)set->r[i].lo;
+		set->narrow[2 * i + 1] = (uint32_t)set->r[i].hi;
+	}
+}
+
 void rangeset_finish(struct rangeset *set)
 {
 	size_t i, out = 0;
@@ -53,11 +69,33 @@ void rangeset_finish(struct rangeset *set)
 		set->r[++out] = set->r[i];
 	}
 	set->n = out + 1;
+	narrow(set);
+}
+
+static bool contains_narrow(const struct rangeset *set, rangeset_key key)
+{
+	const uint32_t *r = set->narrow;
+	size_t lo = 0, hi = set->n;
+
+	if (key > UINT32_MAX)
+		return false;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[2 * mid] <= key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && key <= r[2 * (lo - 1) + 1];
 }
 
 bool rangeset_contains(const struct rangeset *set, rangeset_key key)
 {
 	size_t lo = 0, hi = set->n;
+
+	if (set->narrow)
+		return contains_narrow(set, key);
 
 	/* find the last range whose start is <= key */
 	while (lo < hi) {
@@ -84,6 +122,8 @@ rangeset_key rangeset_key_from(const uint8_t *bytes, size_t n)
 void rangeset_release(struct rangeset *set)
 {
 	free(set->r);
+	free(set->narrow);
 	set->r = NULL;
+	set->narrow = NULL;
 	set->n = set->cap = 0;
 }

@@ -158,6 +158,9 @@ static void test_set_and_define(void **state)
 		{"define x =\n", "t.conf:1:10: missing value after '='\n"},
 		{"define x = 1\ndefine x = 2\n",
 		 "t.conf:2:8: 'x' is already defined (line 1)\n"},
+		{"define x = 1, $x\n", "t.conf:1:15: $x is not defined\n"},
+		{"define \"\" = 1\n",
+		 "t.conf:1:8: expected 'define NAME = ITEM, ...'\n"},
 		{"define x = 1 2\n",
 		 "t.conf:1:14: unexpected '2' after the list\n"},
 	};
@@ -222,6 +225,8 @@ static void test_nul_and_no_callback(void **state)
 	o.ctx = msg;
 	assert_null(policy_parse("accept\0 x\n", 10, "n.conf", &o));
 	assert_string_equal(msg, "n.conf:1:7: NUL byte in policy");
+	assert_null(policy_parse("# a\0b\naccept\n", 13, "n.conf", &o));
+	assert_string_equal(msg, "n.conf:1:4: NUL byte in policy");
 	errno = 0;
 	assert_null(policy_parse("bogus\n", 6, NULL, NULL));
 	assert_int_equal(errno, EINVAL);

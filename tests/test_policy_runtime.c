@@ -363,6 +363,37 @@ static void test_large_set(void **state)
 	free(mask);
 }
 
+/* Many rules and defines: every name is found, the duplicate too. */
+static void test_many_names(void **state)
+{
+	enum { N = 5000 };
+	size_t cap = (size_t)N * 80, n = 0;
+	char *text = malloc(cap), want[128];
+	struct pt_diags d;
+	struct policy *p;
+	int i;
+
+	assert_non_null(text);
+	for (i = 0; i < N; i++)
+		n += (size_t)snprintf(text + n, cap - n,
+				      "define d%d = %d\n"
+				      "accept proto tcp port $d%d name r%d\n",
+				      i, i, i, i);
+	snprintf(text + n, cap - n, "accept port $d%d name r%d\n", N - 1,
+		 N / 2);
+	snprintf(want, sizeof(want),
+		 "t.conf:%d:25: duplicate rule name 'r%d' (first on line %d)\n",
+		 2 * N + 1, N / 2, 2 * (N / 2) + 2);
+	assert_string_equal(pt_errors(text, &d), want);
+	assert_int_equal(d.count, 1);
+	text[n] = '\0';
+	p = pt_ok(text);
+	assert_string_equal(pt_rule_to(p, "tcp", "1.1.1.1", N - 1), "r4999");
+	assert_string_equal(pt_rule_to(p, "tcp", "1.1.1.1", 7), "r7");
+	policy_free(p);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_reload_under_load),
 		cmocka_unit_test(test_large_set),
+		cmocka_unit_test(test_many_names),
 	};
 
 	return cmocka_run_group_tests_name("policy runtime", tests, NULL, NULL);
