@@ -82,7 +82,8 @@ static int procfs_grow_pids(struct procfs *pfs)
  *
  * Processes found elsewhere are remembered by incarnation: the inode of a
  * /proc/PID directory is allocated anew when the pid is reused, so a match
- * of both names the same process, and the stat is saved next time.
+ * of both names the same process, and the stat is saved next time.  ino 0
+ * (not known) asks without remembering.
  */
 static bool procfs_same_netns(struct procfs *pfs, pid_t pid, ino_t ino)
 {
@@ -91,13 +92,15 @@ static bool procfs_same_netns(struct procfs *pfs, pid_t pid, ino_t ino)
 
 	if (!pfs->netns)
 		return true;
-	if (f->pid == pid && f->ino == ino)
+	if (ino && f->pid == pid && f->ino == ino)
 		return false;
 	snprintf(path, sizeof(path), "%d/ns/net", (int)pid);
 	if (procfs_netns(pfs, path) == pfs->netns)
 		return true;
-	f->pid = pid;
-	f->ino = ino;
+	if (ino) {
+		f->pid = pid;
+		f->ino = ino;
+	}
 	return false;
 }
 
@@ -151,7 +154,7 @@ static void procfs_scan_table(struct procfs *pfs, int dirfd, const char *path,
 	char link[64];
 	struct dirent *de;
 	DIR *d;
-	int fd, n;
+	int fd, n, err;
 
 	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -164,7 +167,12 @@ static void procfs_scan_table(struct procfs *pfs, int dirfd, const char *path,
 	while ((de = readdir(d))) {
 		if (!name_to_int(de->d_name, &n))
 			continue;
-		if (procinfo_readlink(fd, de->d_name, link, sizeof(link)) < 0)
+		err = procinfo_readlink(fd, de->d_name, link, sizeof(link));
+		/* Denied for one fd is denied for all: ptrace access is per
+		 * process.  Gone (ENOENT) is just this fd, closed meanwhile. */
+		if (err == -EACCES || err == -EPERM)
+			break;
+		if (err < 0)
 			continue;
 		if (strcmp(link, pfs->target) == 0)
 			procfs_add_holder(pfs, pid, tid, n);
@@ -281,7 +289,9 @@ static void procfs_scan_ancestors(struct procfs *pfs, pid_t pid)
 		if (procfs_read_stat(pfs, dfd, &st) < 0)
 			st.ppid = 0;
 		close(dfd);
-		if (st.ppid <= 0 || st.ppid == pid)
+		/* Past our namespace no ancestor can hold the socket. */
+		if (st.ppid <= 0 || st.ppid == pid ||
+		    !procfs_same_netns(pfs, st.ppid, 0))
 			return;
 		pid = st.ppid;
 		procfs_scan_pid(pfs, pid);
@@ -305,7 +315,8 @@ static void procfs_scan_children(struct procfs *pfs, pid_t pid)
 		c = strtol(p, &end, 10);
 		if (end == p || c <= 0 || c > 0x3fffffff)
 			return;
-		procfs_scan_pid(pfs, (pid_t)c);
+		if (procfs_same_netns(pfs, (pid_t)c, 0))
+			procfs_scan_pid(pfs, (pid_t)c);
 	}
 }
 
