@@ -34,4 +34,11 @@ int verify_record(struct verify *v, const struct logrec *rec,
 /* nfjudge audit verify [--key FILE] LOG... */
 int audit_verify(int argc, char **argv);
 
+/* The other subcommands: argv[0] is the subcommand's name. */
+int audit_search(int argc, char **argv);
+int audit_summary(int argc, char **argv);
+int audit_whatif(int argc, char **argv);
+int audit_suggest(int argc, char **argv);
+int audit_report(int argc, char **argv);
+
 #endif

@@ -1,0 +1,86 @@
+#!/bin/sh
+# nfjudge audit search|summary|whatif|suggest|report on fixture logs:
+# exact outputs (golden files in tests/audit/), exit codes, bad lines
+# named and skipped, gzip and standard input.
+set -u
+: "${NFJUDGE:=../src/nfjudge}"
+: "${top_srcdir:=..}"
+: "${top_builddir:=..}"
+A=$top_srcdir/tests/audit
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$top_srcdir/tests/testlib.sh"
+
+# golden description file args...: stdout must equal $A/file, exit 0
+golden() {
+	desc=$1 file=$2
+	shift 2
+	expect_status 0 "$desc" "$NFJUDGE" audit "$@"
+	if ! cmp -s "$tmp/out" "$A/$file"; then
+		bad "$desc: output differs from $file"
+		diff "$A/$file" "$tmp/out" | head -20
+	fi
+}
+
+# Relative names, as they appear in the outputs.
+cd "$A" || exit 99
+P=procs.jsonl
+S=sandbox.jsonl
+
+# --- search ---------------------------------------------------------
+golden "search, all as json" search-all.json search "$P" "$S"
+cat "$P" "$S" >"$tmp/both"
+expect_eq "search json is the records byte for byte" \
+	"$(cat "$tmp/out")" "$(cat "$tmp/both")"
+golden "search table" search.table search --format table "$P" "$S"
+golden "search csv, combined filters" search.csv search --format csv \
+	--verdict reject --proto tcp --dest 0.0.0.0/0 "$S"
+golden "search by exe glob and user" search-exe.json search \
+	--exe '/usr/bin/python*' --user nobody "$P"
+golden "search by uid, pid, port range" search-exe.json search \
+	--user 65534 --pid 2003 --port 400-500 "$P"
+golden "search v6 destination" search-v6.json search \
+	--dest 2606:2800::/32 "$S"
+golden "search by rule and time" search-time.json search --rule default \
+	--since 2026-11-28T12:00:00.006Z --until 2026-11-28T12:00:00.011Z "$S"
+expect_status 0 "search, nothing newer than an hour" \
+	"$NFJUDGE" audit search --since -1h "$S"
+# the fixtures date from 2026-11-28; "-100000d" reaches back before them
+expect_status 0 "search since -100000d" \
+	"$NFJUDGE" audit search --since -100000d --until -0s "$S"
+expect_eq "relative times" "$(wc -l <"$tmp/out")" 10
+
+# gzip, stdin and rotated pieces read as one
+gzip -c "$S" >"$tmp/s.gz"
+head -4 "$P" >"$tmp/p.1"
+tail -n +5 "$P" >"$tmp/p.0"
+golden "search gzip, stdin, rotated" search-all.json search \
+	"$tmp/p.1" "$tmp/p.0" - <"$tmp/s.gz"
+
+# bad lines are named, skipped, not fatal
+{ head -2 "$S"; echo 'not json'; sed -n 3p "$S" | sed 's/"dest_ip":"[^"]*"/"dest_ip":"x"/'
+  echo '{"seq":1}'; tail -n +4 "$S"; printf '{"partial'; } >"$tmp/bad.log"
+expect_status 0 "search over bad lines" "$NFJUDGE" audit search "$tmp/bad.log"
+expect_err "invalid JSON named" "bad.log:3: invalid JSON"
+expect_err "bad flow named" "bad.log:4: verdict record with a bad \"src_ip\" or \"dest_ip\""
+expect_err "no chain named" "bad.log:5: does not end with the \"chain\" field"
+expect_err "cut line named" "bad.log:13: truncated last line"
+expect_eq "good records of a damaged log" "$(wc -l <"$tmp/out")" 9
+expect_status 2 "search, missing file" "$NFJUDGE" audit search \
+	"$tmp/none" "$S"
+expect_eq "the other files are still read" "$(wc -l <"$tmp/out")" 10
+
+for o in "--verdict allow" "--port 0-70000" "--port x" "--dest 10.0.0.0/40" \
+	"--proto icmp" "--since yesterday" "--until -5y" "--pid -1" \
+	"--format xml" "--bogus 1"; do
+	# shellcheck disable=SC2086
+	expect_status 2 "search $o" "$NFJUDGE" audit search $o "$S"
+done
+expect_status 2 "search --port 0-70000" "$NFJUDGE" audit search \
+	--port 0-70000 "$S"
+expect_err "bad value explained" \
+	"--port '0-70000': expected a port N or range N-M (0..65535)"
+expect_status 2 "search without LOG" "$NFJUDGE" audit search --verdict drop
+expect_status 0 "search --help" "$NFJUDGE" audit search --help
+
+test_summary
