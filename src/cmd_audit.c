@@ -13,10 +13,10 @@ static const struct {
 } audit_cmds[] = {
 	{"verify", audit_verify},
 	{"search", audit_search},
+	{"summary", audit_summary},
 };
 
-static const char *const audit_later[] = {"summary", "whatif", "suggest",
-					  "report"};
+static const char *const audit_later[] = {"whatif", "suggest", "report"};
 
 static void audit_usage(FILE *out)
 {
@@ -25,7 +25,9 @@ static void audit_usage(FILE *out)
 		"  verify [--key FILE] LOG...  chain intact? names the first "
 		"bad line\n"
 		"  search [FILTERS] LOG...     the records that match\n"
-		"  summary, whatif, suggest, report: not implemented yet\n\n"
+		"  summary [--by KEY] LOG...   counts by verdict, rule, exe, "
+		"dest, user, hour\n"
+		"  whatif, suggest, report: not implemented yet\n\n"
 		"LOG may be - (standard input) or gzip-compressed; rotated "
 		"files are read\nin the order given.  'nfjudge audit COMMAND "
 		"--help' for a command's options.\n");

@@ -83,4 +83,30 @@ expect_err "bad value explained" \
 expect_status 2 "search without LOG" "$NFJUDGE" audit search --verdict drop
 expect_status 0 "search --help" "$NFJUDGE" audit search --help
 
+# --- summary --------------------------------------------------------
+golden "summary by verdict" summary.table summary "$P" "$S"
+golden "summary by rule and exe" summary-rule-exe.table summary \
+	--by rule --by exe "$P" "$S"
+golden "summary json by exe and dest" summary-exe-dest.json summary \
+	--by exe --by dest --format json "$P" "$S"
+golden "summary csv by hour and user" summary-hour-user.csv summary \
+	--by hour --by user --format csv "$P" "$S"
+golden "summary gzip on stdin" summary.table summary "$P" - <"$tmp/s.gz"
+expect_status 0 "summary over bad lines" "$NFJUDGE" audit summary \
+	--format csv "$tmp/bad.log"
+expect_err "bad line named by summary" "bad.log:3: invalid JSON"
+expect_eq "summary counts only records" "$(cat "$tmp/out")" \
+"verdict,count,first_seen,last_seen
+reject,6,2026-11-28T12:00:00.003000Z,2026-11-28T12:00:00.014000Z
+accept,2,2026-11-28T12:00:00.000000Z,2026-11-28T12:00:00.007000Z
+drop,1,2026-11-28T12:00:00.016000Z,2026-11-28T12:00:00.016000Z"
+expect_status 2 "summary --by host" "$NFJUDGE" audit summary --by host "$S"
+expect_err "summary --by explained" "--by 'host': expected verdict"
+expect_status 2 "summary --format xml" "$NFJUDGE" audit summary \
+	--format xml "$S"
+expect_status 2 "summary missing file" "$NFJUDGE" audit summary "$tmp/none"
+expect_status 0 "summary of nothing" "$NFJUDGE" audit summary /dev/null
+expect_eq "summary of nothing: the heads" "$(cat "$tmp/out")" \
+	"VERDICT  COUNT  FIRST SEEN  LAST SEEN"
+
 test_summary
