@@ -65,7 +65,8 @@ static const char *arec_flow(struct arec *a, json_t *root)
 	    !a->dest_ip ||
 	    flowfmt_parse_addr(a->dest_ip, a->dst) != a->ip_version)
 		return "verdict record with a bad \"src_ip\" or \"dest_ip\"";
-	if (a->src_port < 0 || a->src_port > 65535 || a->dest_port < 0 ||
+	/* -1: no ports (null), as for a protocol without them */
+	if (a->src_port < -1 || a->src_port > 65535 || a->dest_port < -1 ||
 	    a->dest_port > 65535)
 		return "verdict record with a bad \"src_port\" or "
 		       "\"dest_port\"";

@@ -14,9 +14,10 @@ static const struct {
 	{"verify", audit_verify},
 	{"search", audit_search},
 	{"summary", audit_summary},
+	{"whatif", audit_whatif},
 };
 
-static const char *const audit_later[] = {"whatif", "suggest", "report"};
+static const char *const audit_later[] = {"suggest", "report"};
 
 static void audit_usage(FILE *out)
 {
@@ -27,7 +28,10 @@ static void audit_usage(FILE *out)
 		"  search [FILTERS] LOG...     the records that match\n"
 		"  summary [--by KEY] LOG...   counts by verdict, rule, exe, "
 		"dest, user, hour\n"
-		"  whatif, suggest, report: not implemented yet\n\n"
+		"  whatif -c POLICY LOG...     records a new policy would "
+		"judge "
+		"otherwise\n"
+		"  suggest, report: not implemented yet\n\n"
 		"LOG may be - (standard input) or gzip-compressed; rotated "
 		"files are read\nin the order given.  'nfjudge audit COMMAND "
 		"--help' for a command's options.\n");

@@ -95,11 +95,12 @@ golden "summary gzip on stdin" summary.table summary "$P" - <"$tmp/s.gz"
 expect_status 0 "summary over bad lines" "$NFJUDGE" audit summary \
 	--format csv "$tmp/bad.log"
 expect_err "bad line named by summary" "bad.log:3: invalid JSON"
-expect_eq "summary counts only records" "$(cat "$tmp/out")" \
+expect_eq "csv rows end in CRLF" "$(grep -c "$(printf '\r')\$" "$tmp/out")" 4
+expect_eq "summary counts only records" "$(tr -d '\r' <"$tmp/out")" \
 "verdict,count,first_seen,last_seen
 reject,6,2026-11-28T12:00:00.003000Z,2026-11-28T12:00:00.014000Z
 accept,2,2026-11-28T12:00:00.000000Z,2026-11-28T12:00:00.007000Z
-drop,1,2026-11-28T12:00:00.016000Z,2026-11-28T12:00:00.016000Z"
+drop,1,2026-11-28T12:00:00.016000Z,2026-11-28T12:00:00.016000Z"
 expect_status 2 "summary --by host" "$NFJUDGE" audit summary --by host "$S"
 expect_err "summary --by explained" "--by 'host': expected verdict"
 expect_status 2 "summary --format xml" "$NFJUDGE" audit summary \
@@ -108,5 +109,45 @@ expect_status 2 "summary missing file" "$NFJUDGE" audit summary "$tmp/none"
 expect_status 0 "summary of nothing" "$NFJUDGE" audit summary /dev/null
 expect_eq "summary of nothing: the heads" "$(cat "$tmp/out")" \
 	"VERDICT  COUNT  FIRST SEEN  LAST SEEN"
+
+# --- whatif ---------------------------------------------------------
+# The policy that wrote a log changes nothing in it.
+expect_status 0 "whatif, the same policy" "$NFJUDGE" audit whatif \
+	-c sandbox.conf --fail-on-change "$S"
+expect_eq "whatif, the same policy: totals" "$(tail -1 "$tmp/out")" \
+	"10 records, 0 changed"
+expect_status 0 "whatif, the same policy with processes" "$NFJUDGE" \
+	audit whatif -c procs.conf --fail-on-change "$P"
+expect_eq "whatif, processes: totals" "$(tail -1 "$tmp/out")" \
+	"10 records, 0 changed"
+# Every replay golden written under sandbox.conf agrees with it too.
+R=$top_srcdir/tests/replay
+for c in sandbox vlan sll sll2 raw ipv6-ext udp-timing hostile multi; do
+	expect_status 0 "whatif replay/$c.out" "$NFJUDGE" audit whatif \
+		-c sandbox.conf --fail-on-change --format json "$R/$c.out"
+	expect_eq "whatif replay/$c.out unchanged" \
+		"$(grep -c '"changed":0,' "$tmp/out")" 1
+done
+golden "whatif table" whatif.table whatif -c sandbox.conf "$P"
+golden "whatif json" whatif.json whatif -c sandbox.conf --format json "$P"
+expect_status 1 "whatif --fail-on-change" "$NFJUDGE" audit whatif \
+	-c sandbox.conf --format csv --fail-on-change "$P"
+expect_eq "whatif csv" "$(cat "$tmp/out")" "$(cat whatif.csv)"
+expect_err "whatif csv totals on stderr" "drop -> reject: 2"
+golden "whatif, embedded policy" whatif-embedded.table whatif \
+	--proxy 10.200.0.1:3128 "$S"
+expect_status 0 "whatif over bad lines" "$NFJUDGE" audit whatif \
+	-c sandbox.conf "$tmp/bad.log"
+expect_err "bad line named by whatif" "bad.log:4: verdict record with"
+expect_eq "whatif over bad lines: totals" "$(tail -1 "$tmp/out")" \
+	"9 records, 0 changed"
+printf 'accept everything\n' >"$tmp/bad.conf"
+expect_status 2 "whatif, bad policy" "$NFJUDGE" audit whatif \
+	-c "$tmp/bad.conf" "$S"
+expect_err "whatif, bad policy named" "bad.conf:1:"
+expect_status 2 "whatif, no such policy" "$NFJUDGE" audit whatif \
+	-c "$tmp/none.conf" "$S"
+expect_status 2 "whatif --format xml" "$NFJUDGE" audit whatif \
+	-c sandbox.conf --format xml "$S"
 
 test_summary
