@@ -140,6 +140,10 @@ static void count(struct agroup *g, const struct arec *a)
 	static const char *const verdicts[] = {"accept", "reject", "drop"};
 	size_t i;
 
+	if (!a) {
+		g->count++;
+		return;
+	}
 	if (!g->count || a->ts_us < g->first)
 		g->first = a->ts_us;
 	if (!g->count || a->ts_us > g->last)

@@ -27,7 +27,8 @@ struct agroups *agroups_new(size_t nparts);
 void agroups_free(struct agroups *t);
 size_t agroups_size(const struct agroups *t);
 
-/* Count a record under the key; NULL when memory ran out. */
+/* Count a record (NULL: count only) under the key; NULL when memory ran
+ * out. */
 struct agroup *agroups_add(struct agroups *t, const char *const *parts,
 			   const struct arec *a);
 

@@ -11,13 +11,12 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } audit_cmds[] = {
-	{"verify", audit_verify},
-	{"search", audit_search},
-	{"summary", audit_summary},
-	{"whatif", audit_whatif},
+	{"verify", audit_verify},   {"search", audit_search},
+	{"summary", audit_summary}, {"whatif", audit_whatif},
+	{"suggest", audit_suggest},
 };
 
-static const char *const audit_later[] = {"suggest", "report"};
+static const char *const audit_later[] = {"report"};
 
 static void audit_usage(FILE *out)
 {
@@ -31,7 +30,9 @@ static void audit_usage(FILE *out)
 		"  whatif -c POLICY LOG...     records a new policy would "
 		"judge "
 		"otherwise\n"
-		"  suggest, report: not implemented yet\n\n"
+		"  suggest LOG...              policy lines that would allow "
+		"what was refused\n"
+		"  report: not implemented yet\n\n"
 		"LOG may be - (standard input) or gzip-compressed; rotated "
 		"files are read\nin the order given.  'nfjudge audit COMMAND "
 		"--help' for a command's options.\n");

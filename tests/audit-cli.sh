@@ -150,4 +150,42 @@ expect_status 2 "whatif, no such policy" "$NFJUDGE" audit whatif \
 expect_status 2 "whatif --format xml" "$NFJUDGE" audit whatif \
 	-c sandbox.conf --format xml "$S"
 
+# --- suggest --------------------------------------------------------
+H=hostile.jsonl
+golden "suggest" suggest.conf suggest "$P" "$S"
+# What it suggests is policy, and accepts every refused flow of the log.
+{ cat "$A/suggest.conf"; echo 'set default reject'; } >"$tmp/sug.conf"
+expect_status 0 "suggest: policy check" "$NFJUDGE" policy check "$tmp/sug.conf"
+expect_status 0 "suggest: whatif" "$NFJUDGE" audit whatif \
+	-c "$tmp/sug.conf" --format json "$P" "$S"
+expect_eq "suggest: every refused flow accepted" "$(tail -1 "$tmp/out")" \
+	'{"records":20,"changed":19,"transitions":{"accept -> reject":4,"reject -> accept":12,"drop -> accept":3}}'
+# ... and placed before the policy that wrote the log, accepts them all.
+{ cat "$A/suggest.conf"; cat sandbox.conf; } >"$tmp/sug2.conf"
+expect_status 0 "suggest + sandbox.conf" "$NFJUDGE" audit whatif \
+	-c "$tmp/sug2.conf" "$S"
+expect_eq "suggest + sandbox.conf: totals" "$(tail -3 "$tmp/out")" \
+"10 records, 8 changed
+reject -> accept: 7
+drop -> accept: 1"
+# Hostile executables: glob characters and quotes escaped, exact; what
+# cannot be spelled exactly gets no rule.
+golden "suggest, hostile names" suggest-hostile.conf suggest "$H"
+{ cat "$A/suggest-hostile.conf"; echo 'set default reject'; } >"$tmp/h.conf"
+expect_status 0 "suggest, hostile: policy check" "$NFJUDGE" policy check \
+	"$tmp/h.conf"
+sed -n 2p "$H" | sed 's|\*\[a\]?|YaY|' >"$tmp/glob.log"
+grep -q 'YaY' "$tmp/glob.log" || bad "glob.log not made"
+expect_status 0 "suggest, hostile: whatif" "$NFJUDGE" audit whatif \
+	-c "$tmp/h.conf" --format json "$H" "$tmp/glob.log"
+expect_eq "suggest, hostile: exact executables only" \
+	"$(tail -1 "$tmp/out")" \
+	'{"records":7,"changed":5,"transitions":{"accept -> reject":1,"reject -> accept":3,"drop -> reject":1}}'
+expect_status 0 "suggest, nothing refused" "$NFJUDGE" audit suggest \
+	"$top_srcdir/tests/replay/fail-on-any-clean.out"
+expect_eq "suggest, nothing refused: says so" "$(cat "$tmp/out")" \
+	"# nothing was rejected or dropped"
+expect_status 2 "suggest, bad option" "$NFJUDGE" audit suggest -x "$S"
+expect_status 2 "suggest, no LOG" "$NFJUDGE" audit suggest
+
 test_summary
