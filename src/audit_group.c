@@ -137,8 +137,7 @@ static struct agroup *lookup(struct agroups *t, char *key, size_t len)
 
 static void count(struct agroup *g, const struct arec *a)
 {
-	static const char *const verdicts[] = {"accept", "reject", "drop"};
-	size_t i;
+	int v;
 
 	if (!a) {
 		g->count++;
@@ -149,9 +148,9 @@ static void count(struct agroup *g, const struct arec *a)
 	if (!g->count || a->ts_us > g->last)
 		g->last = a->ts_us;
 	g->count++;
-	for (i = 0; a->verdict && i < 3; i++)
-		if (!strcmp(a->verdict, verdicts[i]))
-			g->by_verdict[i]++;
+	v = arec_verdict(a);
+	if (v >= 0)
+		g->by_verdict[v]++;
 }
 
 struct agroup *agroups_add(struct agroups *t, const char *const *parts,

@@ -46,8 +46,13 @@ int arec_from(struct arec *a, const struct logrec *rec, char *err,
 /* Called for each valid record; a non-zero return stops the scan. */
 typedef int (*arec_cb)(void *ctx, const struct arec *a);
 
+/* Told of each line that is not a record, after it is reported. */
+typedef void (*arec_bad_cb)(void *ctx, const char *file, unsigned long line,
+			    const char *why);
+
 /* What a scan saw. */
 struct ascan {
+	arec_bad_cb bad_cb; /* may be NULL */
 	unsigned long lines;
 	unsigned long bad;	  /* lines that are not records, reported */
 	unsigned long unreadable; /* files that could not be opened or read */
@@ -65,6 +70,9 @@ int ascan_run(struct ascan *s, char *const *paths, int n, arec_cb cb,
 
 /* Exit status after a scan: 2 when a file could not be opened. */
 int ascan_status(const struct ascan *s);
+
+/* The verdict as enum verdict (0 accept, 1 reject, 2 drop), or -1. */
+int arec_verdict(const struct arec *a);
 
 /* After option parsing: -1 when LOGs follow, else 2 with a message. */
 int audit_need_logs(const char *sub, int argc);

@@ -115,6 +115,16 @@ static const char *scan_status(enum logread_status st)
 	return NULL;
 }
 
+static void scan_bad(struct ascan *s, struct logread *lr, const char *what,
+		     void *ctx)
+{
+	fprintf(stderr, "%s:%lu: %s\n", logread_name(lr), logread_lineno(lr),
+		what);
+	s->bad++;
+	if (s->bad_cb)
+		s->bad_cb(ctx, logread_name(lr), logread_lineno(lr), what);
+}
+
 /* One line: 0 skipped or passed on, else what cb returned. */
 static int scan_line(struct ascan *s, struct logread *lr,
 		     enum logread_status st, const char *line, size_t len,
@@ -131,9 +141,7 @@ static int scan_line(struct ascan *s, struct logread *lr,
 		      arec_from(&a, &rec, err, sizeof(err))))
 		what = err;
 	if (what) {
-		fprintf(stderr, "%s:%lu: %s\n", logread_name(lr),
-			logread_lineno(lr), what);
-		s->bad++;
+		scan_bad(s, lr, what, ctx);
 		goto out;
 	}
 	a.line = line;
@@ -152,6 +160,7 @@ static int scan_file(struct ascan *s, const char *path, arec_cb cb, void *ctx)
 	struct logread *lr = logread_open(path);
 	enum logread_status st;
 	const char *line;
+	char err[128];
 	size_t len;
 	int ret = 0;
 
@@ -163,10 +172,11 @@ static int scan_file(struct ascan *s, const char *path, arec_cb cb, void *ctx)
 	s->files++;
 	while (!ret && (st = logread_next(lr, &line, &len)) != LOGREAD_EOF) {
 		if (st == LOGREAD_ERROR) {
-			fprintf(stderr, "%s:%lu: read error: %s\n",
-				logread_name(lr), logread_lineno(lr) + 1,
-				strerror(errno));
-			s->bad++;
+			snprintf(err, sizeof(err),
+				 "read error after this "
+				 "line: %s",
+				 strerror(errno));
+			scan_bad(s, lr, err, ctx);
 			break;
 		}
 		ret = scan_line(s, lr, st, line, len, cb, ctx);
@@ -198,4 +208,15 @@ int audit_need_logs(const char *sub, int argc)
 		"input)\n",
 		sub);
 	return 2;
+}
+
+int arec_verdict(const struct arec *a)
+{
+	static const char *const verdicts[] = {"accept", "reject", "drop"};
+	int i;
+
+	for (i = 0; a->verdict && i < 3; i++)
+		if (!strcmp(a->verdict, verdicts[i]))
+			return i;
+	return -1;
 }

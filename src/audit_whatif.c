@@ -52,16 +52,6 @@ static const char *const csv_head[] = {
 	"new_rule",  "file",	    "line"};
 #define CSV_NCOLS (sizeof(csv_head) / sizeof(csv_head[0]))
 
-static int verdict_index(const char *v)
-{
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if (!strcmp(v, verdict_str((enum verdict)i)))
-			return i;
-	return -1;
-}
-
 /* The flow as the record shows it; -EINVAL when it cannot be judged. */
 static int whatif_flow(const struct arec *a, struct flow *f)
 {
@@ -161,7 +151,7 @@ static int whatif_one(void *ctx, const struct arec *a)
 {
 	struct whatif *w = ctx;
 	struct policy_decision d;
-	int old = verdict_index(a->verdict);
+	int old = arec_verdict(a);
 
 	if (old < 0) {
 		fprintf(stderr, "%s:%lu: unknown verdict '%s'\n", a->file,

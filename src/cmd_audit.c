@@ -13,10 +13,8 @@ static const struct {
 } audit_cmds[] = {
 	{"verify", audit_verify},   {"search", audit_search},
 	{"summary", audit_summary}, {"whatif", audit_whatif},
-	{"suggest", audit_suggest},
+	{"suggest", audit_suggest}, {"report", audit_report},
 };
-
-static const char *const audit_later[] = {"report"};
 
 static void audit_usage(FILE *out)
 {
@@ -32,7 +30,8 @@ static void audit_usage(FILE *out)
 		"otherwise\n"
 		"  suggest LOG...              policy lines that would allow "
 		"what was refused\n"
-		"  report: not implemented yet\n\n"
+		"  report -o FILE.html LOG...  a self-contained HTML "
+		"report\n\n"
 		"LOG may be - (standard input) or gzip-compressed; rotated "
 		"files are read\nin the order given.  'nfjudge audit COMMAND "
 		"--help' for a command's options.\n");
@@ -53,15 +52,6 @@ int cmd_audit(int argc, char **argv)
 	for (i = 0; i < sizeof(audit_cmds) / sizeof(audit_cmds[0]); i++)
 		if (!strcmp(argv[1], audit_cmds[i].name))
 			return audit_cmds[i].run(argc - 1, argv + 1);
-	for (i = 0; i < sizeof(audit_later) / sizeof(audit_later[0]); i++) {
-		if (!strcmp(argv[1], audit_later[i])) {
-			fprintf(stderr,
-				"nfjudge audit %s: not implemented "
-				"yet\n",
-				argv[1]);
-			return EXIT_USAGE;
-		}
-	}
 	fprintf(stderr, "nfjudge audit: unknown command '%s'\n", argv[1]);
 	audit_usage(stderr);
 	return EXIT_USAGE;

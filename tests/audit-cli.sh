@@ -6,6 +6,7 @@ set -u
 : "${NFJUDGE:=../src/nfjudge}"
 : "${top_srcdir:=..}"
 : "${top_builddir:=..}"
+: "${PYTHON3:=python3}"
 A=$top_srcdir/tests/audit
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -187,5 +188,65 @@ expect_eq "suggest, nothing refused: says so" "$(cat "$tmp/out")" \
 	"# nothing was rejected or dropped"
 expect_status 2 "suggest, bad option" "$NFJUDGE" audit suggest -x "$S"
 expect_status 2 "suggest, no LOG" "$NFJUDGE" audit suggest
+
+# --- report ---------------------------------------------------------
+# Tags a report may hold; anything else came from a log.
+tags() {
+	"$PYTHON3" -c '
+import html.parser, sys
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.seen = set()
+    def handle_starttag(self, tag, attrs):
+        self.seen.add(tag)
+        for k, v in attrs:
+            if k.startswith("on") or k in ("src", "href"):
+                self.seen.add("attr:" + k)
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+print(" ".join(sorted(p.seen)))' "$1"
+}
+ALLOWED="b body br g h1 h2 head html meta p rect span style svg table td text th title tr"
+golden "report of a log" report-sandbox.html report -o - "$S"
+expect_status 0 "report, hostile names" "$NFJUDGE" audit report \
+	-o "$tmp/h.html" "$H"
+expect_eq "report: no markup from the log" "$(tags "$tmp/h.html")" "$ALLOWED"
+grep -q '/tmp/&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' \
+	"$tmp/h.html" && ok || bad "report: hostile exe not shown escaped"
+grep -q '&lt;img src=x onerror=alert(3)&gt;' "$tmp/h.html" && ok ||
+	bad "report: hostile rule not shown escaped"
+grep -q 'class="ok"><b>Intact</b> (SHA-256): 8 records' "$tmp/h.html" &&
+	ok || bad "report: intact chain not said"
+if grep -Eq 'url\(|@import|<link|https?://[^"]*"' "$tmp/h.html" &&
+	! grep -Eq 'http://www.w3.org/2000/svg' "$tmp/h.html"; then
+	bad "report fetches something"
+else ok; fi
+expect_status 0 "report, tampered" "$NFJUDGE" audit report \
+	-o "$tmp/t.html" "$H" "$P"
+grep -q 'First bad line: <span class="mono">procs.jsonl:1: seq 1 after seq 8' \
+	"$tmp/t.html" && ok || bad "report: first bad line not named"
+expect_status 0 "report over bad lines" "$NFJUDGE" audit report \
+	-o "$tmp/b.html" "$tmp/bad.log"
+expect_err "report names the bad line" "bad.log:3: invalid JSON"
+grep -q "First bad line: <span class=\"mono\">$tmp/bad.log:3: invalid JSON" \
+	"$tmp/b.html" && ok || bad "report: bad line not shown as a break"
+expect_status 0 "report --limit, gzip on stdin" "$NFJUDGE" audit report \
+	--limit 2 -o "$tmp/l.html" - <"$tmp/s.gz"
+grep -q '<p>The first 2 of 8 ' "$tmp/l.html" && ok ||
+	bad "report: the cap is not said"
+expect_eq "report --limit: rows" "$(grep -c '^<tr><td>' "$tmp/l.html")" 2
+expect_status 2 "report without -o" "$NFJUDGE" audit report "$S"
+expect_status 2 "report --limit x" "$NFJUDGE" audit report --limit x \
+	-o "$tmp/x.html" "$S"
+expect_status 1 "report, unwritable" "$NFJUDGE" audit report \
+	-o "$tmp/no/such/dir.html" "$S"
+expect_status 2 "report, missing log" "$NFJUDGE" audit report \
+	-o "$tmp/m.html" "$tmp/none"
+MKLOG=$top_builddir/tests/mklog
+printf 'k\n' >"$tmp/key"
+"$MKLOG" -n 5 -k "$tmp/key" >"$tmp/k.log"
+expect_status 0 "report, keyed" "$NFJUDGE" audit report --key "$tmp/key" \
+	-o "$tmp/k.html" "$tmp/k.log"
+grep -q 'Intact</b> (HMAC-SHA256): 5 records' "$tmp/k.html" && ok ||
+	bad "report: keyed chain"
 
 test_summary
