@@ -41,14 +41,14 @@ static int verify_order(const struct verify *v, const struct logrec *rec,
 			 rec->seq, v->seq);
 	else
 		snprintf(err, errlen,
-			 "seq %" PRIu64 " after seq %" PRIu64 ": %" PRIu64
-			 " record(s) missing",
+			 "seq %" PRIu64 " after seq %" PRIu64
+			 ": %" PRIu64 " record(s) missing",
 			 rec->seq, v->seq, rec->seq - v->seq - 1);
 	return -EBADMSG;
 }
 
-int verify_record(struct verify *v, const struct logrec *rec, const char *line,
-		  char *err, size_t errlen)
+int verify_record(struct verify *v, const struct logrec *rec,
+		  const char *line, char *err, size_t errlen)
 {
 	char digest[CHAIN_HEX + 1];
 	const char *prev = v->last;
@@ -59,9 +59,8 @@ int verify_record(struct verify *v, const struct logrec *rec, const char *line,
 		return -EBADMSG;
 	}
 	if (prev && rec->prev_chain[0] && strcmp(prev, rec->prev_chain)) {
-		snprintf(err, errlen,
-			 "prev_chain is not the digest of the "
-			 "record before: records missing");
+		snprintf(err, errlen, "prev_chain is not the digest of the "
+				      "record before: records missing");
 		return -EBADMSG;
 	}
 	if (prev) {
