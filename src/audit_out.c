@@ -26,6 +26,26 @@ int aformat_parse(const char *s, enum aformat *f)
 	return 0;
 }
 
+int aformat_opt(const char *cmd, const char *arg, enum aformat *f)
+{
+	if (!aformat_parse(arg, f))
+		return 0;
+	fprintf(stderr,
+		"nfjudge audit %s: --format '%s': expected table, json or "
+		"csv\n",
+		cmd, arg);
+	return -EINVAL;
+}
+
+void out_heads(enum aformat f, const struct out_col *cols, size_t ncols,
+	       const char *const *csv, size_t ncsv)
+{
+	if (f == AFORMAT_CSV)
+		out_csv_row(stdout, csv, ncsv);
+	else if (f == AFORMAT_TABLE)
+		out_head(stdout, cols, ncols);
+}
+
 void out_csv_field(FILE *out, const char *s)
 {
 	if (!s)

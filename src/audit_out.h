@@ -16,6 +16,15 @@ enum aformat {
 /* "table", "json" or "csv".  0 or -EINVAL. */
 int aformat_parse(const char *s, enum aformat *f);
 
+/* --format's value into *f; else a message naming cmd, and -EINVAL. */
+int aformat_opt(const char *cmd, const char *arg, enum aformat *f);
+
+/* On stdout, the heads of a streamed output: the csv row or the table's
+ * column heads; nothing for json. */
+struct out_col;
+void out_heads(enum aformat f, const struct out_col *cols, size_t ncols,
+	       const char *const *csv, size_t ncsv);
+
 /* One field as RFC 4180 has it: quoted when it holds , " CR or LF. */
 void out_csv_field(FILE *out, const char *s);
 /* A row of n fields ending in CRLF, as RFC 4180 asks. */

@@ -136,13 +136,8 @@ static int search_args(struct search *s, int argc, char **argv)
 			search_usage(stdout);
 			return 0;
 		}
-		if (c == 'f' && aformat_parse(optarg, &s->format)) {
-			fprintf(stderr,
-				"nfjudge audit search: --format '%s': "
-				"expected json, table or csv\n",
-				optarg);
+		if (c == 'f' && aformat_opt("search", optarg, &s->format))
 			return EXIT_USAGE;
-		}
 		if (c == 0 && afilter_set(&s->filter, search_opts[idx].name,
 					  optarg, now, err, sizeof(err))) {
 			fprintf(stderr, "nfjudge audit search: %s\n", err);
@@ -166,10 +161,7 @@ int audit_search(int argc, char **argv)
 	ret = search_args(&s, argc, argv);
 	if (ret >= 0)
 		return ret;
-	if (s.format == AFORMAT_CSV)
-		out_csv_row(stdout, csv_head, CSV_NCOLS);
-	else if (s.format == AFORMAT_TABLE)
-		out_head(stdout, search_cols, SEARCH_NCOLS);
+	out_heads(s.format, search_cols, SEARCH_NCOLS, csv_head, CSV_NCOLS);
 	ascan_run(&scan, argv + optind, argc - optind, search_one, &s);
 	return ascan_status(&scan);
 }

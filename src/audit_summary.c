@@ -177,7 +177,7 @@ static int summary_args(struct summary *s, int argc, char **argv)
 			s->by[s->nby++] = (enum aby)by;
 			continue;
 		}
-		if (c == 'f' && !aformat_parse(optarg, &s->format))
+		if (c == 'f' && !aformat_opt("summary", optarg, &s->format))
 			continue;
 		if (c == 'b')
 			fprintf(stderr,
@@ -185,12 +185,7 @@ static int summary_args(struct summary *s, int argc, char **argv)
 				"expected verdict, rule, exe, dest, "
 				"user or hour (at most %d)\n",
 				optarg, BY_MAX);
-		else if (c == 'f')
-			fprintf(stderr,
-				"nfjudge audit summary: --format "
-				"'%s': expected table, json or csv\n",
-				optarg);
-		else
+		else if (c != 'f')
 			summary_usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -251,17 +251,11 @@ static int whatif_args(struct whatif *w, int argc, char **argv)
 			w->proxy = optarg;
 		} else if (c == 'F') {
 			w->fail_on_change = true;
-		} else if (c == 'f' && !aformat_parse(optarg, &w->format)) {
-			continue;
+		} else if (c == 'f') {
+			if (aformat_opt("whatif", optarg, &w->format))
+				return EXIT_USAGE;
 		} else {
-			if (c == 'f')
-				fprintf(stderr,
-					"nfjudge audit whatif: --format "
-					"'%s': expected table, json or "
-					"csv\n",
-					optarg);
-			else
-				whatif_usage(stderr);
+			whatif_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -285,10 +279,7 @@ int audit_whatif(int argc, char **argv)
 	w.policy = policy_load(w.policy_file, &dflt, &popts);
 	if (!w.policy)
 		return EXIT_USAGE;
-	if (w.format == AFORMAT_CSV)
-		out_csv_row(stdout, csv_head, CSV_NCOLS);
-	else if (w.format == AFORMAT_TABLE)
-		out_head(stdout, whatif_cols, WHATIF_NCOLS);
+	out_heads(w.format, whatif_cols, WHATIF_NCOLS, csv_head, CSV_NCOLS);
 	ascan_run(&scan, argv + optind, argc - optind, whatif_one, &w);
 	whatif_totals(&w);
 	policy_free(w.policy);
