@@ -146,6 +146,23 @@ static void report_usage(FILE *out)
 		"  -h, --help         this help\n");
 }
 
+static int report_limit(struct report *r, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	r->limit = strtoul(arg, &end, 10);
+	if (errno || *end || arg[0] < '0' || arg[0] > '9' ||
+	    r->limit > 1000000) {
+		fprintf(stderr,
+			"nfjudge audit report: --limit '%s': expected "
+			"0..1000000\n",
+			arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* -1 to go on, else the exit status. */
 static int report_args(struct report *r, const char **out, int argc,
 		       char **argv)
@@ -157,7 +174,6 @@ static int report_args(struct report *r, const char **out, int argc,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	char *end;
 	int c;
 
 	optind = 1;
@@ -167,16 +183,8 @@ static int report_args(struct report *r, const char **out, int argc,
 		} else if (c == 'k') {
 			r->keyfile = optarg;
 		} else if (c == 'l') {
-			errno = 0;
-			r->limit = strtoul(optarg, &end, 10);
-			if (errno || *end || optarg[0] < '0' ||
-			    optarg[0] > '9' || r->limit > 1000000) {
-				fprintf(stderr,
-					"nfjudge audit report: --limit "
-					"'%s': expected 0..1000000\n",
-					optarg);
+			if (report_limit(r, optarg))
 				return EXIT_USAGE;
-			}
 		} else {
 			report_usage(c == 'h' ? stdout : stderr);
 			return c == 'h' ? 0 : EXIT_USAGE;
