@@ -41,7 +41,12 @@ void html_escape(FILE *out, const char *s)
 			fputs("&#39;", out);
 			break;
 		default:
-			putc(*s, out);
+			/* no raw control characters in HTML: shown as the
+			 * log writes them */
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				fprintf(out, "\\u%04x", (unsigned char)*s);
+			else
+				putc(*s, out);
 		}
 	}
 }

@@ -214,6 +214,10 @@ grep -q '/tmp/&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;' \
 	"$tmp/h.html" && ok || bad "report: hostile exe not shown escaped"
 grep -q '&lt;img src=x onerror=alert(3)&gt;' "$tmp/h.html" && ok ||
 	bad "report: hostile rule not shown escaped"
+grep -q '/tmp/evil\\u000aexe\\u001b\[2J' "$tmp/h.html" && ok ||
+	bad "report: control characters not shown as escapes"
+expect_eq "report: no control characters but newlines" \
+	"$(tr -d '\n' <"$tmp/h.html" | tr -d '[:print:]\200-\377' | wc -c)" 0
 grep -q 'class="ok"><b>Intact</b> (SHA-256): 8 records' "$tmp/h.html" &&
 	ok || bad "report: intact chain not said"
 if grep -Eq 'url\(|@import|<link|https?://[^"]*"' "$tmp/h.html" &&
