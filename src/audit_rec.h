@@ -68,7 +68,8 @@ struct ascan {
 int ascan_run(struct ascan *s, char *const *paths, int n, arec_cb cb,
 	      void *ctx);
 
-/* Exit status after a scan: 2 when a file could not be opened. */
+/* Exit status after a scan: 2 when a file could not be opened.  Says
+ * on stderr how many lines were skipped, if any. */
 int ascan_status(const struct ascan *s);
 
 /* The verdict as enum verdict (0 accept, 1 reject, 2 drop), or -1. */

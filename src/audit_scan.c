@@ -196,6 +196,9 @@ int ascan_run(struct ascan *s, char *const *paths, int n, arec_cb cb, void *ctx)
 
 int ascan_status(const struct ascan *s)
 {
+	if (s->bad)
+		fprintf(stderr, "%s: %lu of %lu lines skipped: not records\n",
+			s->prog, s->bad, s->lines);
 	return s->unreadable ? 2 : 0;
 }
 

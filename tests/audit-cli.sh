@@ -67,6 +67,12 @@ expect_err "bad flow named" "bad.log:4: verdict record with a bad \"src_ip\" or 
 expect_err "no chain named" "bad.log:5: does not end with the \"chain\" field"
 expect_err "cut line named" "bad.log:13: truncated last line"
 expect_eq "good records of a damaged log" "$(wc -l <"$tmp/out")" 9
+expect_err "skipped lines counted" \
+	"nfjudge audit search: 4 of 13 lines skipped: not records"
+expect_status 0 "search skips start and stop records" "$NFJUDGE" audit \
+	search hostile.jsonl
+expect_eq "search: verdict records only" "$(grep -c '"event_type":"verdict"' \
+	"$tmp/out") $(wc -l <"$tmp/out")" "6 6"
 expect_status 2 "search, missing file" "$NFJUDGE" audit search \
 	"$tmp/none" "$S"
 expect_eq "the other files are still read" "$(wc -l <"$tmp/out")" 10
