@@ -78,8 +78,13 @@ int arec_verdict(const struct arec *a);
 /* After option parsing: -1 when LOGs follow, else 2 with a message. */
 int audit_need_logs(const char *sub, int argc);
 
-/* "ADDR:PORT" or "[ADDR]:PORT" for the destination, into buf. */
+/* "ADDR:PORT" or "[ADDR]:PORT" for the destination, into buf; the bare
+ * address when the record has no ports. */
 #define AREC_DEST_LEN 56
 const char *arec_dest(const struct arec *a, char buf[AREC_DEST_LEN]);
+
+/* A number as CSV shows it: decimal, or empty when unknown (< 0). */
+#define AREC_NUM_LEN 24
+const char *arec_num(long long v, char buf[AREC_NUM_LEN]);
 
 #endif

@@ -101,8 +101,14 @@ int arec_from(struct arec *a, const struct logrec *rec, char *err,
 
 const char *arec_dest(const struct arec *a, char buf[AREC_DEST_LEN])
 {
-	snprintf(buf, AREC_DEST_LEN, a->ip_version == 6 ? "[%s]:%ld" : "%s:%ld",
-		 a->dest_ip ? a->dest_ip : "?", a->dest_port);
+	const char *ip = a->dest_ip ? a->dest_ip : "?";
+
+	if (a->dest_port < 0)
+		snprintf(buf, AREC_DEST_LEN, "%s", ip);
+	else
+		snprintf(buf, AREC_DEST_LEN,
+			 a->ip_version == 6 ? "[%s]:%ld" : "%s:%ld", ip,
+			 a->dest_port);
 	return buf;
 }
 
@@ -222,4 +228,13 @@ int arec_verdict(const struct arec *a)
 		if (!strcmp(a->verdict, verdicts[i]))
 			return i;
 	return -1;
+}
+
+const char *arec_num(long long v, char buf[AREC_NUM_LEN])
+{
+	if (v < 0)
+		buf[0] = '\0';
+	else
+		snprintf(buf, AREC_NUM_LEN, "%lld", v);
+	return buf;
 }

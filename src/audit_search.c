@@ -39,18 +39,22 @@ static const char *const csv_head[] = {
 
 static void search_csv(const struct arec *a)
 {
-	char sport[8], dport[8], pid[24], line[24];
-	const char *cells[CSV_NCOLS] = {
-		a->timestamp, a->verdict, a->rule, a->proto, a->src_ip,
-		sport,	      a->dest_ip, dport,   pid,	     a->user,
-		a->exe,	      a->file,	  line};
+	char sport[AREC_NUM_LEN], dport[AREC_NUM_LEN], pid[AREC_NUM_LEN];
+	char line[AREC_NUM_LEN];
+	const char *cells[CSV_NCOLS] = {a->timestamp,
+					a->verdict,
+					a->rule,
+					a->proto,
+					a->src_ip,
+					arec_num(a->src_port, sport),
+					a->dest_ip,
+					arec_num(a->dest_port, dport),
+					arec_num(a->pid, pid),
+					a->user,
+					a->exe,
+					a->file,
+					arec_num((long long)a->lineno, line)};
 
-	snprintf(sport, sizeof(sport), "%ld", a->src_port);
-	snprintf(dport, sizeof(dport), "%ld", a->dest_port);
-	snprintf(pid, sizeof(pid), "%lld", a->pid);
-	if (a->pid < 0)
-		pid[0] = '\0';
-	snprintf(line, sizeof(line), "%lu", a->lineno);
 	out_csv_row(stdout, cells, CSV_NCOLS);
 }
 

@@ -123,20 +123,20 @@ static void whatif_row(const struct whatif *w, const struct arec *a,
 		       const struct policy_decision *d)
 {
 	const char *nv = verdict_str((enum verdict)d->verdict);
-	char old[256], new[256], dest[AREC_DEST_LEN], dport[8], line[24];
+	char old[256], new[256], dest[AREC_DEST_LEN], dport[AREC_NUM_LEN];
+	char line[AREC_NUM_LEN];
 
 	if (w->format == AFORMAT_JSON) {
 		whatif_json(a, d);
 		return;
 	}
 	if (w->format == AFORMAT_CSV) {
-		snprintf(dport, sizeof(dport), "%ld", a->dest_port);
-		snprintf(line, sizeof(line), "%lu", a->lineno);
 		out_csv_row(stdout,
-			    (const char *[]){a->timestamp, a->exe, a->proto,
-					     a->dest_ip, dport, a->verdict,
-					     a->rule, nv, d->rule, a->file,
-					     line},
+			    (const char *[]){
+				    a->timestamp, a->exe, a->proto, a->dest_ip,
+				    arec_num(a->dest_port, dport), a->verdict,
+				    a->rule, nv, d->rule, a->file,
+				    arec_num((long long)a->lineno, line)},
 			    CSV_NCOLS);
 		return;
 	}

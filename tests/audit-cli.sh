@@ -73,6 +73,17 @@ expect_status 0 "search skips start and stop records" "$NFJUDGE" audit \
 	search hostile.jsonl
 expect_eq "search: verdict records only" "$(grep -c '"event_type":"verdict"' \
 	"$tmp/out") $(wc -l <"$tmp/out")" "6 6"
+# a record without ports: empty in csv, the bare address in a table
+sed -n 1p "$S" | sed 's/"src_port":[0-9]*/"src_port":null/;
+	s/"dest_port":[0-9]*/"dest_port":null/' >"$tmp/noports.log"
+expect_status 0 "search, no ports, csv" "$NFJUDGE" audit search \
+	--format csv "$tmp/noports.log"
+expect_eq "search, no ports, csv row" "$(sed -n 2p "$tmp/out" | cut -d, -f5-9)" \
+	"10.200.0.2,,10.200.0.1,,"
+expect_status 0 "search, no ports, table" "$NFJUDGE" audit search \
+	--format table "$tmp/noports.log"
+expect_eq "search, no ports, table row" \
+	"$(sed -n 2p "$tmp/out" | tr -s ' ' | cut -d' ' -f6)" "10.200.0.1"
 expect_status 2 "search, missing file" "$NFJUDGE" audit search \
 	"$tmp/none" "$S"
 expect_eq "the other files are still read" "$(wc -l <"$tmp/out")" 10

@@ -110,6 +110,8 @@ static void test_by(void **state)
 	a.dest_port = 443;
 	assert_string_equal(aby_value(ABY_HOUR, &a, buf), "2026-11-28T12:00Z");
 	assert_string_equal(aby_value(ABY_DEST, &a, buf), "[2001:db8::1]:443");
+	a.dest_port = -1; /* a record without ports */
+	assert_string_equal(aby_value(ABY_DEST, &a, buf), "2001:db8::1");
 	assert_string_equal(aby_value(ABY_EXE, &a, buf), "-");
 	assert_string_equal(aby_value(ABY_USER, &a, buf), "-");
 	a.uid = 1000;
