@@ -31,7 +31,19 @@ struct verify {
 int verify_record(struct verify *v, const struct logrec *rec, const char *line,
 		  char *err, size_t errlen);
 
+/* The chain to verify with: keyed from keyfile (HMAC) or, with NULL,
+ * plain SHA-256.  NULL, with a message on stderr, when the key cannot be
+ * read. */
+struct chain *verify_chain(const char *keyfile);
+
 /* nfjudge audit verify [--key FILE] LOG... */
 int audit_verify(int argc, char **argv);
+
+/* The other subcommands: argv[0] is the subcommand's name. */
+int audit_search(int argc, char **argv);
+int audit_summary(int argc, char **argv);
+int audit_whatif(int argc, char **argv);
+int audit_suggest(int argc, char **argv);
+int audit_report(int argc, char **argv);
 
 #endif

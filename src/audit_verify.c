@@ -215,7 +215,7 @@ static int verify_args(int argc, char **argv, const char **key)
 	return -1;
 }
 
-static struct chain *verify_chain(const char *keyfile)
+struct chain *verify_chain(const char *keyfile)
 {
 	uint8_t key[CHAIN_KEY_MAX];
 	int len;

@@ -7,8 +7,14 @@
 #include "audit.h"
 #include "cmd.h"
 
-static const char *const audit_later[] = {"summary", "search", "whatif",
-					  "suggest", "report"};
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} audit_cmds[] = {
+	{"verify", audit_verify},   {"search", audit_search},
+	{"summary", audit_summary}, {"whatif", audit_whatif},
+	{"suggest", audit_suggest}, {"report", audit_report},
+};
 
 static void audit_usage(FILE *out)
 {
@@ -16,10 +22,19 @@ static void audit_usage(FILE *out)
 		"usage: nfjudge audit COMMAND [OPTIONS] LOG...\n\n"
 		"  verify [--key FILE] LOG...  chain intact? names the first "
 		"bad line\n"
-		"  summary, search, whatif, suggest, report: not implemented "
-		"yet\n\n"
+		"  search [FILTERS] LOG...     the records that match\n"
+		"  summary [--by KEY] LOG...   counts by verdict, rule, exe, "
+		"dest, user, hour\n"
+		"  whatif -c POLICY LOG...     records a new policy would "
+		"judge "
+		"otherwise\n"
+		"  suggest LOG...              policy lines that would allow "
+		"what was refused\n"
+		"  report -o FILE.html LOG...  a self-contained HTML "
+		"report\n\n"
 		"LOG may be - (standard input) or gzip-compressed; rotated "
-		"files are read\nin the order given.\n");
+		"files are read\nin the order given.  'nfjudge audit COMMAND "
+		"--help' for a command's options.\n");
 }
 
 int cmd_audit(int argc, char **argv)
@@ -34,17 +49,9 @@ int cmd_audit(int argc, char **argv)
 		audit_usage(stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "verify"))
-		return audit_verify(argc - 1, argv + 1);
-	for (i = 0; i < sizeof(audit_later) / sizeof(audit_later[0]); i++) {
-		if (!strcmp(argv[1], audit_later[i])) {
-			fprintf(stderr,
-				"nfjudge audit %s: not implemented "
-				"yet\n",
-				argv[1]);
-			return EXIT_USAGE;
-		}
-	}
+	for (i = 0; i < sizeof(audit_cmds) / sizeof(audit_cmds[0]); i++)
+		if (!strcmp(argv[1], audit_cmds[i].name))
+			return audit_cmds[i].run(argc - 1, argv + 1);
 	fprintf(stderr, "nfjudge audit: unknown command '%s'\n", argv[1]);
 	audit_usage(stderr);
 	return EXIT_USAGE;

@@ -156,8 +156,8 @@ check 2 "" "no LOG"
 check 2 "" "missing key file" --key nonexistent a.log
 check 0 "no records" "empty log" /dev/null
 
-"$NFJUDGE" audit summary a.log >/dev/null 2>&1
-[ $? -eq 2 ] && pass=$((pass + 1)) || { echo "FAIL: summary"; fails=$((fails + 1)); }
+"$NFJUDGE" audit nosuchcommand a.log >/dev/null 2>&1
+[ $? -eq 2 ] && pass=$((pass + 1)) || { echo "FAIL: unknown command"; fails=$((fails + 1)); }
 
 echo "$pass passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nfjudge audit report: one self-contained HTML page about a set of logs:
+ * the chain's state, totals, a timeline and the refused flows.  Gathered
+ * in one pass; memory grows with distinct keys and the capped list only.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit_group.h"
+#include "audit_rec.h"
+#include "audit_report.h"
+#include "chain.h"
+#include "cmd.h"
+#include "logread.h"
+
+static void report_break(struct report *r, const char *file, unsigned long line,
+			 const char *why)
+{
+	if (r->broken)
+		return;
+	r->broken = true;
+	snprintf(r->broken_at, sizeof(r->broken_at), "%s:%lu: %s", file, line,
+		 why);
+}
+
+static void report_bad(void *ctx, const char *file, unsigned long line,
+		       const char *why)
+{
+	struct report *r = ctx;
+
+	r->bad_lines++;
+	report_break(r, file, line, why);
+}
+
+static void report_chain(struct report *r, const struct arec *a)
+{
+	char err[256];
+
+	if (!r->broken &&
+	    verify_record(&r->verify, a->rec, a->line, err, sizeof(err)))
+		report_break(r, a->file, a->lineno, err);
+}
+
+/* One row of the refused list, its cells escaped as it is kept. */
+static char *refused_row(const struct arec *a)
+{
+	char *buf = NULL, dest[AREC_DEST_LEN];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const char *cells[] = {a->timestamp, a->verdict,	 a->rule,
+			       a->proto,     arec_dest(a, dest), a->user,
+			       a->exe};
+	size_t i;
+
+	if (!f)
+		return NULL;
+	fputs("<tr>", f);
+	for (i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
+		fputs("<td>", f);
+		html_escape(f, cells[i] ? cells[i] : "-");
+		fputs("</td>", f);
+	}
+	if (a->pid < 0)
+		fputs("<td class=\"n\">-</td></tr>\n", f);
+	else
+		fprintf(f, "<td class=\"n\">%lld</td></tr>\n", a->pid);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int report_refused(struct report *r, const struct arec *a)
+{
+	const char *exe[1] = {a->exe ? a->exe : "-"};
+
+	r->refused_total++;
+	if (!agroups_add(r->refused, exe, a))
+		return -ENOMEM;
+	if (r->nrows == r->limit)
+		return 0;
+	r->rows[r->nrows] = refused_row(a);
+	if (!r->rows[r->nrows])
+		return -ENOMEM;
+	r->nrows++;
+	return 0;
+}
+
+static int report_verdict(struct report *r, const struct arec *a)
+{
+	char buf[ABY_VALUE_LEN], dbuf[ABY_VALUE_LEN];
+	const char *hour[1] = {aby_value(ABY_HOUR, a, buf)};
+	const char *dest[1] = {aby_value(ABY_DEST, a, dbuf)};
+	const char *rule[1] = {a->rule};
+
+	int v = arec_verdict(a);
+
+	if (!agroups_add(r->hours, hour, a) ||
+	    !agroups_add(r->dests, dest, a) || !agroups_add(r->rules, rule, a))
+		return -ENOMEM;
+	if (v < 0)
+		return 0;
+	r->verdicts[v]++;
+	return v ? report_refused(r, a) : 0;
+}
+
+static int report_one(void *ctx, const struct arec *a)
+{
+	struct report *r = ctx;
+	const char *type[1] = {a->event_type};
+
+	report_chain(r, a);
+	if (!r->records || a->ts_us < r->first)
+		r->first = a->ts_us;
+	if (!r->records || a->ts_us > r->last)
+		r->last = a->ts_us;
+	r->records++;
+	if (!agroups_add(r->events, type, a))
+		r->err = -ENOMEM;
+	else if (a->verdict_rec)
+		r->err = report_verdict(r, a);
+	return r->err;
+}
+
+static void report_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: nfjudge audit report -o FILE.html [--key FILE] "
+		"[--limit N] LOG...\n\n"
+		"One self-contained HTML page (inline CSS and SVG, no "
+		"scripts): the state\nof the hash chain, totals by verdict, "
+		"a timeline, the executables,\ndestinations and rules seen, "
+		"and the rejected and dropped records.\n\n"
+		"  -o, --output FILE  where to write the page (- for "
+		"standard output)\n"
+		"  -k, --key FILE     the HMAC key the log was written with\n"
+		"  --limit N          list at most N refused records "
+		"(default 1000)\n"
+		"  -h, --help         this help\n");
+}
+
+static int report_limit(struct report *r, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	r->limit = strtoul(arg, &end, 10);
+	if (errno || *end || arg[0] < '0' || arg[0] > '9' ||
+	    r->limit > 1000000) {
+		fprintf(stderr,
+			"nfjudge audit report: --limit '%s': expected "
+			"0..1000000\n",
+			arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* -1 to go on, else the exit status. */
+static int report_args(struct report *r, const char **out, int argc,
+		       char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"key", required_argument, NULL, 'k'},
+		{"limit", required_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:k:h", opts, NULL)) != -1) {
+		if (c == 'o') {
+			*out = optarg;
+		} else if (c == 'k') {
+			r->keyfile = optarg;
+		} else if (c == 'l') {
+			if (report_limit(r, optarg))
+				return EXIT_USAGE;
+		} else {
+			report_usage(c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : EXIT_USAGE;
+		}
+	}
+	if (!*out) {
+		fprintf(stderr, "nfjudge audit report: no -o FILE given\n");
+		return EXIT_USAGE;
+	}
+	return audit_need_logs("report", argc);
+}
+
+static int report_init(struct report *r)
+{
+	r->verify.chain = verify_chain(r->keyfile);
+	if (!r->verify.chain)
+		return EXIT_USAGE;
+	r->events = agroups_new(1);
+	r->hours = agroups_new(1);
+	r->refused = agroups_new(1);
+	r->dests = agroups_new(1);
+	r->rules = agroups_new(1);
+	r->rows = calloc(r->limit ? r->limit : 1, sizeof(*r->rows));
+	if (!r->events || !r->hours || !r->refused || !r->dests || !r->rules ||
+	    !r->rows)
+		return 1;
+	return 0;
+}
+
+static void report_free(struct report *r)
+{
+	size_t i;
+
+	chain_free(r->verify.chain);
+	agroups_free(r->events);
+	agroups_free(r->hours);
+	agroups_free(r->refused);
+	agroups_free(r->dests);
+	agroups_free(r->rules);
+	for (i = 0; i < r->nrows; i++)
+		free(r->rows[i]);
+	free(r->rows);
+}
+
+static int report_write(const struct report *r, const char *path,
+			char *const *logs, int nlogs)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "we") : stdout;
+	bool bad;
+
+	if (!f) {
+		fprintf(stderr, "nfjudge audit report: %s: %s\n", path,
+			strerror(errno));
+		return 1;
+	}
+	report_html(r, logs, nlogs, f);
+	bad = ferror(f) != 0;
+	if ((f == stdout ? fflush(f) : fclose(f)) || bad) {
+		fprintf(stderr, "nfjudge audit report: %s: write error\n",
+			path);
+		return 1;
+	}
+	return 0;
+}
+
+int audit_report(int argc, char **argv)
+{
+	struct report r = {.limit = 1000};
+	struct ascan scan = {.prog = "nfjudge audit report", .all = true};
+	const char *out = NULL;
+	int ret = report_args(&r, &out, argc, argv);
+
+	if (ret >= 0)
+		return ret;
+	ret = report_init(&r);
+	if (!ret) {
+		scan.bad_cb = report_bad;
+		ascan_run(&scan, argv + optind, argc - optind, report_one, &r);
+		if (r.err)
+			ret = 1;
+	}
+	if (ret == 1)
+		fprintf(stderr, "nfjudge audit report: out of memory\n");
+	if (!ret)
+		ret = report_write(&r, out, argv + optind, argc - optind);
+	report_free(&r);
+	return ret ? ret : ascan_status(&scan);
+}

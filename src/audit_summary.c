@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nfjudge audit summary: verdict records counted by one or more keys,
+ * with when each key was first and last seen.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "audit.h"
+#include "audit_group.h"
+#include "audit_out.h"
+#include "audit_rec.h"
+#include "cmd.h"
+#include "record.h"
+
+#define BY_MAX 6
+
+struct summary {
+	enum aby by[BY_MAX];
+	size_t nby;
+	enum aformat format;
+	struct agroups *groups;
+	int err;
+};
+
+static int summary_one(void *ctx, const struct arec *a)
+{
+	struct summary *s = ctx;
+	char bufs[BY_MAX][ABY_VALUE_LEN];
+	const char *parts[BY_MAX];
+	size_t i;
+
+	for (i = 0; i < s->nby; i++)
+		parts[i] = aby_value(s->by[i], a, bufs[i]);
+	if (!agroups_add(s->groups, parts, a)) {
+		s->err = -ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+/* The cells of one group: key parts, count, first and last seen. */
+static void summary_cells(const struct summary *s, const struct agroup *g,
+			  const char **cells, char *count,
+			  char first[RECORD_TIME_LEN],
+			  char last[RECORD_TIME_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < s->nby; i++)
+		cells[i] = agroup_part(g, i);
+	snprintf(count, 24, "%llu", (unsigned long long)g->count);
+	if (record_time(g->first, first))
+		strcpy(first, "-");
+	if (record_time(g->last, last))
+		strcpy(last, "-");
+	cells[i] = count;
+	cells[i + 1] = first;
+	cells[i + 2] = last;
+}
+
+static void summary_json(const struct summary *s, const struct agroup *g,
+			 const char *const *cells)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; o && i < s->nby; i++)
+		json_object_set_new(o, aby_name(s->by[i]),
+				    json_string(cells[i]));
+	json_object_set_new(o, "count", json_integer((json_int_t)g->count));
+	json_object_set_new(o, "first_seen", json_string(cells[s->nby + 1]));
+	json_object_set_new(o, "last_seen", json_string(cells[s->nby + 2]));
+	json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(o);
+}
+
+/* Table columns: one per key, then the counts. */
+static void summary_cols(const struct summary *s, struct out_col *cols,
+			 const char **heads, char names[][16])
+{
+	static const char *const tail[] = {"count", "first_seen", "last_seen"};
+	size_t i, j;
+
+	for (i = 0; i < s->nby; i++) {
+		snprintf(names[i], 16, "%s", aby_name(s->by[i]));
+		for (j = 0; names[i][j]; j++)
+			names[i][j] = (char)(names[i][j] - 32);
+		heads[i] = aby_name(s->by[i]);
+		cols[i] = (struct out_col){names[i], 48, false,
+					   s->by[i] == ABY_EXE};
+	}
+	cols[i++] = (struct out_col){"COUNT", 0, true, false};
+	cols[i++] = (struct out_col){"FIRST SEEN", 0, false, false};
+	cols[i++] = (struct out_col){"LAST SEEN", 0, false, false};
+	for (j = 0; j < 3; j++)
+		heads[s->nby + j] = tail[j];
+}
+
+static int summary_print(const struct summary *s)
+{
+	struct agroup **v = agroups_sorted(s->groups);
+	struct out_col cols[BY_MAX + 3];
+	const char *heads[BY_MAX + 3], *cells[BY_MAX + 3];
+	char names[BY_MAX][16], count[24], first[RECORD_TIME_LEN],
+		last[RECORD_TIME_LEN];
+	struct otable *t;
+	size_t i, n = agroups_size(s->groups);
+	int ret = -ENOMEM;
+
+	summary_cols(s, cols, heads, names);
+	t = otable_new(cols, s->nby + 3);
+	if (!v || !t)
+		goto out;
+	if (s->format == AFORMAT_CSV)
+		out_csv_row(stdout, heads, s->nby + 3);
+	for (i = 0; i < n; i++) {
+		summary_cells(s, v[i], cells, count, first, last);
+		if (s->format == AFORMAT_JSON)
+			summary_json(s, v[i], cells);
+		else if (s->format == AFORMAT_CSV)
+			out_csv_row(stdout, cells, s->nby + 3);
+		else if (otable_add(t, cells))
+			goto out;
+	}
+	if (s->format == AFORMAT_TABLE)
+		otable_print(t, stdout);
+	ret = 0;
+out:
+	otable_free(t);
+	free(v);
+	return ret;
+}
+
+static void summary_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: nfjudge audit summary [--by KEY]... [--format F] "
+		"LOG...\n\n"
+		"Verdict records counted by KEY, most frequent first, with "
+		"when each was\nfirst and last seen.  Several --by group by "
+		"all of them together.\n\n"
+		"  --by KEY     verdict (the default), rule, exe, dest, user, "
+		"hour\n"
+		"  --format F   table (the default), json (one object a "
+		"line), csv\n"
+		"  -h, --help   this help\n");
+}
+
+/* -1 to go on, else the exit status. */
+static int summary_args(struct summary *s, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"by", required_argument, NULL, 'b'},
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c, by;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			summary_usage(stdout);
+			return 0;
+		}
+		if (c == 'b' && (by = aby_parse(optarg)) >= 0 &&
+		    s->nby < BY_MAX) {
+			s->by[s->nby++] = (enum aby)by;
+			continue;
+		}
+		if (c == 'f' && !aformat_opt("summary", optarg, &s->format))
+			continue;
+		if (c == 'b')
+			fprintf(stderr,
+				"nfjudge audit summary: --by '%s': "
+				"expected verdict, rule, exe, dest, "
+				"user or hour (at most %d)\n",
+				optarg, BY_MAX);
+		else if (c != 'f')
+			summary_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!s->nby)
+		s->by[s->nby++] = ABY_VERDICT;
+	return audit_need_logs("summary", argc);
+}
+
+int audit_summary(int argc, char **argv)
+{
+	struct summary s = {.format = AFORMAT_TABLE};
+	struct ascan scan = {.prog = "nfjudge audit summary"};
+	int ret = summary_args(&s, argc, argv);
+
+	if (ret >= 0)
+		return ret;
+	s.groups = agroups_new(s.nby);
+	if (!s.groups)
+		return 1;
+	ascan_run(&scan, argv + optind, argc - optind, summary_one, &s);
+	if (!s.err)
+		s.err = summary_print(&s);
+	agroups_free(s.groups);
+	if (s.err) {
+		fprintf(stderr, "nfjudge audit summary: out of memory\n");
+		return 1;
+	}
+	return ascan_status(&scan);
+}
