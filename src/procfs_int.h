@@ -59,6 +59,8 @@ struct procfs {
 	struct procfs_user users[PROCFS_USERS];
 	unsigned int next_user;
 	struct procfs_incarnation foreign[PROCFS_FOREIGN];
+	/* directory buffers: an outer walk (/proc, task/) and an inner one */
+	uint64_t dirbuf[2][4096];
 	pid_t *pids; /* scan order, reused across scans */
 	size_t pids_cap;
 	struct procfs_holder holders[PROCFS_MAX_HOLDERS];

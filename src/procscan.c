@@ -56,6 +56,48 @@ static bool name_to_int(const char *s, int *out)
 	return true;
 }
 
+/*
+ * Directories are read with getdents64(2) into buffers the procfs owns,
+ * not opendir(3), so that a scan allocates nothing.
+ */
+struct dirwalk {
+	int fd;
+	char *buf;
+	size_t cap, pos, len;
+};
+
+enum { DIR_OUTER, DIR_INNER };
+
+static int dirwalk_open(struct procfs *pfs, struct dirwalk *w, int dirfd,
+			const char *path, int which)
+{
+	w->buf = (char *)pfs->dirbuf[which];
+	w->cap = sizeof(pfs->dirbuf[which]);
+	w->pos = w->len = 0;
+	w->fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return w->fd < 0 ? -errno : 0;
+}
+
+/* The next entry; false at the end (or on a read error). */
+static bool dirwalk_next(struct dirwalk *w, const char **name, ino_t *ino)
+{
+	const struct dirent64 *de;
+
+	if (w->pos >= w->len) {
+		ssize_t n = getdents64(w->fd, w->buf, w->cap);
+
+		if (n <= 0)
+			return false;
+		w->len = (size_t)n;
+		w->pos = 0;
+	}
+	de = (const struct dirent64 *)(w->buf + w->pos);
+	w->pos += de->d_reclen;
+	*name = de->d_name;
+	*ino = de->d_ino;
+	return true;
+}
+
 static int pid_cmp_desc(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
@@ -107,29 +149,25 @@ static bool procfs_same_netns(struct procfs *pfs, pid_t pid, ino_t ino)
 /* Every numeric entry of the root in our namespace, highest pid first. */
 static int procfs_list_pids(struct procfs *pfs, size_t *n)
 {
-	struct dirent *de;
-	DIR *d;
-	int fd, pid, err = 0;
+	struct dirwalk w;
+	const char *name;
+	ino_t ino;
+	int pid, err;
 
 	*n = 0;
-	fd = openat(pfs->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	while (err == 0 && (de = readdir(d))) {
-		if (!name_to_int(de->d_name, &pid) || pid <= 0 ||
-		    !procfs_same_netns(pfs, pid, de->d_ino))
+	err = dirwalk_open(pfs, &w, pfs->root_fd, ".", DIR_OUTER);
+	if (err < 0)
+		return err;
+	while (err == 0 && dirwalk_next(&w, &name, &ino)) {
+		if (!name_to_int(name, &pid) || pid <= 0 ||
+		    !procfs_same_netns(pfs, pid, ino))
 			continue;
 		if (*n == pfs->pids_cap)
 			err = procfs_grow_pids(pfs);
 		if (err == 0)
 			pfs->pids[(*n)++] = pid;
 	}
-	closedir(d);
+	close(w.fd);
 	qsort(pfs->pids, *n, sizeof(pid_t), pid_cmp_desc);
 	return err;
 }
@@ -152,22 +190,17 @@ static void procfs_scan_table(struct procfs *pfs, int dirfd, const char *path,
 			      pid_t pid, pid_t tid)
 {
 	char link[64];
-	struct dirent *de;
-	DIR *d;
-	int fd, n, err;
+	struct dirwalk w;
+	const char *name;
+	ino_t ino;
+	int n, err;
 
-	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (dirwalk_open(pfs, &w, dirfd, path, DIR_INNER) < 0)
 		return; /* gone, or not ours to read */
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d))) {
-		if (!name_to_int(de->d_name, &n))
+	while (dirwalk_next(&w, &name, &ino)) {
+		if (!name_to_int(name, &n))
 			continue;
-		err = procinfo_readlink(fd, de->d_name, link, sizeof(link));
+		err = procinfo_readlink(w.fd, name, link, sizeof(link));
 		/* Denied for one fd is denied for all: ptrace access is per
 		 * process.  Gone (ENOENT) is just this fd, closed meanwhile. */
 		if (err == -EACCES || err == -EPERM)
@@ -177,32 +210,27 @@ static void procfs_scan_table(struct procfs *pfs, int dirfd, const char *path,
 		if (strcmp(link, pfs->target) == 0)
 			procfs_add_holder(pfs, pid, tid, n);
 	}
-	closedir(d);
+	close(w.fd);
 }
 
 static void procfs_scan_tasks(struct procfs *pfs, pid_t pid)
 {
 	char path[48];
-	struct dirent *de;
-	DIR *d;
-	int dfd, tid;
+	struct dirwalk w;
+	const char *name;
+	ino_t ino;
+	int tid;
 
 	snprintf(path, sizeof(path), "%d/task", (int)pid);
-	dfd = openat(pfs->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
+	if (dirwalk_open(pfs, &w, pfs->root_fd, path, DIR_OUTER) < 0)
 		return;
-	d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return;
-	}
-	while ((de = readdir(d))) {
-		if (!name_to_int(de->d_name, &tid) || tid == pid)
+	while (dirwalk_next(&w, &name, &ino)) {
+		if (!name_to_int(name, &tid) || tid == pid)
 			continue;
 		snprintf(path, sizeof(path), "%d/fd", tid);
-		procfs_scan_table(pfs, dfd, path, pid, tid);
+		procfs_scan_table(pfs, w.fd, path, pid, tid);
 	}
-	closedir(d);
+	close(w.fd);
 }
 
 /* Is the holder's task in a syscall that sends on its fd right now? */
