@@ -40,6 +40,8 @@ struct newflow {
 	uint32_t *buckets;
 	uint32_t nbuckets; /* a power of two */
 	uint32_t capacity, used, free_head;
+	uint32_t fresh; /* entries below it have been used: the pool is
+			 * taken in order, so untouched pages stay unmapped */
 	uint32_t oldest, newest;
 	int64_t timeout;
 	uint64_t seed;
@@ -62,13 +64,11 @@ struct newflow *newflow_new(size_t capacity, int64_t timeout_us)
 		goto fail;
 	for (i = 0; i < nf->nbuckets; i++)
 		nf->buckets[i] = NIL;
-	for (i = 0; i < nf->capacity; i++)
-		nf->pool[i].hnext = i + 1 < nf->capacity ? i + 1 : NIL;
 	/* The seed only spreads the buckets; results do not depend on it. */
 	if (getrandom(&nf->seed, sizeof(nf->seed), GRND_NONBLOCK) !=
 	    sizeof(nf->seed))
 		nf->seed = 0x9e3779b97f4a7c15ULL;
-	nf->oldest = nf->newest = NIL;
+	nf->oldest = nf->newest = nf->free_head = NIL;
 	nf->timeout = timeout_us;
 	return nf;
 fail:
@@ -213,6 +213,10 @@ static uint32_t alloc_entry(struct newflow *nf)
 {
 	uint32_t i;
 
+	if (nf->free_head == NIL && nf->fresh < nf->capacity) {
+		nf->used++;
+		return nf->fresh++;
+	}
 	if (nf->free_head == NIL) {
 		remove_entry(nf, nf->oldest);
 		nf->evicted++;
