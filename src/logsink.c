@@ -590,6 +590,11 @@ static int sink_start(struct logsink *s)
 	return 0;
 }
 
+int logsink_start(struct logsink *s)
+{
+	return s->running ? 0 : sink_start(s);
+}
+
 struct logsink *logsink_open(const struct logsink_opts *opts)
 {
 	struct logsink *s = calloc(1, sizeof(*s));

@@ -203,6 +203,26 @@ static void test_threads(void **state)
 }
 
 /* Rotation: rename, reopen; each file verifies alone and both in order. */
+/* The daemon opens unthreaded and starts the writer once privileges are
+ * gone: records before and after go to the file in one chain. */
+static void test_start_later(void **state)
+{
+	struct logsink *s = sink(path, false, LOGSINK_CLOSED, false);
+	struct tally t;
+
+	assert_int_equal(submit(s, 1), 0);
+	assert_int_equal(logsink_start(s), 0);
+	assert_int_equal(logsink_start(s), 0); /* once is enough */
+	assert_int_equal(submit(s, 2), 0);
+	assert_int_equal(logsink_flush(s, 10000), 0);
+	logsink_close(s);
+	t = tally(path, NULL);
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.verdicts, 2);
+	assert_int_equal(t.last_seq, 2);
+	unlink(path);
+}
+
 static void test_reopen(void **state)
 {
 	char old[300];
@@ -347,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_sync_and_resume),
 		cmocka_unit_test(test_resume_broken),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_start_later),
 		cmocka_unit_test(test_reopen),
 		cmocka_unit_test(test_dev_full),
 		cmocka_unit_test(test_disk_full),
