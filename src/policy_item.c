@@ -158,7 +158,7 @@ static int compile_port(struct pparse *ps, struct pmatch *m,
 	const char *dash = strchr(t->text, '-');
 	size_t n = dash ? (size_t)(dash - t->text) : strlen(t->text);
 	long lo = parse_num(t->text, n, 65535), hi = lo;
-	char buf[16];
+	char buf[48]; /* two longs, as far as the compiler knows */
 
 	if (dash)
 		hi = parse_num(dash + 1, strlen(dash + 1), 65535);
