@@ -159,7 +159,8 @@ static int allow_sanitizer(scmp_filter_ctx ctx)
 #ifdef SANITIZER_BUILD
 	static const char *const calls[] = {
 		"clone", "ptrace", "wait4", "waitid", "prctl", "sigaltstack",
-		"getppid", "process_vm_readv", "kill", "tgkill", NULL,
+		"getppid", "process_vm_readv", "kill", "tgkill", "getdents",
+		NULL,
 	};
 
 	return allow_names(ctx, calls);
