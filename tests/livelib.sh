@@ -10,6 +10,7 @@ PY=/usr/bin/python3
 [ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
 NS=nfj-$live_name-$$
 ip netns add "$NS" 2>/dev/null || { echo "skipped: no network namespaces"; exit 77; }
+ns_count=0
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
 . "$top_srcdir/tests/testlib.sh"
@@ -33,9 +34,25 @@ check() { # description command...
 	if "$@"; then ok; else bad "$d"; fi
 }
 
-nsx ip link set lo up
-nsx ip addr add 10.200.0.1/32 dev lo
-nsx ip addr add 10.200.0.9/32 dev lo
+ns_addrs() {
+	nsx ip link set lo up
+	nsx ip addr add 10.200.0.1/32 dev lo
+	nsx ip addr add 10.200.0.9/32 dev lo
+}
+ns_addrs
+
+# A new namespace (the old one's processes killed, it removed), for a
+# test that must not inherit state: rules, conntrack, queue bindings.
+ns_fresh() {
+	for p in $live_pids; do kill -KILL "$p" 2>/dev/null; done
+	for p in $live_pids; do wait "$p" 2>/dev/null; done
+	live_pids=""
+	ip netns del "$NS"
+	ns_count=$((ns_count + 1))
+	NS=nfj-$live_name-$$-$ns_count
+	ip netns add "$NS" || exit 1
+	ns_addrs
+}
 
 # A policy: the proxy (TCP and UDP on 3128) and nothing else.
 cat >"$tmp/policy.conf" <<'POL'
