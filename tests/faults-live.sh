@@ -159,6 +159,51 @@ lost = sum(x.get("lost_records", 0) for x in r if x["event_type"] == "error")
 sys.exit(acc + lost < 100)
 ' "$tmp/fullo/log"
 
+# Open, until the 8 MiB record buffer overflows (floods of 10 s, at most
+# nine): connections keep flowing, and once there is room again an error
+# record counts what was lost, so accepted = recorded + lost.
+FC=$top_builddir/tests/floodclient
+ns_fresh
+nsbg "$FC" serve 10.200.0.1:3128
+mkdir -p "$tmp/fullx"
+mount -t tmpfs -o size=24m nfjudge-test "$tmp/fullx" || exit 1
+dd if=/dev/zero of="$tmp/fullx/filler" bs=1k count=$((24 * 1024 - 32)) 2>/dev/null
+start_daemon 1 "$tmp/fullx/log" -c "$tmp/policy.conf" --install-rules \
+	--on-log-failure open --metrics-file "$tmp/metrics" || exit 1
+lost=0 round=0
+while [ "$lost" -eq 0 ] && [ $round -lt 9 ]; do
+	fl=""
+	for c in 0 1 2 3; do
+		nsx "$FC" flood tcp 10.200.0.1:3128 10 $((20000 + c * 5000)) \
+			5000 >"$tmp/overflow.$round.$c" &
+		fl="$fl $!"
+	done
+	# shellcheck disable=SC2086
+	wait $fl
+	round=$((round + 1))
+	lost=$(sed -n 's/^nfjudge_records_lost_total \([0-9]*\)$/\1/p' \
+		"$tmp/metrics" 2>/dev/null)
+	lost=${lost:-0}
+done
+echo "open overflow: $round rounds of 10 s, $lost records lost"
+check "open: records were lost once the buffer was full" [ "$lost" -gt 0 ]
+rm "$tmp/fullx/filler"
+wait_events error 1 "$tmp/fullx/log" || bad "open: no error record"
+stop_daemon
+check "open: every flood attempt connected" \
+	sh -c "! cat '$tmp'/overflow.* | grep -vq '^connected '"
+check "open: accepted = recorded + reported lost" "$PY" -c '
+import glob, json, sys
+tries = sum(1 for f in glob.glob(sys.argv[2] + "/overflow.*") for l in open(f))
+r = [json.loads(l) for l in open(sys.argv[1])]
+acc = sum(x.get("verdict") == "accept" for x in r)
+lost = sum(x.get("lost_records", 0) for x in r if x["event_type"] == "error")
+print("open overflow: %d attempts, %d recorded, %d reported lost"
+      % (tries, acc, lost))
+sys.exit(tries != acc + lost)
+' "$tmp/fullx/log" "$tmp"
+check "open: log verifies" verifies "$tmp/fullx/log"
+
 # --- the log rotated or removed underneath -------------------------------
 chained() { # old new: the new file's first record names the old's last
 	"$PY" -c '
