@@ -267,6 +267,15 @@ static int open_log(struct daemon *d)
 		lo.keylen = (size_t)d->keylen;
 	}
 	d->sink = logsink_open(&lo);
+	if (!d->sink && errno == EBADMSG) {
+		/* A crash mid-write; the file is evidence, so it is left as it
+		 * is and the operator decides. */
+		log_warnx("cannot continue the log %s: its last line is not a "
+			  "whole record (did nfjudge die while writing?); move "
+			  "the file aside to start a new chain",
+			  o->output);
+		return -1;
+	}
 	if (!d->sink) {
 		log_warn("cannot open the log %s", o->output);
 		return -1;

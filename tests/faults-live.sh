@@ -63,6 +63,18 @@ ev = [json.loads(l)["event_type"] for l in open(sys.argv[1])]
 sys.exit(not (seq == list(range(1, len(seq) + 1)) and ev.count("start") == 2))
 ' "$tmp/kill.log"
 
+# A crash in the middle of a write leaves a partial line: the restart
+# refuses to chain onto it and says why, and the file stays as it was.
+cp "$tmp/kill.log" "$tmp/torn.log"
+printf '{"timestamp":"2026-11-28T12:00:00.000000Z","event_type":"verd' \
+	>>"$tmp/torn.log"
+cp "$tmp/torn.log" "$tmp/torn.copy"
+nsx "$NFJUDGE" run -c "$tmp/policy.conf" -o "$tmp/torn.log" 2>"$tmp/torn.err"
+check "torn: refuses to continue a log ending in a partial line" [ $? -eq 1 ]
+check "torn: says what to do" grep -q 'last line is not a whole record.*move' \
+	"$tmp/torn.err"
+check "torn: the file is left alone" cmp -s "$tmp/torn.log" "$tmp/torn.copy"
+
 # --- SIGSTOP: packets wait in the queue ---------------------------------
 ns_fresh
 listen
