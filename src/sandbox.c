@@ -36,6 +36,8 @@ struct sc_group {
 	const char *const *calls;
 };
 
+/* Lists of names read better filled than one a line. */
+/* clang-format off */
 static const char *const sc_io[] = {
 	"read", "readv", "pread64", "write", "writev", "close", "openat",
 	"open", "fcntl", "lseek", "newfstatat", "fstat", "statx",
@@ -61,19 +63,32 @@ static const char *const sc_task[] = {
 	"getrandom", NULL,
 };
 
-static const char *const sc_rules[] = {
-	"execve", "wait4", "memfd_create", "dup2", "dup3", "access",
-	"faccessat", "faccessat2", "arch_prctl", "set_tid_address",
-	"prlimit64", "getuid", "geteuid", "getgid", "getegid", "flock",
-	"getsockopt", "statfs", "fstatfs", "uname", "pselect6", "select",
-	NULL,
+/*
+ * Read-only calls of the NSS modules a reload may reach (a user or group
+ * name not in /etc/passwd goes on to nscd or systemd's userdb over a Unix
+ * socket), where a host has them; not seen here, allowed so that a
+ * policy naming an unknown user fails cleanly instead of killing.
+ */
+static const char *const sc_names[] = {
+	"getsockopt", "getpeername", "epoll_create1", "epoll_ctl",
+	"epoll_wait", "epoll_pwait", "uname", "getuid", "geteuid", "getgid",
+	"getegid", "access", "faccessat", "faccessat2", NULL,
 };
+
+static const char *const sc_rules[] = {
+	"execve", "wait4", "memfd_create", "dup2", "dup3", "arch_prctl",
+	"set_tid_address", "prlimit64", "flock", "statfs", "fstatfs",
+	"pselect6", "select", NULL,
+};
+/* clang-format on */
 
 static const struct sc_group groups[] = {
 	{"files: /proc, the log, pcap-out, metrics, pidfile, policy", false,
 	 sc_io},
 	{"sockets: the queue, sock_diag, syslog, name look-ups on reload",
 	 false, sc_net},
+	{"name services (user, group and host names on reload)", false,
+	 sc_names},
 	{"memory", false, sc_mem},
 	{"threads, signals, time", false, sc_task},
 	{"--install-rules: run iptables-restore at exit (it inherits the "
@@ -123,19 +138,23 @@ static int allow_narrow(scmp_filter_ctx ctx, bool rules)
 						CLONE_THREAD, CLONE_THREAD));
 	/* clone3's flags are in memory, out of the filter's reach: ENOSYS
 	 * makes glibc fall back to clone. */
-	err = err ?: seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-				      SCMP_SYS(clone3), 0);
+	err = err
+		      ?: seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+					  SCMP_SYS(clone3), 0);
 	for (i = 0; !err && i < sizeof(socket_domains) / sizeof(int); i++)
-		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-				       SCMP_A0(SCMP_CMP_EQ,
-					       (scmp_datum_t)socket_domains[i]));
-	err = err ?: seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-				      SCMP_A0(SCMP_CMP_EQ,
-					      (scmp_datum_t)getpid()));
-	err = err ?: seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				      SCMP_A1(SCMP_CMP_EQ, TCGETS));
-	err = err ?: seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				      SCMP_A1(SCMP_CMP_EQ, FIONREAD));
+		err = seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)socket_domains[i]));
+	err = err
+		      ?: seccomp_rule_add(
+				 ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
+				 SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+	err = err
+		      ?: seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl),
+					  1, SCMP_A1(SCMP_CMP_EQ, TCGETS));
+	err = err
+		      ?: seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl),
+					  1, SCMP_A1(SCMP_CMP_EQ, FIONREAD));
 	if (err)
 		log_warnx("seccomp: cannot add a narrow rule: %s",
 			  strerror(-err));
@@ -157,11 +176,13 @@ static int allow_narrow(scmp_filter_ctx ctx, bool rules)
 static int allow_sanitizer(scmp_filter_ctx ctx)
 {
 #ifdef SANITIZER_BUILD
+	/* clang-format off */
 	static const char *const calls[] = {
 		"clone", "ptrace", "wait4", "waitid", "prctl", "sigaltstack",
 		"getppid", "process_vm_readv", "kill", "tgkill", "getdents",
 		NULL,
 	};
+	/* clang-format on */
 
 	return allow_names(ctx, calls);
 #else
@@ -254,9 +275,10 @@ void sandbox_print(FILE *out, bool rules)
 		fprintf(out, "  %s:", groups[i].why);
 		print_list(out, groups[i].calls);
 	}
-	fprintf(out, "  with arguments checked:\n"
-		     "    clone (%s), socket (AF_UNIX, AF_INET,\n"
-		     "    AF_INET6, AF_NETLINK), tgkill (own process), ioctl "
-		     "(TCGETS, FIONREAD);\n    clone3 fails with ENOSYS\n",
+	fprintf(out,
+		"  with arguments checked:\n"
+		"    clone (%s), socket (AF_UNIX, AF_INET,\n"
+		"    AF_INET6, AF_NETLINK), tgkill (own process), ioctl "
+		"(TCGETS, FIONREAD);\n    clone3 fails with ENOSYS\n",
 		rules ? "threads and processes" : "threads only");
 }
