@@ -32,8 +32,7 @@ static void add_lines(struct procmap *pm, const uint8_t *data, size_t size)
 	}
 }
 
-static void look_up(const struct procmap *pm, const struct flow *f,
-		    int64_t ts)
+static void look_up(const struct procmap *pm, const struct flow *f, int64_t ts)
 {
 	struct proc_info pi;
 
@@ -71,8 +70,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint16_t ports[] = {0, 1, 40000, 45678, 50000, 65535};
 	struct procmap *pm = procmap_new();
-	struct flow f = {.ip_version = 4, .proto = 6, .has_ports = true,
-			 .src = {127, 0, 0, 1}, .dst = {127, 0, 0, 1}};
+	struct flow f = {.ip_version = 4,
+			 .proto = 6,
+			 .has_ports = true,
+			 .src = {127, 0, 0, 1},
+			 .dst = {127, 0, 0, 1}};
 	size_t i;
 
 	if (!pm)

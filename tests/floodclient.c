@@ -26,7 +26,7 @@
 #include <sys/socket.h>
 
 #define ATTEMPT_TIMEOUT_MS 3000
-#define MAX_SERVE 8
+#define MAX_SERVE	   8
 
 static int parse_addr(const char *s, struct sockaddr_in *sin)
 {
@@ -156,7 +156,7 @@ static const char *try_udp(int fd, const struct sockaddr_in *to)
 	if (w)
 		return w;
 	return recv(fd, buf, sizeof(buf), 0) < 0 ? outcome_of(errno, "")
-						   : "answered";
+						 : "answered";
 }
 
 /* One attempt from sport; NULL when the port is busy (not an attempt). */
