@@ -28,7 +28,7 @@ trap live_cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
 nsx() { ip netns exec "$NS" "$@"; }
-check() { # description command...
+check() { # description command...: passes when the command does
 	d=$1
 	shift
 	if "$@"; then ok; else bad "$d"; fi

@@ -29,6 +29,26 @@ field() { # pid name
 	done | sort -u | tr '\t' ' '
 }
 threads() { ls /proc/"$1"/task | wc -l; }
+# The workers start right after the start record: wait for all three.
+all_threads() { # who
+	i=0
+	while [ "$(threads "$DPID")" -lt 3 ] && [ $i -lt 20 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	check "$1: main, log writer and worker threads" \
+		[ "$(threads "$DPID")" -eq 3 ]
+}
+# Each named field is the same in every thread of the daemon, and WANT.
+fields_are() { # who want field...
+	who=$1 want=$2
+	shift 2
+	for f in "$@"; do
+		got=$(field "$DPID" "$f")
+		check "$who: $f of every thread is '$want' (got '$got')" \
+			[ "$got" = "$want" ]
+	done
+}
 
 # --print-privileges names exactly these and lists the allowlist.
 "$NFJUDGE" run --install-rules --print-privileges >"$tmp/privs.txt"
@@ -46,20 +66,10 @@ check "CAP_NET_RAW only with rules" sh -c \
 # As root with --install-rules: the rules-time set on every thread.
 start_daemon 1 "$tmp/root.log" -c "$tmp/policy.conf" --install-rules ||
 	exit 1
-# The workers start right after the start record.
-i=0
-while [ "$(threads "$DPID")" -lt 3 ] && [ $i -lt 20 ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
-check "main, log writer and worker threads" [ "$(threads "$DPID")" -eq 3 ]
-for f in CapEff CapPrm CapBnd; do
-	got=$(field "$DPID" $f)
-	check "root: $f of every thread is $want_rules (got $got)" \
-		[ "$got" = "$want_rules" ]
-done
-check "root: NoNewPrivs" [ "$(field "$DPID" NoNewPrivs)" = 1 ]
-check "root: Seccomp filter on every thread" [ "$(field "$DPID" Seccomp)" = 2 ]
+all_threads root
+fields_are root "$want_rules" CapEff CapPrm CapBnd
+fields_are root 1 NoNewPrivs
+fields_are root 2 Seccomp
 kill -TERM "$DPID"
 wait "$DPID"
 check "root: exits 0 on TERM" [ $? -eq 0 ]
@@ -72,19 +82,14 @@ nsbg "$PY" "$top_srcdir/tests/netpeer.py" listen 10.200.0.1:3128 10.200.0.9:443
 sleep 0.3
 start_daemon 1 "$tmp/nobody.log" -c "$tmp/policy.conf" --user nobody ||
 	exit 1
-for f in Uid Gid; do
-	check "nobody: $f" [ "$(field "$DPID" $f)" = "65534 65534 65534 65534" ]
-done
-for f in CapEff CapPrm; do
-	got=$(field "$DPID" $f)
-	check "nobody: $f of every thread is $want_plain (got $got)" \
-		[ "$got" = "$want_plain" ]
-done
+all_threads nobody
+fields_are nobody "65534 65534 65534 65534" Uid Gid
+fields_are nobody "$want_plain" CapEff CapPrm
 # Changing user empties the bounding set: nothing can come back.
-check "nobody: CapBnd empty" [ "$(field "$DPID" CapBnd)" = 0000000000000000 ]
-check "nobody: no supplementary groups" [ -z "$(field "$DPID" Groups)" ]
-check "nobody: NoNewPrivs" [ "$(field "$DPID" NoNewPrivs)" = 1 ]
-check "nobody: Seccomp" [ "$(field "$DPID" Seccomp)" = 2 ]
+fields_are nobody 0000000000000000 CapBnd
+fields_are nobody "" Groups
+fields_are nobody 1 NoNewPrivs
+fields_are nobody 2 Seccomp
 check "nobody: proxy accepted" [ "$(attempt tcp 10.200.0.1:3128)" = connected ]
 check "nobody: direct refused" sh -c \
 	"ip netns exec $NS $PY $top_srcdir/tests/netpeer.py tcp 10.200.0.9:443 | grep -q '^refused'"
