@@ -127,4 +127,24 @@ check "dead daemon: proxy connection gets nothing (fail-closed)" \
 	[ "$(attempt tcp 10.200.0.1:3128)" = timeout ]
 nsx "$NFJUDGE" rules remove
 
+# As nobody with --install-rules: iptables-restore runs at exit as nobody,
+# with CAP_NET_ADMIN and CAP_NET_RAW ambient, under the inherited filter.
+: >"$tmp/daemon.err"
+start_daemon 1 "$tmp/nr.log" -c "$tmp/policy.conf" --user nobody \
+	--install-rules || exit 1
+all_threads "nobody, rules"
+fields_are "nobody, rules" "$want_rules" CapEff CapPrm
+# shellcheck disable=SC2086
+fields_are "nobody, rules" "$(mask $CAP_NET_ADMIN $CAP_NET_RAW)" CapAmb
+fields_are "nobody, rules" 2 Seccomp
+check "nobody, rules: proxy accepted" \
+	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+kill -TERM "$DPID"
+wait "$DPID"
+check "nobody, rules: exits 0 on TERM" [ $? -eq 0 ]
+check "nobody, rules: rules removed as nobody under the filter" \
+	sh -c "! ip netns exec $NS iptables -S | grep -q NFJUDGE"
+check "nobody, rules: no removal warning" \
+	sh -c "! grep -q 'could not be removed' '$tmp/daemon.err'"
+
 test_summary
