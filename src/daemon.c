@@ -51,6 +51,7 @@ struct daemon {
 	struct worker *workers;
 	int nworkers;
 	int stop_fd;
+	int timer_fd; /* metrics, or -1 */
 	bool rules_installed;
 	char policy_sha[65];
 	char queues[16];
@@ -250,7 +251,8 @@ static int open_log(struct daemon *d)
 		.on_failure = o->on_log_failure,
 		.fsync = o->fsync,
 		.fsync_ms = 1000,
-		.threaded = true,
+		/* started after privs_drop(): see setup() */
+		.threaded = false,
 		.resume = true,
 	};
 
@@ -265,6 +267,15 @@ static int open_log(struct daemon *d)
 		lo.keylen = (size_t)d->keylen;
 	}
 	d->sink = logsink_open(&lo);
+	if (!d->sink && errno == EBADMSG) {
+		/* A crash mid-write; the file is evidence, so it is left as it
+		 * is and the operator decides. */
+		log_warnx("cannot continue the log %s: its last line is not a "
+			  "whole record (did nfjudge die while writing?); move "
+			  "the file aside to start a new chain",
+			  o->output);
+		return -1;
+	}
 	if (!d->sink) {
 		log_warn("cannot open the log %s", o->output);
 		return -1;
@@ -390,12 +401,30 @@ static void teardown(struct daemon *d)
 		unlink(d->o->pidfile);
 }
 
+/* The metrics timer, made before privileges go (timerfd_create is not on
+ * the seccomp allowlist). */
+static int open_timer(struct daemon *d)
+{
+	struct itimerspec it = {{METRICS_INTERVAL_S, 0}, {METRICS_INTERVAL_S, 0}};
+
+	if (!d->o->metrics_file)
+		return 0;
+	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (d->timer_fd < 0 || timerfd_settime(d->timer_fd, 0, &it, NULL)) {
+		log_warn("metrics timer");
+		return -1;
+	}
+	return 0;
+}
+
 static int setup(struct daemon *d)
 {
 	const struct daemon_opts *o = d->o;
+	int err;
 
 	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (d->stop_fd < 0 || open_log(d) || open_pcap(d) || open_workers(d))
+	if (d->stop_fd < 0 || open_log(d) || open_pcap(d) ||
+	    open_workers(d) || open_timer(d))
 		return -1;
 	if (o->install_rules) {
 		if (rules_install(&o->rules))
@@ -408,15 +437,22 @@ static int setup(struct daemon *d)
 	}
 	if (privs_drop(o->user, o->install_rules))
 		return -1;
+	/* Only now: a thread started before keeps every capability. */
+	err = logsink_start(d->sink);
+	if (err) {
+		errno = -err;
+		log_warn("log writer");
+		return -1;
+	}
 	return 0;
 }
 
 int daemon_run(const struct daemon_opts *o)
 {
-	struct daemon d = {.o = o, .stop_fd = -1};
+	struct daemon d = {.o = o, .stop_fd = -1, .timer_fd = -1};
 	struct policy *p = load_policy(o);
 	const char *why = "start failed";
-	int sfd, tfd = -1, started = 0, rc = 1;
+	int sfd, started = 0, rc = 1;
 
 	if (!p)
 		return EXIT_USAGE;
@@ -427,21 +463,13 @@ int daemon_run(const struct daemon_opts *o)
 	sfd = signals_open();
 	if (!d.policy || sfd < 0 || setup(&d))
 		goto out;
-	if (o->metrics_file) {
-		struct itimerspec it = {{METRICS_INTERVAL_S, 0},
-					{METRICS_INTERVAL_S, 0}};
-
-		tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-		if (tfd < 0 || timerfd_settime(tfd, 0, &it, NULL))
-			goto out;
-	}
 	write_start(&d);
 	for (; started < d.nworkers; started++)
 		if (worker_start(&d.workers[started]))
 			goto out;
 	runctl_notify("READY=1");
 	log_info("judging queue %s", d.queues);
-	why = control_loop(&d, sfd, tfd);
+	why = control_loop(&d, sfd, d.timer_fd);
 	rc = 0;
 out:
 	if (started)
@@ -452,8 +480,8 @@ out:
 			write_metrics(&d);
 	}
 	teardown(&d);
-	if (tfd >= 0)
-		close(tfd);
+	if (d.timer_fd >= 0)
+		close(d.timer_fd);
 	if (sfd >= 0)
 		close(sfd);
 	return rc;

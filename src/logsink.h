@@ -44,6 +44,14 @@ struct logsink;
 struct logsink *logsink_open(const struct logsink_opts *opts);
 
 /*
+ * Give a sink opened unthreaded its writer thread now: the daemon opens
+ * the log before it drops privileges and starts the writer after, so that
+ * the thread runs with the reduced set (capabilities are per thread).
+ * 0 (also when already started) or -errno.
+ */
+int logsink_start(struct logsink *sink);
+
+/*
  * Close: write what is queued (giving up after a few seconds of failure,
  * with a diagnostic naming the lost count), join the writer, free.
  */

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "privs.h"
+#include "sandbox.h"
 
 struct kept_cap {
 	int cap;
@@ -46,6 +47,7 @@ void privs_print(FILE *out, bool rules)
 			fprintf(out, "  %-20s %s\n", kept[i].name, kept[i].why);
 	fprintf(out, "and sets no_new_privs.  With --user it runs as that "
 		     "user and group,\nwithout supplementary groups.\n");
+	sandbox_print(out, rules);
 }
 
 static int keep_caps(bool rules, bool ambient)
@@ -118,5 +120,5 @@ int privs_drop(const char *user, bool rules)
 		log_warn("no_new_privs");
 		return -1;
 	}
-	return 0;
+	return sandbox_install(rules);
 }

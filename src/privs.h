@@ -8,8 +8,9 @@
 /*
  * Give up what the daemon no longer needs once its sockets are open, in a
  * fixed order: switch to user (if given) keeping only the capabilities
- * below, then no_new_privs.  Any failed step is fatal (returns -1 after
- * logging it); nothing is half-dropped silently.
+ * below, then no_new_privs, then the seccomp allowlist (sandbox.h).
+ * Any failed step is fatal (returns -1 after logging it); nothing is
+ * half-dropped silently.
  *
  * Kept, and why:
  *   CAP_NET_ADMIN       every nfnetlink message, verdicts included, is

@@ -236,6 +236,55 @@ static void test_threads(void **state)
 }
 
 /* Rotation: rename, reopen; each file verifies alone and both in order. */
+static long rss_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmRSS:", 6))
+			kb = atol(line + 6);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* The ring is faulted in when the sink starts, not page by page while a
+ * worker copies a record in. */
+static void test_ring_resident(void **state)
+{
+	struct logsink_opts o = {.target = path, .threaded = true,
+				 .ring_size = 32u << 20};
+	long before = rss_kb();
+	struct logsink *s = logsink_open(&o);
+
+	assert_non_null(s);
+	assert_true(rss_kb() - before >= 30 * 1024);
+	logsink_close(s);
+	unlink(path);
+}
+
+/* The daemon opens unthreaded and starts the writer once privileges are
+ * gone: records before and after go to the file in one chain. */
+static void test_start_later(void **state)
+{
+	struct logsink *s = sink(path, false, LOGSINK_CLOSED, false);
+	struct tally t;
+
+	assert_int_equal(submit(s, 1), 0);
+	assert_int_equal(logsink_start(s), 0);
+	assert_int_equal(logsink_start(s), 0); /* once is enough */
+	assert_int_equal(submit(s, 2), 0);
+	assert_int_equal(logsink_flush(s, 10000), 0);
+	logsink_close(s);
+	t = tally(path, NULL);
+	assert_int_equal(t.bad, 0);
+	assert_int_equal(t.verdicts, 2);
+	assert_int_equal(t.last_seq, 2);
+	unlink(path);
+}
+
 static void test_reopen(void **state)
 {
 	char old[300];
@@ -436,6 +485,8 @@ int main(void)
 		cmocka_unit_test(test_sync_and_resume),
 		cmocka_unit_test(test_resume_broken),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_start_later),
+		cmocka_unit_test(test_ring_resident),
 		cmocka_unit_test(test_reopen),
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_keyed),

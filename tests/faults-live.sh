@@ -1,0 +1,365 @@
+#!/bin/sh
+# What the daemon does when things go wrong, each case in a fresh network
+# namespace of the test's own:
+#   SIGKILL    rules stay, nothing passes; a restart resumes seq and chain
+#   SIGSTOP    nothing passes while stopped; held packets judged on CONT
+#   overflow   a full queue drops (fail-closed), counted by the kernel
+#   full log   closed: rejects once records cannot be written, accepts
+#              nothing unrecorded; open: keeps accepting, and every
+#              accepted connection is recorded or counted as lost
+#   rotation   mv + HUP, and rm + HUP: the new file names its predecessor
+#   reload     policy files renamed in while HUPs arrive: always a policy
+#   busy queue a second daemon on the same queue exits 1 naming it
+set -u
+live_name=faults
+. "$(cd "$(dirname "$0")" && pwd)/livelib.sh"
+
+listen() { nsbg "$PY" "$top_srcdir/tests/netpeer.py" listen 10.200.0.1:3128 \
+	10.200.0.9:443; sleep 0.3; }
+connects() { [ "$(attempt tcp 10.200.0.1:3128)" = connected ]; }
+times_out() { [ "$(attempt tcp 10.200.0.1:3128)" = timeout ]; }
+verifies() { "$NFJUDGE" audit verify "$@" >/dev/null; }
+stop_daemon() {
+	kill -TERM "$DPID"
+	wait "$DPID"
+}
+# A TCP attempt with a long timeout, in the background: its outcome and
+# source port go to FILE.
+slow_attempt() { # addr port file
+	nsx "$PY" -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("0.0.0.0", 0))
+s.settimeout(15)
+t = time.monotonic()
+try:
+    s.connect((sys.argv[1], int(sys.argv[2])))
+    r = "connected"
+except ConnectionRefusedError:
+    r = "refused"
+except OSError:
+    r = "timeout"
+print(r, s.getsockname()[1], int((time.monotonic() - t) * 1000))
+' "$1" "$2" >"$3" &
+	last_pid=$!
+}
+
+# --- SIGKILL: fail-closed, then a restart continues the chain -------------
+nsx "$NFJUDGE" rules install
+listen
+start_daemon 1 "$tmp/kill.log" -c "$tmp/policy.conf" || exit 1
+check "kill: proxy reachable while running" connects
+kill -KILL "$DPID"
+wait "$DPID" 2>/dev/null
+check "kill: nothing passes while the daemon is dead" times_out
+check "kill: rules still there" sh -c "ip netns exec $NS iptables -S | grep -q NFJUDGE"
+start_daemon 2 "$tmp/kill.log" -c "$tmp/policy.conf" || exit 1
+check "kill: restart judges again" connects
+stop_daemon
+check "kill: the whole file verifies across the kill" verifies "$tmp/kill.log"
+check "kill: seq continues 1..N without a gap" "$PY" -c '
+import json, sys
+seq = [json.loads(l)["seq"] for l in open(sys.argv[1])]
+ev = [json.loads(l)["event_type"] for l in open(sys.argv[1])]
+sys.exit(not (seq == list(range(1, len(seq) + 1)) and ev.count("start") == 2))
+' "$tmp/kill.log"
+
+# A crash in the middle of a write leaves a partial line: the restart
+# refuses to chain onto it and says why, and the file stays as it was.
+cp "$tmp/kill.log" "$tmp/torn.log"
+printf '{"timestamp":"2026-11-28T12:00:00.000000Z","event_type":"verd' \
+	>>"$tmp/torn.log"
+cp "$tmp/torn.log" "$tmp/torn.copy"
+nsx "$NFJUDGE" run -c "$tmp/policy.conf" -o "$tmp/torn.log" 2>"$tmp/torn.err"
+check "torn: refuses to continue a log ending in a partial line" [ $? -eq 1 ]
+check "torn: says what to do" grep -q 'last line is not a whole record.*move' \
+	"$tmp/torn.err"
+check "torn: the file is left alone" cmp -s "$tmp/torn.log" "$tmp/torn.copy"
+
+# --- SIGSTOP: packets wait in the queue ---------------------------------
+ns_fresh
+listen
+start_daemon 1 "$tmp/stop.log" -c "$tmp/policy.conf" --install-rules || exit 1
+kill -STOP "$DPID"
+slow_attempt 10.200.0.1 3128 "$tmp/stop.allowed"
+a1=$last_pid
+slow_attempt 10.200.0.9 443 "$tmp/stop.rejected"
+a2=$last_pid
+sleep 3
+check "stop: nothing answered while stopped" \
+	[ ! -s "$tmp/stop.allowed" ] && [ ! -s "$tmp/stop.rejected" ]
+kill -CONT "$DPID"
+wait "$a1" "$a2"
+check "stop: held proxy connection accepted after CONT" \
+	grep -q '^connected' "$tmp/stop.allowed"
+check "stop: held direct connection refused after CONT" \
+	grep -q '^refused' "$tmp/stop.rejected"
+stop_daemon
+check "stop: both waited for the daemon" "$PY" -c '
+import sys
+sys.exit(not all(int(open(f).read().split()[2]) >= 2500 for f in sys.argv[1:]))
+' "$tmp/stop.allowed" "$tmp/stop.rejected"
+check "stop: both recorded once judged" "$PY" -c '
+import json, sys
+port = lambda f: int(open(f).read().split()[1])
+v = [json.loads(l) for l in open(sys.argv[1])]
+v = [r for r in v if r["event_type"] == "verdict"]
+a = [r for r in v if r["src_port"] == port(sys.argv[2])]
+j = [r for r in v if r["src_port"] == port(sys.argv[3])]
+sys.exit(not (a and j and all(r["verdict"] == "accept" for r in a)
+              and all(r["verdict"] == "reject" for r in j)))
+' "$tmp/stop.log" "$tmp/stop.allowed" "$tmp/stop.rejected"
+
+# --- the queue overflows (stopped daemon, --queue-maxlen 8) --------------
+# Fail-closed: the kernel drops what does not fit and counts it; what fit
+# is judged on CONT; a dropped datagram has no record.
+ns_fresh
+nsbg "$top_builddir/tests/floodclient" serve 10.200.0.1:3128
+start_daemon 1 "$tmp/ovf.log" -c "$tmp/policy.conf" --install-rules \
+	--queue-maxlen 8 || exit 1
+kill -STOP "$DPID"
+nsx "$PY" -c '
+import select, socket, time
+socks = []
+for i in range(20):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect(("10.200.0.1", 3128))
+    s.send(b"x")
+    socks.append(s)
+got, end = set(), time.monotonic() + 8
+while len(got) < len(socks) and time.monotonic() < end:
+    r, _, _ = select.select([s for s in socks if s not in got], [], [], 0.2)
+    for s in r:
+        s.recv(16)
+        got.add(s)
+print(" ".join(str(s.getsockname()[1]) for s in got))
+' >"$tmp/ovf.out" &
+ovf=$!
+sleep 2
+qline=$(nsx cat /proc/net/netfilter/nfnetlink_queue)
+kill -CONT "$DPID"
+wait "$ovf"
+stop_daemon
+echo "queue overflow: /proc/net/netfilter/nfnetlink_queue: $qline"
+qdrop=$(echo "$qline" | awk '{print $6}')
+check "overflow: the kernel dropped the 12 that did not fit (got $qdrop)" \
+	[ "$qdrop" -eq 12 ]
+check "overflow: the 8 that fit were answered after CONT" \
+	[ "$(wc -w <"$tmp/ovf.out")" -eq 8 ]
+check "overflow: exactly those 8 have records" "$PY" -c '
+import json, sys
+v = [json.loads(l) for l in open(sys.argv[1])]
+ports = sorted(r["src_port"] for r in v if r["event_type"] == "verdict")
+sys.exit(ports != sorted(int(p) for p in open(sys.argv[2]).read().split()))
+' "$tmp/ovf.log" "$tmp/ovf.out"
+
+# --- a full log file system ----------------------------------------------
+# The log shares a small tmpfs with a filler file that leaves room for a
+# few dozen records; removing the filler frees the space again.
+full_fs() { # dir
+	mkdir -p "$1"
+	mount -t tmpfs -o size=256k nfjudge-test "$1" || return 1
+	dd if=/dev/zero of="$1/filler" bs=1k count=230 2>/dev/null
+}
+# Proxy attempts until one is refused (at most 200): the outcomes, one a
+# line, in FILE.
+attempts_until_refused() { # file
+	n=0
+	: >"$1"
+	while [ $n -lt 200 ]; do
+		r=$(nsx "$PY" "$top_srcdir/tests/netpeer.py" tcp 10.200.0.1:3128)
+		echo "$r" >>"$1"
+		case $r in refused*) break ;; esac
+		n=$((n + 1))
+	done
+}
+count() { grep -c "$1" "$2"; }
+accepts() { grep -c '"verdict":"accept"' "$1"; }
+
+ns_fresh
+listen
+full_fs "$tmp/fullc" || exit 1
+start_daemon 1 "$tmp/fullc/log" -c "$tmp/policy.conf" --install-rules \
+	--on-log-failure closed || exit 1
+attempts_until_refused "$tmp/closed.out"
+check "closed: a proxy connection is refused once the log is full" \
+	grep -q '^refused' "$tmp/closed.out"
+check "closed: still refused while full" sh -c \
+	"ip netns exec $NS $PY $top_srcdir/tests/netpeer.py tcp 10.200.0.1:3128 | grep -q ^refused"
+rm "$tmp/fullc/filler"
+sleep 1
+check "closed: accepted again once there is room" connects
+stop_daemon
+check "closed: log verifies" verifies "$tmp/fullc/log"
+check "closed: every accepted connection has its record" \
+	[ "$(accepts "$tmp/fullc/log")" -eq $(($(count '^connected' "$tmp/closed.out") + 1)) ]
+
+ns_fresh
+listen
+: >"$tmp/daemon.err"
+full_fs "$tmp/fullo" || exit 1
+start_daemon 1 "$tmp/fullo/log" -c "$tmp/policy.conf" --install-rules \
+	--on-log-failure open || exit 1
+for i in $(seq 1 100); do attempt tcp 10.200.0.1:3128; done >"$tmp/open.out"
+check "open: the log did fill up" grep -q 'cannot write records' "$tmp/daemon.err"
+check "open: connections kept flowing" [ "$(count '^connected' "$tmp/open.out")" -eq 100 ]
+rm "$tmp/fullo/filler"
+sleep 1
+stop_daemon
+check "open: log verifies" verifies "$tmp/fullo/log"
+check "open: every connection recorded or counted as lost" "$PY" -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+acc = sum(x.get("verdict") == "accept" for x in r)
+lost = sum(x.get("lost_records", 0) for x in r if x["event_type"] == "error")
+sys.exit(acc + lost < 100)
+' "$tmp/fullo/log"
+
+# Open, until the 8 MiB record buffer overflows (floods of 10 s, at most
+# nine): connections keep flowing, and once there is room again an error
+# record counts what was lost, so accepted = recorded + lost.  The daemon's
+# own count of accepts (stop record) is the reference.
+FC=$top_builddir/tests/floodclient
+ns_fresh
+nsbg "$FC" serve 10.200.0.1:3128
+mkdir -p "$tmp/fullx"
+mount -t tmpfs -o size=24m nfjudge-test "$tmp/fullx" || exit 1
+dd if=/dev/zero of="$tmp/fullx/filler" bs=1k count=$((24 * 1024 - 32)) 2>/dev/null
+start_daemon 1 "$tmp/fullx/log" -c "$tmp/policy.conf" --install-rules \
+	--on-log-failure open --metrics-file "$tmp/metrics" || exit 1
+lost=0 round=0
+while [ "$lost" -eq 0 ] && [ $round -lt 9 ]; do
+	fl=""
+	for c in 0 1 2 3; do
+		nsx "$FC" flood tcp 10.200.0.1:3128 10 $((20000 + c * 5000)) \
+			5000 >"$tmp/overflow.$round.$c" &
+		fl="$fl $!"
+	done
+	# shellcheck disable=SC2086
+	wait $fl
+	round=$((round + 1))
+	lost=$(sed -n 's/^nfjudge_records_lost_total \([0-9]*\)$/\1/p' \
+		"$tmp/metrics" 2>/dev/null)
+	lost=${lost:-0}
+done
+echo "open overflow: $round rounds of 10 s, $lost records lost"
+check "open: records were lost once the buffer was full" [ "$lost" -gt 0 ]
+rm "$tmp/fullx/filler"
+wait_events error 1 "$tmp/fullx/log" || bad "open: no error record"
+stop_daemon
+check "open: every flood attempt connected" \
+	sh -c "! cat '$tmp'/overflow.* | grep -vq '^connected '"
+check "open: accepted = recorded + reported lost, none unaccounted" "$PY" -c '
+import glob, json, sys
+tries = sum(1 for f in glob.glob(sys.argv[2] + "/overflow.*") for l in open(f))
+r = [json.loads(l) for l in open(sys.argv[1])]
+acc = sum(x.get("verdict") == "accept" for x in r)
+lost = sum(x.get("lost_records", 0) for x in r if x["event_type"] == "error")
+judged = [x for x in r if x["event_type"] == "stop"][-1]["stats"]["accepted"]
+print("open overflow: %d attempts, %d accepted by the daemon, %d recorded, "
+      "%d reported lost" % (tries, judged, acc, lost))
+# A SYN held over a second is sent again and judged again: the daemon may
+# accept a little more than the clients tried, never less.
+sys.exit(not (judged == acc + lost and tries <= judged))
+' "$tmp/fullx/log" "$tmp"
+check "open: log verifies" verifies "$tmp/fullx/log"
+
+# --- the log rotated or removed underneath -------------------------------
+chained() { # old new: the new file's first record names the old's last
+	"$PY" -c '
+import json, sys
+last = [json.loads(l) for l in open(sys.argv[1])][-1]
+first = json.loads(open(sys.argv[2]).readline())
+sys.exit(first.get("prev_chain") != last["chain"])
+' "$1" "$2"
+}
+ns_fresh
+listen
+start_daemon 1 "$tmp/rot.log" -c "$tmp/policy.conf" --install-rules || exit 1
+connects
+mv "$tmp/rot.log" "$tmp/rot.log.1"
+kill -HUP "$DPID"
+wait_events reload 1 "$tmp/rot.log" || bad "rotate: no reload record"
+connects
+# The writer thread writes the record after the verdict: wait for it.
+wait_events verdict 1 "$tmp/rot.log" || bad "rotate: no verdict record"
+cp "$tmp/rot.log" "$tmp/rot.log.2"
+rm "$tmp/rot.log"
+kill -HUP "$DPID"
+wait_events reload 1 "$tmp/rot.log" || bad "remove: no reload record"
+connects
+stop_daemon
+check "rotate: the old file ends before the reload" \
+	[ "$(count '"event_type":"reload"' "$tmp/rot.log.1")" -eq 0 ]
+check "rotate: records go to the new file" [ "$(accepts "$tmp/rot.log.2")" -eq 1 ]
+check "rotate: the new file's first record names the old one's last" \
+	chained "$tmp/rot.log.1" "$tmp/rot.log.2"
+check "rotate: the old file and the new one verify as a chain" \
+	verifies "$tmp/rot.log.1" "$tmp/rot.log.2"
+check "remove: a new file, whose first record names the removed one's" \
+	chained "$tmp/rot.log.2" "$tmp/rot.log"
+check "remove: records go to the new file" [ "$(accepts "$tmp/rot.log")" -eq 1 ]
+check "remove: the new file verifies on its own" verifies "$tmp/rot.log"
+
+# --- a policy file replaced while reloads arrive ------------------------
+ns_fresh
+listen
+cp "$tmp/policy.conf" "$tmp/live.conf"
+start_daemon 1 "$tmp/reload.log" -c "$tmp/live.conf" --install-rules || exit 1
+i=0
+while [ $i -lt 40 ]; do
+	case $((i % 4)) in
+	0) printf 'set default reject\naccept to 10.200.0.1 port 3128 name proxy\n' ;;
+	1) printf 'set default reject\naccept to 10.200.0.1 port 3128 name proxy\naccept to 10.200.0.9 port 443 name web\n' ;;
+	2) printf 'accept prot tcp\n' ;;
+	3) printf 'set default reject\n%s\naccept to 10.200.0.1 port 3128 name proxy\n' \
+		"$(seq -f 'reject to 10.201.%g.0/24' 1 200)" ;;
+	esac >"$tmp/new.conf"
+	mv "$tmp/new.conf" "$tmp/live.conf"
+	kill -HUP "$DPID"
+	sleep 0.05
+	i=$((i + 1))
+done &
+hups=$!
+n=0 lost=0
+while kill -0 "$hups" 2>/dev/null && [ $n -lt 200 ]; do
+	connects || lost=$((lost + 1))
+	n=$((n + 1))
+done
+wait "$hups"
+printf 'set default reject\naccept to 10.200.0.1 port 3128 name proxy\naccept to 10.200.0.9 port 443 name web\n' \
+	>"$tmp/new.conf"
+mv "$tmp/new.conf" "$tmp/live.conf"
+sleep 0.5
+nreload=$(count_events reload "$tmp/reload.log")
+kill -HUP "$DPID"
+wait_events reload $((nreload + 1)) "$tmp/reload.log" || bad "reload: none"
+check "reload: daemon alive through the storm" kill -0 "$DPID"
+check "reload: the proxy always reachable ($lost of $n were not)" [ "$lost" -eq 0 ]
+check "reload: the last policy is in force" \
+	[ "$(attempt tcp 10.200.0.9:443)" = connected ]
+stop_daemon
+check "reload: every reload ok or a clean failure" "$PY" -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+rl = [x for x in r if x["event_type"] == "reload"]
+good = all((x["ok"] is True and len(x["policy_sha256"]) == 64) or
+           (x["ok"] is False and x.get("message")) for x in rl)
+sys.exit(not (good and rl[-1]["ok"] and r[-1]["event_type"] == "stop"))
+' "$tmp/reload.log"
+check "reload: log verifies" verifies "$tmp/reload.log"
+
+# --- the queue already bound ---------------------------------------------
+ns_fresh
+listen
+start_daemon 1 "$tmp/q.log" -c "$tmp/policy.conf" --install-rules || exit 1
+nsx "$NFJUDGE" run -c "$tmp/policy.conf" -o "$tmp/q2.log" 2>"$tmp/q2.err"
+st=$?
+check "busy queue: the second daemon exits 1 (got $st)" [ "$st" -eq 1 ]
+check "busy queue: the message names the queue" \
+	grep -q 'queue 0 is already bound' "$tmp/q2.err"
+check "busy queue: the first daemon still judges" connects
+stop_daemon
+check "busy queue: the first daemon's log verifies" verifies "$tmp/q.log"
+
+test_summary

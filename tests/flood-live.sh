@@ -1,0 +1,125 @@
+#!/bin/sh
+# The daemon under a flood, in a namespace of the test's own: eight
+# clients (tests/floodclient) open connections as fast as they can for
+# FLOOD_SECONDS (default 60), TCP and UDP, to the proxy (allowed) and to
+# another address (rejected).  Every attempt has exactly one record (by
+# protocol, destination and source port), no allowed attempt is refused,
+# no rejected one gets through, the daemon's RSS stays flat after the
+# first seconds, and the kernel queue's drop counters are reported.
+set -u
+live_name=flood
+. "$(cd "$(dirname "$0")" && pwd)/livelib.sh"
+: "${FLOOD_SECONDS:=60}"
+FC=$top_builddir/tests/floodclient
+[ -x "$FC" ] || { echo "no $FC: make check builds it"; exit 1; }
+
+nsbg "$FC" serve 10.200.0.1:3128 10.200.0.9:3128
+start_daemon 1 "$tmp/log" -c "$tmp/policy.conf" --install-rules || exit 1
+# Source ports come back every few seconds; conntrack must have forgotten
+# an answered UDP flow by then, or its next datagram is not queued.
+nsx sysctl -qw net.netfilter.nf_conntrack_udp_timeout=2
+
+k=0 clients=""
+for spec in "tcp 10.200.0.1:3128" "tcp 10.200.0.9:3128" \
+	"udp 10.200.0.1:3128" "udp 10.200.0.9:3128"; do
+	for _ in 1 2; do
+		# shellcheck disable=SC2086
+		nsx "$FC" flood $spec "$FLOOD_SECONDS" $((20000 + k * 5000)) \
+			5000 >"$tmp/client.$k" &
+		clients="$clients $!"
+		echo "$spec" >"$tmp/spec.$k"
+		k=$((k + 1))
+	done
+done
+t0=$(date +%s)
+i=0
+while [ $i -lt "$FLOOD_SECONDS" ]; do
+	sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$DPID/status" \
+		>>"$tmp/rss"
+	sleep 1
+	i=$((i + 1))
+done
+# shellcheck disable=SC2086
+wait $clients
+t1=$(date +%s)
+drops=$(nsx cat /proc/net/netfilter/nfnetlink_queue)
+kill -TERM "$DPID"
+wait "$DPID"
+check "daemon exits 0 after the flood" [ $? -eq 0 ]
+check "log verifies" "$NFJUDGE" audit verify "$tmp/log"
+
+"$PY" - "$tmp" "$k" >"$tmp/checks.out" 2>&1 <<'PY'
+import collections, datetime, json, sys
+tmp, n = sys.argv[1], int(sys.argv[2])
+def want(cond, what):
+    print(("ok " if cond else "FAIL ") + what)
+attempts = collections.Counter()   # (proto, dest, sport) -> answered tries
+outcomes = collections.Counter()
+bad_outcome = 0
+for k in range(n):
+    proto, dest = open("%s/spec.%d" % (tmp, k)).read().split()
+    ip = dest.split(":")[0]
+    allowed = ip == "10.200.0.1"
+    for line in open("%s/client.%d" % (tmp, k)):
+        res, sport = line.split()
+        outcomes[(proto, "allowed" if allowed else "rejected", res)] += 1
+        if res in ("connected", "answered", "refused"):
+            attempts[(proto.upper(), ip, int(sport))] += 1
+        ok = res in (("connected", "answered") if allowed else ("refused",))
+        bad_outcome += not ok
+# A TCP SYN held over a second is sent again, queued and judged again:
+# records of one 5-tuple less than the client's timeout apart are one
+# attempt.  Ports come back only after thousands of attempts.
+times = collections.defaultdict(list)
+verdict_ok = named = total = 0
+for line in open(tmp + "/log"):
+    r = json.loads(line)
+    if r["event_type"] != "verdict":
+        continue
+    total += 1
+    times[(r["proto"], r["dest_ip"], r["src_port"])].append(r["timestamp"])
+    verdict_ok += r["verdict"] == (
+        "accept" if r["dest_ip"] == "10.200.0.1" else "reject")
+    named += bool(r["proc"]) and r["proc"]["comm"] == "floodclient"
+def secs(ts):
+    return datetime.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+records = collections.Counter()
+resent = 0
+for key, ts in times.items():
+    ts = sorted(secs(t) for t in ts)
+    n = 1 + sum(b - a > 3 for a, b in zip(ts, ts[1:]))
+    records[key] = n
+    resent += len(ts) - n
+tries = sum(attempts.values())
+for key in sorted(outcomes):
+    print("info %s %s %s: %d" % (key + (outcomes[key],)))
+print("info attempts answered: %d, verdict records: %d (%d for a resent "
+      "SYN), named: %d" % (tries, total, resent, named))
+want(tries > 1000, "the flood made more than 1000 attempts (%d)" % tries)
+want(bad_outcome == 0, "every allowed attempt got through and every "
+     "rejected one was refused (%d did not)" % bad_outcome)
+missing = sum(((attempts - records)).values())
+extra = sum(((records - attempts)).values())
+want(missing == 0, "every attempt has a record (%d have none)" % missing)
+want(extra == 0, "no record without an attempt (%d)" % extra)
+want(verdict_ok == total, "every record has the expected verdict")
+want(named == total, "every record names the client (%d of %d)"
+     % (named, total))
+rss = [int(x) for x in open(tmp + "/rss") if x.strip()]
+warm = min(10, len(rss) // 4)
+base, peak = rss[warm], max(rss[warm:])
+print("info RSS kB: %s" % " ".join(map(str, rss)))
+want(peak - base <= max(base // 10, 4096),
+     "RSS flat after warm-up: %d kB -> peak %d kB" % (base, peak))
+PY
+while read -r st what; do
+	case $st in
+	ok) ok ;;
+	info) echo "$what" ;;
+	*) bad "$what" ;;
+	esac
+done <"$tmp/checks.out"
+echo "duration: $((t1 - t0)) s (FLOOD_SECONDS=$FLOOD_SECONDS)"
+echo "kernel queue (queue portid total mode range queue_dropped" \
+	"user_dropped id_seq 1): $drops"
+test_summary

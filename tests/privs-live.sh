@@ -1,0 +1,150 @@
+#!/bin/sh
+# What nfjudge run keeps after set-up, read from /proc/PID/task/*/status
+# of every thread: exactly the documented capabilities, no_new_privs, the
+# seccomp filter (mode 2), with --user the uid and gid of nobody -- and it
+# still judges and names other users' processes.  A forbidden system call
+# kills the daemon (SIGSYS), and its fail-closed rules then let nothing
+# through.
+set -u
+live_name=privs
+. "$(cd "$(dirname "$0")" && pwd)/livelib.sh"
+
+# Capability numbers (linux/capability.h) of what privs.c documents.
+CAP_DAC_READ_SEARCH=2 CAP_NET_ADMIN=12 CAP_NET_RAW=13 CAP_SYS_PTRACE=19
+mask() { # cap numbers...
+	m=0
+	for c in "$@"; do m=$((m | (1 << c))); done
+	printf '%016x' "$m"
+}
+BASE="$CAP_DAC_READ_SEARCH $CAP_NET_ADMIN $CAP_SYS_PTRACE"
+# shellcheck disable=SC2086
+want_plain=$(mask $BASE)
+# shellcheck disable=SC2086
+want_rules=$(mask $BASE $CAP_NET_RAW)
+
+# One status field of every thread, deduplicated: one line if all agree.
+field() { # pid name
+	for t in /proc/"$1"/task/*; do
+		sed -n "s/^$2:[[:space:]]*//p" "$t/status"
+	done | sort -u | tr '\t' ' '
+}
+threads() { ls /proc/"$1"/task | wc -l; }
+# The workers start right after the start record: wait for all three.
+all_threads() { # who
+	i=0
+	while [ "$(threads "$DPID")" -lt 3 ] && [ $i -lt 20 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	check "$1: main, log writer and worker threads" \
+		[ "$(threads "$DPID")" -eq 3 ]
+}
+# Each named field is the same in every thread of the daemon, and WANT.
+fields_are() { # who want field...
+	who=$1 want=$2
+	shift 2
+	for f in "$@"; do
+		got=$(field "$DPID" "$f")
+		check "$who: $f of every thread is '$want' (got '$got')" \
+			[ "$got" = "$want" ]
+	done
+}
+
+# --print-privileges names exactly these and lists the allowlist.
+"$NFJUDGE" run --install-rules --print-privileges >"$tmp/privs.txt"
+for c in CAP_NET_ADMIN CAP_SYS_PTRACE CAP_DAC_READ_SEARCH CAP_NET_RAW; do
+	check "--print-privileges names $c" grep -q "^  $c " "$tmp/privs.txt"
+done
+check "--print-privileges names nothing else" \
+	[ "$(grep -c '^  CAP_' "$tmp/privs.txt")" -eq 4 ]
+check "--print-privileges describes the seccomp allowlist" \
+	grep -q 'seccomp allowlist' "$tmp/privs.txt"
+check "--print-privileges lists the calls" grep -q 'readlinkat' "$tmp/privs.txt"
+check "CAP_NET_RAW only with rules" sh -c \
+	"! '$NFJUDGE' run --print-privileges | grep -q CAP_NET_RAW"
+
+# As root with --install-rules: the rules-time set on every thread.
+start_daemon 1 "$tmp/root.log" -c "$tmp/policy.conf" --install-rules ||
+	exit 1
+all_threads root
+fields_are root "$want_rules" CapEff CapPrm CapBnd
+fields_are root 1 NoNewPrivs
+fields_are root 2 Seccomp
+kill -TERM "$DPID"
+wait "$DPID"
+check "root: exits 0 on TERM" [ $? -eq 0 ]
+check "root: rules removed under the filter" \
+	sh -c "! ip netns exec $NS iptables -S | grep -q NFJUDGE"
+
+# As nobody, rules installed beforehand: judges, names a root process.
+nsx "$NFJUDGE" rules install
+nsbg "$PY" "$top_srcdir/tests/netpeer.py" listen 10.200.0.1:3128 10.200.0.9:443
+sleep 0.3
+start_daemon 1 "$tmp/nobody.log" -c "$tmp/policy.conf" --user nobody ||
+	exit 1
+all_threads nobody
+fields_are nobody "65534 65534 65534 65534" Uid Gid
+fields_are nobody "$want_plain" CapEff CapPrm
+# Changing user empties the bounding set: nothing can come back.
+fields_are nobody 0000000000000000 CapBnd
+fields_are nobody "" Groups
+fields_are nobody 1 NoNewPrivs
+fields_are nobody 2 Seccomp
+check "nobody: proxy accepted" [ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+check "nobody: direct refused" sh -c \
+	"ip netns exec $NS $PY $top_srcdir/tests/netpeer.py tcp 10.200.0.9:443 | grep -q '^refused'"
+cpid=$(attempt tcp-pid 10.200.0.9:443 nfj-privs-marker)
+kill -TERM "$DPID"
+wait "$DPID"
+check "nobody: exits 0 on TERM" [ $? -eq 0 ]
+"$PY" - "$tmp/nobody.log" "$cpid" >"$tmp/nobody.out" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+v = [r for r in recs if r["event_type"] == "verdict"]
+mine = [r for r in v if r["proc"] and r["proc"]["pid"] == int(sys.argv[2])]
+ok = (len(mine) == 1 and mine[0]["verdict"] == "reject"
+      and mine[0]["attribution"] == "socket"
+      and mine[0]["proc"]["uid"] == 0
+      and "nfj-privs-marker" in mine[0]["proc"]["cmdline"]
+      and mine[0]["proc"]["exe"].split("/")[-1].startswith("python3"))
+print("ok" if ok and len(v) == 3 else "FAIL %s" % v)
+PY
+check "nobody: the reject names root's process" grep -q '^ok' "$tmp/nobody.out"
+check "nobody: log verifies" "$NFJUDGE" audit verify "$tmp/nobody.log"
+
+# A forbidden call after set-up kills the process with SIGSYS; the rules
+# stay, so connections get no verdict at all.
+nsbg env NFJUDGE_TEST_FORBIDDEN_SYSCALL=1 "$NFJUDGE" run -o "$tmp/sys.log" \
+	-c "$tmp/policy.conf" 2>>"$tmp/daemon.err"
+wait "$last_pid"
+st=$?
+check "forbidden call: killed by SIGSYS (status $st)" [ "$st" -eq $((128 + 31)) ]
+check "forbidden call: announced on stderr" \
+	grep -q 'NFJUDGE_TEST_FORBIDDEN_SYSCALL: calling mount' "$tmp/daemon.err"
+check "forbidden call: not survived" \
+	sh -c "! grep -q 'was not stopped by the filter' '$tmp/daemon.err'"
+check "dead daemon: proxy connection gets nothing (fail-closed)" \
+	[ "$(attempt tcp 10.200.0.1:3128)" = timeout ]
+nsx "$NFJUDGE" rules remove
+
+# As nobody with --install-rules: iptables-restore runs at exit as nobody,
+# with CAP_NET_ADMIN and CAP_NET_RAW ambient, under the inherited filter.
+: >"$tmp/daemon.err"
+start_daemon 1 "$tmp/nr.log" -c "$tmp/policy.conf" --user nobody \
+	--install-rules || exit 1
+all_threads "nobody, rules"
+fields_are "nobody, rules" "$want_rules" CapEff CapPrm
+# shellcheck disable=SC2086
+fields_are "nobody, rules" "$(mask $CAP_NET_ADMIN $CAP_NET_RAW)" CapAmb
+fields_are "nobody, rules" 2 Seccomp
+check "nobody, rules: proxy accepted" \
+	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+kill -TERM "$DPID"
+wait "$DPID"
+check "nobody, rules: exits 0 on TERM" [ $? -eq 0 ]
+check "nobody, rules: rules removed as nobody under the filter" \
+	sh -c "! ip netns exec $NS iptables -S | grep -q NFJUDGE"
+check "nobody, rules: no removal warning" \
+	sh -c "! grep -q 'could not be removed' '$tmp/daemon.err'"
+
+test_summary
