@@ -15,8 +15,7 @@ struct procinfo_stat;
 
 #define PROCFS_MAX_HOLDERS  16
 #define PROCFS_USERS	    16
-#define PROCFS_MAX_CHILDREN 64   /* children checked for a shared socket */
-#define PROCFS_FOREIGN	    4096 /* processes known to be in another netns */
+#define PROCFS_MAX_CHILDREN 64	 /* children checked for a shared socket */
 
 /* One fd that holds the socket: /proc/pid/fd/fd or .../task/tid/fd/fd. */
 struct procfs_holder {
@@ -25,12 +24,6 @@ struct procfs_holder {
 	int fd;
 	unsigned long long start; /* the process's start time, in ticks */
 	bool in_send;		  /* blocked in connect/send* on fd */
-};
-
-/* A process incarnation: its pid and the inode of its /proc directory. */
-struct procfs_incarnation {
-	pid_t pid;
-	ino_t ino;
 };
 
 struct procfs_entry {
@@ -58,7 +51,6 @@ struct procfs {
 	struct procfs_entry cache[PROCFS_CACHE_SIZE];
 	struct procfs_user users[PROCFS_USERS];
 	unsigned int next_user;
-	struct procfs_incarnation foreign[PROCFS_FOREIGN];
 	/* directory buffers: an outer walk (/proc, task/) and an inner one */
 	uint64_t dirbuf[2][4096];
 	pid_t *pids; /* scan order, reused across scans */

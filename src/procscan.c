@@ -79,7 +79,7 @@ static int dirwalk_open(struct procfs *pfs, struct dirwalk *w, int dirfd,
 }
 
 /* The next entry; false at the end (or on a read error). */
-static bool dirwalk_next(struct dirwalk *w, const char **name, ino_t *ino)
+static bool dirwalk_next(struct dirwalk *w, const char **name)
 {
 	const struct dirent64 *de;
 
@@ -94,7 +94,6 @@ static bool dirwalk_next(struct dirwalk *w, const char **name, ino_t *ino)
 	de = (const struct dirent64 *)(w->buf + w->pos);
 	w->pos += de->d_reclen;
 	*name = de->d_name;
-	*ino = de->d_ino;
 	return true;
 }
 
@@ -120,47 +119,33 @@ static int procfs_grow_pids(struct procfs *pfs)
 /*
  * Is the process in our network namespace?  When ours is unknown (a
  * fixture tree) every process is.  A process whose namespace we cannot
- * read is gone or beyond our ptrace access, and so are its fds.
- *
- * Processes found elsewhere are remembered by incarnation: the inode of a
- * /proc/PID directory is allocated anew when the pid is reused, so a match
- * of both names the same process, and the stat is saved next time.  ino 0
- * (not known) asks without remembering.
+ * read is gone or beyond our ptrace access, and so are its fds.  Asked
+ * anew each time: a process may change namespace (setns, unshare), as
+ * `ip netns exec` does between its fork and its exec.
  */
-static bool procfs_same_netns(struct procfs *pfs, pid_t pid, ino_t ino)
+static bool procfs_same_netns(struct procfs *pfs, pid_t pid)
 {
-	struct procfs_incarnation *f = &pfs->foreign[pid % PROCFS_FOREIGN];
 	char path[40];
 
 	if (!pfs->netns)
 		return true;
-	if (ino && f->pid == pid && f->ino == ino)
-		return false;
 	snprintf(path, sizeof(path), "%d/ns/net", (int)pid);
-	if (procfs_netns(pfs, path) == pfs->netns)
-		return true;
-	if (ino) {
-		f->pid = pid;
-		f->ino = ino;
-	}
-	return false;
+	return procfs_netns(pfs, path) == pfs->netns;
 }
 
-/* Every numeric entry of the root in our namespace, highest pid first. */
+/* Every numeric entry of the root, highest pid first. */
 static int procfs_list_pids(struct procfs *pfs, size_t *n)
 {
 	struct dirwalk w;
 	const char *name;
-	ino_t ino;
 	int pid, err;
 
 	*n = 0;
 	err = dirwalk_open(pfs, &w, pfs->root_fd, ".", DIR_OUTER);
 	if (err < 0)
 		return err;
-	while (err == 0 && dirwalk_next(&w, &name, &ino)) {
-		if (!name_to_int(name, &pid) || pid <= 0 ||
-		    !procfs_same_netns(pfs, pid, ino))
+	while (err == 0 && dirwalk_next(&w, &name)) {
+		if (!name_to_int(name, &pid) || pid <= 0)
 			continue;
 		if (*n == pfs->pids_cap)
 			err = procfs_grow_pids(pfs);
@@ -192,12 +177,11 @@ static void procfs_scan_table(struct procfs *pfs, int dirfd, const char *path,
 	char link[64];
 	struct dirwalk w;
 	const char *name;
-	ino_t ino;
 	int n, err;
 
 	if (dirwalk_open(pfs, &w, dirfd, path, DIR_INNER) < 0)
 		return; /* gone, or not ours to read */
-	while (dirwalk_next(&w, &name, &ino)) {
+	while (dirwalk_next(&w, &name)) {
 		if (!name_to_int(name, &n))
 			continue;
 		err = procinfo_readlink(w.fd, name, link, sizeof(link));
@@ -218,13 +202,12 @@ static void procfs_scan_tasks(struct procfs *pfs, pid_t pid)
 	char path[48];
 	struct dirwalk w;
 	const char *name;
-	ino_t ino;
 	int tid;
 
 	snprintf(path, sizeof(path), "%d/task", (int)pid);
 	if (dirwalk_open(pfs, &w, pfs->root_fd, path, DIR_OUTER) < 0)
 		return;
-	while (dirwalk_next(&w, &name, &ino)) {
+	while (dirwalk_next(&w, &name)) {
 		if (!name_to_int(name, &tid) || tid == pid)
 			continue;
 		snprintf(path, sizeof(path), "%d/fd", tid);
@@ -319,7 +302,7 @@ static void procfs_scan_ancestors(struct procfs *pfs, pid_t pid)
 		close(dfd);
 		/* Past our namespace no ancestor can hold the socket. */
 		if (st.ppid <= 0 || st.ppid == pid ||
-		    !procfs_same_netns(pfs, st.ppid, 0))
+		    !procfs_same_netns(pfs, st.ppid))
 			return;
 		pid = st.ppid;
 		procfs_scan_pid(pfs, pid);
@@ -343,7 +326,7 @@ static void procfs_scan_children(struct procfs *pfs, pid_t pid)
 		c = strtol(p, &end, 10);
 		if (end == p || c <= 0 || c > 0x3fffffff)
 			return;
-		if (procfs_same_netns(pfs, (pid_t)c, 0))
+		if (procfs_same_netns(pfs, (pid_t)c))
 			procfs_scan_pid(pfs, (pid_t)c);
 	}
 }
@@ -357,15 +340,19 @@ static int procfs_find_holders(struct procfs *pfs)
 	err = procfs_list_pids(pfs, &n);
 	if (err < 0)
 		return err;
+	/* The namespace test is made as the scan reaches a process: it stops
+	 * at the first holder, mostly among the newest few. */
 	for (i = 0; i < n && pfs->n_holders == 0; i++)
-		procfs_scan_pid(pfs, pfs->pids[i]);
+		if (procfs_same_netns(pfs, pfs->pids[i]))
+			procfs_scan_pid(pfs, pfs->pids[i]);
 	if (pfs->n_holders) {
 		procfs_scan_ancestors(pfs, pfs->holders[0].pid);
 		procfs_scan_children(pfs, pfs->holders[0].pid);
 		return 0;
 	}
 	for (i = 0; i < n && pfs->n_holders == 0; i++)
-		procfs_scan_tasks(pfs, pfs->pids[i]);
+		if (procfs_same_netns(pfs, pfs->pids[i]))
+			procfs_scan_tasks(pfs, pfs->pids[i]);
 	return pfs->n_holders ? 0 : -ENOENT;
 }
 

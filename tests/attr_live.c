@@ -565,6 +565,66 @@ static void test_nobody(void **state)
 	close(p[1]);
 }
 
+/*
+ * A process seen in another network namespace that then joins ours, as
+ * `ip netns exec` does between its fork and its exec, is still found: the
+ * namespace is asked anew on every scan, never remembered.
+ */
+static void moved_child(int ours, int go, int rep)
+{
+	uint16_t port;
+	char b;
+	int c;
+
+	if (unshare(CLONE_NEWNET) || write(rep, "u", 1) != 1)
+		_exit(1);
+	if (read(go, &b, 1) != 1 || setns(ours, CLONE_NEWNET))
+		_exit(1);
+	c = connect_to(SOCK_DGRAM, V4, 7);
+	port = local_port(c);
+	if (send(c, "x", 1, 0) != 1 ||
+	    write(rep, &port, sizeof(port)) != sizeof(port))
+		_exit(1);
+	pause();
+	_exit(0);
+}
+
+static void test_moved_netns(void **state)
+{
+	int go[2], rep[2], c, ours = open("/proc/self/ns/net", O_RDONLY);
+	struct sockdiag_result res;
+	uint16_t port;
+	struct flow f;
+	pid_t child;
+
+	assert_true(ours >= 0);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(rep), 0);
+	child = fork_child();
+	if (child == 0)
+		moved_child(ours, go[0], rep[1]);
+	wait_readable(rep[0]);
+	/* A scan while the child is elsewhere: it passes the child by. */
+	c = connect_to(SOCK_DGRAM, V4, 7);
+	assert_int_equal(send(c, "x", 1, 0), 1);
+	f = flow_of(c, IPPROTO_UDP, V4, 7);
+	expect_owner(&f, 0, c, getpid(), &res);
+	/* Now it joins us and sends. */
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(read(rep[0], &port, sizeof(port)), sizeof(port));
+	f = mkflow(IPPROTO_UDP, V4, port, V4, 7);
+	assert_int_equal(sockdiag_lookup(sd, &f, 0, &res), 0);
+	assert_int_equal(procfs_lookup(pfs, res.inode, &info), 0);
+	assert_int_equal(info.pid, child);
+	reap(child);
+	close(c);
+	close(ours);
+	close(go[0]);
+	close(go[1]);
+	close(rep[0]);
+	close(rep[1]);
+}
+
 struct thread_sock {
 	int fd;
 	uint16_t port;
@@ -680,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_fork_shared),
 		cmocka_unit_test(test_shared_in_connect),
 		cmocka_unit_test(test_nobody),
+		cmocka_unit_test(test_moved_netns),
 		cmocka_unit_test(test_thread_own_table),
 		cmocka_unit_test(test_attr_live),
 	};
