@@ -107,7 +107,8 @@ struct capture *capture_open(const char *path, const char *filter, char *err,
 	}
 	cap->link = link_from_dlt(pcap_datalink(cap->pc));
 	if (!decode_link_supported(cap->link)) {
-		const char *name = pcap_datalink_val_to_name(pcap_datalink(cap->pc));
+		const char *name =
+			pcap_datalink_val_to_name(pcap_datalink(cap->pc));
 
 		snprintf(err, errlen, "%s: unsupported link type %d (%s)", path,
 			 pcap_datalink(cap->pc), name ? name : "unknown");

@@ -121,8 +121,9 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 			break;
 		case 'l':
 			if (cidr_list_parse(optarg, &o->local)) {
-				fprintf(stderr, "nfjudge replay: --local: "
-						"invalid network list '%s'\n",
+				fprintf(stderr,
+					"nfjudge replay: --local: "
+					"invalid network list '%s'\n",
 					optarg);
 				return EXIT_USAGE;
 			}
@@ -132,9 +133,10 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 			break;
 		case 'F':
 			if (parse_fail_on(optarg, &o->fail_on)) {
-				fprintf(stderr, "nfjudge replay: --fail-on: "
-						"expected reject, drop or any, "
-						"not '%s'\n",
+				fprintf(stderr,
+					"nfjudge replay: --fail-on: "
+					"expected reject, drop or any, "
+					"not '%s'\n",
 					optarg);
 				return EXIT_USAGE;
 			}
@@ -227,9 +229,8 @@ static void judge_packet(struct engine *eng, struct newflow *nf,
 }
 
 /* One capture; returns 0, or the exit status of an error. */
-static int replay_file(const char *path, struct engine *eng,
-		       struct newflow *nf, const struct replay_opts *o,
-		       struct replay_stats *st)
+static int replay_file(const char *path, struct engine *eng, struct newflow *nf,
+		       const struct replay_opts *o, struct replay_stats *st)
 {
 	char err[512];
 	struct capture *cap = capture_open(path, o->filter, err, sizeof(err));
@@ -265,8 +266,7 @@ static void print_summary(const struct replay_stats *st,
 		"undecodable: %llu\n",
 		(unsigned long long)st->packets, (unsigned long long)c->judged,
 		(unsigned long long)c->accepted,
-		(unsigned long long)c->rejected,
-		(unsigned long long)c->dropped,
+		(unsigned long long)c->rejected, (unsigned long long)c->dropped,
 		(unsigned long long)st->not_judged,
 		(unsigned long long)st->undecodable);
 	for (r = 1; r < DECODE_ERR__MAX; r++)
@@ -275,8 +275,8 @@ static void print_summary(const struct replay_stats *st,
 				(unsigned long long)st->by_reason[r]);
 }
 
-static int procs_line(void *ctx, const char *line, size_t len,
-		      unsigned lineno, char *err, size_t errlen)
+static int procs_line(void *ctx, const char *line, size_t len, unsigned lineno,
+		      char *err, size_t errlen)
 {
 	return procmap_add_line(ctx, line, len, lineno, err, errlen);
 }
@@ -395,7 +395,8 @@ int cmd_replay(int argc, char **argv)
 	}
 	rc = open_output(&o, &out);
 	if (!rc)
-		rc = run_replay(argv + optind, argc - optind, &o, &out, pm, pol);
+		rc = run_replay(argv + optind, argc - optind, &o, &out, pm,
+				pol);
 	else
 		policy_free(pol);
 	if (close_output(&out, o.output) && !rc)

@@ -74,10 +74,25 @@ static const char usage_text[] =
 	"stats\nrecord, TERM and INT stop cleanly.\n";
 
 enum {
-	OPT_PROXY = 256, OPT_INSTALL, OPT_FAIL_OPEN, OPT_AUDIT, OPT_PCAP,
-	OPT_LOGFAIL, OPT_USER, OPT_PIDFILE, OPT_METRICS, OPT_KEY, OPT_FSYNC,
-	OPT_MARK, OPT_MAXLEN, OPT_BACKEND, OPT_NO_UDP, OPT_NO_IPV6, OPT_EXEMPT,
-	OPT_PRIVS, OPT_PROC_ROOT,
+	OPT_PROXY = 256,
+	OPT_INSTALL,
+	OPT_FAIL_OPEN,
+	OPT_AUDIT,
+	OPT_PCAP,
+	OPT_LOGFAIL,
+	OPT_USER,
+	OPT_PIDFILE,
+	OPT_METRICS,
+	OPT_KEY,
+	OPT_FSYNC,
+	OPT_MARK,
+	OPT_MAXLEN,
+	OPT_BACKEND,
+	OPT_NO_UDP,
+	OPT_NO_IPV6,
+	OPT_EXEMPT,
+	OPT_PRIVS,
+	OPT_PROC_ROOT,
 };
 
 static const struct option longopts[] = {
@@ -114,8 +129,7 @@ static int bad(const char *opt, const char *arg, const char *why)
 	return EXIT_USAGE;
 }
 
-static int parse_small(const char *opt, const char *arg,
-		       struct daemon_opts *o)
+static int parse_small(const char *opt, const char *arg, struct daemon_opts *o)
 {
 	char *end;
 	unsigned long v;
@@ -135,7 +149,8 @@ static int parse_small(const char *opt, const char *arg,
 		else if (!strcmp(arg, "interval"))
 			o->fsync = LOGSINK_FSYNC_INTERVAL;
 		else
-			return bad(opt, arg, "expected none, every or interval");
+			return bad(opt, arg,
+				   "expected none, every or interval");
 	} else {
 		errno = 0;
 		v = strtoul(arg, &end, 10);
@@ -174,28 +189,61 @@ static int parse_rules_opt(int c, const char *arg, struct daemon_opts *o)
 static int parse_one(int c, struct daemon_opts *o, int *verbose)
 {
 	switch (c) {
-	case 'c': o->policy_file = optarg; break;
-	case OPT_PROXY: o->proxy = optarg; break;
-	case 'o': o->output = optarg; break;
-	case OPT_INSTALL: o->install_rules = true; break;
-	case OPT_FAIL_OPEN: o->rules.fail_open = true; break;
-	case OPT_AUDIT: o->audit = true; break;
-	case OPT_PCAP: o->pcap_out = optarg; break;
-	case OPT_USER: o->user = optarg; break;
-	case OPT_PIDFILE: o->pidfile = optarg; break;
-	case OPT_METRICS: o->metrics_file = optarg; break;
-	case OPT_KEY: o->key_file = optarg; break;
-	case OPT_NO_UDP: o->rules.no_udp = true; break;
-	case OPT_NO_IPV6: o->rules.no_ipv6 = true; break;
-	case OPT_PROC_ROOT: o->proc_root = optarg; break;
-	case 'v': (*verbose)++; break;
+	case 'c':
+		o->policy_file = optarg;
+		break;
+	case OPT_PROXY:
+		o->proxy = optarg;
+		break;
+	case 'o':
+		o->output = optarg;
+		break;
+	case OPT_INSTALL:
+		o->install_rules = true;
+		break;
+	case OPT_FAIL_OPEN:
+		o->rules.fail_open = true;
+		break;
+	case OPT_AUDIT:
+		o->audit = true;
+		break;
+	case OPT_PCAP:
+		o->pcap_out = optarg;
+		break;
+	case OPT_USER:
+		o->user = optarg;
+		break;
+	case OPT_PIDFILE:
+		o->pidfile = optarg;
+		break;
+	case OPT_METRICS:
+		o->metrics_file = optarg;
+		break;
+	case OPT_KEY:
+		o->key_file = optarg;
+		break;
+	case OPT_NO_UDP:
+		o->rules.no_udp = true;
+		break;
+	case OPT_NO_IPV6:
+		o->rules.no_ipv6 = true;
+		break;
+	case OPT_PROC_ROOT:
+		o->proc_root = optarg;
+		break;
+	case 'v':
+		(*verbose)++;
+		break;
 	case OPT_LOGFAIL:
 		return parse_small("--on-log-failure", optarg, o) ?: -1;
 	case OPT_FSYNC:
 		return parse_small("--fsync", optarg, o) ?: -1;
 	case OPT_MAXLEN:
 		return parse_small("--queue-maxlen", optarg, o) ?: -1;
-	case 'q': case OPT_MARK: case OPT_BACKEND: case OPT_EXEMPT:
+	case 'q':
+	case OPT_MARK:
+	case OPT_BACKEND:
+	case OPT_EXEMPT:
 		return parse_rules_opt(c, optarg, o) ?: -1;
 	case OPT_PRIVS:
 		privs_print(stdout, o->install_rules);

@@ -13,7 +13,8 @@
 
 int cmd_version(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+	if (argc > 1 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("usage: nfjudge version\n\n"
 		       "Print the version of nfjudge and of the libraries it "
 		       "runs with.\n");

@@ -11,11 +11,11 @@
 #include "communityid.h"
 #include "decode.h"
 
-#define PROTO_ICMP 1
-#define PROTO_TCP 6
-#define PROTO_UDP 17
+#define PROTO_ICMP   1
+#define PROTO_TCP    6
+#define PROTO_UDP    17
 #define PROTO_ICMPV6 58
-#define PROTO_SCTP 132
+#define PROTO_SCTP   132
 
 struct communityid {
 	EVP_MD_CTX *ctx;
@@ -59,8 +59,8 @@ void communityid_free(struct communityid *cid)
 static int icmp_counterpart(uint8_t proto, uint16_t type)
 {
 	static const uint8_t v4[][2] = {
-		{8, 0}, {0, 8}, {13, 14}, {14, 13}, {15, 16},
-		{16, 15}, {10, 9}, {9, 10}, {17, 18}, {18, 17},
+		{8, 0},	  {0, 8},  {13, 14}, {14, 13}, {15, 16},
+		{16, 15}, {10, 9}, {9, 10},  {17, 18}, {18, 17},
 	};
 	static const uint8_t v6[][2] = {
 		{128, 129}, {129, 128}, {133, 134}, {134, 133},
@@ -69,7 +69,7 @@ static int icmp_counterpart(uint8_t proto, uint16_t type)
 	};
 	const uint8_t(*map)[2] = proto == PROTO_ICMP ? v4 : v6;
 	size_t i, n = proto == PROTO_ICMP ? sizeof(v4) / sizeof(v4[0])
-					 : sizeof(v6) / sizeof(v6[0]);
+					  : sizeof(v6) / sizeof(v6[0]);
 
 	for (i = 0; i < n; i++)
 		if (map[i][0] == type)

@@ -42,6 +42,7 @@
 #include "worker.h"
 
 #define METRICS_INTERVAL_S 10
+#define WORKER_FAILED	   "a queue worker failed"
 
 struct daemon {
 	const struct daemon_opts *o;
@@ -51,6 +52,7 @@ struct daemon {
 	struct worker *workers;
 	int nworkers;
 	int stop_fd;
+	int died_fd;  /* a worker gave up */
 	int timer_fd; /* metrics, or -1 */
 	bool rules_installed;
 	char policy_sha[65];
@@ -170,8 +172,8 @@ static void write_counts(struct daemon *d, enum record_type type,
 			 const char *reason)
 {
 	struct record_stats st;
-	struct record_event ev = {.type = type, .stats = &st,
-				  .message = reason};
+	struct record_event ev = {
+		.type = type, .stats = &st, .message = reason};
 
 	gather_stats(d, &st);
 	emit(d, &ev);
@@ -213,15 +215,19 @@ static int signals_open(void)
 /* The control loop: returns the reason for stopping. */
 static const char *control_loop(struct daemon *d, int sfd, int tfd)
 {
-	struct pollfd pfd[2] = {{.fd = sfd, .events = POLLIN},
-				{.fd = tfd, .events = POLLIN}};
+	/* poll(2) skips a negative fd: no timer without --metrics-file */
+	struct pollfd pfd[3] = {{.fd = sfd, .events = POLLIN},
+				{.fd = tfd, .events = POLLIN},
+				{.fd = d->died_fd, .events = POLLIN}};
 
 	for (;;) {
 		struct signalfd_siginfo si;
 		uint64_t ticks;
 
-		if (poll(pfd, tfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
 			return "poll failed";
+		if (pfd[2].revents & POLLIN)
+			return WORKER_FAILED;
 		if (tfd >= 0 && (pfd[1].revents & POLLIN) &&
 		    read(tfd, &ticks, sizeof(ticks)) == sizeof(ticks))
 			write_metrics(d);
@@ -311,13 +317,15 @@ static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
 
 	w->queue = queue;
 	w->stop_fd = d->stop_fd;
+	w->died_fd = d->died_fd;
 	w->fail_open = qo.fail_open;
 	w->pcap = d->pcap.w ? &d->pcap : NULL;
 	w->q = nfqueue_open(&qo);
 	if (!w->q) {
 		if (errno == EBUSY)
 			log_warnx("queue %u is already bound by another "
-				  "process (another nfjudge?)", queue);
+				  "process (another nfjudge?)",
+				  queue);
 		else
 			log_warn("cannot bind queue %u", queue);
 		return -1;
@@ -397,6 +405,8 @@ static void teardown(struct daemon *d)
 	policy_ref_free(d->policy);
 	if (d->stop_fd >= 0)
 		close(d->stop_fd);
+	if (d->died_fd >= 0)
+		close(d->died_fd);
 	if (d->o->pidfile)
 		unlink(d->o->pidfile);
 }
@@ -405,7 +415,8 @@ static void teardown(struct daemon *d)
  * the seccomp allowlist). */
 static int open_timer(struct daemon *d)
 {
-	struct itimerspec it = {{METRICS_INTERVAL_S, 0}, {METRICS_INTERVAL_S, 0}};
+	struct itimerspec it = {{METRICS_INTERVAL_S, 0},
+				{METRICS_INTERVAL_S, 0}};
 
 	if (!d->o->metrics_file)
 		return 0;
@@ -423,7 +434,8 @@ static int setup(struct daemon *d)
 	int err;
 
 	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (d->stop_fd < 0 || open_log(d) || open_pcap(d) ||
+	d->died_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (d->stop_fd < 0 || d->died_fd < 0 || open_log(d) || open_pcap(d) ||
 	    open_workers(d) || open_timer(d))
 		return -1;
 	if (o->install_rules) {
@@ -449,7 +461,8 @@ static int setup(struct daemon *d)
 
 int daemon_run(const struct daemon_opts *o)
 {
-	struct daemon d = {.o = o, .stop_fd = -1, .timer_fd = -1};
+	struct daemon d = {
+		.o = o, .stop_fd = -1, .died_fd = -1, .timer_fd = -1};
 	struct policy *p = load_policy(o);
 	const char *why = "start failed";
 	int sfd, started = 0, rc = 1;
@@ -470,7 +483,7 @@ int daemon_run(const struct daemon_opts *o)
 	runctl_notify("READY=1");
 	log_info("judging queue %s", d.queues);
 	why = control_loop(&d, sfd, d.timer_fd);
-	rc = 0;
+	rc = strcmp(why, WORKER_FAILED) ? 0 : 1;
 out:
 	if (started)
 		stop_workers(&d, started);

@@ -13,7 +13,7 @@
 struct daemon_opts {
 	const char *policy_file; /* NULL: the embedded policy */
 	const char *proxy;
-	const char *output;      /* path, "-" or "syslog" */
+	const char *output; /* path, "-" or "syslog" */
 	const char *pcap_out;
 	const char *pidfile;
 	const char *metrics_file;

@@ -14,29 +14,29 @@
 
 #include "decode.h"
 
-#define ETH_HLEN 14
-#define SLL_HLEN 16
-#define SLL2_HLEN 20
-#define VLAN_TAG_LEN 4
-#define VLAN_MAX_DEPTH 4
+#define ETH_HLEN	   14
+#define SLL_HLEN	   16
+#define SLL2_HLEN	   20
+#define VLAN_TAG_LEN	   4
+#define VLAN_MAX_DEPTH	   4
 #define IPV6_EXT_MAX_DEPTH 16
 
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_IPV6 0x86dd
-#define ETHERTYPE_8021Q 0x8100
-#define ETHERTYPE_8021AD 0x88a8
+#define ETHERTYPE_IPV4	   0x0800
+#define ETHERTYPE_IPV6	   0x86dd
+#define ETHERTYPE_8021Q	   0x8100
+#define ETHERTYPE_8021AD   0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
 
-#define PROTO_HOPOPTS 0
-#define PROTO_ICMP 1
-#define PROTO_TCP 6
-#define PROTO_UDP 17
-#define PROTO_ROUTING 43
+#define PROTO_HOPOPTS  0
+#define PROTO_ICMP     1
+#define PROTO_TCP      6
+#define PROTO_UDP      17
+#define PROTO_ROUTING  43
 #define PROTO_FRAGMENT 44
-#define PROTO_AH 51
-#define PROTO_ICMPV6 58
-#define PROTO_DSTOPTS 60
-#define PROTO_SCTP 132
+#define PROTO_AH       51
+#define PROTO_ICMPV6   58
+#define PROTO_DSTOPTS  60
+#define PROTO_SCTP     132
 
 /* A bounded view of the packet: [p, p + len). */
 struct cursor {
@@ -289,8 +289,7 @@ static enum decode_result decode_loopback(struct cursor c, bool net_order,
 	 * accept either, as libpcap does. */
 	if (net_order)
 		b = a;
-	if (af_is_inet(a) || af_is_inet(b) || af_is_inet6(a) ||
-	    af_is_inet6(b))
+	if (af_is_inet(a) || af_is_inet(b) || af_is_inet6(a) || af_is_inet6(b))
 		return decode_ip(c, f);
 	return DECODE_ERR_NOT_IP;
 }

@@ -12,17 +12,17 @@
  * is a bare IPv4 or IPv6 packet, as NFQUEUE hands it over.
  */
 enum decode_link {
-	DECODE_LINK_NULL = 0,        /* BSD loopback, family in host order */
+	DECODE_LINK_NULL = 0,	     /* BSD loopback, family in host order */
 	DECODE_LINK_ETHERNET = 1,    /* with 802.1Q / 802.1ad tags */
 	DECODE_LINK_RAW_DLT = 12,    /* DLT_RAW as most libpcaps number it */
 	DECODE_LINK_RAW_DLT14 = 14,  /* DLT_RAW on OpenBSD-derived libpcaps */
-	DECODE_LINK_RAW = 101,       /* LINKTYPE_RAW: bare IPv4 or IPv6 */
-	DECODE_LINK_LOOP = 108,      /* OpenBSD loopback, family in net order */
+	DECODE_LINK_RAW = 101,	     /* LINKTYPE_RAW: bare IPv4 or IPv6 */
+	DECODE_LINK_LOOP = 108,	     /* OpenBSD loopback, family in net order */
 	DECODE_LINK_LINUX_SLL = 113, /* Linux cooked v1 */
 	DECODE_LINK_IPV4 = 228,
 	DECODE_LINK_IPV6 = 229,
 	DECODE_LINK_LINUX_SLL2 = 276, /* Linux cooked v2 */
-	DECODE_LINK_IP = -1,          /* NFQUEUE payload */
+	DECODE_LINK_IP = -1,	      /* NFQUEUE payload */
 };
 
 /* Why a packet could not be decoded; DECODE_OK when it could. */
@@ -39,12 +39,12 @@ enum decode_result {
 	DECODE_ERR_EXT_TRUNC,  /* IPv6 extension header runs past the end */
 	DECODE_ERR_EXT_DEPTH,  /* too many IPv6 extension headers */
 	DECODE_ERR_L4_TRUNC,   /* TCP/UDP header cut short */
-	DECODE_ERR_TCP_HLEN,   /* TCP data offset below 5 or beyond the packet */
-	DECODE_ERR_UDP_LEN,    /* UDP length field inconsistent */
+	DECODE_ERR_TCP_HLEN, /* TCP data offset below 5 or beyond the packet */
+	DECODE_ERR_UDP_LEN,  /* UDP length field inconsistent */
 	DECODE_ERR__MAX,
 };
 
-#define FLOW_FRAG_MF 0x1    /* more fragments follow */
+#define FLOW_FRAG_MF	0x1 /* more fragments follow */
 #define FLOW_FRAG_LATER 0x2 /* non-first fragment: no transport header */
 
 /*
@@ -58,10 +58,10 @@ struct flow {
 	uint16_t sport;
 	uint16_t dport;
 	uint8_t ip_version; /* 4 or 6 */
-	uint8_t proto;      /* IPPROTO_*: the upper-layer protocol */
+	uint8_t proto;	    /* IPPROTO_*: the upper-layer protocol */
 	uint8_t tcp_flags;  /* TCP only */
-	uint8_t frag;       /* FLOW_FRAG_* */
-	bool has_ports;     /* sport/dport valid */
+	uint8_t frag;	    /* FLOW_FRAG_* */
+	bool has_ports;	    /* sport/dport valid */
 	uint32_t ip_len;    /* IP packet length as its header states */
 };
 

@@ -17,13 +17,13 @@ struct engine;
 /* What the source of a packet knows besides its bytes. */
 struct engine_pkt {
 	const struct flow *flow;
-	int64_t ts_us;        /* the record's timestamp */
-	bool live;            /* from NFQUEUE: queue, packet_id, latency */
+	int64_t ts_us; /* the record's timestamp */
+	bool live;     /* from NFQUEUE: queue, packet_id, latency */
 	int queue;
 	uint32_t packet_id;
-	int64_t received_us;  /* CLOCK_MONOTONIC at receipt, for latency */
-	uint32_t ifindex;     /* output interface, 0 when unknown */
-	bool have_owner;      /* the socket owner's uid/gid, from NFQUEUE */
+	int64_t received_us; /* CLOCK_MONOTONIC at receipt, for latency */
+	uint32_t ifindex;    /* output interface, 0 when unknown */
+	bool have_owner;     /* the socket owner's uid/gid, from NFQUEUE */
 	uid_t uid;
 	gid_t gid;
 };
@@ -46,8 +46,8 @@ typedef enum attribution (*engine_attr_fn)(void *ctx,
  */
 struct engine_cfg {
 	struct policy_ref *policy;
-	bool force_audit;              /* --audit */
-	engine_attr_fn attribute;      /* NULL: no attribution */
+	bool force_audit;	  /* --audit */
+	engine_attr_fn attribute; /* NULL: no attribution */
 	void *attr_ctx;
 	int (*emit)(void *ctx, const struct record_event *ev);
 	bool (*can_accept)(void *ctx);
@@ -60,8 +60,8 @@ struct engine_counts {
 	uint64_t accepted;
 	uint64_t rejected;
 	uint64_t dropped;
-	uint64_t gated;     /* accepts turned into rejects: log unavailable */
-	uint64_t lost;      /* records emit could not take */
+	uint64_t gated; /* accepts turned into rejects: log unavailable */
+	uint64_t lost;	/* records emit could not take */
 };
 
 /*

@@ -16,9 +16,9 @@
 
 #define PROTO_TCP 6
 #define PROTO_UDP 17
-#define TCP_SYN 0x02
-#define TCP_ACK 0x10
-#define NIL UINT32_MAX
+#define TCP_SYN	  0x02
+#define TCP_ACK	  0x10
+#define NIL	  UINT32_MAX
 
 /* Endpoints in a canonical order, so both directions share one key. */
 struct nf_key {
@@ -31,7 +31,7 @@ struct nf_key {
 struct nf_entry {
 	struct nf_key key;
 	int64_t last;
-	uint32_t hnext;      /* hash chain */
+	uint32_t hnext;	     /* hash chain */
 	uint32_t prev, next; /* recency list, oldest first */
 };
 

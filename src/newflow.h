@@ -14,7 +14,7 @@ struct newflow;
 
 struct newflow_stats {
 	uint64_t evicted; /* open flows dropped because the table was full */
-	size_t open;      /* flows open now */
+	size_t open;	  /* flows open now */
 };
 
 /*

@@ -74,8 +74,8 @@ static int send_and_ack(struct nfqueue *q, struct nlmsghdr *nlh)
 static int config_cmd(struct nfqueue *q, uint8_t cmd)
 {
 	char buf[NFQUEUE_CTRL_BUF];
-	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG,
-					     q->opts.queue);
+	struct nlmsghdr *nlh =
+		nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, q->opts.queue);
 
 	nfq_nlmsg_cfg_put_cmd(nlh, AF_UNSPEC, cmd);
 	return send_and_ack(q, nlh);
@@ -84,8 +84,8 @@ static int config_cmd(struct nfqueue *q, uint8_t cmd)
 static int config_params(struct nfqueue *q)
 {
 	char buf[NFQUEUE_CTRL_BUF];
-	struct nlmsghdr *nlh = nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG,
-					     q->opts.queue);
+	struct nlmsghdr *nlh =
+		nfq_nlmsg_put(buf, NFQNL_MSG_CONFIG, q->opts.queue);
 	uint32_t flags = NFQA_CFG_F_UID_GID | NFQA_CFG_F_GSO;
 
 	if (q->opts.fail_open)
@@ -271,11 +271,12 @@ int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data)
 }
 
 int nfqueue_verdict(struct nfqueue *q, uint32_t id, uint32_t pkt_mark,
-		enum nfqueue_verdict v)
+		    enum nfqueue_verdict v)
 {
 	struct nlmsghdr *nlh;
 	int verdict = v == NFQUEUE_ACCEPT ? NF_ACCEPT
-				       : v == NFQUEUE_DROP ? NF_DROP : NF_REPEAT;
+		      : v == NFQUEUE_DROP ? NF_DROP
+					  : NF_REPEAT;
 
 	nlh = nfq_nlmsg_put(mnl_nlmsg_batch_current(q->batch),
 			    NFQNL_MSG_VERDICT, q->opts.queue);
@@ -308,7 +309,7 @@ void nfqueue_get_stats(const struct nfqueue *q, struct nfqueue_stats *st)
 }
 
 int nfqueue_kernel_drops(uint16_t queue, uint64_t *queue_dropped,
-		     uint64_t *user_dropped)
+			 uint64_t *user_dropped)
 {
 	FILE *f = fopen("/proc/net/netfilter/nfnetlink_queue", "re");
 	unsigned long long qd, ud;

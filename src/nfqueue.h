@@ -12,10 +12,10 @@ struct nfqueue;
 struct nfqueue_opts {
 	uint16_t queue;
 	uint32_t maxlen;    /* packets the kernel holds for us */
-	uint32_t copy;      /* bytes of each packet copied to us */
-	int rcvbuf;         /* socket receive buffer, bytes */
-	bool fail_open;     /* kernel accepts when the queue is full */
-	uint32_t mark;      /* reject mark value ... */
+	uint32_t copy;	    /* bytes of each packet copied to us */
+	int rcvbuf;	    /* socket receive buffer, bytes */
+	bool fail_open;	    /* kernel accepts when the queue is full */
+	uint32_t mark;	    /* reject mark value ... */
 	uint32_t mark_mask; /* ... under this mask */
 };
 
@@ -25,17 +25,18 @@ struct nfqueue_packet {
 	uint16_t queue;
 	const uint8_t *data; /* bare IP packet, at most opts.copy bytes */
 	size_t caplen;
-	size_t len;          /* the packet's full length */
+	size_t len; /* the packet's full length */
 	uint32_t mark;
-	uint32_t outdev;     /* 0 when unknown */
-	bool have_owner;     /* the socket's uid/gid were given */
+	uint32_t outdev; /* 0 when unknown */
+	bool have_owner; /* the socket's uid/gid were given */
 	uid_t uid;
 	gid_t gid;
 };
 
 enum nfqueue_verdict {
 	NFQUEUE_ACCEPT,
-	NFQUEUE_REJECT, /* mark it and NF_REPEAT: the chain's REJECT rule fires */
+	NFQUEUE_REJECT, /* mark it and NF_REPEAT: the chain's REJECT rule fires
+			 */
 	NFQUEUE_DROP,
 };
 
@@ -65,14 +66,14 @@ int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data);
  * reject changes only the bits under the mask.  Returns 0 or -errno.
  */
 int nfqueue_verdict(struct nfqueue *q, uint32_t id, uint32_t pkt_mark,
-		enum nfqueue_verdict v);
+		    enum nfqueue_verdict v);
 int nfqueue_flush(struct nfqueue *q);
 
 struct nfqueue_stats {
 	uint64_t received;
 	uint64_t verdicts;
-	uint64_t enobufs;  /* times the socket overflowed */
-	uint64_t invalid;  /* messages that failed validation */
+	uint64_t enobufs; /* times the socket overflowed */
+	uint64_t invalid; /* messages that failed validation */
 };
 void nfqueue_get_stats(const struct nfqueue *q, struct nfqueue_stats *st);
 
@@ -82,6 +83,6 @@ void nfqueue_get_stats(const struct nfqueue *q, struct nfqueue_stats *st);
  * the socket could not take them.  Returns 0 or -ENOENT.
  */
 int nfqueue_kernel_drops(uint16_t queue, uint64_t *queue_dropped,
-		     uint64_t *user_dropped);
+			 uint64_t *user_dropped);
 
 #endif

@@ -56,8 +56,8 @@ static int keep_caps(bool rules, bool ambient)
 
 	capng_clear(CAPNG_SELECT_BOTH);
 	for (i = 0; i < N_KEPT; i++) {
-		capng_type_t t = CAPNG_EFFECTIVE | CAPNG_PERMITTED |
-				 CAPNG_BOUNDING_SET;
+		capng_type_t t =
+			CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET;
 
 		if (kept[i].rules_only && !rules)
 			continue;

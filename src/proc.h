@@ -6,12 +6,12 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define PROC_EXE_MAX 4096     /* PATH_MAX */
-#define PROC_COMM_MAX 64      /* the kernel's is 16; room for escapes */
-#define PROC_CMDLINE_MAX 4096 /* argv, NUL-separated, bounded */
-#define PROC_CGROUP_MAX 1024
-#define PROC_USER_MAX 64
-#define PROC_TIME_MAX 40       /* RFC 3339 with microseconds */
+#define PROC_EXE_MAX	   4096 /* PATH_MAX */
+#define PROC_COMM_MAX	   64	/* the kernel's is 16; room for escapes */
+#define PROC_CMDLINE_MAX   4096 /* argv, NUL-separated, bounded */
+#define PROC_CGROUP_MAX	   1024
+#define PROC_USER_MAX	   64
+#define PROC_TIME_MAX	   40 /* RFC 3339 with microseconds */
 #define PROC_MAX_ANCESTORS 8
 
 struct proc_ancestor {
@@ -42,8 +42,8 @@ struct proc_info {
 	bool cmdline_truncated;
 	char cgroup[PROC_CGROUP_MAX];
 	char start_time[PROC_TIME_MAX]; /* RFC 3339 UTC, microseconds */
-	bool shared;                    /* socket also held by others */
-	int n_ancestors;                /* nearest first */
+	bool shared;			/* socket also held by others */
+	int n_ancestors;		/* nearest first */
 	struct proc_ancestor ancestors[PROC_MAX_ANCESTORS];
 };
 

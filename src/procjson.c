@@ -55,7 +55,8 @@ static int get_cmdline(json_t *obj, struct proc_info *p)
 		return 0;
 	if (!json_is_array(arr))
 		return -EINVAL;
-	json_array_foreach(arr, i, arg) {
+	json_array_foreach(arr, i, arg)
+	{
 		const char *s = json_string_value(arg);
 		size_t n;
 
@@ -83,7 +84,8 @@ static int get_ancestors(json_t *obj, struct proc_info *p)
 		return 0;
 	if (!json_is_array(arr))
 		return -EINVAL;
-	json_array_foreach(arr, i, a) {
+	json_array_foreach(arr, i, a)
+	{
 		struct proc_ancestor *anc = &p->ancestors[p->n_ancestors];
 		long long pid;
 
@@ -120,7 +122,8 @@ int procjson_parse(json_t *obj, struct proc_info *out, const char **field)
 	STEP("user", get_str(obj, "user", out->user, sizeof(out->user)));
 	STEP("exe", get_str(obj, "exe", out->exe, sizeof(out->exe)));
 	STEP("comm", get_str(obj, "comm", out->comm, sizeof(out->comm)));
-	STEP("cgroup", get_str(obj, "cgroup", out->cgroup, sizeof(out->cgroup)));
+	STEP("cgroup",
+	     get_str(obj, "cgroup", out->cgroup, sizeof(out->cgroup)));
 	STEP("start_time", get_str(obj, "start_time", out->start_time,
 				   sizeof(out->start_time)));
 	STEP("cmdline", get_cmdline(obj, out));

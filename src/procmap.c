@@ -168,8 +168,8 @@ static int check_record(json_t *rec, struct pm_key *k, int64_t *ts,
 		return -EINVAL;
 	*ts = 0;
 	*what = "\"timestamp\" is not an RFC 3339 time";
-	if (t && (!json_is_string(t) ||
-		  timefmt_parse(json_string_value(t), ts)))
+	if (t &&
+	    (!json_is_string(t) || timefmt_parse(json_string_value(t), ts)))
 		return -EINVAL;
 	/* Validate the proc object now, so lookups cannot fail later. */
 	*what = "\"proc\" is not a process object";
@@ -190,7 +190,8 @@ int procmap_add_line(struct procmap *pm, const char *line, size_t len,
 		return 0;
 	rec = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!rec || !json_is_object(rec)) {
-		snprintf(err, errlen, "%u:%d: %s", lineno, rec ? 1 : jerr.column,
+		snprintf(err, errlen, "%u:%d: %s", lineno,
+			 rec ? 1 : jerr.column,
 			 rec ? "not a JSON object" : jerr.text);
 		ret = -EINVAL;
 		goto out;

@@ -56,8 +56,8 @@ int runctl_write_pidfile(const char *path)
 static void put_counter(FILE *f, const char *name, const char *help,
 			const char *labels, uint64_t v)
 {
-	fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s%s %" PRIu64 "\n",
-		name, help, name, name, labels, v);
+	fprintf(f, "# HELP %s %s\n# TYPE %s counter\n%s%s %" PRIu64 "\n", name,
+		help, name, name, labels, v);
 }
 
 int runctl_write_metrics(const char *path, const struct record_stats *st,
@@ -71,8 +71,9 @@ int runctl_write_metrics(const char *path, const struct record_stats *st,
 	f = fopen(tmp, "we");
 	if (!f)
 		return -errno;
-	fprintf(f, "# HELP nfjudge_verdicts_total Flows judged, by the "
-		   "policy's verdict.\n# TYPE nfjudge_verdicts_total counter\n");
+	fprintf(f,
+		"# HELP nfjudge_verdicts_total Flows judged, by the "
+		"policy's verdict.\n# TYPE nfjudge_verdicts_total counter\n");
 	fprintf(f, "nfjudge_verdicts_total{verdict=\"accept\"} %" PRIu64 "\n",
 		st->accepted);
 	fprintf(f, "nfjudge_verdicts_total{verdict=\"reject\"} %" PRIu64 "\n",

@@ -11,7 +11,7 @@ struct record_stats;
 struct runctl_queue {
 	uint16_t queue;
 	uint64_t queue_dropped; /* the kernel's: queue full */
-	uint64_t user_dropped;  /* the kernel's: our socket full */
+	uint64_t user_dropped;	/* the kernel's: our socket full */
 };
 
 /* Send a state line to the service manager ($NOTIFY_SOCKET), if any. */

@@ -6,7 +6,7 @@
 enum verdict {
 	VERDICT_ACCEPT,
 	VERDICT_REJECT, /* the program gets ECONNREFUSED: RST / ICMP unreach */
-	VERDICT_DROP,   /* the packet vanishes; the program waits */
+	VERDICT_DROP,	/* the packet vanishes; the program waits */
 };
 
 /* How the process behind a flow was found (the record's "attribution"). */

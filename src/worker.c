@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "attr.h"
 #include "capture.h"
@@ -155,16 +156,26 @@ static void *worker_main(void *arg)
 		{.fd = w->stop_fd, .events = POLLIN},
 	};
 
+	uint64_t one = 1;
+
 	for (;;) {
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
-		if (pfd[1].revents)
-			break;
+		if (pfd[1].revents) {
+			publish(w);
+			return NULL;
+		}
 		if (pfd[0].revents && !serve_batch(w))
 			break;
 		publish(w);
 	}
+	/* A queue nobody serves holds its packets until it overflows, then
+	 * drops them: fail-closed, but silent.  Stop the daemon instead, so
+	 * that it is seen and restarted. */
 	publish(w);
+	log_warnx("queue %u: the worker stopped; nfjudge stops", w->queue);
+	if (write(w->died_fd, &one, sizeof(one)) != sizeof(one))
+		log_warn("queue %u: telling the control thread", w->queue);
 	return NULL;
 }
 

@@ -22,12 +22,13 @@ struct pcap_out {
 struct worker {
 	pthread_t thread;
 	uint16_t queue;
-	int stop_fd;            /* readable: leave the loop */
+	int stop_fd; /* readable: leave the loop */
+	int died_fd; /* written when the worker gives up */
 	bool fail_open;
 	struct nfqueue *q;
 	struct attr *attr;
 	struct engine *eng;
-	struct pcap_out *pcap;  /* NULL: no --pcap-out */
+	struct pcap_out *pcap; /* NULL: no --pcap-out */
 	/* what the control thread may read, under lock */
 	pthread_mutex_t lock;
 	struct engine_counts counts;

@@ -47,7 +47,8 @@ static json_t *load_baseline(const char *name)
 
 static void tuple_from_json(json_t *e, struct flow *f)
 {
-	json_t *sp = json_object_get(e, "sport"), *dp = json_object_get(e, "dport");
+	json_t *sp = json_object_get(e, "sport"),
+	       *dp = json_object_get(e, "dport");
 	uint8_t dst[16];
 	int v;
 
@@ -55,10 +56,10 @@ static void tuple_from_json(json_t *e, struct flow *f)
 	v = flowfmt_parse_addr(json_string_value(json_object_get(e, "saddr")),
 			       f->src);
 	assert_int_not_equal(v, 0);
-	assert_int_equal(flowfmt_parse_addr(json_string_value(json_object_get(
-							    e, "daddr")),
-					    dst),
-			 v);
+	assert_int_equal(
+		flowfmt_parse_addr(
+			json_string_value(json_object_get(e, "daddr")), dst),
+		v);
 	memcpy(f->dst, dst, 16);
 	f->ip_version = (uint8_t)v;
 	f->proto = (uint8_t)json_integer_value(json_object_get(e, "proto"));
@@ -77,7 +78,8 @@ static void check_baseline(const char *name, uint16_t seed)
 	size_t i;
 
 	assert_non_null(cid);
-	json_array_foreach(base, i, e) {
+	json_array_foreach(base, i, e)
+	{
 		struct flow f;
 
 		tuple_from_json(e, &f);
@@ -126,14 +128,17 @@ static const char *baseline_id(json_t *base, const struct flow *pf)
 	json_t *e;
 	size_t i;
 
-	json_array_foreach(base, i, e) {
+	json_array_foreach(base, i, e)
+	{
 		struct flow f;
 
 		tuple_from_json(e, &f);
 		if (f.proto == pf->proto && f.ip_version == pf->ip_version &&
-		    !memcmp(f.src, pf->src, 16) && !memcmp(f.dst, pf->dst, 16) &&
-		    f.sport == pf->sport && f.dport == pf->dport)
-			return json_string_value(json_object_get(e, "communityid"));
+		    !memcmp(f.src, pf->src, 16) &&
+		    !memcmp(f.dst, pf->dst, 16) && f.sport == pf->sport &&
+		    f.dport == pf->dport)
+			return json_string_value(
+				json_object_get(e, "communityid"));
 	}
 	return NULL;
 }
@@ -155,9 +160,9 @@ static void check_capture(const char *pcapname, int want_packets)
 		struct flow f;
 
 		n++;
-		assert_int_equal(decode_packet(data, h->caplen,
-					       pcap_datalink(pc), &f),
-				 DECODE_OK);
+		assert_int_equal(
+			decode_packet(data, h->caplen, pcap_datalink(pc), &f),
+			DECODE_OK);
 		assert_int_equal(communityid_flow(cid, &f, out), 0);
 		want = baseline_id(base, &f);
 		if (want) {

@@ -73,7 +73,8 @@ static void assert_prefixes_fail(const struct pkt *p, int link, size_t need)
 	size_t n;
 
 	for (n = 0; n < need; n++)
-		assert_int_not_equal(decode_exact(p->b, n, link, &f), DECODE_OK);
+		assert_int_not_equal(decode_exact(p->b, n, link, &f),
+				     DECODE_OK);
 	assert_int_equal(decode_exact(p->b, need, link, &f), DECODE_OK);
 }
 
@@ -108,7 +109,10 @@ static void test_ethernet_padding(void **state)
 static void test_vlan_tags(void **state)
 {
 	static const uint16_t tpids[][2] = {
-		{0x8100, 0}, {0x88a8, 0x8100}, {0x9100, 0x8100}, {0x8100, 0x8100},
+		{0x8100, 0},
+		{0x88a8, 0x8100},
+		{0x9100, 0x8100},
+		{0x8100, 0x8100},
 	};
 	size_t i;
 
@@ -215,7 +219,7 @@ static void test_raw_links(void **state)
 {
 	static const int links[] = {
 		DECODE_LINK_RAW, DECODE_LINK_RAW_DLT, DECODE_LINK_RAW_DLT14,
-		DECODE_LINK_IP, DECODE_LINK_IPV4,
+		DECODE_LINK_IP,	 DECODE_LINK_IPV4,
 	};
 	struct pkt p = {0};
 	struct flow f;

@@ -254,8 +254,8 @@ static long rss_kb(void)
  * worker copies a record in. */
 static void test_ring_resident(void **state)
 {
-	struct logsink_opts o = {.target = path, .threaded = true,
-				 .ring_size = 32u << 20};
+	struct logsink_opts o = {
+		.target = path, .threaded = true, .ring_size = 32u << 20};
 	long before = rss_kb();
 	struct logsink *s = logsink_open(&o);
 

@@ -48,11 +48,12 @@ static void test_tcp(void **state)
 	f.tcp_flags = 0x02;
 	assert_true(newflow_check(nf, &f, 0));
 	assert_true(newflow_check(nf, &f, 1)); /* retransmission: again */
-	f.tcp_flags = 0x12;                    /* SYN+ACK */
+	f.tcp_flags = 0x12;		       /* SYN+ACK */
 	assert_false(newflow_check(nf, &f, 2));
 	f.tcp_flags = 0x10;
 	assert_false(newflow_check(nf, &f, 3));
-	f.tcp_flags = 0x02 | 0x01 | 0x08; /* SYN with FIN and PSH is still one */
+	f.tcp_flags =
+		0x02 | 0x01 | 0x08; /* SYN with FIN and PSH is still one */
 	assert_true(newflow_check(nf, &f, 4));
 	newflow_free(nf);
 }

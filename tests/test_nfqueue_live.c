@@ -29,8 +29,8 @@
 #include "nfqueue.h"
 
 #define QUEUE 7
-#define MARK 0x100
-#define PORT 5555
+#define MARK  0x100
+#define PORT  5555
 
 static struct nfqueue *q;
 static int listener;
@@ -48,9 +48,9 @@ static void on_packet(const struct nfqueue_packet *pkt, void *data)
 
 	s->n++;
 	s->last = *pkt;
-	assert_int_equal(decode_packet(pkt->data, pkt->caplen, DECODE_LINK_IP,
-				       &s->flow),
-			 DECODE_OK);
+	assert_int_equal(
+		decode_packet(pkt->data, pkt->caplen, DECODE_LINK_IP, &s->flow),
+		DECODE_OK);
 	assert_int_equal(nfqueue_verdict(q, pkt->id, pkt->mark, s->answer), 0);
 }
 
@@ -165,8 +165,8 @@ static void test_burst_batched(void **state)
 
 static void test_queue_busy(void **state)
 {
-	struct nfqueue_opts o = {.queue = QUEUE, .maxlen = 16, .copy = 128,
-				 .rcvbuf = 1 << 20};
+	struct nfqueue_opts o = {
+		.queue = QUEUE, .maxlen = 16, .copy = 128, .rcvbuf = 1 << 20};
 
 	assert_null(nfqueue_open(&o));
 	assert_int_equal(errno, EBUSY);
@@ -192,7 +192,8 @@ static int setup_netns(void)
 		"-j REJECT --reject-with icmp-port-unreachable",
 		"iptables -A OUTPUT -p tcp --syn --dport 5555 "
 		"-j NFQUEUE --queue-num 7",
-		"iptables -A OUTPUT -p udp --dport 5556 -j NFQUEUE --queue-num 7",
+		"iptables -A OUTPUT -p udp --dport 5556 -j NFQUEUE --queue-num "
+		"7",
 	};
 	size_t i;
 
@@ -206,8 +207,11 @@ static int setup_netns(void)
 
 static int group_setup(void **state)
 {
-	struct nfqueue_opts o = {.queue = QUEUE, .maxlen = 64, .copy = 128,
-				 .rcvbuf = 1 << 20, .mark = MARK,
+	struct nfqueue_opts o = {.queue = QUEUE,
+				 .maxlen = 64,
+				 .copy = 128,
+				 .rcvbuf = 1 << 20,
+				 .mark = MARK,
 				 .mark_mask = MARK};
 	struct sockaddr_in sa = {.sin_family = AF_INET,
 				 .sin_port = htons(PORT)};

@@ -68,15 +68,21 @@ static void test_lookup_full_record(void **state)
 	char err[256];
 
 	assert_int_equal(add(pm,
-		"{\"timestamp\":\"2026-11-28T12:00:00.003000Z\","
-		"\"event_type\":\"verdict\",\"proto\":\"TCP\","
-		"\"src_ip\":\"10.200.0.2\",\"src_port\":40002,"
-		"\"proc\":{\"pid\":4242,\"ppid\":1,\"uid\":1000,\"gid\":1000,"
-		"\"user\":\"dev\",\"exe\":\"/usr/bin/node\",\"comm\":\"node\","
-		"\"cmdline\":[\"node\",\"fetch.js\"],\"cgroup\":\"/sandbox\","
-		"\"start_time\":\"2026-11-28T11:59:59.000000Z\",\"shared\":true,"
-		"\"ancestors\":[{\"pid\":1,\"exe\":\"/sbin/init\","
-		"\"comm\":\"init\"}]}}", err), 0);
+			     "{\"timestamp\":\"2026-11-28T12:00:00.003000Z\","
+			     "\"event_type\":\"verdict\",\"proto\":\"TCP\","
+			     "\"src_ip\":\"10.200.0.2\",\"src_port\":40002,"
+			     "\"proc\":{\"pid\":4242,\"ppid\":1,\"uid\":1000,"
+			     "\"gid\":1000,"
+			     "\"user\":\"dev\",\"exe\":\"/usr/bin/"
+			     "node\",\"comm\":\"node\","
+			     "\"cmdline\":[\"node\",\"fetch.js\"],\"cgroup\":"
+			     "\"/sandbox\","
+			     "\"start_time\":\"2026-11-28T11:59:59.000000Z\","
+			     "\"shared\":true,"
+			     "\"ancestors\":[{\"pid\":1,\"exe\":\"/sbin/init\","
+			     "\"comm\":\"init\"}]}}",
+			     err),
+			 0);
 	assert_int_equal(procmap_size(pm), 1);
 	assert_int_equal(procmap_lookup(pm, &f, 0, &p), 0);
 	assert_int_equal(p.pid, 4242);
@@ -108,11 +114,13 @@ static void test_port_reuse_by_time(void **state)
 	char err[256];
 	int64_t t10, t20;
 
-	add(pm, "{\"timestamp\":\"2026-11-28T12:00:10Z\",\"proto\":\"TCP\","
-		"\"src_ip\":\"fd00::2\",\"src_port\":5000,\"proc\":{\"pid\":10}}",
+	add(pm,
+	    "{\"timestamp\":\"2026-11-28T12:00:10Z\",\"proto\":\"TCP\","
+	    "\"src_ip\":\"fd00::2\",\"src_port\":5000,\"proc\":{\"pid\":10}}",
 	    err);
-	add(pm, "{\"timestamp\":\"2026-11-28T12:00:20Z\",\"proto\":\"TCP\","
-		"\"src_ip\":\"fd00::2\",\"src_port\":5000,\"proc\":{\"pid\":20}}",
+	add(pm,
+	    "{\"timestamp\":\"2026-11-28T12:00:20Z\",\"proto\":\"TCP\","
+	    "\"src_ip\":\"fd00::2\",\"src_port\":5000,\"proc\":{\"pid\":20}}",
 	    err);
 	timefmt_parse("2026-11-28T12:00:10Z", &t10);
 	timefmt_parse("2026-11-28T12:00:20Z", &t20);
@@ -133,8 +141,8 @@ static void test_skipped_and_bad_lines(void **state)
 
 	/* other events and unattributed verdicts add nothing */
 	assert_int_equal(add(pm, "{\"event_type\":\"start\"}", err), 0);
-	assert_int_equal(add(pm, "{\"event_type\":\"verdict\",\"proc\":null}",
-			     err), 0);
+	assert_int_equal(
+		add(pm, "{\"event_type\":\"verdict\",\"proc\":null}", err), 0);
 	assert_int_equal(add(pm, "", err), 0);
 	assert_int_equal(procmap_size(pm), 0);
 
@@ -143,22 +151,36 @@ static void test_skipped_and_bad_lines(void **state)
 	assert_memory_equal(err, "7:9: ", 5);
 	assert_int_equal(add(pm, "[1,2]", err), -EINVAL);
 	assert_non_null(strstr(err, "not a JSON object"));
-	assert_int_equal(add(pm, "{\"proto\":\"ICMP\",\"src_ip\":\"1.2.3.4\","
-			     "\"src_port\":1,\"proc\":{}}", err), -EINVAL);
+	assert_int_equal(add(pm,
+			     "{\"proto\":\"ICMP\",\"src_ip\":\"1.2.3.4\","
+			     "\"src_port\":1,\"proc\":{}}",
+			     err),
+			 -EINVAL);
 	assert_non_null(strstr(err, "\"proto\""));
-	assert_int_equal(add(pm, "{\"proto\":\"TCP\",\"src_ip\":\"1.2.3\","
-			     "\"src_port\":1,\"proc\":{}}", err), -EINVAL);
+	assert_int_equal(add(pm,
+			     "{\"proto\":\"TCP\",\"src_ip\":\"1.2.3\","
+			     "\"src_port\":1,\"proc\":{}}",
+			     err),
+			 -EINVAL);
 	assert_non_null(strstr(err, "\"src_ip\""));
-	assert_int_equal(add(pm, "{\"proto\":\"TCP\",\"src_ip\":\"1.2.3.4\","
-			     "\"src_port\":70000,\"proc\":{}}", err), -EINVAL);
+	assert_int_equal(add(pm,
+			     "{\"proto\":\"TCP\",\"src_ip\":\"1.2.3.4\","
+			     "\"src_port\":70000,\"proc\":{}}",
+			     err),
+			 -EINVAL);
 	assert_non_null(strstr(err, "\"src_port\""));
-	assert_int_equal(add(pm, "{\"proto\":\"TCP\",\"src_ip\":\"1.2.3.4\","
-			     "\"src_port\":1,\"proc\":{\"pid\":\"x\"}}", err),
+	assert_int_equal(add(pm,
+			     "{\"proto\":\"TCP\",\"src_ip\":\"1.2.3.4\","
+			     "\"src_port\":1,\"proc\":{\"pid\":\"x\"}}",
+			     err),
 			 -EINVAL);
 	assert_non_null(strstr(err, "\"proc\""));
-	assert_int_equal(add(pm, "{\"proto\":\"TCP\",\"src_ip\":\"1.2.3.4\","
+	assert_int_equal(add(pm,
+			     "{\"proto\":\"TCP\",\"src_ip\":\"1.2.3.4\","
 			     "\"src_port\":1,\"timestamp\":\"yesterday\","
-			     "\"proc\":{}}", err), -EINVAL);
+			     "\"proc\":{}}",
+			     err),
+			 -EINVAL);
 	assert_non_null(strstr(err, "\"timestamp\""));
 	assert_int_equal(procmap_size(pm), 0);
 	procmap_free(pm);
