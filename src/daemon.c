@@ -322,7 +322,12 @@ static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
 	w->pcap = d->pcap.w ? &d->pcap : NULL;
 	w->q = nfqueue_open(&qo);
 	if (!w->q) {
-		if (errno == EBUSY)
+		/* The kernel says EPERM for both: tell them apart. */
+		if (errno == EBUSY && !privs_have_net_admin())
+			log_warnx("cannot bind queue %u: CAP_NET_ADMIN is "
+				  "needed (run nfjudge run as root)",
+				  queue);
+		else if (errno == EBUSY)
 			log_warnx("queue %u is already bound by another "
 				  "process (another nfjudge?)",
 				  queue);

@@ -50,6 +50,13 @@ void privs_print(FILE *out, bool rules)
 	sandbox_print(out, rules);
 }
 
+bool privs_have_net_admin(void)
+{
+	if (capng_get_caps_process())
+		return geteuid() == 0;
+	return capng_have_capability(CAPNG_EFFECTIVE, CAP_NET_ADMIN);
+}
+
 static int keep_caps(bool rules, bool ambient)
 {
 	size_t i;

@@ -26,6 +26,9 @@
  */
 int privs_drop(const char *user, bool rules);
 
+/* Do we hold CAP_NET_ADMIN now (to tell "not allowed" from "taken")? */
+bool privs_have_net_admin(void);
+
 /* Describe the above for `run --print-privileges`. */
 void privs_print(FILE *out, bool rules);
 

@@ -72,6 +72,16 @@ check "dropped UDP gets no answer" sh -c "ip netns exec $NS $PY $top_srcdir/test
 # A program that exits right after its attempt is still named.
 cpid=$(client tcp-pid 10.200.0.9:443 nfj-marker-arg)
 
+# Without CAP_NET_ADMIN the daemon says so, rather than "queue taken".
+out=$(nsx setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$NFJUDGE" run -q 77 -o /dev/null 2>&1)
+check "unprivileged run names CAP_NET_ADMIN ($out)" \
+	sh -c "echo '$out' | grep -q 'CAP_NET_ADMIN is needed'"
+# A second daemon on a taken queue says that.
+out=$(nsx "$NFJUDGE" run -o /dev/null 2>&1)
+check "taken queue is named ($out)" \
+	sh -c "echo '$out' | grep -q 'queue 0 is already bound'"
+
 # Reload: a new policy that allows port 443, then a broken one.
 echo "accept proto tcp to 10.200.0.9 port 443 name web" >>"$tmp/policy.conf"
 kill -HUP "$DPID"
