@@ -10,7 +10,7 @@
  * The iptables side of nfjudge: a chain NFJUDGE in the filter table,
  * jumped to from the top of OUTPUT, that rejects packets carrying our mark
  * (the daemon's reject verdict is "set the mark, NF_REPEAT") and queues
- * every conntrack-NEW TCP SYN and UDP packet.  rules.c generates the
+ * every TCP SYN and conntrack-NEW UDP packet.  rules.c generates the
  * iptables-restore text (pure); rules_apply.c runs the tools.
  */
 
