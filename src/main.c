@@ -46,19 +46,6 @@ static bool is_help(const char *arg)
 	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
 
-/* Subcommands that exist in the interface but not yet in this build. */
-static int not_implemented(const struct command *cmd, int argc, char **argv)
-{
-	if (argc > 1 && is_help(argv[1])) {
-		printf("usage: nfjudge %s [OPTIONS]\n\n%s.\n\n"
-		       "Not implemented in this version.\n",
-		       cmd->name, cmd->summary);
-		return 0;
-	}
-	fprintf(stderr, "nfjudge %s: not implemented yet\n", cmd->name);
-	return EXIT_USAGE;
-}
-
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -78,8 +65,6 @@ int main(int argc, char **argv)
 
 		if (strcmp(argv[1], cmd->name))
 			continue;
-		if (!cmd->run)
-			return not_implemented(cmd, argc - 1, argv + 1);
 		return cmd->run(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "nfjudge: unknown command '%s'\n", argv[1]);
