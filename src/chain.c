@@ -1,6 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+/*
+ * Plain SHA-256 through the low-level interface, which OpenSSL 3 marks
+ * deprecated: EVP_DigestInit_ex() allocates a provider context at every
+ * call (seen with CRYPTO_set_mem_functions: one malloc per digest), and
+ * the chain digests every record on the verdict path.  SHA256_CTX lives
+ * on the stack.  HMAC stays on EVP_MAC (two allocations per record).
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -10,12 +19,11 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/sha.h>
 
 #include "chain.h"
 
 struct chain {
-	EVP_MD *sha256;	  /* fetched once, not at every record */
-	EVP_MD_CTX *md;	  /* plain SHA-256 */
 	EVP_MAC_CTX *mac; /* HMAC-SHA256 when a key was given */
 	uint64_t seq;
 	char last[CHAIN_HEX + 1];
@@ -49,15 +57,8 @@ struct chain *chain_new(const void *key, size_t keylen)
 	if (!chain)
 		return NULL;
 	memcpy(chain->last, CHAIN_GENESIS, sizeof(chain->last));
-	if (key) {
-		if (chain_mac_init(chain, key, keylen))
-			goto fail;
-	} else {
-		chain->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-		chain->md = EVP_MD_CTX_new();
-		if (!chain->sha256 || !chain->md)
-			goto fail;
-	}
+	if (key && chain_mac_init(chain, key, keylen))
+		goto fail;
 	return chain;
 fail:
 	chain_free(chain);
@@ -69,8 +70,6 @@ void chain_free(struct chain *chain)
 {
 	if (!chain)
 		return;
-	EVP_MD_CTX_free(chain->md);
-	EVP_MD_free(chain->sha256);
 	EVP_MAC_CTX_free(chain->mac);
 	free(chain);
 }
@@ -132,16 +131,14 @@ static int chain_hmac(struct chain *chain, const char *prev, const char *body,
 	return 0;
 }
 
-static int chain_sha256(struct chain *chain, const char *prev, const char *body,
-			size_t len, unsigned char md[32])
+static int chain_sha256(const char *prev, const char *body, size_t len,
+			unsigned char md[32])
 {
-	unsigned int mdlen = 0;
+	SHA256_CTX c;
 
-	if (!EVP_DigestInit_ex(chain->md, chain->sha256, NULL) ||
-	    !EVP_DigestUpdate(chain->md, prev, CHAIN_HEX) ||
-	    !EVP_DigestUpdate(chain->md, "\n", 1) ||
-	    !EVP_DigestUpdate(chain->md, body, len) ||
-	    !EVP_DigestFinal_ex(chain->md, md, &mdlen) || mdlen != 32)
+	if (!SHA256_Init(&c) || !SHA256_Update(&c, prev, CHAIN_HEX) ||
+	    !SHA256_Update(&c, "\n", 1) || !SHA256_Update(&c, body, len) ||
+	    !SHA256_Final(md, &c))
 		return -EIO;
 	return 0;
 }
@@ -155,7 +152,7 @@ int chain_digest(struct chain *chain, const char *prev, const char *body,
 	if (chain->mac)
 		err = chain_hmac(chain, prev, body, len, md);
 	else
-		err = chain_sha256(chain, prev, body, len, md);
+		err = chain_sha256(prev, body, len, md);
 	if (err)
 		return err;
 	chain_hex(md, out);

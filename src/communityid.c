@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+/*
+ * SHA-1 through the low-level interface, which OpenSSL 3 marks deprecated:
+ * EVP_DigestInit_ex() allocates a provider context at every call, and a
+ * Community ID is computed for every judged packet.  SHA_CTX lives on the
+ * stack.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "communityid.h"
 #include "decode.h"
@@ -18,8 +27,6 @@
 #define PROTO_SCTP   132
 
 struct communityid {
-	EVP_MD_CTX *ctx;
-	EVP_MD *sha1;
 	uint8_t seed[2];
 };
 
@@ -29,13 +36,6 @@ struct communityid *communityid_new(uint16_t seed)
 
 	if (!cid)
 		return NULL;
-	cid->ctx = EVP_MD_CTX_new();
-	cid->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
-	if (!cid->ctx || !cid->sha1) {
-		communityid_free(cid);
-		errno = ENOMEM;
-		return NULL;
-	}
 	cid->seed[0] = (uint8_t)(seed >> 8);
 	cid->seed[1] = (uint8_t)seed;
 	return cid;
@@ -45,8 +45,6 @@ void communityid_free(struct communityid *cid)
 {
 	if (!cid)
 		return;
-	EVP_MD_CTX_free(cid->ctx);
-	EVP_MD_free(cid->sha1);
 	free(cid);
 }
 
@@ -124,11 +122,11 @@ static void order_tuple(const struct flow *f, size_t alen, bool ports,
 int communityid_flow(struct communityid *cid, const struct flow *flow,
 		     char out[COMMUNITYID_LEN])
 {
-	uint8_t buf[2 + 16 + 16 + 2 + 4], md[EVP_MAX_MD_SIZE];
+	uint8_t buf[2 + 16 + 16 + 2 + 4], md[SHA_DIGEST_LENGTH];
+	SHA_CTX sha;
 	size_t alen = flow->ip_version == 6 ? 16 : 4, n = 0;
 	bool ports = has_ports(flow);
 	struct cid_tuple t;
-	unsigned int mdlen;
 
 	order_tuple(flow, alen, ports, &t);
 	memcpy(buf, cid->seed, 2);
@@ -145,11 +143,11 @@ int communityid_flow(struct communityid *cid, const struct flow *flow,
 		buf[n++] = (uint8_t)(t.pb >> 8);
 		buf[n++] = (uint8_t)t.pb;
 	}
-	if (!EVP_DigestInit_ex(cid->ctx, cid->sha1, NULL) ||
-	    !EVP_DigestUpdate(cid->ctx, buf, n) ||
-	    !EVP_DigestFinal_ex(cid->ctx, md, &mdlen) || mdlen != 20)
+	/* Not SHA1(): in OpenSSL 3 that is EVP_Q_digest(), which allocates. */
+	if (!SHA1_Init(&sha) || !SHA1_Update(&sha, buf, n) ||
+	    !SHA1_Final(md, &sha))
 		return -EIO;
 	memcpy(out, "1:", 2);
-	EVP_EncodeBlock((unsigned char *)out + 2, md, (int)mdlen);
+	EVP_EncodeBlock((unsigned char *)out + 2, md, SHA_DIGEST_LENGTH);
 	return 0;
 }

@@ -12,8 +12,8 @@ struct communityid;
 
 /*
  * A Community ID v1 hasher (https://github.com/corelight/community-id-spec)
- * holding its digest context, so that hashing a flow allocates nothing.
- * Returns NULL with errno set on failure.  Not thread-safe: one per thread.
+ * for one seed; hashing a flow allocates nothing.  Returns NULL with errno
+ * set on failure.  Safe to share between threads.
  */
 struct communityid *communityid_new(uint16_t seed);
 void communityid_free(struct communityid *cid);
