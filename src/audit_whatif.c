@@ -266,8 +266,6 @@ int audit_whatif(int argc, char **argv)
 {
 	static struct whatif w; /* proc_info is large */
 	struct ascan scan = {.prog = "nfjudge audit whatif"};
-	struct policy_default_opts dflt = {0};
-	struct policy_parse_opts popts = {.diag = diag_to_stderr};
 	int ret;
 
 	memset(&w, 0, sizeof(w));
@@ -275,8 +273,7 @@ int audit_whatif(int argc, char **argv)
 	ret = whatif_args(&w, argc, argv);
 	if (ret >= 0)
 		return ret;
-	dflt.proxy = w.proxy;
-	w.policy = policy_load(w.policy_file, &dflt, &popts);
+	w.policy = cmdutil_load_policy(w.policy_file, w.proxy);
 	if (!w.policy)
 		return EXIT_USAGE;
 	out_heads(w.format, whatif_cols, WHATIF_NCOLS, csv_head, CSV_NCOLS);

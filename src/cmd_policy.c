@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmdutil.h"
 #include "policy.h"
 
 static void usage(FILE *out)
@@ -28,13 +29,6 @@ static void usage(FILE *out)
 		"\n"
 		"The language is described in nfjudge.conf(5).\n");
 }
-
-static void to_stderr(void *ctx, const char *msg)
-{
-	fprintf(stderr, "%s\n", msg);
-}
-
-static const struct policy_parse_opts diag_opts = {.diag = to_stderr};
 
 static bool is_help(const char *arg)
 {
@@ -62,7 +56,7 @@ static int policy_check(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return print_policy(policy_load(argv[1], NULL, &diag_opts));
+	return print_policy(cmdutil_load_policy(argv[1], NULL));
 }
 
 static int policy_show(int argc, char **argv)
@@ -73,8 +67,7 @@ static int policy_show(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct policy_default_opts dflt = {0};
-	const char *file = NULL;
+	const char *file = NULL, *proxy = NULL;
 	int c;
 
 	optind = 1;
@@ -84,7 +77,7 @@ static int policy_show(int argc, char **argv)
 			file = optarg;
 			break;
 		case 'p':
-			dflt.proxy = optarg;
+			proxy = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -101,7 +94,7 @@ static int policy_show(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
-	return print_policy(policy_load(file, &dflt, &diag_opts));
+	return print_policy(cmdutil_load_policy(file, proxy));
 }
 
 int cmd_policy(int argc, char **argv)

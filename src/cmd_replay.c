@@ -294,14 +294,6 @@ static int load_procs(const char *path, struct procmap **out)
 	return 0;
 }
 
-static struct policy *load_policy(const struct replay_opts *o)
-{
-	struct policy_default_opts dflt = {.proxy = o->proxy};
-	struct policy_parse_opts popts = {.diag = diag_to_stderr};
-
-	return policy_load(o->policy_file, &dflt, &popts);
-}
-
 static int open_output(const struct replay_opts *o, struct replay_out *out)
 {
 	out->f = stdout;
@@ -386,7 +378,7 @@ int cmd_replay(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	pol = load_policy(&o);
+	pol = cmdutil_load_policy(o.policy_file, o.proxy);
 	if (!pol)
 		return EXIT_USAGE;
 	if (o.procs_file && load_procs(o.procs_file, &pm)) {

@@ -9,6 +9,7 @@
 #include "cmdutil.h"
 #include "decode.h"
 #include "flowfmt.h"
+#include "policy.h"
 
 static int cidr_parse(const char *s, size_t len, struct cidr *c)
 {
@@ -116,7 +117,15 @@ int lines_foreach(const char *path, lines_cb cb, void *ctx)
 	return ret;
 }
 
-void diag_to_stderr(void *ctx, const char *msg)
+static void diag_to_stderr(void *ctx, const char *msg)
 {
 	fprintf(stderr, "%s\n", msg);
+}
+
+struct policy *cmdutil_load_policy(const char *file, const char *proxy)
+{
+	struct policy_default_opts dflt = {.proxy = proxy};
+	struct policy_parse_opts popts = {.diag = diag_to_stderr};
+
+	return policy_load(file, &dflt, &popts);
 }

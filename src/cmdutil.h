@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 struct flow;
+struct policy;
 
 /* Helpers the subcommands share for their options and input files. */
 
@@ -42,7 +43,11 @@ typedef int (*lines_cb)(void *ctx, const char *line, size_t len,
 			unsigned lineno, char *err, size_t errlen);
 int lines_foreach(const char *path, lines_cb cb, void *ctx);
 
-/* A policy_parse_opts.diag that prints each diagnostic on stderr. */
-void diag_to_stderr(void *ctx, const char *msg);
+/*
+ * The policy a subcommand runs with: file, or without it the embedded
+ * default with that proxy (NULL: from the environment).  Every diagnostic
+ * goes to stderr; NULL once they are reported.
+ */
+struct policy *cmdutil_load_policy(const char *file, const char *proxy);
 
 #endif

@@ -89,14 +89,6 @@ static void policy_digest(struct policy *p, char out[65])
 	free(text);
 }
 
-static struct policy *load_policy(const struct daemon_opts *o)
-{
-	struct policy_default_opts dflt = {.proxy = o->proxy};
-	struct policy_parse_opts popts = {.diag = diag_to_stderr};
-
-	return policy_load(o->policy_file, &dflt, &popts);
-}
-
 static void emit(struct daemon *d, struct record_event *ev)
 {
 	ev->ts_us = now_us();
@@ -148,7 +140,7 @@ static void write_start(struct daemon *d)
 
 static void reload(struct daemon *d)
 {
-	struct policy *p = load_policy(d->o);
+	struct policy *p = cmdutil_load_policy(d->o->policy_file, d->o->proxy);
 	struct record_event ev = {.type = RECORD_RELOAD};
 
 	logsink_reopen(d->sink);
@@ -468,7 +460,7 @@ int daemon_run(const struct daemon_opts *o)
 {
 	struct daemon d = {
 		.o = o, .stop_fd = -1, .died_fd = -1, .timer_fd = -1};
-	struct policy *p = load_policy(o);
+	struct policy *p = cmdutil_load_policy(o->policy_file, o->proxy);
 	const char *why = "start failed";
 	int sfd, started = 0, rc = 1;
 
