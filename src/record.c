@@ -419,7 +419,29 @@ static const char *const record_types[] = {
 	[RECORD_VERDICT] = "verdict", [RECORD_START] = "start",
 	[RECORD_RELOAD] = "reload",   [RECORD_STOP] = "stop",
 	[RECORD_STATS] = "stats",     [RECORD_ERROR] = "error",
+	[RECORD_LOST] = "lost",	      [RECORD_ALERT] = "alert",
 };
+
+static int jb_lost(struct jbuf *jb, const struct record_lost *l)
+{
+	if (!l || !l->what)
+		return -EINVAL;
+	jb_str(jb, "lost", l->what, false);
+	jb_u64(jb, "count", l->count);
+	jb_u64(jb, "total", l->total);
+	if (l->queue >= 0)
+		jb_i64(jb, "queue", l->queue);
+	return 0;
+}
+
+static int jb_alert(struct jbuf *jb, const struct record_event *ev)
+{
+	if (!ev->kind)
+		return -EINVAL;
+	jb_str(jb, "kind", ev->kind, false);
+	jb_str(jb, "message", ev->message, false);
+	return 0;
+}
 
 static int jb_event(struct jbuf *jb, const struct record_event *ev)
 {
@@ -444,6 +466,10 @@ static int jb_event(struct jbuf *jb, const struct record_event *ev)
 		if (ev->lost_records)
 			jb_u64(jb, "lost_records", ev->lost_records);
 		return 0;
+	case RECORD_LOST:
+		return jb_lost(jb, ev->lost);
+	case RECORD_ALERT:
+		return jb_alert(jb, ev);
 	}
 	return -EINVAL;
 }
@@ -455,7 +481,7 @@ int record_format(char *buf, size_t cap, uint64_t seq, const char *prev_chain,
 	char ts[RECORD_TIME_LEN];
 	int err;
 
-	if ((unsigned)ev->type > RECORD_ERROR)
+	if ((unsigned)ev->type > RECORD_ALERT)
 		return -EINVAL;
 	if (jb.cap > INT32_MAX) /* the length is returned as an int */
 		jb.cap = INT32_MAX;

@@ -32,6 +32,8 @@ enum record_type {
 	RECORD_STOP,
 	RECORD_STATS,
 	RECORD_ERROR,
+	RECORD_LOST,
+	RECORD_ALERT,
 };
 
 /* One judged flow.  Strings may be NULL (written as null). */
@@ -62,6 +64,22 @@ struct record_stats {
 	uint64_t lost_records; /* records that could not be written */
 };
 
+/*
+ * Something that was never judged or never written: the kernel's drop
+ * counters of a queue grew, or records could not be written.  count is
+ * what is new since the previous such record, total the count since start.
+ */
+struct record_lost {
+	const char *what; /* RECORD_LOST_* */
+	uint64_t count;
+	uint64_t total;
+	int queue; /* < 0: not a queue's */
+};
+
+#define RECORD_LOST_QUEUE   "queue_dropped" /* the queue was full */
+#define RECORD_LOST_USER    "user_dropped"  /* the socket buffer was full */
+#define RECORD_LOST_RECORDS "records"	    /* records not written */
+
 struct record_start {
 	const char *version;
 	const char *policy; /* a path, or "embedded" */
@@ -85,7 +103,9 @@ struct record_event {
 	const struct record_start *start;     /* RECORD_START */
 	const struct record_stats *stats;     /* STATS and STOP; may be NULL */
 	bool ok;			      /* RECORD_RELOAD */
-	const char *message;	   /* RELOAD, ERROR; the reason of STOP */
+	const struct record_lost *lost;	      /* RECORD_LOST */
+	const char *kind;		      /* RECORD_ALERT */
+	const char *message; /* RELOAD, ERROR, ALERT; the reason of STOP */
 	const char *policy_sha256; /* RECORD_RELOAD */
 	uint64_t lost_records;	   /* RECORD_ERROR, when > 0 */
 };

@@ -389,6 +389,76 @@ static void test_events(void **state)
 			 -EINVAL);
 }
 
+/* The exact text, so that readers of the log can rely on it. */
+static void test_lost(void **state)
+{
+	struct record_lost lost = {.what = RECORD_LOST_QUEUE,
+				   .count = 12,
+				   .total = 29012,
+				   .queue = 3};
+	struct record_event ev = {
+		.type = RECORD_LOST, .ts_us = 1, .lost = &lost};
+	int len;
+
+	len = record_format(buf, sizeof(buf), 7, NULL, &ev);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	assert_string_equal(buf, "{\"timestamp\":\"1970-01-01T00:00:00."
+				 "000001Z\",\"event_type\":\"lost\",\"seq\":7,"
+				 "\"lost\":\"queue_dropped\",\"count\":12,"
+				 "\"total\":29012,\"queue\":3");
+	/* records are not a queue's: no queue field */
+	lost.what = RECORD_LOST_RECORDS;
+	lost.queue = -1;
+	len = record_format(buf, sizeof(buf), 8, NULL, &ev);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	assert_non_null(strstr(buf, "\"lost\":\"records\",\"count\":12,"
+				    "\"total\":29012"));
+	assert_null(strstr(buf, "queue"));
+	lost.what = RECORD_LOST_USER;
+	lost.queue = 0;
+	len = emit(&ev);
+	assert_non_null(strstr(buf, "\"lost\":\"user_dropped\""));
+	assert_non_null(strstr(buf, "\"queue\":0,\"chain\":"));
+	/* nothing to say what was lost is a caller's bug */
+	lost.what = NULL;
+	assert_int_equal(record_format(buf, sizeof(buf), 9, NULL, &ev),
+			 -EINVAL);
+	ev.lost = NULL;
+	assert_int_equal(record_format(buf, sizeof(buf), 9, NULL, &ev),
+			 -EINVAL);
+}
+
+static void test_alert(void **state)
+{
+	struct record_event ev = {.type = RECORD_ALERT,
+				  .ts_us = 1,
+				  .kind = "rules_altered",
+				  .message =
+					  "chain NFJUDGE: \"line\"\nrestored"};
+	int len;
+
+	len = record_format(buf, sizeof(buf), 2, NULL, &ev);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	assert_non_null(strstr(buf, "\"event_type\":\"alert\",\"seq\":2,"
+				    "\"kind\":\"rules_altered\",\"message\":"
+				    "\"chain NFJUDGE: \\\"line\\\"\\u000a"
+				    "restored\""));
+	len = emit(&ev);
+	assert_true(len > 0);
+	/* a message may be unknown; a kind may not */
+	ev.message = NULL;
+	len = record_format(buf, sizeof(buf), 2, NULL, &ev);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	assert_non_null(strstr(buf, "\"message\":null"));
+	ev.kind = NULL;
+	assert_int_equal(record_format(buf, sizeof(buf), 2, NULL, &ev),
+			 -EINVAL);
+}
+
 static void test_hint(void **state)
 {
 	struct flow f;
@@ -438,6 +508,8 @@ int main(void)
 		cmocka_unit_test(test_hostile_proc),
 		cmocka_unit_test(test_max_size),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_lost),
+		cmocka_unit_test(test_alert),
 		cmocka_unit_test(test_hint),
 		cmocka_unit_test(test_sparse),
 	};
