@@ -33,5 +33,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (ra == DECODE_OK && a.ip_version != 4 && a.ip_version != 6)
 		abort();
+	/* Only the caller knows the direction; only echoes have an id. */
+	if (a.direction != FLOW_DIR_OUT)
+		abort();
+	if (a.has_echo_id && (!a.has_ports || (a.proto != 1 && a.proto != 58)))
+		abort();
+	if ((a.ip_flags & FLOW_IP_SRCROUTE) && !(a.ip_flags & FLOW_IP_OPTIONS))
+		abort();
 	return 0;
 }

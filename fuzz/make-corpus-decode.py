@@ -30,6 +30,15 @@ def seeds(top):
     yield BARE, v6 / IPv6ExtHdrFragment(offset=10) / raw(b"x" * 8)
     yield NULL, Loopback(type=2) / v4 / ICMP()
     yield LOOP, raw(b"\x00\x00\x00\x18") / v6 / syn
+    yield BARE, IP(src="10.0.0.2", dst="10.0.0.3",
+                   options=b"\x01\x83\x07\x04\x0a\xc8\x00\x01") / syn
+    yield BARE, IP(src="10.0.0.2", dst="10.0.0.3", proto=136) / \
+        raw(b"\x9c\x41\x13\x89\x00\x08\x00\x00")
+    yield BARE, IP(src="10.0.0.2", dst="10.0.0.3", proto=132) / \
+        raw(b"\x9c\x42\x96\x0c" + b"\x00" * 8)
+    yield BARE, IP(src="10.0.0.2", dst="10.0.0.3", proto=47) / raw(b"\0" * 4)
+    yield BARE, IPv6(src="2001:db8::1", dst="2001:db8::2", nh=58) / \
+        raw(b"\x80\x00\x00\x00\x12\x34\x00\x01")
     for name in ("tcp.pcap", "udp.pcap", "ipv6.pcap"):
         for p in rdpcap(os.path.join(top, "tests/data/community-id", name)):
             yield ETH, p

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Packet decoder: link layer, IPv4/IPv6 (with IPv6 extension headers) and
- * the first bytes of TCP, UDP, SCTP, ICMP and ICMPv6.  Every read is checked
+ * Packet decoder: link layer, IPv4 (with its options) and IPv6 (with its
+ * extension headers), and the first bytes of TCP, UDP, UDP-Lite, SCTP, ICMP
+ * and ICMPv6; any other protocol decodes without ports.  Every read is checked
  * against the captured length; nothing here trusts a length field.
  *
  * Captured packets may be shorter than the IP header says (a snap length,
@@ -37,6 +38,17 @@
 #define PROTO_ICMPV6   58
 #define PROTO_DSTOPTS  60
 #define PROTO_SCTP     132
+#define PROTO_UDPLITE  136
+
+#define ICMP_ECHOREPLY	    0
+#define ICMP_ECHO	    8
+#define ICMPV6_ECHO_REQUEST 128
+#define ICMPV6_ECHO_REPLY   129
+
+#define IPOPT_EOL  0
+#define IPOPT_NOP  1
+#define IPOPT_LSRR 131
+#define IPOPT_SSRR 137
 
 /* A bounded view of the packet: [p, p + len). */
 struct cursor {
@@ -67,53 +79,117 @@ static void skip(struct cursor *c, size_t n)
 	c->len -= n;
 }
 
+static enum decode_result decode_tcp(struct cursor c, struct flow *f)
+{
+	size_t doff;
+
+	if (c.len < 20)
+		return DECODE_ERR_L4_TRUNC;
+	doff = (size_t)(c.p[12] >> 4) * 4;
+	if (doff < 20 || doff > c.len)
+		return DECODE_ERR_TCP_HLEN;
+	f->tcp_flags = c.p[13];
+	return DECODE_OK;
+}
+
+static enum decode_result decode_udp(struct cursor c, size_t stated,
+				     struct flow *f)
+{
+	uint16_t ulen;
+
+	if (c.len < 8)
+		return DECODE_ERR_L4_TRUNC;
+	ulen = get16(c.p + 4);
+	/* Length 0 is legal for IPv6 jumbograms only; a first fragment
+	 * carries less than the whole datagram. */
+	if (ulen != 0 && ulen < 8)
+		return DECODE_ERR_UDP_LEN;
+	if (!(f->frag & FLOW_FRAG_MF) && ulen > stated)
+		return DECODE_ERR_UDP_LEN;
+	return DECODE_OK;
+}
+
+static bool icmp_is_echo(uint8_t proto, uint8_t type)
+{
+	if (proto == PROTO_ICMP)
+		return type == ICMP_ECHO || type == ICMP_ECHOREPLY;
+	return type == ICMPV6_ECHO_REQUEST || type == ICMPV6_ECHO_REPLY;
+}
+
+/* Type and code in the port fields; an echo's identifier keys its flow. */
+static enum decode_result decode_icmp(struct cursor c, struct flow *f)
+{
+	if (c.len < 2)
+		return DECODE_ERR_L4_TRUNC;
+	if (icmp_is_echo(f->proto, c.p[0])) {
+		if (c.len < 8)
+			return DECODE_ERR_L4_TRUNC;
+		f->echo_id = get16(c.p + 4);
+		f->has_echo_id = true;
+	}
+	f->sport = c.p[0];
+	f->dport = c.p[1];
+	f->has_ports = true;
+	return DECODE_OK;
+}
+
 static enum decode_result decode_l4(struct cursor c, size_t stated,
 				    struct flow *f)
 {
+	enum decode_result res;
+
 	switch (f->proto) {
-	case PROTO_TCP: {
-		size_t doff;
-
-		if (c.len < 20)
-			return DECODE_ERR_L4_TRUNC;
-		doff = (size_t)(c.p[12] >> 4) * 4;
-		if (doff < 20 || doff > c.len)
-			return DECODE_ERR_TCP_HLEN;
-		f->tcp_flags = c.p[13];
+	case PROTO_TCP:
+		res = decode_tcp(c, f);
 		break;
-	}
-	case PROTO_UDP: {
-		uint16_t ulen;
-
-		if (c.len < 8)
-			return DECODE_ERR_L4_TRUNC;
-		ulen = get16(c.p + 4);
-		/* Length 0 is legal for IPv6 jumbograms only; a first
-		 * fragment carries less than the whole datagram. */
-		if (ulen != 0 && ulen < 8)
-			return DECODE_ERR_UDP_LEN;
-		if (!(f->frag & FLOW_FRAG_MF) && ulen > stated)
-			return DECODE_ERR_UDP_LEN;
+	case PROTO_UDP:
+		res = decode_udp(c, stated, f);
 		break;
-	}
-	case PROTO_SCTP:
-		if (c.len < 4)
-			return DECODE_ERR_L4_TRUNC;
+	case PROTO_UDPLITE: /* its length field is a checksum coverage */
+		res = c.len < 8 ? DECODE_ERR_L4_TRUNC : DECODE_OK;
+		break;
+	case PROTO_SCTP: /* the ports are all the common header we need */
+		res = c.len < 4 ? DECODE_ERR_L4_TRUNC : DECODE_OK;
 		break;
 	case PROTO_ICMP:
 	case PROTO_ICMPV6:
-		if (c.len < 2)
-			return DECODE_ERR_L4_TRUNC;
-		f->sport = c.p[0];
-		f->dport = c.p[1];
-		f->has_ports = true;
-		return DECODE_OK;
+		return decode_icmp(c, f);
 	default:
 		return DECODE_OK;
 	}
+	if (res != DECODE_OK)
+		return res;
 	f->sport = get16(c.p);
 	f->dport = get16(c.p + 2);
 	f->has_ports = true;
+	return DECODE_OK;
+}
+
+/*
+ * Walk the IPv4 options (RFC 791): EOL ends the list, NOP is one byte, every
+ * other option has a length byte that must keep it inside the header.  The
+ * kernel drops a packet whose list does not parse; so do we.
+ */
+static enum decode_result ipv4_options(const uint8_t *p, size_t len,
+				       struct flow *f)
+{
+	size_t i = 0, olen;
+
+	f->ip_flags |= FLOW_IP_OPTIONS;
+	while (i < len && p[i] != IPOPT_EOL) {
+		if (p[i] == IPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (len - i < 2)
+			return DECODE_ERR_IP_OPTS;
+		olen = p[i + 1];
+		if (olen < 2 || olen > len - i)
+			return DECODE_ERR_IP_OPTS;
+		if (p[i] == IPOPT_LSRR || p[i] == IPOPT_SSRR)
+			f->ip_flags |= FLOW_IP_SRCROUTE;
+		i += olen;
+	}
 	return DECODE_OK;
 }
 
@@ -139,6 +215,8 @@ static enum decode_result decode_ipv4(struct cursor c, struct flow *f)
 	f->proto = c.p[9];
 	memcpy(f->src, c.p + 12, 4);
 	memcpy(f->dst, c.p + 16, 4);
+	if (hlen > 20 && ipv4_options(c.p + 20, hlen - 20, f) != DECODE_OK)
+		return DECODE_ERR_IP_OPTS;
 	frag = get16(c.p + 6);
 	if (frag & 0x2000)
 		f->frag |= FLOW_FRAG_MF;
@@ -158,6 +236,29 @@ static bool ipv6_is_ext(uint8_t nh)
 	       nh == PROTO_FRAGMENT || nh == PROTO_DSTOPTS || nh == PROTO_AH;
 }
 
+/* The length of one extension header (at least 8 bytes are there). */
+static size_t ipv6_ext_len(const uint8_t *p, uint8_t nh, struct flow *f)
+{
+	uint16_t off;
+
+	switch (nh) {
+	case PROTO_FRAGMENT:
+		off = get16(p + 2);
+		if (off & 0x0001)
+			f->frag |= FLOW_FRAG_MF;
+		if (off & 0xfff8)
+			f->frag |= FLOW_FRAG_LATER;
+		return 8;
+	case PROTO_AH:
+		return ((size_t)p[1] + 2) * 4;
+	case PROTO_ROUTING:
+		f->ip_flags |= FLOW_IP_ROUTING;
+		/* fall through */
+	default:
+		return ((size_t)p[1] + 1) * 8;
+	}
+}
+
 /* Walk the extension headers; on return c is at the upper-layer header. */
 static enum decode_result ipv6_walk(struct cursor *c, size_t *stated,
 				    struct flow *f)
@@ -172,19 +273,7 @@ static enum decode_result ipv6_walk(struct cursor *c, size_t *stated,
 			return DECODE_ERR_EXT_DEPTH;
 		if (c->len < 8)
 			return DECODE_ERR_EXT_TRUNC;
-		if (nh == PROTO_FRAGMENT) {
-			uint16_t off = get16(c->p + 2);
-
-			elen = 8;
-			if (off & 0x0001)
-				f->frag |= FLOW_FRAG_MF;
-			if (off & 0xfff8)
-				f->frag |= FLOW_FRAG_LATER;
-		} else if (nh == PROTO_AH) {
-			elen = ((size_t)c->p[1] + 2) * 4;
-		} else {
-			elen = ((size_t)c->p[1] + 1) * 8;
-		}
+		elen = ipv6_ext_len(c->p, nh, f);
 		if (elen > c->len || elen > *stated)
 			return DECODE_ERR_EXT_TRUNC;
 		nh = c->p[0];
@@ -368,6 +457,7 @@ const char *decode_result_str(enum decode_result res)
 		[DECODE_ERR_L4_TRUNC] = "l4-truncated",
 		[DECODE_ERR_TCP_HLEN] = "bad-tcp-header-length",
 		[DECODE_ERR_UDP_LEN] = "bad-udp-length",
+		[DECODE_ERR_IP_OPTS] = "bad-ip-options",
 	};
 
 	if ((unsigned)res >= DECODE_ERR__MAX)

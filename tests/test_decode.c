@@ -287,6 +287,72 @@ static void test_ipv4_options(void **state)
 	}
 }
 
+/* An IPv4 header whose 40 option bytes are opts, then a TCP SYN. */
+static enum decode_result decode_v4_opts(const uint8_t *opts, size_t n,
+					 struct flow *f)
+{
+	struct pkt p = {0};
+
+	pkt_ipv4(&p, 6, "10.0.0.2", "93.184.216.34", 20, 15, 0);
+	memset(p.b + 20, 0, 40);
+	memcpy(p.b + 20, opts, n);
+	pkt_tcp(&p, 40000, 443, TCP_SYN);
+	return decode_pkt(&p, DECODE_LINK_IP, f);
+}
+
+static void test_ipv4_option_flags(void **state)
+{
+	/* NOP, record route (7 bytes), then LSRR of one hop */
+	static const uint8_t lsrr[] = {1,   7, 7, 4,  0,   0, 0, 0,
+				       131, 7, 4, 10, 200, 0, 1};
+	static const uint8_t ssrr[] = {137, 7, 4, 10, 200, 0, 1};
+	/* EOL ends the list: what follows is padding, not an option */
+	static const uint8_t after_eol[] = {0, 131, 7, 4, 10, 200, 0, 1};
+	static const uint8_t rr[] = {7, 7, 4, 0, 0, 0, 0};
+	struct pkt p = {0};
+	struct flow f;
+
+	put_v4_syn(&p);
+	assert_int_equal(decode_pkt(&p, DECODE_LINK_IP, &f), DECODE_OK);
+	assert_int_equal(f.ip_flags, 0);
+	assert_int_equal(decode_v4_opts(lsrr, sizeof(lsrr), &f), DECODE_OK);
+	assert_int_equal(f.ip_flags, FLOW_IP_OPTIONS | FLOW_IP_SRCROUTE);
+	assert_v4_syn(&f);
+	assert_int_equal(decode_v4_opts(ssrr, sizeof(ssrr), &f), DECODE_OK);
+	assert_int_equal(f.ip_flags, FLOW_IP_OPTIONS | FLOW_IP_SRCROUTE);
+	assert_int_equal(decode_v4_opts(after_eol, sizeof(after_eol), &f),
+			 DECODE_OK);
+	assert_int_equal(f.ip_flags, FLOW_IP_OPTIONS);
+	assert_int_equal(decode_v4_opts(rr, sizeof(rr), &f), DECODE_OK);
+	assert_int_equal(f.ip_flags, FLOW_IP_OPTIONS);
+}
+
+static void test_ipv4_bad_options(void **state)
+{
+	static const uint8_t zero_len[] = {131, 0};
+	static const uint8_t one_len[] = {1, 1, 137, 1};
+	struct flow f;
+	uint8_t over[40];
+
+	assert_int_equal(decode_v4_opts(zero_len, sizeof(zero_len), &f),
+			 DECODE_ERR_IP_OPTS);
+	assert_int_equal(decode_v4_opts(one_len, sizeof(one_len), &f),
+			 DECODE_ERR_IP_OPTS);
+	/* An LSRR whose length runs past the header hides nothing. */
+	memset(over, 1, sizeof(over));
+	over[36] = 131;
+	over[37] = 7;
+	assert_int_equal(decode_v4_opts(over, sizeof(over), &f),
+			 DECODE_ERR_IP_OPTS);
+	/* A type byte alone in the last option byte. */
+	over[36] = 1;
+	over[39] = 131;
+	assert_int_equal(decode_v4_opts(over, sizeof(over), &f),
+			 DECODE_ERR_IP_OPTS);
+	assert_string_equal(decode_result_str(DECODE_ERR_IP_OPTS),
+			    "bad-ip-options");
+}
+
 static void test_ipv4_bad_ihl(void **state)
 {
 	struct pkt p = {0};
@@ -434,6 +500,33 @@ static void test_ipv6_ext_chain(void **state)
 	assert_prefixes_fail(&p, DECODE_LINK_RAW, p.len - 4);
 }
 
+static void test_ipv6_routing_flag(void **state)
+{
+	struct pkt p = {0};
+	struct flow f;
+
+	build_v6_chain(&p);
+	assert_int_equal(decode_pkt(&p, DECODE_LINK_RAW, &f), DECODE_OK);
+	assert_int_equal(f.ip_flags, FLOW_IP_ROUTING);
+	/* The same chain without the routing header. */
+	p.len = 0;
+	pkt_ipv6(&p, 60, "fe80::1", "2001:db8::53", 24 + 8 + 12);
+	pkt_ipv6_ext(&p, 44, 2);
+	pkt_ipv6_frag(&p, 17, 0, 0);
+	pkt_udp(&p, 33000, 53, 4);
+	assert_int_equal(decode_pkt(&p, DECODE_LINK_RAW, &f), DECODE_OK);
+	assert_int_equal(f.ip_flags, 0);
+	assert_int_equal(f.dport, 53);
+	/* A routing header as the first header of all. */
+	p.len = 0;
+	pkt_ipv6(&p, 43, "2001:db8::1", "::1", 24 + 20);
+	pkt_ipv6_ext(&p, 6, 2);
+	pkt_tcp(&p, 40000, 443, TCP_SYN);
+	assert_int_equal(decode_pkt(&p, DECODE_LINK_RAW, &f), DECODE_OK);
+	assert_int_equal(f.ip_flags, FLOW_IP_ROUTING);
+	assert_int_equal(f.proto, 6);
+}
+
 static void test_ipv6_ah(void **state)
 {
 	struct pkt p = {0};
@@ -505,27 +598,126 @@ static void test_ipv6_fragments(void **state)
 	assert_int_equal(f.proto, 17);
 }
 
-static void test_icmp_and_other(void **state)
+static void put_icmp(struct pkt *p, int v6, uint8_t type, uint8_t code,
+		     uint16_t id)
+{
+	if (v6)
+		pkt_ipv6(p, 58, "2001:db8::1", "2001:db8::2", 8);
+	else
+		pkt_ipv4(p, 1, "10.0.0.2", "10.0.0.3", 8, 5, 0);
+	pkt_put8(p, type);
+	pkt_put8(p, code);
+	pkt_put16(p, 0);
+	pkt_put16(p, id);
+	pkt_put16(p, 1);
+}
+
+static void test_icmp_echo(void **state)
+{
+	static const uint8_t echo[][2] = {{0, 8}, {0, 0}, {1, 128}, {1, 129}};
+	size_t i;
+
+	for (i = 0; i < sizeof(echo) / sizeof(echo[0]); i++) {
+		struct pkt p = {0};
+		struct flow f;
+
+		put_icmp(&p, echo[i][0], echo[i][1], 0, 0x1234);
+		assert_int_equal(decode_pkt(&p, DECODE_LINK_IP, &f), DECODE_OK);
+		assert_int_equal(f.proto, echo[i][0] ? 58 : 1);
+		assert_true(f.has_ports);
+		assert_int_equal(f.sport, echo[i][1]);
+		assert_int_equal(f.dport, 0);
+		assert_true(f.has_echo_id);
+		assert_int_equal(f.echo_id, 0x1234);
+		/* An echo without room for its identifier is cut short. */
+		assert_prefixes_fail(&p, DECODE_LINK_IP, p.len);
+	}
+}
+
+static void test_icmp_other_types(void **state)
 {
 	struct pkt p = {0};
 	struct flow f;
 
-	pkt_ipv4(&p, 1, "10.0.0.2", "10.0.0.3", 8, 5, 0);
-	pkt_put8(&p, 8);
-	pkt_put8(&p, 0);
-	pkt_zero(&p, 6);
+	/* Destination unreachable, port: type/code, no identifier. */
+	put_icmp(&p, 0, 3, 3, 0x1234);
 	assert_int_equal(decode_pkt(&p, DECODE_LINK_IP, &f), DECODE_OK);
-	assert_int_equal(f.sport, 8);
-	assert_int_equal(f.dport, 0);
+	assert_int_equal(f.sport, 3);
+	assert_int_equal(f.dport, 3);
+	assert_false(f.has_echo_id);
+	assert_int_equal(f.echo_id, 0);
+	assert_int_equal(decode_exact(p.b, 22, DECODE_LINK_IP, &f), DECODE_OK);
 	assert_int_equal(decode_exact(p.b, 21, DECODE_LINK_IP, &f),
 			 DECODE_ERR_L4_TRUNC);
+	p.len = 0;
+	put_icmp(&p, 1, 135, 0, 7); /* neighbour solicitation */
+	assert_int_equal(decode_pkt(&p, DECODE_LINK_IP, &f), DECODE_OK);
+	assert_int_equal(f.sport, 135);
+	assert_false(f.has_echo_id);
+}
+
+static void test_udplite_and_sctp(void **state)
+{
+	struct pkt p = {0};
+	struct flow f;
+
+	/* UDP-Lite: coverage 8 (header only), not a length. */
+	pkt_ipv4(&p, 136, "10.0.0.2", "10.0.0.3", 8 + 40, 5, 0);
+	pkt_put16(&p, 40001);
+	pkt_put16(&p, 5001);
+	pkt_put16(&p, 8);
+	pkt_put16(&p, 0);
+	pkt_zero(&p, 40);
+	assert_int_equal(decode_pkt(&p, DECODE_LINK_IP, &f), DECODE_OK);
+	assert_int_equal(f.proto, 136);
+	assert_true(f.has_ports);
+	assert_int_equal(f.sport, 40001);
+	assert_int_equal(f.dport, 5001);
+	assert_prefixes_fail(&p, DECODE_LINK_IP, 28);
 
 	p.len = 0;
-	pkt_ipv4(&p, 47, "10.0.0.2", "10.0.0.3", 4, 5, 0); /* GRE */
-	pkt_zero(&p, 4);
+	pkt_ipv6(&p, 132, "2001:db8::1", "2001:db8::2", 12);
+	pkt_put16(&p, 40002);
+	pkt_put16(&p, 38412);
+	pkt_zero(&p, 8);
 	assert_int_equal(decode_pkt(&p, DECODE_LINK_IP, &f), DECODE_OK);
-	assert_int_equal(f.proto, 47);
-	assert_false(f.has_ports);
+	assert_int_equal(f.proto, 132);
+	assert_true(f.has_ports);
+	assert_int_equal(f.sport, 40002);
+	assert_int_equal(f.dport, 38412);
+	assert_prefixes_fail(&p, DECODE_LINK_IP, 44);
+}
+
+static void test_other_protocols(void **state)
+{
+	static const uint8_t protos[] = {2, 4, 41, 47, 50, 89, 103, 253, 255};
+	size_t i;
+
+	for (i = 0; i < sizeof(protos); i++) {
+		struct pkt p = {0};
+		struct flow f;
+
+		pkt_ipv4(&p, protos[i], "10.0.0.2", "10.0.0.3", 4, 5, 0);
+		pkt_zero(&p, 4);
+		assert_int_equal(decode_pkt(&p, DECODE_LINK_IP, &f), DECODE_OK);
+		assert_int_equal(f.proto, protos[i]);
+		assert_false(f.has_ports);
+		assert_false(f.has_echo_id);
+		/* Nothing beyond the IP header is needed. */
+		assert_int_equal(decode_exact(p.b, 20, DECODE_LINK_IP, &f),
+				 DECODE_OK);
+	}
+}
+
+static void test_direction_left_out(void **state)
+{
+	struct pkt p = {0};
+	struct flow f;
+
+	put_v4_syn(&p);
+	memset(&f, 0xff, sizeof(f));
+	assert_int_equal(decode_pkt(&p, DECODE_LINK_IP, &f), DECODE_OK);
+	assert_int_equal(f.direction, FLOW_DIR_OUT);
 }
 
 static void test_link_types_and_names(void **state)
@@ -557,6 +749,8 @@ int main(void)
 		cmocka_unit_test(test_raw_links),
 		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_ipv4_options),
+		cmocka_unit_test(test_ipv4_option_flags),
+		cmocka_unit_test(test_ipv4_bad_options),
 		cmocka_unit_test(test_ipv4_bad_ihl),
 		cmocka_unit_test(test_ipv4_bad_total_length),
 		cmocka_unit_test(test_ip_version),
@@ -565,11 +759,16 @@ int main(void)
 		cmocka_unit_test(test_udp_bad_length),
 		cmocka_unit_test(test_ipv4_fragments),
 		cmocka_unit_test(test_ipv6_ext_chain),
+		cmocka_unit_test(test_ipv6_routing_flag),
 		cmocka_unit_test(test_ipv6_ah),
 		cmocka_unit_test(test_ipv6_ext_overrun),
 		cmocka_unit_test(test_ipv6_ext_too_deep),
 		cmocka_unit_test(test_ipv6_fragments),
-		cmocka_unit_test(test_icmp_and_other),
+		cmocka_unit_test(test_icmp_echo),
+		cmocka_unit_test(test_icmp_other_types),
+		cmocka_unit_test(test_udplite_and_sctp),
+		cmocka_unit_test(test_other_protocols),
+		cmocka_unit_test(test_direction_left_out),
 		cmocka_unit_test(test_link_types_and_names),
 	};
 
