@@ -38,7 +38,7 @@ static const char usage_text[] =
 	"output,\n"
 	"                           the default) or syslog\n"
 	"      --install-rules      install the iptables rules on start, "
-	"remove on exit\n"
+	"remove on TERM/INT\n"
 	"      --fail-open          let packets through when nfjudge is not "
 	"there\n"
 	"                           (rules with --queue-bypass, queue "

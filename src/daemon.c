@@ -33,6 +33,7 @@
 #include "cmd.h"
 #include "cmdutil.h"
 #include "daemon.h"
+#include "dropwatch.h"
 #include "log.h"
 #include "nfqueue.h"
 #include "policy.h"
@@ -41,8 +42,11 @@
 #include "runctl.h"
 #include "worker.h"
 
-#define METRICS_INTERVAL_S 10
-#define WORKER_FAILED	   "a queue worker failed"
+/* The kernel's drop counters are read every tick, metrics written every
+ * METRICS_TICKS. */
+#define TICK_S	      1
+#define METRICS_TICKS 10
+#define WORKER_FAILED "a queue worker failed"
 
 struct daemon {
 	const struct daemon_opts *o;
@@ -53,7 +57,9 @@ struct daemon {
 	int nworkers;
 	int stop_fd;
 	int died_fd;  /* a worker gave up */
-	int timer_fd; /* metrics, or -1 */
+	int timer_fd; /* the tick, or -1 */
+	unsigned ticks;
+	struct dropwatch *drops;
 	bool rules_installed;
 	char policy_sha[65];
 	char queues[16];
@@ -183,6 +189,9 @@ static void write_metrics(struct daemon *d)
 		if (nfqueue_kernel_drops(q[i].queue, &q[i].queue_dropped,
 					 &q[i].user_dropped))
 			q[i].queue_dropped = q[i].user_dropped = 0;
+		dropwatch_totals(d->drops, q[i].queue, &q[i].lost_queue,
+				 &q[i].lost_user);
+		q[i].flushed = worker_flushed(&d->workers[i]);
 	}
 	if (runctl_write_metrics(d->o->metrics_file, &st, q, n))
 		log_warn("%s", d->o->metrics_file);
@@ -204,10 +213,17 @@ static int signals_open(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/* Every second: lost packets are recorded as soon as they are seen. */
+static void tick(struct daemon *d)
+{
+	dropwatch_check(d->drops);
+	if (d->o->metrics_file && ++d->ticks % METRICS_TICKS == 0)
+		write_metrics(d);
+}
+
 /* The control loop: returns the reason for stopping. */
 static const char *control_loop(struct daemon *d, int sfd, int tfd)
 {
-	/* poll(2) skips a negative fd: no timer without --metrics-file */
 	struct pollfd pfd[3] = {{.fd = sfd, .events = POLLIN},
 				{.fd = tfd, .events = POLLIN},
 				{.fd = d->died_fd, .events = POLLIN}};
@@ -220,9 +236,9 @@ static const char *control_loop(struct daemon *d, int sfd, int tfd)
 			return "poll failed";
 		if (pfd[2].revents & POLLIN)
 			return WORKER_FAILED;
-		if (tfd >= 0 && (pfd[1].revents & POLLIN) &&
+		if ((pfd[1].revents & POLLIN) &&
 		    read(tfd, &ticks, sizeof(ticks)) == sizeof(ticks))
-			write_metrics(d);
+			tick(d);
 		if (!(pfd[0].revents & POLLIN) ||
 		    read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
@@ -345,6 +361,28 @@ static bool sink_can_accept(void *ctx)
 	return logsink_can_accept(ctx);
 }
 
+/* After the queues are bound, so that their counters start from now. */
+static int open_drops(struct daemon *d)
+{
+	const struct rules_opts *r = &d->o->rules;
+	struct dropwatch_cfg cfg = {
+		.first = (uint16_t)r->queue_first,
+		.n = d->nworkers,
+		.emit = sink_emit,
+		.ctx = d->sink,
+	};
+	int i;
+
+	d->drops = dropwatch_new(&cfg);
+	if (!d->drops) {
+		log_warn("queue drop counters");
+		return -1;
+	}
+	for (i = 0; i < d->nworkers; i++)
+		d->workers[i].drops = d->drops;
+	return 0;
+}
+
 static int open_workers(struct daemon *d)
 {
 	const struct rules_opts *r = &d->o->rules;
@@ -384,13 +422,29 @@ static void stop_workers(struct daemon *d, int started)
 		worker_join(&d->workers[i]);
 }
 
-static void teardown(struct daemon *d)
+/*
+ * Only an operator's TERM or INT takes the rules away.  After a failure
+ * they stay: their queue has no reader, so the kernel drops what they
+ * queue, and the sandbox stays closed until nfjudge runs again.
+ */
+static void rules_teardown(struct daemon *d, bool operator_stop)
+{
+	if (!d->rules_installed)
+		return;
+	if (!operator_stop)
+		log_warnx("the rules stay in place, so nothing passes until "
+			  "nfjudge runs again; 'nfjudge rules remove' removes "
+			  "them");
+	else if (rules_remove(&d->o->rules))
+		log_warnx("the rules could not be removed; remove them with "
+			  "'nfjudge rules remove'");
+}
+
+static void teardown(struct daemon *d, bool operator_stop)
 {
 	int i;
 
-	if (d->rules_installed && rules_remove(&d->o->rules))
-		log_warnx("the rules could not be removed; remove them with "
-			  "'nfjudge rules remove'");
+	rules_teardown(d, operator_stop);
 	for (i = 0; d->workers && i < d->nworkers; i++)
 		worker_destroy(&d->workers[i]);
 	free(d->workers);
@@ -398,6 +452,7 @@ static void teardown(struct daemon *d)
 		capture_writer_close(d->pcap.w);
 		pthread_mutex_destroy(&d->pcap.lock);
 	}
+	dropwatch_free(d->drops);
 	logsink_close(d->sink);
 	policy_ref_free(d->policy);
 	if (d->stop_fd >= 0)
@@ -408,18 +463,15 @@ static void teardown(struct daemon *d)
 		unlink(d->o->pidfile);
 }
 
-/* The metrics timer, made before privileges go (timerfd_create is not on
- * the seccomp allowlist). */
+/* The tick, made before privileges go (timerfd_create is not on the
+ * seccomp allowlist). */
 static int open_timer(struct daemon *d)
 {
-	struct itimerspec it = {{METRICS_INTERVAL_S, 0},
-				{METRICS_INTERVAL_S, 0}};
+	struct itimerspec it = {{TICK_S, 0}, {TICK_S, 0}};
 
-	if (!d->o->metrics_file)
-		return 0;
 	d->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	if (d->timer_fd < 0 || timerfd_settime(d->timer_fd, 0, &it, NULL)) {
-		log_warn("metrics timer");
+		log_warn("timer");
 		return -1;
 	}
 	return 0;
@@ -433,7 +485,7 @@ static int setup(struct daemon *d)
 	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	d->died_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (d->stop_fd < 0 || d->died_fd < 0 || open_log(d) || open_pcap(d) ||
-	    open_workers(d) || open_timer(d))
+	    open_workers(d) || open_drops(d) || open_timer(d))
 		return -1;
 	if (o->install_rules) {
 		if (rules_install(&o->rules))
@@ -484,12 +536,14 @@ int daemon_run(const struct daemon_opts *o)
 out:
 	if (started)
 		stop_workers(&d, started);
+	if (d.drops)
+		dropwatch_check(d.drops);
 	if (d.sink) {
 		write_counts(&d, RECORD_STOP, why);
 		if (o->metrics_file)
 			write_metrics(&d);
 	}
-	teardown(&d);
+	teardown(&d, !strcmp(why, "SIGTERM") || !strcmp(why, "SIGINT"));
 	if (d.timer_fd >= 0)
 		close(d.timer_fd);
 	if (sfd >= 0)

@@ -249,6 +249,35 @@ static int packet_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * The kernel answers a verdict only when it failed.  ENOENT is normal: the
+ * packet is gone, flushed when a netfilter hook was removed (any nft
+ * change, an interface removed) while it was queued, and the kernel
+ * dropped it.  Counted; anything else is an error of ours.
+ */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	struct nfqueue *q = data;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		q->stats.invalid++;
+		return MNL_CB_OK;
+	}
+	if (err->error == 0)
+		return MNL_CB_OK;
+	if (err->error == -ENOENT) {
+		q->stats.stale++;
+		return MNL_CB_OK;
+	}
+	errno = err->error < 0 ? -err->error : EPROTO;
+	return MNL_CB_ERROR;
+}
+
+static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+	[NLMSG_ERROR] = error_cb,
+};
+
 int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data)
 {
 	uint64_t before = q->stats.received;
@@ -264,7 +293,8 @@ int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data)
 	}
 	q->cb = cb;
 	q->cb_data = data;
-	if (mnl_cb_run(q->rxbuf, (size_t)n, 0, q->portid, packet_cb, q) < 0 &&
+	if (mnl_cb_run2(q->rxbuf, (size_t)n, 0, q->portid, packet_cb, q,
+			ctl_cbs, NLMSG_MIN_TYPE) < 0 &&
 	    errno != EINTR)
 		return -errno;
 	return (int)(q->stats.received - before);

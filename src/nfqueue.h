@@ -56,7 +56,9 @@ int nfqueue_fd(const struct nfqueue *q);
  * packets) and call cb for each valid one.  Returns the number of packets,
  * 0 when nothing was waiting (non-blocking), or -errno.  -ENOBUFS means the
  * kernel dropped messages for us: the packets concerned stay queued until
- * the queue overflows, then the fail policy applies.
+ * the queue overflows, then the fail policy applies.  A verdict the kernel
+ * refused because it had already flushed the packet (ENOENT) is counted
+ * in the stats, not returned.
  */
 int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data);
 
@@ -74,6 +76,7 @@ struct nfqueue_stats {
 	uint64_t verdicts;
 	uint64_t enobufs; /* times the socket overflowed */
 	uint64_t invalid; /* messages that failed validation */
+	uint64_t stale;	  /* verdicts for packets the kernel had flushed */
 };
 void nfqueue_get_stats(const struct nfqueue *q, struct nfqueue_stats *st);
 

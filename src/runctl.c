@@ -60,6 +60,32 @@ static void put_counter(FILE *f, const char *name, const char *help,
 		help, name, name, labels, v);
 }
 
+/* What the log says of the kernel's drops, and verdicts that came late. */
+static void put_queues(FILE *f, const struct runctl_queue *q, int nq)
+{
+	int i;
+
+	fprintf(f, "# HELP nfjudge_packets_lost_total Packets the kernel "
+		   "dropped, as counted in lost records.\n"
+		   "# TYPE nfjudge_packets_lost_total counter\n");
+	for (i = 0; i < nq; i++)
+		fprintf(f,
+			"nfjudge_packets_lost_total{queue=\"%u\",lost=\"queue_"
+			"dropped\"} %" PRIu64 "\n"
+			"nfjudge_packets_lost_total{queue=\"%u\",lost=\"user_"
+			"dropped\"} %" PRIu64 "\n",
+			q[i].queue, q[i].lost_queue, q[i].queue,
+			q[i].lost_user);
+	fprintf(f, "# HELP nfjudge_verdicts_flushed_total Verdicts for "
+		   "packets the kernel had already dropped (a hook removed).\n"
+		   "# TYPE nfjudge_verdicts_flushed_total counter\n");
+	for (i = 0; i < nq; i++)
+		fprintf(f,
+			"nfjudge_verdicts_flushed_total{queue=\"%u\"} %" PRIu64
+			"\n",
+			q[i].queue, q[i].flushed);
+}
+
 int runctl_write_metrics(const char *path, const struct record_stats *st,
 			 const struct runctl_queue *q, int nq)
 {
@@ -99,6 +125,7 @@ int runctl_write_metrics(const char *path, const struct record_stats *st,
 			"full\"} %" PRIu64 "\n",
 			q[i].queue, q[i].queue_dropped, q[i].queue,
 			q[i].user_dropped);
+	put_queues(f, q, nq);
 	if (fclose(f) || rename(tmp, path)) {
 		int err = -errno;
 

@@ -12,6 +12,9 @@ struct runctl_queue {
 	uint16_t queue;
 	uint64_t queue_dropped; /* the kernel's: queue full */
 	uint64_t user_dropped;	/* the kernel's: our socket full */
+	uint64_t lost_queue;	/* of those, in lost records so far */
+	uint64_t lost_user;
+	uint64_t flushed; /* verdicts for packets the kernel had flushed */
 };
 
 /* Send a state line to the service manager ($NOTIFY_SOCKET), if any. */

@@ -16,6 +16,7 @@
 #include "attr.h"
 #include "capture.h"
 #include "decode.h"
+#include "dropwatch.h"
 #include "log.h"
 #include "nfqueue.h"
 #include "proc.h"
@@ -118,10 +119,14 @@ static void on_packet(const struct nfqueue_packet *p, void *data)
 
 static void publish(struct worker *w)
 {
+	struct nfqueue_stats st;
+
+	nfqueue_get_stats(w->q, &st);
 	pthread_mutex_lock(&w->lock);
 	engine_get_counts(w->eng, &w->counts);
 	w->undecodable = w->local_undecodable;
 	w->errors = w->local_errors;
+	w->flushed = st.stale;
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -134,6 +139,9 @@ static bool serve_batch(struct worker *w)
 	 * when the queue is torn down or overflows (fail-closed). */
 	if (nfqueue_flush(w->q))
 		w->local_errors++;
+	/* Whatever went wrong may have cost packets: count them now. */
+	if (n < 0 && w->drops)
+		dropwatch_check(w->drops);
 	if (n == -ENOBUFS) {
 		/* Messages were lost; their packets stay queued until the
 		 * queue overflows.  Counted, and the loop goes on. */
@@ -195,6 +203,16 @@ void worker_destroy(struct worker *w)
 	attr_close(w->attr);
 	nfqueue_close(w->q);
 	pthread_mutex_destroy(&w->lock);
+}
+
+uint64_t worker_flushed(struct worker *w)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&w->lock);
+	n = w->flushed;
+	pthread_mutex_unlock(&w->lock);
+	return n;
 }
 
 void worker_counts(struct worker *w, struct engine_counts *c,

@@ -10,6 +10,7 @@
 
 struct attr;
 struct capture_writer;
+struct dropwatch;
 struct nfqueue;
 
 /* The pcap-out file, shared by the workers. */
@@ -28,12 +29,14 @@ struct worker {
 	struct nfqueue *q;
 	struct attr *attr;
 	struct engine *eng;
-	struct pcap_out *pcap; /* NULL: no --pcap-out */
+	struct pcap_out *pcap;	 /* NULL: no --pcap-out */
+	struct dropwatch *drops; /* checked after a receive error */
 	/* what the control thread may read, under lock */
 	pthread_mutex_t lock;
 	struct engine_counts counts;
 	uint64_t undecodable;
 	uint64_t errors;
+	uint64_t flushed;
 	uint64_t local_undecodable; /* the worker's own copy */
 	uint64_t local_errors;
 };
@@ -50,5 +53,8 @@ void worker_destroy(struct worker *w);
 /* A consistent copy of the worker's counters. */
 void worker_counts(struct worker *w, struct engine_counts *c,
 		   uint64_t *undecodable, uint64_t *errors);
+
+/* Verdicts for packets the kernel had flushed (a hook removed). */
+uint64_t worker_flushed(struct worker *w);
 
 #endif

@@ -3,7 +3,10 @@
 # namespace of the test's own:
 #   SIGKILL    rules stay, nothing passes; a restart resumes seq and chain
 #   SIGSTOP    nothing passes while stopped; held packets judged on CONT
-#   overflow   a full queue drops (fail-closed), counted by the kernel
+#   overflow   a full queue drops (fail-closed), counted by the kernel and
+#              in lost records: attempts = verdict records + lost count
+#   flushed    a hook removed while packets are queued: the kernel drops
+#              them, their verdicts fail (ENOENT), the daemon judges on
 #   full log   closed: rejects once records cannot be written, accepts
 #              nothing unrecorded; open: keeps accepting, and every
 #              accepted connection is recorded or counted as lost
@@ -152,6 +155,79 @@ v = [json.loads(l) for l in open(sys.argv[1])]
 ports = sorted(r["src_port"] for r in v if r["event_type"] == "verdict")
 sys.exit(ports != sorted(int(p) for p in open(sys.argv[2]).read().split()))
 ' "$tmp/ovf.log" "$tmp/ovf.out"
+check "overflow: every attempt accounted for (verdicts + lost = 20)" "$PY" -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+v = sum(x["event_type"] == "verdict" for x in r)
+lost = [x for x in r if x["event_type"] == "lost"]
+n = sum(x["count"] for x in lost)
+ok = all(x["lost"] == "queue_dropped" and x["queue"] == 0 for x in lost)
+ok = ok and lost and lost[-1]["total"] == n
+print("overflow: %d verdict records, %d lost records counting %d" %
+      (v, len(lost), n))
+sys.exit(not (ok and v + n == 20 and n == 12))
+' "$tmp/ovf.log"
+check "overflow: the lost record came before the stop record" "$PY" -c '
+import json, sys
+ev = [json.loads(l)["event_type"] for l in open(sys.argv[1])]
+sys.exit(not ("lost" in ev and ev.index("lost") < ev.index("stop")))
+' "$tmp/ovf.log"
+check "overflow: the log verifies" verifies "$tmp/ovf.log"
+
+# The drops are seen within about a second, while the daemon runs on.
+ns_fresh
+nsbg "$top_builddir/tests/floodclient" serve 10.200.0.1:3128
+start_daemon 1 "$tmp/ovf2.log" -c "$tmp/policy.conf" --install-rules \
+	--queue-maxlen 4 --metrics-file "$tmp/ovf2.prom" || exit 1
+kill -STOP "$DPID"
+nsx "$PY" -c '
+import socket
+for i in range(10):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect(("10.200.0.1", 3128))
+    s.send(b"x")
+'
+kill -CONT "$DPID"
+check "overflow: a lost record while running" wait_events lost 1 "$tmp/ovf2.log"
+stop_daemon
+check "overflow: the metrics count what the lost records count" grep -q \
+	'^nfjudge_packets_lost_total{queue="0",lost="queue_dropped"} 6$' \
+	"$tmp/ovf2.prom"
+
+# --- a netfilter hook removed while packets are queued -------------------
+# The kernel flushes the queued packets (iptables-nft deleting a built-in
+# chain, as any nft change that removes a hook, or a removed interface):
+# their verdicts fail with ENOENT, which is normal.  The daemon goes on,
+# the held client's resent SYN is judged, and the rules stay in force.
+ns_fresh
+listen
+start_daemon 1 "$tmp/flush.log" -c "$tmp/policy.conf" --install-rules \
+	--metrics-file "$tmp/flush.prom" || exit 1
+nsx iptables -t mangle -A OUTPUT -j ACCEPT
+kill -STOP "$DPID"
+slow_attempt 10.200.0.1 3128 "$tmp/flush.held"
+a1=$last_pid
+queued() { [ "$(nsx awk '{print $3}' /proc/net/netfilter/nfnetlink_queue)" = "$1" ]; }
+i=0
+while ! queued 1 && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "flushed: one SYN held in the queue" queued 1
+nsx iptables -t mangle -F OUTPUT
+nsx iptables -t mangle -X OUTPUT
+check "flushed: removing the hook flushed the queue" queued 0
+kill -CONT "$DPID"
+wait "$a1"
+check "flushed: the held client got through on its resent SYN" \
+	grep -q '^connected' "$tmp/flush.held"
+check "flushed: the daemon still runs" kill -0 "$DPID"
+check "flushed: the next connection is judged" connects
+check "flushed: a direct connection is still refused" \
+	[ "$(attempt tcp 10.200.0.9:443 | cut -d' ' -f1)" = refused ]
+stop_daemon
+check "flushed: the daemon counted the failed verdict" grep -q \
+	'^nfjudge_verdicts_flushed_total{queue="0"} 1$' "$tmp/flush.prom"
+check "flushed: stopped by TERM, the rules are gone" sh -c \
+	"! ip netns exec $NS iptables -S | grep -q NFJUDGE"
+check "flushed: log verifies" verifies "$tmp/flush.log"
 
 # --- a full log file system ----------------------------------------------
 # The log shares a small tmpfs with a filler file that leaves room for a
