@@ -40,6 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		p = nl + 1;
 	}
+	verify_done(&v);
 	if (!logrec_tail((const char *)data, size, &seq, tail_chain) &&
 	    strlen(tail_chain) != CHAIN_HEX)
 		__builtin_trap();

@@ -11,19 +11,44 @@
 struct chain;
 struct logrec;
 
+/* How the head of the logs is anchored (nfjudge audit verify --from...). */
+enum verify_head {
+	VERIFY_GENESIS, /* the first record must be seq 1 at the genesis */
+	VERIFY_FROM,	/* a trusted seq and digest given by the user */
+	VERIFY_TRUST,	/* --trust-head: the first record taken on trust */
+};
+
+/* One chain as verified: a daemon's log from its seq 1 on. */
+struct vchain {
+	const char *file; /* where it begins */
+	unsigned long line;
+	uint64_t records, first_seq, seq;
+	/* gaps: packets never judged, records never written, and the
+	 * records that say so */
+	uint64_t lost_packets, lost_records, gaps;
+	char first[CHAIN_HEX + 1]; /* the digest of its first record */
+	bool trusted;		   /* its head was not verified */
+	bool anchored;		   /* its head follows the --from anchor */
+};
+
 /*
- * Following a chain across records, files in the order given.  The first
- * record anchors it: seq 1 follows the genesis, a later one follows the
- * digest its "prev_chain" names, or, without one, is taken on trust (a
- * lone rotated file).
+ * Following chains across records, files in the order given.  The first
+ * record must be seq 1, following the genesis, unless the head is
+ * anchored otherwise; later, a record with seq 1 begins the next chain
+ * (the log of another daemon), which is verified on its own.
  */
 struct verify {
 	struct chain *chain;
-	uint64_t records;
-	uint64_t first_seq;
-	uint64_t seq; /* of the last record checked */
+	enum verify_head head;
+	uint64_t from_seq; /* VERIFY_FROM: record from_seq had digest from */
+	char from[CHAIN_HEX + 1];
+	const char *file; /* the caller's position, for struct vchain */
+	unsigned long line;
+	struct vchain cur;   /* the chain being followed; records 0 before */
+	struct vchain *done; /* the chains before it */
+	size_t ndone;
 	char last[CHAIN_HEX + 1];
-	bool trusted; /* the first record's digest could not be checked */
+	bool at_anchor; /* the anchor record was read; cur.records is 0 */
 };
 
 /* Check one parsed record against the chain so far: 0, or -EBADMSG with
@@ -35,6 +60,13 @@ int verify_record(struct verify *v, const struct logrec *rec, const char *line,
  * plain SHA-256.  NULL, with a message on stderr, when the key cannot be
  * read. */
 struct chain *verify_chain(const char *keyfile);
+
+/* Release what verify_record() gathered (not the chain). */
+void verify_done(struct verify *v);
+
+/* How many chains were followed so far, and each, the current one last. */
+size_t verify_nchains(const struct verify *v);
+const struct vchain *verify_chain_at(const struct verify *v, size_t i);
 
 /* nfjudge audit verify [--key FILE] LOG... */
 int audit_verify(int argc, char **argv);

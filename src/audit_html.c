@@ -101,33 +101,54 @@ static void html_logs(const struct report *r, char *const *logs, int n,
 	fprintf(out, "; %lu lines that are not records.</p>\n", r->bad_lines);
 }
 
+/* One chain: where it begins (when there are several), its extent, gaps. */
+static void html_chain_one(const struct vchain *c, bool many, FILE *out)
+{
+	if (many) {
+		fputs("<li><span class=\"mono\">", out);
+		html_escape(out, c->file);
+		fprintf(out, ":%lu</span>: ", c->line);
+	}
+	fprintf(out, "%" PRIu64 " records, seq %" PRIu64 " to %" PRIu64 ".",
+		c->records, c->first_seq, c->seq);
+	if (c->gaps)
+		fprintf(out,
+			" <span class=\"bad\">%" PRIu64 " gap(s): %" PRIu64
+			" packet(s) never judged, %" PRIu64 " record(s) not "
+			"written.</span>",
+			c->gaps, c->lost_packets, c->lost_records);
+	fputs(many ? "</li>\n" : "</p>\n", out);
+}
+
 static void html_chain(const struct report *r, FILE *out)
 {
 	const struct verify *v = &r->verify;
+	size_t i, n = verify_nchains(v);
 
 	fputs("<h2>Hash chain</h2>\n", out);
 	if (r->broken) {
-		fputs("<p class=\"bad\"><b>Tampered or damaged.</b> First bad "
-		      "line: <span class=\"mono\">",
+		fputs("<p class=\"bad\"><b>Tampered, damaged or not "
+		      "anchored.</b> First bad line: <span class=\"mono\">",
 		      out);
 		html_escape(out, r->broken_at);
 		fputs("</span>. Nothing after it can be trusted.</p>\n", out);
 		return;
 	}
-	if (!v->records) {
+	if (!n) {
 		fputs("<p class=\"bad\">No records.</p>\n", out);
 		return;
 	}
-	fprintf(out,
-		"<p class=\"ok\"><b>Intact</b> (%s): %" PRIu64
-		" records, seq %" PRIu64 " to %" PRIu64 ".",
-		r->keyfile ? "HMAC-SHA256" : "SHA-256", v->records,
-		v->first_seq, v->seq);
-	if (v->trusted)
-		fputs(" The first record is taken on trust: it does not "
-		      "name its predecessor.",
-		      out);
-	fputs("</p>\n", out);
+	fprintf(out, "<p class=\"ok\"><b>Intact</b> (%s)",
+		r->keyfile ? "HMAC-SHA256" : "SHA-256");
+	if (n > 1)
+		fprintf(out, ": %zu chains, one per log:</p>\n<ul>\n", n);
+	else
+		fputs(": ", out);
+	for (i = 0; i < n; i++)
+		html_chain_one(i < v->ndone ? &v->done[i] : &v->cur, n > 1,
+			       out);
+	if (n > 1)
+		fputs("</ul>\n", out);
 }
 
 /* Horizontal bars: one per label, widths relative to the largest. */

@@ -42,6 +42,8 @@ static void report_chain(struct report *r, const struct arec *a)
 {
 	char err[256];
 
+	r->verify.file = a->file;
+	r->verify.line = a->lineno;
 	if (!r->broken &&
 	    verify_record(&r->verify, a->rec, a->line, err, sizeof(err)))
 		report_break(r, a->file, a->lineno, err);
@@ -219,6 +221,7 @@ static void report_free(struct report *r)
 	size_t i;
 
 	chain_free(r->verify.chain);
+	verify_done(&r->verify);
 	agroups_free(r->events);
 	agroups_free(r->hours);
 	agroups_free(r->refused);

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
@@ -17,33 +18,117 @@
 #include "cmd.h"
 #include "logread.h"
 
-/* The predecessor digest of the first record, or NULL: taken on trust. */
-static const char *verify_anchor(struct verify *v, const struct logrec *rec)
+static void verify_begin(struct verify *v, const struct logrec *rec)
 {
-	v->first_seq = rec->seq;
-	if (rec->seq == 1)
-		return CHAIN_GENESIS;
-	if (rec->prev_chain[0])
-		return rec->prev_chain;
-	v->trusted = true;
-	return NULL;
+	v->cur = (struct vchain){
+		.file = v->file, .line = v->line, .first_seq = rec->seq};
+	memcpy(v->cur.first, rec->chain, sizeof(v->cur.first));
+}
+
+/* The previous chain is done; rec, seq 1, begins the next one. */
+static int verify_next_chain(struct verify *v, const struct logrec *rec,
+			     char *err, size_t errlen)
+{
+	struct vchain *done;
+	size_t i;
+
+	for (i = 0; i <= v->ndone; i++) {
+		const struct vchain *c = i < v->ndone ? &v->done[i] : &v->cur;
+
+		if (!strcmp(c->first, rec->chain)) {
+			snprintf(err, errlen,
+				 "seq 1 after seq %" PRIu64 ": a chain begun "
+				 "again (records repeated)",
+				 v->cur.seq);
+			return -EBADMSG;
+		}
+	}
+	done = realloc(v->done, (v->ndone + 1) * sizeof(*done));
+	if (!done) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	v->done = done;
+	v->done[v->ndone++] = v->cur;
+	verify_begin(v, rec);
+	return 0;
+}
+
+/* The --from anchor: record from_seq carries its digest, or rec follows. */
+static int verify_from(struct verify *v, const struct logrec *rec,
+		       const char **prev, char *err, size_t errlen)
+{
+	if (rec->seq == v->from_seq) {
+		if (strcmp(rec->chain, v->from)) {
+			snprintf(err, errlen,
+				 "seq %" PRIu64 " does not carry the digest "
+				 "--from names: not the anchored log",
+				 rec->seq);
+			return -EBADMSG;
+		}
+		v->at_anchor = true;
+		memcpy(v->last, v->from, sizeof(v->last));
+		return 1;
+	}
+	if (rec->seq != v->from_seq + 1) {
+		snprintf(err, errlen,
+			 "the log starts at seq %" PRIu64 "; --from "
+			 "anchors seq %" PRIu64 ", so it must start at "
+			 "seq %" PRIu64 " or %" PRIu64,
+			 rec->seq, v->from_seq, v->from_seq, v->from_seq + 1);
+		return -EBADMSG;
+	}
+	*prev = v->from;
+	return 0;
+}
+
+/*
+ * The predecessor digest of the first record, in *prev; NULL when it is
+ * taken on trust.  1 when rec is the anchor itself, which is not counted.
+ */
+static int verify_head(struct verify *v, const struct logrec *rec,
+		       const char **prev, char *err, size_t errlen)
+{
+	int ret = 0;
+
+	*prev = CHAIN_GENESIS;
+	if (v->head == VERIFY_FROM)
+		ret = verify_from(v, rec, prev, err, errlen);
+	else if (v->head == VERIFY_TRUST && rec->seq != 1)
+		*prev = rec->prev_chain[0] ? rec->prev_chain : NULL;
+	else if (rec->seq != 1) {
+		snprintf(err, errlen,
+			 "the log starts at seq %" PRIu64 ", not at seq 1: "
+			 "its head cannot be verified (records cut?); "
+			 "anchor it with --from SEQ:DIGEST or --trust-head",
+			 rec->seq);
+		ret = -EBADMSG;
+	}
+	if (ret)
+		return ret;
+	verify_begin(v, rec);
+	v->cur.trusted = v->head == VERIFY_TRUST && rec->seq != 1;
+	v->cur.anchored = v->head == VERIFY_FROM;
+	return 0;
 }
 
 static int verify_order(const struct verify *v, const struct logrec *rec,
 			char *err, size_t errlen)
 {
-	if (rec->seq == v->seq + 1)
+	uint64_t seq = v->cur.records ? v->cur.seq : v->from_seq;
+
+	if (rec->seq == seq + 1)
 		return 0;
-	if (rec->seq <= v->seq)
+	if (rec->seq <= seq)
 		snprintf(err, errlen,
 			 "seq %" PRIu64 " after seq %" PRIu64
 			 ": records reordered or repeated",
-			 rec->seq, v->seq);
+			 rec->seq, seq);
 	else
 		snprintf(err, errlen,
 			 "seq %" PRIu64 " after seq %" PRIu64 ": %" PRIu64
 			 " record(s) missing",
-			 rec->seq, v->seq, rec->seq - v->seq - 1);
+			 rec->seq, seq, rec->seq - seq - 1);
 	return -EBADMSG;
 }
 
@@ -73,22 +158,68 @@ static int verify_digest(struct verify *v, const char *prev,
 	return 0;
 }
 
+/* Where rec stands: its predecessor's digest in *prev (NULL: trusted). */
+static int verify_place(struct verify *v, const struct logrec *rec,
+			const char **prev, char *err, size_t errlen)
+{
+	int ret;
+
+	*prev = v->last;
+	if (!v->cur.records && !v->at_anchor)
+		return verify_head(v, rec, prev, err, errlen);
+	if (v->cur.records && rec->seq == 1) {
+		*prev = CHAIN_GENESIS;
+		return 0;
+	}
+	ret = verify_order(v, rec, err, errlen);
+	if (!ret && !v->cur.records) {
+		verify_begin(v, rec);
+		v->cur.anchored = true;
+	}
+	return ret;
+}
+
 int verify_record(struct verify *v, const struct logrec *rec, const char *line,
 		  char *err, size_t errlen)
 {
-	const char *prev = v->last;
-	int ret;
+	const char *prev;
+	int ret = verify_place(v, rec, &prev, err, errlen);
 
-	if (!v->records)
-		prev = verify_anchor(v, rec);
-	else if ((ret = verify_order(v, rec, err, errlen)))
-		return ret;
+	if (ret)
+		return ret > 0 ? 0 : ret;
 	if (prev && (ret = verify_digest(v, prev, rec, line, err, errlen)))
 		return ret;
-	v->records++;
-	v->seq = rec->seq;
+	if (v->cur.records && rec->seq == 1 &&
+	    (ret = verify_next_chain(v, rec, err, errlen)))
+		return ret;
+	v->cur.records++;
+	v->cur.seq = rec->seq;
+	if (rec->lost_packets || rec->lost_records) {
+		v->cur.lost_packets += rec->lost_packets;
+		v->cur.lost_records += rec->lost_records;
+		v->cur.gaps++;
+	}
 	memcpy(v->last, rec->chain, sizeof(v->last));
 	return 0;
+}
+
+void verify_done(struct verify *v)
+{
+	free(v->done);
+	v->done = NULL;
+	v->ndone = 0;
+}
+
+size_t verify_nchains(const struct verify *v)
+{
+	return v->ndone + (v->cur.records ? 1 : 0);
+}
+
+const struct vchain *verify_chain_at(const struct verify *v, size_t i)
+{
+	if (i < v->ndone)
+		return &v->done[i];
+	return i == v->ndone && v->cur.records ? &v->cur : NULL;
 }
 
 /* What is wrong with a line that is not a complete one, or NULL. */
@@ -102,6 +233,19 @@ static const char *verify_status(enum logread_status st)
 	default:
 		return NULL;
 	}
+}
+
+/* A gap in what was judged or written is no break in the chain: said. */
+static void verify_gap(const struct verify *v, const struct logrec *rec)
+{
+	if (rec->lost_packets)
+		printf("%s:%lu: gap: %" PRIu64 " packet(s) never judged "
+		       "(dropped by the kernel, queue or socket full)\n",
+		       v->file, v->line, rec->lost_packets);
+	if (rec->lost_records)
+		printf("%s:%lu: gap: %" PRIu64 " record(s) could not be "
+		       "written\n",
+		       v->file, v->line, rec->lost_records);
 }
 
 /* What is wrong with this line, or NULL when it continues the chain. */
@@ -118,6 +262,8 @@ static const char *verify_line(struct verify *v, enum logread_status st,
 		return err;
 	if (verify_record(v, &rec, line, err, errlen))
 		what = err;
+	else
+		verify_gap(v, &rec);
 	logrec_clear(&rec);
 	return what;
 }
@@ -143,8 +289,11 @@ static int verify_file(struct verify *v, const char *path)
 				logread_name(lr), logread_lineno(lr),
 				strerror(errno));
 			ret = EXIT_USAGE;
-		} else if ((what = verify_line(v, st, line, len, err,
-					       sizeof(err)))) {
+			continue;
+		}
+		v->file = logread_name(lr);
+		v->line = logread_lineno(lr);
+		if ((what = verify_line(v, st, line, len, err, sizeof(err)))) {
 			fprintf(stderr, "%s:%lu: %s\n", logread_name(lr),
 				logread_lineno(lr), what);
 			ret = 1;
@@ -154,46 +303,136 @@ static int verify_file(struct verify *v, const char *path)
 	return ret;
 }
 
+/* One chain's line: where it begins, how far it goes, how it is anchored. */
+static void verify_report_chain(const struct verify *v, const struct vchain *c,
+				bool many)
+{
+	if (c->trusted)
+		printf("head trusted, not verified: %s:%lu: the log starts "
+		       "at seq %" PRIu64 "\n",
+		       c->file, c->line, c->first_seq);
+	else if (c->anchored)
+		printf("anchored: seq %" PRIu64 " follows --from %" PRIu64
+		       ":%s\n",
+		       c->first_seq, v->from_seq, v->from);
+	if (many)
+		printf("%s:%lu: ", c->file, c->line);
+	printf("%" PRIu64 " records, seq %" PRIu64 " to %" PRIu64, c->records,
+	       c->first_seq, c->seq);
+	if (c->gaps)
+		printf(", %" PRIu64 " gap(s): %" PRIu64 " packet(s) never "
+		       "judged, %" PRIu64 " record(s) not written",
+		       c->gaps, c->lost_packets, c->lost_records);
+	if (many)
+		printf(": intact\n");
+}
+
 static void verify_report(const struct verify *v, bool keyed)
 {
-	if (!v->records) {
+	const char *alg = keyed ? "HMAC-SHA256" : "SHA-256";
+	size_t i, n = verify_nchains(v);
+	const struct vchain *c = &v->cur;
+	uint64_t records = 0;
+
+	if (!n) {
 		printf("no records\n");
 		return;
 	}
-	if (v->first_seq > 1 && !v->trusted)
-		printf("note: the log starts at seq %" PRIu64 "; its "
-		       "predecessor's digest is taken from prev_chain\n",
-		       v->first_seq);
-	if (v->trusted)
-		printf("note: the log starts at seq %" PRIu64 " without "
-		       "prev_chain; that first record is taken on trust\n",
-		       v->first_seq);
-	printf("%" PRIu64 " records, seq %" PRIu64 " to %" PRIu64
-	       ": chain intact (%s)\n",
-	       v->records, v->first_seq, v->seq,
-	       keyed ? "HMAC-SHA256" : "SHA-256");
+	for (i = 0; i < n; i++) {
+		c = i < v->ndone ? &v->done[i] : &v->cur;
+		verify_report_chain(v, c, n > 1);
+		records += c->records;
+	}
+	if (n > 1)
+		printf("%zu chains, %" PRIu64 " records", n, records);
+	printf(": chain intact (%s)\n", alg);
+	printf("to verify what follows: --from %" PRIu64 ":%s\n", c->seq,
+	       v->last);
 }
 
 static void verify_usage(FILE *out)
 {
-	fprintf(out, "usage: nfjudge audit verify [--key FILE] LOG...\n\n"
-		     "Check that verdict logs are complete and unaltered: "
-		     "valid records, seq\nwithout gaps, hash chain intact "
-		     "across the files in the order given.\nLOG may be - "
-		     "(standard input) or gzip-compressed.\n\n"
-		     "  -k, --key FILE  the HMAC key the log was written "
-		     "with\n\nExit status: 0 intact, 1 tampered or "
-		     "truncated, 2 unreadable or usage.\n");
+	fprintf(out,
+		"usage: nfjudge audit verify [--key FILE] "
+		"[--from SEQ:DIGEST | --trust-head] LOG...\n\n"
+		"Check that verdict logs are complete and unaltered: valid "
+		"records, seq\nwithout gaps, hash chain intact across the "
+		"files in the order given.\nThe first record must be seq 1 "
+		"(the start of a log) unless the head is\nanchored; each "
+		"later record with seq 1 begins the chain of another log.\n"
+		"LOG may be - (standard input) or gzip-compressed.\n\n"
+		"  -k, --key FILE         the HMAC key the log was written "
+		"with\n"
+		"  --from SEQ:DIGEST      the trusted digest of record SEQ "
+		"(from an earlier\n"
+		"                         verify): the logs start at SEQ or "
+		"SEQ+1\n"
+		"  --trust-head           take the first record on trust "
+		"(said in the output)\n\n"
+		"Exit status: 0 intact, 1 tampered, truncated or head not "
+		"anchored,\n2 unreadable or usage.\n");
 }
 
-static int verify_args(int argc, char **argv, const char **key)
+/* SEQ:DIGEST, 64 hex digits of a chain digest; 0 or -EINVAL. */
+static int verify_from_arg(struct verify *v, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	char *end;
+	size_t i;
+
+	if (!colon || arg[0] < '0' || arg[0] > '9' ||
+	    strlen(colon + 1) != CHAIN_HEX)
+		return -EINVAL;
+	errno = 0;
+	v->from_seq = strtoull(arg, &end, 10);
+	if (errno || end != colon || !v->from_seq)
+		return -EINVAL;
+	for (i = 0; i < CHAIN_HEX; i++) {
+		char c = colon[1 + i];
+
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -EINVAL;
+		v->from[i] = c;
+	}
+	v->from[CHAIN_HEX] = '\0';
+	v->head = VERIFY_FROM;
+	return 0;
+}
+
+/* One option; 0 or the exit status. */
+static int verify_opt(struct verify *v, int c, const char **key)
+{
+	if (c == 'k') {
+		*key = optarg;
+	} else if (c == 'f' && verify_from_arg(v, optarg)) {
+		fprintf(stderr,
+			"nfjudge audit verify: --from '%s': expected "
+			"SEQ:DIGEST, a seq from 1 and 64 hex digits\n",
+			optarg);
+		return EXIT_USAGE;
+	} else if (c == 't') {
+		v->head = VERIFY_TRUST;
+	} else if (c != 'f') {
+		verify_usage(stderr);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* -1 to go on, else the exit status. */
+static int verify_args(struct verify *v, int argc, char **argv,
+		       const char **key)
 {
 	static const struct option opts[] = {
 		{"key", required_argument, NULL, 'k'},
+		{"from", required_argument, NULL, 'f'},
+		{"trust-head", no_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, heads = 0, ret;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
@@ -201,11 +440,14 @@ static int verify_args(int argc, char **argv, const char **key)
 			verify_usage(stdout);
 			return 0;
 		}
-		if (c != 'k') {
-			verify_usage(stderr);
-			return EXIT_USAGE;
-		}
-		*key = optarg;
+		heads += c == 'f' || c == 't';
+		if ((ret = verify_opt(v, c, key)))
+			return ret;
+	}
+	if (heads > 1) {
+		fprintf(stderr, "nfjudge audit verify: give one of --from "
+				"and --trust-head, once\n");
+		return EXIT_USAGE;
 	}
 	if (optind == argc) {
 		fprintf(stderr, "nfjudge audit verify: no LOG given\n");
@@ -236,7 +478,7 @@ int audit_verify(int argc, char **argv)
 {
 	struct verify v = {0};
 	const char *keyfile = NULL;
-	int i, ret = verify_args(argc, argv, &keyfile);
+	int i, ret = verify_args(&v, argc, argv, &keyfile);
 
 	if (ret >= 0)
 		return ret;
@@ -249,5 +491,6 @@ int audit_verify(int argc, char **argv)
 	if (!ret)
 		verify_report(&v, keyfile != NULL);
 	chain_free(v.chain);
+	verify_done(&v);
 	return ret;
 }

@@ -20,7 +20,9 @@ static void audit_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: nfjudge audit COMMAND [OPTIONS] LOG...\n\n"
-		"  verify [--key FILE] LOG...  chain intact? names the first "
+		"  verify [--key FILE] [--from SEQ:DIGEST | --trust-head] "
+		"LOG...\n"
+		"                              chain intact? names the first "
 		"bad line\n"
 		"  search [FILTERS] LOG...     the records that match\n"
 		"  summary [--by KEY] LOG...   counts by verdict, rule, exe, "

@@ -158,6 +158,35 @@ static bool logrec_suffix(const char *line, size_t len)
 	       !memcmp(s + 10 + CHAIN_HEX, "\"}", 2);
 }
 
+static uint64_t jcount(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_integer(v) && json_integer_value(v) > 0
+		       ? (uint64_t)json_integer_value(v)
+		       : 0;
+}
+
+/* The event type and, for a gap, what it lost: what verify reads. */
+static void logrec_event(struct logrec *rec)
+{
+	json_t *type = json_object_get(rec->root, "event_type");
+	const char *what =
+		json_string_value(json_object_get(rec->root, "lost"));
+
+	if (json_is_string(type) &&
+	    json_string_length(type) < sizeof(rec->event_type))
+		strcpy(rec->event_type, json_string_value(type));
+	if (!strcmp(rec->event_type, "error"))
+		rec->lost_records = jcount(rec->root, "lost_records");
+	if (strcmp(rec->event_type, "lost"))
+		return;
+	if (what && !strcmp(what, "records"))
+		rec->lost_records = jcount(rec->root, "count");
+	else
+		rec->lost_packets = jcount(rec->root, "count");
+}
+
 static int logrec_fields(struct logrec *rec, char *err, size_t errlen)
 {
 	json_t *seq = json_object_get(rec->root, "seq");
@@ -180,6 +209,7 @@ static int logrec_fields(struct logrec *rec, char *err, size_t errlen)
 		return -EBADMSG;
 	}
 	rec->seq = (uint64_t)json_integer_value(seq);
+	logrec_event(rec);
 	memcpy(rec->chain, chain, sizeof(rec->chain));
 	if (prev)
 		memcpy(rec->prev_chain, json_string_value(prev),

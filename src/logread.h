@@ -50,6 +50,10 @@ struct logrec {
 	uint64_t seq;
 	char chain[CHAIN_HEX + 1];
 	char prev_chain[CHAIN_HEX + 1]; /* "" when the record has none */
+	char event_type[16]; /* "" when absent, not a string or longer */
+	/* a gap: packets never judged, records never written ("lost" and
+	 * "error" records); 0 for other records */
+	uint64_t lost_packets, lost_records;
 	size_t body_len; /* the bytes the chain digests: up to ,"chain": */
 };
 

@@ -241,9 +241,19 @@ if grep -Eq 'url\(|@import|<link|https?://[^"]*"' "$tmp/h.html" &&
 	! grep -Eq 'http://www.w3.org/2000/svg' "$tmp/h.html"; then
 	bad "report fetches something"
 else ok; fi
+# two logs, each from its seq 1: two chains, shown one by one
+expect_status 0 "report, two logs" "$NFJUDGE" audit report \
+	-o "$tmp/2.html" "$H" "$P"
+grep -q 'Intact</b> (SHA-256): 2 chains, one per log' "$tmp/2.html" &&
+	grep -q '<li><span class="mono">hostile.jsonl:1</span>: 8 records' \
+		"$tmp/2.html" &&
+	grep -q '<li><span class="mono">procs.jsonl:1</span>: 10 records' \
+		"$tmp/2.html" && ok || bad "report: two chains not shown"
+sed '3s/"dest_port":\([0-9]*\)/"dest_port":1\1/' "$P" >"$tmp/p.edit"
+cmp -s "$P" "$tmp/p.edit" && bad "report: edit did nothing"
 expect_status 0 "report, tampered" "$NFJUDGE" audit report \
-	-o "$tmp/t.html" "$H" "$P"
-grep -q 'First bad line: <span class="mono">procs.jsonl:1: seq 1 after seq 8' \
+	-o "$tmp/t.html" "$H" "$tmp/p.edit"
+grep -q "First bad line: <span class=\"mono\">$tmp/p.edit:3: chain mismatch" \
 	"$tmp/t.html" && ok || bad "report: first bad line not named"
 expect_status 0 "report over bad lines" "$NFJUDGE" audit report \
 	-o "$tmp/b.html" "$tmp/bad.log"

@@ -115,16 +115,148 @@ check 1 "a.log.0:1: seq 15 after seq 7: 7 record(s) missing" \
 	"rotated file left out" a.log.2 a.log.0
 check 1 "a.log.2:1: seq 1 after seq 14" "rotated files out of order" \
 	a.log.2 a.log.1.gz a.log.2
-check 0 "taken on trust" "lone rotated file" a.log.1.gz
-# a file that begins after a reopen names its predecessor's digest
+# A file that does not begin at seq 1 has an unverifiable head: it fails
+# unless anchored by a digest the user trusts, or taken on trust openly.
+check 1 "a.log.1.gz:1: the log starts at seq 8, not at seq 1" \
+	"lone rotated file, no anchor" a.log.1.gz
+check 0 "head trusted, not verified: a.log.1.gz:1: the log starts at seq 8" \
+	"lone rotated file, --trust-head" --trust-head a.log.1.gz
+grep -q "seq 8 to 14: chain intact" out ||
+	{ echo "FAIL: --trust-head: no count"; fails=$((fails + 1)); }
+d7=$(sed -n 7p a.log | sed 's/.*"chain":"\([0-9a-f]*\)"}$/\1/')
+d8=$(sed -n 8p a.log | sed 's/.*"chain":"\([0-9a-f]*\)"}$/\1/')
+check 0 "anchored: seq 8 follows --from 7:$d7" "--from the predecessor" \
+	--from "7:$d7" a.log.1.gz
+check 0 "6 records, seq 9 to 14: chain intact" "--from the first record" \
+	--from "8:$d8" a.log.1.gz
+D7=$(printf %s "$d7" | tr a-f A-F)
+check 0 "7 records, seq 8 to 14" "--from in upper case" --from "7:$D7" \
+	a.log.1.gz
+check 1 "a.log.1.gz:1: chain mismatch" "--from a wrong digest" \
+	--from "7:$d8" a.log.1.gz
+check 1 "a.log.1.gz:1: seq 8 does not carry the digest --from names" \
+	"--from the first record, wrong digest" --from "8:$d7" a.log.1.gz
+check 1 "must start at seq 5 or 6" "--from another seq" --from "5:$d7" \
+	a.log.1.gz
+sed -n 8p a.log | sed 's/"dest_port":443/"dest_port":1/' >a.edit8
+sed -n 9,14p a.log >>a.edit8
+check 1 "a.edit8:1: chain mismatch" "--from the predecessor, first edited" \
+	--from "7:$d7" a.edit8
+# the command says how to anchor the next file, and that works
+check 0 "to verify what follows: --from 7:$d7" "next anchor printed" a.log.2
+next=$(sed -n 's/^to verify what follows: --from //p' "$tmp/out")
+check 0 "seq 8 to 20" "next anchor used" --from "$next" a.log.1.gz a.log.0
+for bad in 7 "7:" ":$d7" "0:$d7" "x:$d7" "7:${d7}0" "7:$(printf %s "$d7" | \
+	sed 's/./g/')" "-1:$d7"; do
+	check 2 "expected SEQ:DIGEST" "--from '$bad'" --from "$bad" a.log
+done
+check 2 "one of --from and --trust-head" "--from and --trust-head" \
+	--from "7:$d7" --trust-head a.log.1.gz
+check 0 "seq 1 to 20: chain intact" "--trust-head, log from seq 1" \
+	--trust-head a.log
+if grep -q "head trusted" "$tmp/out"; then
+	echo "FAIL: --trust-head said so of a log from seq 1"
+	fails=$((fails + 1))
+fi
+# a file that begins after a reopen names its predecessor's digest, but
+# that is the file's word, not an anchor
 sed -n '8,$p' r.log >r.tail
-check 0 "taken from prev_chain" "lone file with prev_chain" r.tail
+check 1 "r.tail:1: the log starts at seq 8" "lone file with prev_chain" r.tail
+check 0 "head trusted, not verified" "lone file with prev_chain, trusted" \
+	--trust-head r.tail
 sed '1s/"dest_port":443/"dest_port":1/' r.tail >r.edit
-check 1 "r.edit:1: chain mismatch" "lone file, first record edited" r.edit
+check 1 "r.edit:1: chain mismatch" "lone file, first record edited" \
+	--trust-head r.edit
+
+# The forged head (keyed): cut the first record, rewrite the next at will.
+sed 1d k.log | sed '1s/"verdict":"reject"/"verdict":"accept"/;
+	1s#"exe":"/usr/bin/curl"#"exe":"/usr/bin/true"#' >khead.log
+cmp -s khead.log k.log && { echo "FAIL: head forgery did nothing"; exit 99; }
+grep -q '"seq":2,"verdict":"accept"' khead.log ||
+	{ echo "FAIL: head forgery did not rewrite"; exit 99; }
+check 1 "khead.log:1: the log starts at seq 2, not at seq 1" \
+	"forged head, keyed" --key key khead.log
+k1=$(sed -n 1p k.log | sed 's/.*"chain":"\([0-9a-f]*\)"}$/\1/')
+check 1 "khead.log:1: chain mismatch" "forged head, keyed, anchored" \
+	--key key --from "1:$k1" khead.log
+sed 1d k.log >kcut.log
+check 0 "seq 2 to 20: chain intact (HMAC-SHA256)" "cut head, anchored" \
+	--key key --from "1:$k1" kcut.log
+
+# Several daemons' logs: each begins at its start record, seq 1, and is
+# verified on its own; a chain given twice is not two chains.
+"$MKLOG" -s -n 10 >d1.log || exit 99
+"$MKLOG" -s -n 12 -t 60 >d2.log || exit 99
+"$MKLOG" -s -n 10 -k key >kd1.log || exit 99
+"$MKLOG" -s -n 12 -t 60 -k key >kd2.log || exit 99
+grep -q '"event_type":"start","seq":1' d1.log || { echo "FAIL: mklog -s"; exit 99; }
+check 0 "2 chains, 22 records: chain intact (SHA-256)" "two daemons' logs" \
+	d1.log d2.log
+grep -q "^d1.log:1: 10 records, seq 1 to 10: intact" out &&
+	grep -q "^d2.log:1: 12 records, seq 1 to 12: intact" out ||
+	{ echo "FAIL: chains not listed"; cat out; fails=$((fails + 1)); }
+cat d1.log d2.log >d12.log
+check 0 "d12.log:11: 12 records, seq 1 to 12: intact" "two logs in one file" \
+	d12.log
+gzip -c kd2.log >kd2.log.gz
+check 0 "2 chains, 22 records: chain intact (HMAC-SHA256)" \
+	"two keyed logs, one gzip'd" --key key kd1.log kd2.log.gz
+check 1 "d1.log:1: seq 1 after seq 10: a chain begun again" \
+	"the same log twice" d1.log d1.log
+sed 1d d2.log >d2.cut
+check 1 "d2.cut:1: seq 2 after seq 10" "second log's head cut" d1.log d2.cut
+check 1 "d2.log:1: chain mismatch" "unkeyed log among keyed ones" \
+	--key key kd1.log d2.log
+check 1 "d2.cut:1: the log starts at seq 2" "cut head first, then a log" \
+	d2.cut d1.log
+check 0 "2 chains, 21 records" "trusted head, then a log" --trust-head \
+	d2.cut d1.log
 check 0 "seq 1 to 20" "prev_chain inside a whole log" r.log
 sed '8s/"prev_chain":"[0-9a-f]/"prev_chain":"f/' r.log >r.prev
 cmp -s r.log r.prev && { echo "FAIL: prev_chain edit did nothing"; exit 99; }
 check 1 "r.prev:8: prev_chain is not the digest" "edited prev_chain" r.prev
+
+# A "lost" record (packets never judged, records never written) is a gap:
+# reported, counted, not a break in the chain, not a failure.
+lost() { # in out [key]: two lost records, the chain redone
+	"$PYTHON3" - "$@" <<'PY'
+import hashlib, hmac, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+key = open(sys.argv[3], "rb").read().rstrip(b"\n") if len(sys.argv) > 3 else None
+lines.insert(5, '{"timestamp":"2026-11-28T12:00:00.000005Z",'
+             '"event_type":"lost","seq":0,"lost":"queue_dropped",'
+             '"count":17,"total":17,"queue":0,"chain":"x"}')
+lines.insert(8, '{"timestamp":"2026-11-28T12:00:00.000007Z",'
+             '"event_type":"lost","seq":0,"lost":"records",'
+             '"count":3,"total":3,"chain":"x"}')
+prev, out = "0" * 64, []
+for n, line in enumerate(lines, 1):
+    body = re.sub(r',"chain":"[0-9a-fx]*"}$', '', line)
+    body = re.sub(r'"seq":\d+', '"seq":%d' % n, body, count=1)
+    msg = (prev + "\n" + body).encode()
+    h = hmac.new(key, msg, "sha256") if key else hashlib.sha256(msg)
+    prev = h.hexdigest()
+    out.append(body + ',"chain":"%s"}' % prev)
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+}
+if lost d1.log lost.log && lost kd1.log klost.log key; then
+	check 0 "lost.log:6: gap: 17 packet(s) never judged" "lost record" \
+		lost.log
+	grep -q "^lost.log:9: gap: 3 record(s) could not be written" out ||
+		{ echo "FAIL: records gap"; cat out; fails=$((fails + 1)); }
+	grep -q "12 records, seq 1 to 12, 2 gap(s): 17 packet(s) never judged, 3 record(s) not written" out ||
+		{ echo "FAIL: gap not counted"; cat out; fails=$((fails + 1)); }
+	check 0 "not written: chain intact (HMAC" \
+		"lost record, keyed" --key key klost.log
+	sed '6s/"count":17/"count":1/' klost.log >klost.edit
+	check 1 "klost.edit:6: chain mismatch" "lost count edited" \
+		--key key klost.edit
+	check 0 "lost.log:1: 12 records, seq 1 to 12, 2 gap(s)" \
+		"lost record in the first of two logs" lost.log d2.log
+else
+	echo "FAIL: could not run $PYTHON3"; fails=$((fails + 1))
+fi
 
 # the independent check that nfjudge-log(5) prints agrees
 : "${top_srcdir:=..}"
@@ -146,7 +278,11 @@ mancheck() { # want_status description args...
 mancheck 0 "intact" a.log
 mancheck 0 "keyed" --key key k.log
 mancheck 0 "rotated" a.log.2 r.log.mid a.log.0
-mancheck 0 "lone file with prev_chain" r.tail
+mancheck 1 "lone file with prev_chain" r.tail
+mancheck 0 "lone file with prev_chain, trusted" --trust-head r.tail
+mancheck 0 "two daemons' logs" d1.log d2.log
+mancheck 1 "the same log twice" d1.log d1.log
+mancheck 1 "forged head, keyed" --key key khead.log
 mancheck 1 "edited" edited.log
 mancheck 1 "removed" removed.log
 mancheck 1 "keyed insertion" --key key kforged.log

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Writes a chained verdict log to standard output, for the audit tests:
- * mklog [-k KEYFILE] [-n COUNT] [-r SEQ]  (-r: record SEQ is the first
- * after a reopen, so it names its predecessor in prev_chain).
+ * mklog [-k KEYFILE] [-n COUNT] [-r SEQ] [-s] [-t SECONDS]  (-r: record
+ * SEQ is the first after a reopen, so it names its predecessor in
+ * prev_chain; -s: record 1 is a start record, as a daemon's log begins;
+ * -t: timestamps later by SECONDS, so that two logs differ).
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,14 +42,38 @@ static void fill(struct flow *f, struct proc_info *p, unsigned i)
 	p->cmdline_len = sizeof(argv) - 1;
 }
 
+/* The start record a daemon writes first. */
+static int start(struct chain *chain, int64_t ts)
+{
+	struct record_start st = {.version = "test",
+				  .policy = "embedded",
+				  .mode = "enforce",
+				  .queues = "0",
+				  .output = "-",
+				  .on_log_failure = "closed"};
+	struct record_event ev = {
+		.type = RECORD_START, .ts_us = ts, .start = &st};
+	int len = record_emit(chain, line, sizeof(line), false, &ev);
+
+	if (len < 0 || fwrite(line, 1, (size_t)len, stdout) != (size_t)len)
+		return 1;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint8_t key[CHAIN_KEY_MAX];
 	unsigned long n = 10, reopen = 0, i;
+	long long t0 = 1795867200000000LL;
+	bool with_start = false;
 	struct chain *chain = NULL;
 	int c, len = 0;
 
-	while ((c = getopt(argc, argv, "k:n:r:")) != -1) {
+	while ((c = getopt(argc, argv, "k:n:r:st:")) != -1) {
+		if (c == 's')
+			with_start = true;
+		if (c == 't')
+			t0 += strtoll(optarg, NULL, 10) * 1000000;
 		if (c == 'k' && (len = chain_key_load(optarg, key)) < 0)
 			return 2;
 		if (c == 'n')
@@ -55,7 +82,9 @@ int main(int argc, char **argv)
 			reopen = strtoul(optarg, NULL, 10);
 	}
 	chain = len ? chain_new(key, (size_t)len) : chain_new(NULL, 0);
-	for (i = 1; chain && i <= n; i++) {
+	if (chain && with_start && start(chain, t0))
+		return 1;
+	for (i = with_start ? 2 : 1; chain && i <= n; i++) {
 		struct flow f;
 		struct proc_info p;
 		struct record_verdict v = {.flow = &f,
@@ -65,7 +94,7 @@ int main(int argc, char **argv)
 					   .verdict = VERDICT_REJECT,
 					   .enforced = true};
 		struct record_event ev = {.type = RECORD_VERDICT,
-					  .ts_us = 1795867200000000LL + i,
+					  .ts_us = t0 + (long long)i,
 					  .verdict = &v};
 
 		fill(&f, &p, (unsigned)i);

@@ -72,16 +72,22 @@ static void tally_file(const char *file, struct verify *v, struct tally *t)
 	logread_close(lr);
 }
 
-/* Tally the files in order as one chain (plain SHA-256, or keyed). */
+/*
+ * Tally the files in order as one chain (plain SHA-256, or keyed).  A file
+ * after a reopen is checked on its own: its head, on trust, is checked
+ * against its prev_chain.
+ */
 static struct tally tally_key(const char *a, const char *b, const char *key)
 {
-	struct verify v = {.chain = chain_new(key, key ? strlen(key) : 0)};
+	struct verify v = {.chain = chain_new(key, key ? strlen(key) : 0),
+			   .head = VERIFY_TRUST};
 	struct tally t = {0};
 
 	tally_file(a, &v, &t);
 	if (b)
 		tally_file(b, &v, &t);
 	chain_free(v.chain);
+	verify_done(&v);
 	return t;
 }
 
