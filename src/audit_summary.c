@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "audit_out.h"
 #include "audit_rec.h"
 #include "cmd.h"
+#include "logread.h"
 #include "record.h"
 
 #define BY_MAX 6
@@ -27,8 +29,27 @@ struct summary {
 	size_t nby;
 	enum aformat format;
 	struct agroups *groups;
+	/* gaps: packets never judged, records never written */
+	uint64_t lost_packets, lost_records, gaps;
+	int64_t gap_first, gap_last;
 	int err;
 };
+
+/* A lost record (or an error record with lost_records): counted apart. */
+static void summary_gap(struct summary *s, const struct arec *a)
+{
+	const struct logrec *rec = a->rec;
+
+	if (!rec->lost_packets && !rec->lost_records)
+		return;
+	if (!s->gaps || a->ts_us < s->gap_first)
+		s->gap_first = a->ts_us;
+	if (!s->gaps || a->ts_us > s->gap_last)
+		s->gap_last = a->ts_us;
+	s->gaps++;
+	s->lost_packets += rec->lost_packets;
+	s->lost_records += rec->lost_records;
+}
 
 static int summary_one(void *ctx, const struct arec *a)
 {
@@ -37,6 +58,10 @@ static int summary_one(void *ctx, const struct arec *a)
 	const char *parts[BY_MAX];
 	size_t i;
 
+	if (!a->verdict_rec) {
+		summary_gap(s, a);
+		return 0;
+	}
 	for (i = 0; i < s->nby; i++)
 		parts[i] = aby_value(s->by[i], a, bufs[i]);
 	if (!agroups_add(s->groups, parts, a)) {
@@ -140,6 +165,32 @@ out:
 	return ret;
 }
 
+/* After the groups: what was never judged or recorded, when there was. */
+static void summary_gaps(const struct summary *s)
+{
+	char first[RECORD_TIME_LEN], last[RECORD_TIME_LEN];
+
+	if (!s->gaps)
+		return;
+	if (record_time(s->gap_first, first))
+		strcpy(first, "-");
+	if (record_time(s->gap_last, last))
+		strcpy(last, "-");
+	if (s->format == AFORMAT_JSON)
+		printf("{\"gaps\":%" PRIu64 ",\"lost_packets\":%" PRIu64
+		       ",\"lost_records\":%" PRIu64 ",\"first_seen\":\"%s\","
+		       "\"last_seen\":\"%s\"}\n",
+		       s->gaps, s->lost_packets, s->lost_records, first, last);
+	else
+		fprintf(s->format == AFORMAT_CSV ? stderr : stdout,
+			"%sgaps: %" PRIu64 " packet(s) never judged, %" PRIu64
+			" record(s) not written, in %" PRIu64
+			" lost record(s) from %s to %s\n",
+			s->format == AFORMAT_CSV ? "nfjudge audit summary: "
+						 : "\n",
+			s->lost_packets, s->lost_records, s->gaps, first, last);
+}
+
 static void summary_usage(FILE *out)
 {
 	fprintf(out,
@@ -197,7 +248,7 @@ static int summary_args(struct summary *s, int argc, char **argv)
 int audit_summary(int argc, char **argv)
 {
 	struct summary s = {.format = AFORMAT_TABLE};
-	struct ascan scan = {.prog = "nfjudge audit summary"};
+	struct ascan scan = {.prog = "nfjudge audit summary", .all = true};
 	int ret = summary_args(&s, argc, argv);
 
 	if (ret >= 0)
@@ -208,6 +259,8 @@ int audit_summary(int argc, char **argv)
 	ascan_run(&scan, argv + optind, argc - optind, summary_one, &s);
 	if (!s.err)
 		s.err = summary_print(&s);
+	if (!s.err)
+		summary_gaps(&s);
 	agroups_free(s.groups);
 	if (s.err) {
 		fprintf(stderr, "nfjudge audit summary: out of memory\n");

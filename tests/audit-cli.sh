@@ -119,6 +119,47 @@ expect_eq "summary counts only records" "$(tr -d '\r' <"$tmp/out")" \
 reject,6,2026-11-28T12:00:00.003000Z,2026-11-28T12:00:00.014000Z
 accept,2,2026-11-28T12:00:00.000000Z,2026-11-28T12:00:00.007000Z
 drop,1,2026-11-28T12:00:00.016000Z,2026-11-28T12:00:00.016000Z"
+# lost records (packets never judged, records never written) are gaps:
+# counted apart from the verdicts, and shown by summary and report
+"$PYTHON3" - "$S" "$tmp/gaps.log" <<'PY' || bad "could not make gaps.log"
+import hashlib, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+lines.insert(2, '{"timestamp":"2026-11-28T12:00:00.004000Z","event_type":'
+             '"lost","seq":0,"lost":"queue_dropped","count":29000,'
+             '"total":29000,"queue":0,"chain":"x"}')
+lines.insert(5, '{"timestamp":"2026-11-28T12:00:00.009000Z","event_type":'
+             '"lost","seq":0,"lost":"records","count":4,"total":4,'
+             '"chain":"x"}')
+prev, out = "0" * 64, []
+for n, line in enumerate(lines, 1):
+    body = re.sub(r',"chain":"[0-9a-fx]*"}$', '', line)
+    body = re.sub(r'"seq":\d+', '"seq":%d' % n, body, count=1)
+    prev = hashlib.sha256((prev + "\n" + body).encode()).hexdigest()
+    out.append(body + ',"chain":"%s"}' % prev)
+open(sys.argv[2], "w").write("\n".join(out) + "\n")
+PY
+expect_status 0 "summary with gaps" "$NFJUDGE" audit summary "$tmp/gaps.log"
+expect_eq "summary: verdicts as before, then the gaps" "$(cat "$tmp/out")" \
+"$(cat "$A/summary-sandbox.table")
+
+gaps: 29000 packet(s) never judged, 4 record(s) not written, in 2 lost record(s) from 2026-11-28T12:00:00.004000Z to 2026-11-28T12:00:00.009000Z"
+expect_status 0 "summary json with gaps" "$NFJUDGE" audit summary \
+	--format json "$tmp/gaps.log"
+expect_eq "summary json: gaps last" "$(tail -1 "$tmp/out")" \
+'{"gaps":2,"lost_packets":29000,"lost_records":4,"first_seen":"2026-11-28T12:00:00.004000Z","last_seen":"2026-11-28T12:00:00.009000Z"}'
+expect_status 0 "summary csv with gaps" "$NFJUDGE" audit summary \
+	--format csv "$tmp/gaps.log"
+expect_err "summary csv: gaps on stderr" \
+	"nfjudge audit summary: gaps: 29000 packet(s) never judged, 4 record(s)"
+expect_eq "summary csv: rows only" "$(grep -c gaps "$tmp/out")" 0
+expect_status 0 "report with gaps" "$NFJUDGE" audit report \
+	-o "$tmp/g.html" "$tmp/gaps.log"
+grep -q 'seq 1 to 12. <span class="bad">2 gap(s): 29000 packet(s) never judged, 4 record(s) not written.</span>' \
+	"$tmp/g.html" && ok || bad "report: gaps not shown"
+expect_status 0 "search skips lost records" "$NFJUDGE" audit search \
+	"$tmp/gaps.log"
+expect_eq "search: verdicts only" "$(grep -c '"event_type":"verdict"' \
+	"$tmp/out") $(wc -l <"$tmp/out")" "10 10"
 expect_status 2 "summary --by host" "$NFJUDGE" audit summary --by host "$S"
 expect_err "summary --by explained" "--by 'host': expected verdict"
 expect_status 2 "summary --format xml" "$NFJUDGE" audit summary \
