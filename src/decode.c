@@ -243,6 +243,7 @@ static size_t ipv6_ext_len(const uint8_t *p, uint8_t nh, struct flow *f)
 
 	switch (nh) {
 	case PROTO_FRAGMENT:
+		f->ip_flags |= FLOW_IP_FRAGHDR;
 		off = get16(p + 2);
 		if (off & 0x0001)
 			f->frag |= FLOW_FRAG_MF;

@@ -51,6 +51,7 @@ enum decode_result {
 #define FLOW_IP_OPTIONS	 0x1 /* IPv4 header carries options (IHL above 5) */
 #define FLOW_IP_SRCROUTE 0x2 /* IPv4 LSRR or SSRR option */
 #define FLOW_IP_ROUTING	 0x4 /* IPv6 routing header */
+#define FLOW_IP_FRAGHDR	 0x8 /* IPv6 fragment header, even an atomic one */
 
 /* Who opened the flow: the sandbox (out) or the outside (in). */
 enum flow_direction {

@@ -507,7 +507,7 @@ static void test_ipv6_routing_flag(void **state)
 
 	build_v6_chain(&p);
 	assert_int_equal(decode_pkt(&p, DECODE_LINK_RAW, &f), DECODE_OK);
-	assert_int_equal(f.ip_flags, FLOW_IP_ROUTING);
+	assert_int_equal(f.ip_flags, FLOW_IP_ROUTING | FLOW_IP_FRAGHDR);
 	/* The same chain without the routing header. */
 	p.len = 0;
 	pkt_ipv6(&p, 60, "fe80::1", "2001:db8::53", 24 + 8 + 12);
@@ -515,7 +515,9 @@ static void test_ipv6_routing_flag(void **state)
 	pkt_ipv6_frag(&p, 17, 0, 0);
 	pkt_udp(&p, 33000, 53, 4);
 	assert_int_equal(decode_pkt(&p, DECODE_LINK_RAW, &f), DECODE_OK);
-	assert_int_equal(f.ip_flags, 0);
+	/* an atomic fragment (offset 0, no MF) is flagged all the same */
+	assert_int_equal(f.ip_flags, FLOW_IP_FRAGHDR);
+	assert_int_equal(f.frag, 0);
 	assert_int_equal(f.dport, 53);
 	/* A routing header as the first header of all. */
 	p.len = 0;
