@@ -90,6 +90,13 @@ static void decide_some(const struct policy *p)
 	policy_decide(p, &in, &d);
 	if (!d.rule || (d.is_default != (d.line == 0)))
 		abort();
+	/* a flow the outside opened, of a protocol without ports */
+	f.direction = FLOW_DIR_IN;
+	f.proto = 47;
+	f.has_ports = false;
+	policy_decide(p, &in, &d);
+	if (!d.rule || (d.is_default != (d.line == 0)))
+		abort();
 }
 
 static int fake_resolve(void *ctx, const char *host, char *out, size_t len)

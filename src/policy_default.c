@@ -161,7 +161,7 @@ static const char *proxy_from_env(const char **var)
 
 static const char head[] =
 	"# The embedded default policy: reject everything but loopback and\n"
-	"# the proxy.  See nfjudge.conf(5).\n";
+	"# the proxy, inbound as outbound.  See nfjudge.conf(5).\n";
 
 static char *text_without_proxy(void)
 {
@@ -171,7 +171,8 @@ static char *text_without_proxy(void)
 		     "%s# No proxy is configured (--proxy, HTTPS_PROXY, "
 		     "https_proxy, HTTP_PROXY,\n# http_proxy, ALL_PROXY): "
 		     "only loopback is accepted.\nset default reject\n"
-		     "accept to 127.0.0.0/8, ::1 name loopback\n",
+		     "accept direction out, in to 127.0.0.0/8, ::1 name "
+		     "loopback\n",
 		     head) < 0)
 		return NULL;
 	return t;
@@ -185,7 +186,8 @@ static char *text_with_proxy(const struct policy_proxy *px, const char *from,
 	if (asprintf(&t,
 		     "%s# Proxy: %s port %u, from %s.\nset default reject\n"
 		     "define proxy = %s\n"
-		     "accept to 127.0.0.0/8, ::1 name loopback\n"
+		     "accept direction out, in to 127.0.0.0/8, ::1 name "
+		     "loopback\n"
 		     "accept proto tcp to $proxy port %u name proxy\n",
 		     head, px->host, px->port, from, addrs, px->port) < 0)
 		return NULL;

@@ -23,13 +23,14 @@ enum pm_kind {
 	PM_ANCESTOR,
 	PM_CGROUP,
 	PM_UNATTRIBUTED,
+	PM_DIRECTION,
 	PM__MAX,
 };
 
-#define PM_PROTO_TCP 0x1
-#define PM_PROTO_UDP 0x2
-#define PM_FAMILY_4  0x1
-#define PM_FAMILY_6  0x2
+#define PM_FAMILY_4 0x1
+#define PM_FAMILY_6 0x2
+#define PM_DIR_OUT  0x1 /* as 1 << FLOW_DIR_OUT */
+#define PM_DIR_IN   0x2 /* as 1 << FLOW_DIR_IN */
 
 struct pmatch {
 	enum pm_kind kind;
@@ -37,15 +38,17 @@ struct pmatch {
 	char **items; /* canonical text of each item, for printing */
 	size_t n_items;
 	size_t items_cap;
-	unsigned mask;		/* proto, family: PM_PROTO_*, PM_FAMILY_* */
-	struct rangeset set[2]; /* to/from: [0] IPv4, [1] IPv6; port/ids: [0] */
+	unsigned mask;		/* family, direction: PM_FAMILY_*, PM_DIR_* */
+	struct rangeset set[2]; /* to/from: [0] IPv4, [1] IPv6;
+				 * port, ids, protocol numbers: [0] */
 };
 
 struct prule {
 	int verdict;
 	char *name;
 	unsigned line;
-	bool named; /* name given in the text, not "line N" */
+	bool named;	    /* name given in the text, not "line N" */
+	bool has_direction; /* else the rule holds for outbound flows only */
 	char *reason;
 	struct pmatch *m;
 	size_t n;

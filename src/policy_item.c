@@ -47,10 +47,10 @@ static int compile_mask(struct pparse *ps, struct pmatch *m,
 			const struct ptoken *t)
 {
 	static const char *const names[2][2] = {
-		{"tcp", "udp"},
 		{"ipv4", "ipv6"},
+		{"out", "in"},
 	};
-	const char *const *n = names[m->kind == PM_FAMILY];
+	const char *const *n = names[m->kind == PM_DIRECTION];
 	int i;
 
 	for (i = 0; i < 2; i++) {
@@ -59,9 +59,67 @@ static int compile_mask(struct pparse *ps, struct pmatch *m,
 			return keep_item(m, n[i]);
 		}
 	}
-	if (m->kind == PM_FAMILY)
-		return bad(ps, t, "family", " (expected ipv4 or ipv6)");
-	return bad(ps, t, "protocol", " (expected tcp or udp)");
+	if (m->kind == PM_DIRECTION)
+		return bad(ps, t, "direction", " (expected out or in)");
+	return bad(ps, t, "family", " (expected ipv4 or ipv6)");
+}
+
+/* The protocol names a policy may use, and their IP protocol numbers. */
+static const struct {
+	const char *name;
+	uint8_t num;
+} proto_names[] = {
+	/* icmpv6 first: "icmp6" is as close to icmp, but means icmpv6 */
+	{"tcp", 6},  {"udp", 17},   {"udplite", 136}, {"icmpv6", 58},
+	{"icmp", 1}, {"sctp", 132}, {"gre", 47},
+};
+
+#define N_PROTO_NAMES (sizeof(proto_names) / sizeof(proto_names[0]))
+
+static int bad_proto(struct pparse *ps, const struct ptoken *t)
+{
+	const char *words[N_PROTO_NAMES + 1], *hint;
+	size_t i;
+
+	for (i = 0; i < N_PROTO_NAMES; i++)
+		words[i] = proto_names[i].name;
+	words[i] = "any";
+	hint = pdiag_suggest(t->text, words, N_PROTO_NAMES + 1);
+	if (hint)
+		pdiag_error(&ps->diag, t->line, t->col,
+			    "invalid protocol '%.*s' (did you mean '%s'?)", Q,
+			    t->text, hint);
+	else
+		bad(ps, t, "protocol",
+		    " (expected tcp, udp, udplite, icmp, icmpv6, sctp, gre, "
+		    "a number 0 to 255, or any)");
+	return 0;
+}
+
+/* A name, a protocol number or any: a range of protocol numbers. */
+static int compile_proto(struct pparse *ps, struct pmatch *m,
+			 const struct ptoken *t)
+{
+	long lo = pnum_parse(t->text, strlen(t->text), 255), hi = lo;
+	char buf[8];
+	size_t i;
+
+	for (i = 0; lo < 0 && i < N_PROTO_NAMES; i++)
+		if (!strcmp(t->text, proto_names[i].name))
+			lo = hi = proto_names[i].num;
+	if (lo < 0 && !strcmp(t->text, "any")) {
+		lo = 0;
+		hi = 255;
+	}
+	if (lo < 0)
+		return bad_proto(ps, t);
+	if (rangeset_add(&m->set[0], (rangeset_key)lo, (rangeset_key)hi))
+		return -ENOMEM;
+	if (t->text[0] >= '0' && t->text[0] <= '9') {
+		snprintf(buf, sizeof(buf), "%ld", lo);
+		return keep_item(m, buf);
+	}
+	return keep_item(m, t->text);
 }
 
 /* A prefix length: 1 to 3 decimal digits, at most max. */
@@ -255,7 +313,9 @@ int pitem_compile(struct pparse *ps, struct pmatch *m, const struct ptoken *t)
 {
 	switch (m->kind) {
 	case PM_PROTO:
+		return compile_proto(ps, m, t);
 	case PM_FAMILY:
+	case PM_DIRECTION:
 		return compile_mask(ps, m, t);
 	case PM_TO:
 	case PM_FROM:

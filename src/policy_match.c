@@ -40,6 +40,7 @@ static const char *const kind_names[PM__MAX] = {
 	[PM_ANCESTOR] = "ancestor",
 	[PM_CGROUP] = "cgroup",
 	[PM_UNATTRIBUTED] = "unattributed",
+	[PM_DIRECTION] = "direction",
 };
 
 int pmatch_kind_lookup(const char *word)
@@ -80,11 +81,7 @@ static enum tri match_addr(const struct pmatch *m, const struct flow *f,
 
 static enum tri match_proto(const struct pmatch *m, const struct flow *f)
 {
-	unsigned bit = f->proto == IPPROTO_TCP	 ? PM_PROTO_TCP
-		       : f->proto == IPPROTO_UDP ? PM_PROTO_UDP
-						 : 0;
-
-	return tri_of(m->mask & bit);
+	return tri_of(rangeset_contains(&m->set[0], f->proto));
 }
 
 static enum tri match_owner(const struct pmatch *m,
@@ -176,6 +173,10 @@ static enum tri match_one(const struct pmatch *m, const struct policy_input *in)
 	case PM_FAMILY:
 		return tri_of(m->mask &
 			      (f->ip_version == 6 ? PM_FAMILY_6 : PM_FAMILY_4));
+	case PM_DIRECTION:
+		return tri_of(
+			m->mask &
+			(f->direction == FLOW_DIR_IN ? PM_DIR_IN : PM_DIR_OUT));
 	case PM_TO:
 		return match_addr(m, f, f->dst);
 	case PM_FROM:
@@ -198,6 +199,9 @@ bool prule_matches(const struct prule *r, const struct policy_input *in)
 {
 	size_t i;
 
+	/* A flow the outside opened is judged only by rules that say so. */
+	if (!r->has_direction && in->flow->direction != FLOW_DIR_OUT)
+		return false;
 	for (i = 0; i < r->n; i++) {
 		enum tri t = match_one(&r->m[i], in);
 

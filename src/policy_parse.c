@@ -168,6 +168,8 @@ static int parse_match(struct pparse *ps, const struct pstmt *st, size_t *i,
 	m = new_match(r, kind, negate);
 	if (!m)
 		return -ENOMEM;
+	if (kind == PM_DIRECTION)
+		r->has_direction = true;
 	if (kind != PM_UNATTRIBUTED && plist_parse(ps, st, i, match_item, m))
 		return -ENOMEM;
 	pmatch_finish(m);

@@ -56,7 +56,7 @@ done
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY
 run 0 "show without proxy" "$NFJUDGE" policy show
 has "show without proxy" "$tmp/out" "No proxy is configured"
-has "show without proxy" "$tmp/out" "accept to 127.0.0.0/8, ::1 name loopback"
+has "show without proxy" "$tmp/out" "accept direction out, in to 127.0.0.0/8, ::1 name loopback"
 run 0 "show --proxy" "$NFJUDGE" policy show --proxy 10.200.0.1:3128
 has "show --proxy" "$tmp/out" "accept proto tcp to 10.200.0.1 port 3128 name proxy"
 run 0 "show from https_proxy" env https_proxy=http://u:pw@[fd00::1]:8080/ "$NFJUDGE" policy show

@@ -96,13 +96,27 @@ const char *pt_errors(const char *text, struct pt_diags *d)
 void pt_flow(struct flow *f, const char *proto, const char *src,
 	     const char *dst, uint16_t dport)
 {
+	static const struct {
+		const char *name;
+		uint8_t num;
+	} names[] = {
+		{"tcp", 6},	{"udp", 17},   {"udplite", 136}, {"icmp", 1},
+		{"icmpv6", 58}, {"sctp", 132}, {"gre", 47},
+	};
+	size_t i;
+
 	memset(f, 0, sizeof(*f));
-	f->proto = strcmp(proto, "udp") ? IPPROTO_TCP : IPPROTO_UDP;
+	f->proto = (uint8_t)atoi(proto);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(proto, names[i].name))
+			f->proto = names[i].num;
+	assert_true(f->proto != 0 || !strcmp(proto, "0"));
 	f->ip_version = (uint8_t)flowfmt_parse_addr(dst, f->dst);
 	assert_int_equal(flowfmt_parse_addr(src, f->src), f->ip_version);
 	f->sport = 40000;
 	f->dport = dport;
-	f->has_ports = true;
+	f->has_ports = f->proto == 6 || f->proto == 17 || f->proto == 136 ||
+		       f->proto == 132 || f->proto == 1 || f->proto == 58;
 }
 
 const char *pt_rule(const struct policy *p, const struct flow *f,
@@ -119,6 +133,16 @@ const char *pt_rule(const struct policy *p, const struct flow *f,
 	policy_decide(p, &in, &d);
 	assert_int_equal(d.is_default, d.line == 0);
 	return d.rule;
+}
+
+const char *pt_rule_in(const struct policy *p, const char *proto,
+		       const char *src, const char *dst, uint16_t dport)
+{
+	struct flow f;
+
+	pt_flow(&f, proto, src, dst, dport);
+	f.direction = FLOW_DIR_IN;
+	return pt_rule(p, &f, NULL);
 }
 
 const char *pt_rule_to(const struct policy *p, const char *proto,

@@ -29,7 +29,9 @@ struct policy *pt_ok(const char *text);
 /* Parse text that must fail; returns the diagnostics. */
 const char *pt_errors(const char *text, struct pt_diags *d);
 
-/* A flow: proto "tcp" or "udp", addresses of either family. */
+/* An outbound flow: proto a name as the policy spells it (tcp, udp,
+ * udplite, icmp, icmpv6, sctp, gre) or a number, addresses of either
+ * family. */
 void pt_flow(struct flow *f, const char *proto, const char *src,
 	     const char *dst, uint16_t dport);
 
@@ -40,6 +42,10 @@ const char *pt_rule(const struct policy *p, const struct flow *f,
 /* The same, for a flow to dst:dport over proto with no process. */
 const char *pt_rule_to(const struct policy *p, const char *proto,
 		       const char *dst, uint16_t dport);
+
+/* The same, for a flow the outside opened from src to dst:dport. */
+const char *pt_rule_in(const struct policy *p, const char *proto,
+		       const char *src, const char *dst, uint16_t dport);
 
 /* A process with this exe, comm and argv ("a b c" split on spaces). */
 void pt_proc(struct proc_info *pi, const char *exe, const char *comm,

@@ -140,6 +140,75 @@ static void test_proto_family(void **state)
 	policy_free(p);
 }
 
+static void test_proto_names_numbers(void **state)
+{
+	struct policy *p = pt_ok("accept proto icmp name ping4\n"
+				 "accept proto icmpv6, udplite name v6l\n"
+				 "accept proto sctp, gre name sg\n"
+				 "accept proto 253, 0, 0255 name num\n"
+				 "reject proto tcp port 25 name smtp\n"
+				 "drop proto any name rest\n");
+	char *out;
+
+	assert_string_equal(pt_rule_to(p, "icmp", "1.2.3.4", 0), "ping4");
+	assert_string_equal(pt_rule_to(p, "icmpv6", "2001:db8::1", 0), "v6l");
+	assert_string_equal(pt_rule_to(p, "udplite", "1.2.3.4", 5001), "v6l");
+	assert_string_equal(pt_rule_to(p, "sctp", "1.2.3.4", 38412), "sg");
+	assert_string_equal(pt_rule_to(p, "gre", "1.2.3.4", 0), "sg");
+	assert_string_equal(pt_rule_to(p, "253", "1.2.3.4", 0), "num");
+	assert_string_equal(pt_rule_to(p, "0", "1.2.3.4", 0), "num");
+	assert_string_equal(pt_rule_to(p, "255", "1.2.3.4", 0), "num");
+	assert_string_equal(pt_rule_to(p, "tcp", "1.2.3.4", 25), "smtp");
+	assert_string_equal(pt_rule_to(p, "tcp", "1.2.3.4", 443), "rest");
+	assert_string_equal(pt_rule_to(p, "udp", "1.2.3.4", 53), "rest");
+	assert_string_equal(pt_rule_to(p, "254", "1.2.3.4", 0), "rest");
+	/* a protocol without ports never matches a port */
+	assert_string_equal(pt_rule_to(p, "gre", "1.2.3.4", 25), "sg");
+	out = pt_print(p);
+	assert_non_null(strstr(out, "proto 253, 0, 255 name num"));
+	assert_non_null(strstr(out, "proto any name rest"));
+	free(out);
+	policy_free(p);
+}
+
+static void test_not_proto_udp_any(void **state)
+{
+	struct policy *p = pt_ok("reject not proto tcp, udp name other\n"
+				 "accept proto tcp, udp name tu\n");
+
+	assert_string_equal(pt_rule_to(p, "icmp", "1.2.3.4", 0), "other");
+	assert_string_equal(pt_rule_to(p, "sctp", "1.2.3.4", 1), "other");
+	assert_string_equal(pt_rule_to(p, "udplite", "1.2.3.4", 1), "other");
+	assert_string_equal(pt_rule_to(p, "udp", "1.2.3.4", 1), "tu");
+	policy_free(p);
+}
+
+static void test_direction(void **state)
+{
+	struct policy *p =
+		pt_ok("accept to 10.0.0.0/8 name out-only\n"
+		      "accept direction in from 192.0.2.0/24 port 22 name ssh\n"
+		      "accept direction in, out to 127.0.0.0/8 name lo\n"
+		      "drop not direction out proto udp name in-udp\n"
+		      "reject direction out name out-rest\n");
+
+	assert_string_equal(pt_rule_to(p, "tcp", "10.1.1.1", 80), "out-only");
+	/* a rule without direction holds for outbound flows only */
+	assert_string_equal(pt_rule_in(p, "tcp", "10.9.9.9", "10.1.1.1", 80),
+			    "default");
+	assert_string_equal(pt_rule_in(p, "tcp", "192.0.2.7", "10.1.1.1", 22),
+			    "ssh");
+	assert_string_equal(pt_rule_in(p, "tcp", "192.0.2.7", "10.1.1.1", 23),
+			    "default");
+	assert_string_equal(pt_rule_in(p, "tcp", "127.0.0.1", "127.0.0.1", 80),
+			    "lo");
+	assert_string_equal(pt_rule_to(p, "udp", "127.0.0.1", 53), "lo");
+	assert_string_equal(pt_rule_in(p, "udp", "192.0.2.7", "10.1.1.1", 53),
+			    "in-udp");
+	assert_string_equal(pt_rule_to(p, "udp", "11.1.1.1", 53), "out-rest");
+	policy_free(p);
+}
+
 static void test_cidr_edges(void **state)
 {
 	struct policy *p = pt_ok(
@@ -449,6 +518,9 @@ int main(void)
 		cmocka_unit_test(test_first_match_and_line_names),
 		cmocka_unit_test(test_defaults_and_mode),
 		cmocka_unit_test(test_proto_family),
+		cmocka_unit_test(test_proto_names_numbers),
+		cmocka_unit_test(test_not_proto_udp_any),
+		cmocka_unit_test(test_direction),
 		cmocka_unit_test(test_cidr_edges),
 		cmocka_unit_test(test_from),
 		cmocka_unit_test(test_ports),

@@ -87,9 +87,30 @@ static void test_bad_values(void **state)
 		 "t.conf:1:28: invalid port 'x' (expected N or N-M, 0 to "
 		 "65535)\n"},
 		{"accept proto icmp family ipv5\n",
-		 "t.conf:1:14: invalid protocol 'icmp' (expected tcp or udp)\n"
 		 "t.conf:1:26: invalid family 'ipv5' (expected ipv4 or "
 		 "ipv6)\n"},
+		{"accept proto icmp6, udp-lite, ip, 256, -1, tcp udp\n",
+		 "t.conf:1:14: invalid protocol 'icmp6' (did you mean "
+		 "'icmpv6'?)\n"
+		 "t.conf:1:21: invalid protocol 'udp-lite' (did you mean "
+		 "'udplite'?)\n"
+		 "t.conf:1:31: invalid protocol 'ip' (expected tcp, udp, "
+		 "udplite, icmp, icmpv6, sctp, gre, a number 0 to 255, or "
+		 "any)\n"
+		 "t.conf:1:35: invalid protocol '256' (expected tcp, udp, "
+		 "udplite, icmp, icmpv6, sctp, gre, a number 0 to 255, or "
+		 "any)\n"
+		 "t.conf:1:40: invalid protocol '-1' (expected tcp, udp, "
+		 "udplite, icmp, icmpv6, sctp, gre, a number 0 to 255, or "
+		 "any)\n"
+		 "t.conf:1:48: unknown match 'udp'\n"},
+		{"accept direction inbound, up\n",
+		 "t.conf:1:18: invalid direction 'inbound' (expected out or "
+		 "in)\n"
+		 "t.conf:1:27: invalid direction 'up' (expected out or in)\n"},
+		{"accept directon in\n",
+		 "t.conf:1:8: unknown match 'directon' (did you mean "
+		 "'direction'?)\n"},
 		{"accept user mallory group nogroup\n",
 		 "t.conf:1:13: unknown user 'mallory'\n"
 		 "t.conf:1:27: unknown group 'nogroup'\n"},

@@ -115,6 +115,18 @@ static void test_default_without_proxy(void **state)
 	assert_string_equal(pt_rule_to(p, "udp", "::1", 53), "loopback");
 	assert_string_equal(pt_rule_to(p, "tcp", "10.200.0.1", 3128),
 			    "default");
+	assert_string_equal(pt_rule_to(p, "icmp", "127.0.0.1", 0), "loopback");
+	assert_string_equal(pt_rule_to(p, "icmp", "10.200.0.1", 0), "default");
+	/* flows the outside opens are refused, but on loopback */
+	assert_string_equal(pt_rule_in(p, "tcp", "127.0.0.1", "127.0.0.1", 80),
+			    "loopback");
+	assert_string_equal(pt_rule_in(p, "tcp", "::1", "::1", 80), "loopback");
+	assert_string_equal(
+		pt_rule_in(p, "tcp", "93.184.216.34", "10.200.0.2", 22),
+		"default");
+	assert_string_equal(
+		pt_rule_in(p, "udp", "93.184.216.34", "10.200.0.2", 53),
+		"default");
 	out = pt_print(p);
 	assert_non_null(strstr(out, "# No proxy is configured"));
 	assert_non_null(strstr(out, "set default reject\n"));
@@ -136,6 +148,20 @@ static void test_default_with_proxy(void **state)
 			    "default");
 	assert_string_equal(pt_rule_to(p, "tcp", "10.200.0.1", 80), "default");
 	assert_string_equal(pt_rule_to(p, "tcp", "127.0.0.1", 80), "loopback");
+	assert_string_equal(pt_rule_to(p, "udplite", "10.200.0.1", 3128),
+			    "default");
+	assert_string_equal(pt_rule_to(p, "sctp", "10.200.0.1", 3128),
+			    "default");
+	/* the proxy rule is for the sandbox's connections to it only */
+	assert_string_equal(
+		pt_rule_in(p, "tcp", "10.200.0.1", "10.200.0.2", 3128),
+		"default");
+	assert_string_equal(
+		pt_rule_in(p, "tcp", "10.200.0.2", "10.200.0.1", 3128),
+		"default");
+	assert_string_equal(
+		pt_rule_in(p, "tcp", "127.0.0.1", "127.0.0.1", 3128),
+		"loopback");
 	policy_free(p);
 
 	/* a host name is resolved once, to all its addresses */
