@@ -12,6 +12,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 /* Exit status for usage and configuration errors, as SPEC.md fixes it. */
 #define EXIT_USAGE 2

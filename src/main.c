@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	{"replay", cmd_replay, "judge the flows of pcap captures offline"},
 	{"audit", cmd_audit, "verify, search and summarise verdict logs"},
 	{"rules", cmd_rules, "print, install or remove the iptables rules"},
+	{"doctor", cmd_doctor,
+	 "list the holes of a namespace that the fence cannot close"},
 	{"policy", cmd_policy,
 	 "check a policy file or show the policy in effect"},
 	{"version", cmd_version, "print version information"},

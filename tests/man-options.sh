@@ -26,6 +26,7 @@ check_cmd() { # man page, subcommand words...
 
 check_cmd nfjudge.8 run
 check_cmd nfjudge.8 rules
+check_cmd nfjudge.8 doctor
 check_cmd nfjudge.8 policy
 check_cmd nfjudge-replay.1 replay
 for sub in $("$NFJUDGE" audit --help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do

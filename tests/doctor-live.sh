@@ -1,0 +1,147 @@
+#!/bin/sh
+# nfjudge doctor against real namespaces, each set up to have one hole:
+# a process keeping CAP_NET_RAW (with an AF_PACKET socket open, so the
+# hole is real) or CAP_NET_ADMIN, ping_group_range, ip_forward, the chain
+# missing, altered, without REJECT or behind another rule, fail-open
+# rules, the IPv6 chain missing, the queue not bound.  Each is found (exit
+# 1, a line naming it); a clean namespace (rules installed, the daemon
+# running, no capable process) gives exit 0, from inside and with --netns
+# from outside.
+set -u
+live_name=doctor
+. "$(cd "$(dirname "$0")" && pwd)/livelib.sh"
+
+# A directory the unprivileged helper can write its ready file to.
+mkdir "$tmp/w" && chmod 1777 "$tmp/w"
+
+# doctor in the namespace: its status must be want, its output hold text.
+doc() { # want text options...
+	want=$1 text=$2
+	shift 2
+	expect_status "$want" "doctor $* ($text)" nsx "$NFJUDGE" doctor "$@"
+	if grep -qF -e "$text" "$tmp/out"; then ok; else
+		bad "doctor $*: no line with '$text'"
+		cat "$tmp/out"
+	fi
+}
+
+# Wait (up to 10 s) for a file the helper writes once it is set up.
+wait_file() {
+	i=0
+	while [ ! -s "$1" ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+
+daemon() { # rules options...
+	start_daemon 1 "$tmp/log" -c "$tmp/policy.conf" --install-rules "$@"
+}
+
+stop_daemon() {
+	kill -TERM "$DPID"
+	wait "$DPID" 2>/dev/null
+}
+
+# --- usage -----------------------------------------------------------
+expect_status 2 "unknown option" "$NFJUDGE" doctor --bogus
+expect_status 2 "stray argument" "$NFJUDGE" doctor extra
+expect_status 2 "bad queue" "$NFJUDGE" doctor -q 9:1
+expect_status 2 "--netns of a missing file" "$NFJUDGE" doctor --netns "$tmp/nope"
+expect_err "--netns of a missing file" "$tmp/nope"
+expect_status 2 "--netns of a file that is no namespace" \
+	"$NFJUDGE" doctor --netns "$tmp/policy.conf"
+expect_err "--netns of a file that is no namespace" "not a network namespace"
+expect_status 0 "--help" "$NFJUDGE" doctor --help
+
+# --- a clean namespace -----------------------------------------------
+daemon
+doc 0 "no hole found"
+expect_status 0 "clean, from outside with --netns" \
+	"$NFJUDGE" doctor --netns "/run/netns/$NS"
+check "clean, from outside: no hole" grep -qx "no hole found" "$tmp/out"
+check "the daemon is named, as expected" grep -q "^info: pid $DPID (nfjudge)" "$tmp/out"
+
+# Unprivileged ping sockets with the chain in place: information only.
+nsx sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+doc 0 "info: net.ipv4.ping_group_range is '0 2147483647'"
+
+# --- processes with capabilities --------------------------------------
+# An unprivileged user keeping CAP_NET_RAW (ambient), with a live
+# AF_PACKET socket: what bypasses netfilter.
+nsbg setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+net_raw \
+	--ambient-caps=+net_raw "$PY" -c "
+import socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+open(sys.argv[1], 'w').write('ok')
+time.sleep(60)" "$tmp/w/raw"
+RAW=$last_pid
+check "the CAP_NET_RAW helper opened an AF_PACKET socket" wait_file "$tmp/w/raw"
+doc 1 "hole: pid $RAW (python3, uid 65534) holds CAP_NET_RAW (sets: effective permitted ambient)"
+expect_status 1 "CAP_NET_RAW, from outside" "$NFJUDGE" doctor --netns "/run/netns/$NS"
+check "CAP_NET_RAW, from outside: named" grep -q "pid $RAW (python3" "$tmp/out"
+kill -KILL "$RAW"
+wait "$RAW" 2>/dev/null
+
+# A root shell: CAP_NET_ADMIN, it could remove the rules.
+nsbg sh -c 'echo ok >"$1"; exec sleep 60' sh "$tmp/w/root"
+check "the root helper started" wait_file "$tmp/w/root"
+doc 1 "CAP_NET_ADMIN"
+check "CAP_NET_ADMIN: says it can change the rules" \
+	grep -q "it can change or remove the rules" "$tmp/out"
+kill -KILL "$last_pid"
+wait "$last_pid" 2>/dev/null
+doc 0 "no hole found"
+
+# --- sysctls ------------------------------------------------------------
+nsx sysctl -qw net.ipv4.ip_forward=1
+doc 1 "hole: net.ipv4.ip_forward is 1"
+nsx sysctl -qw net.ipv4.ip_forward=0
+
+# --- the chain, while the daemon runs -----------------------------------
+nsx iptables -w -I NFJUDGE 3 -j ACCEPT
+doc 1 "IPv4 chain NFJUDGE is altered: rule 3 is '-A NFJUDGE -j ACCEPT'"
+nsx iptables -w -D NFJUDGE 3
+nsx iptables -w -D NFJUDGE 1
+nsx iptables -w -D NFJUDGE 1
+doc 1 "IPv4 chain NFJUDGE has no REJECT rule"
+nsx "$NFJUDGE" rules install
+nsx iptables -w -I OUTPUT 1 -o lo -j ACCEPT
+doc 1 "the first rule of OUTPUT is '-A OUTPUT -o lo -j ACCEPT'"
+nsx iptables -w -D OUTPUT 1
+doc 0 "no hole found"
+stop_daemon
+
+# --- no daemon: the queue has no reader, then no chain at all -----------
+nsx "$NFJUDGE" rules install
+doc 1 "hole: queue 0 has no reader"
+nsx "$NFJUDGE" rules install --fail-open
+doc 1 "is fail-open"
+check "fail-open: not also reported as altered" \
+	sh -c "! grep -q altered '$tmp/out'"
+nsx "$NFJUDGE" rules remove
+doc 1 "IPv4 chain NFJUDGE is missing"
+check "missing: no jump either" grep -q "OUTPUT has no jump to NFJUDGE" "$tmp/out"
+doc 1 "hole: net.ipv4.ping_group_range" # no chain: ping is a hole now
+
+# --- IPv6 ---------------------------------------------------------------
+ns_fresh
+nsx ip link add d0 type veth peer name d1
+nsx ip link set d0 up
+nsx ip link set d1 up
+daemon --no-ipv6
+doc 1 "IPv6 chain NFJUDGE is missing"
+doc 1 "IPv6 is enabled (on d" --no-ipv6
+nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+nsx sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+doc 0 "no hole found"
+nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=0
+nsx sysctl -qw net.ipv6.conf.all.forwarding=1
+nsx "$NFJUDGE" rules install
+doc 1 "hole: net.ipv6.conf.all.forwarding is 1"
+check "IPv6 chain installed: no longer missing" \
+	sh -c "! grep -q 'IPv6 chain NFJUDGE is missing' '$tmp/out'"
+stop_daemon
+
+test_summary
