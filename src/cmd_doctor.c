@@ -155,18 +155,11 @@ static int doctor_print(const struct doctor_report *r)
 static int doctor_main(const struct rules_opts *o, const char *netns)
 {
 	struct doctor_report r = {0};
-	struct doctor_env env = {
-		.proc_root = "/proc",
-		.self = getpid(),
-		.rules = o,
-		.list = doctor_list_tool,
-		.list_ctx = (void *)o,
-	};
 	int ret;
 
 	if (netns && (ret = enter_netns(netns)))
 		return ret;
-	doctor_run(&env, &r);
+	doctor_check_here(o, &r);
 	ret = doctor_print(&r);
 	doctor_report_free(&r);
 	return ret;

@@ -33,6 +33,7 @@
 #include "cmd.h"
 #include "cmdutil.h"
 #include "daemon.h"
+#include "doctor.h"
 #include "dropwatch.h"
 #include "log.h"
 #include "nfqueue.h"
@@ -61,6 +62,7 @@ struct daemon {
 	unsigned ticks;
 	struct dropwatch *drops;
 	bool rules_installed;
+	struct doctor_report doctor; /* holes found at start */
 	char policy_sha[65];
 	char queues[16];
 	uint8_t key[CHAIN_KEY_MAX];
@@ -120,6 +122,24 @@ static void gather_stats(struct daemon *d, struct record_stats *st)
 		st->errors += undec + errs;
 	}
 	st->lost_records = logsink_lost(d->sink);
+}
+
+/* What nfjudge doctor would say, as alert records of kind "hole". */
+static void write_holes(struct daemon *d)
+{
+	struct record_event ev = {.type = RECORD_ALERT, .kind = "hole"};
+	size_t i, n = doctor_holes(&d->doctor);
+
+	for (i = 0; i < d->doctor.n; i++) {
+		ev.message = d->doctor.v[i].text;
+		if (d->doctor.v[i].level == DOCTOR_HOLE)
+			emit(d, &ev);
+	}
+	if (n)
+		log_warnx("%zu hole(s) in the fence, recorded as alert "
+			  "records; 'nfjudge doctor' lists them",
+			  n);
+	doctor_report_free(&d->doctor);
 }
 
 static void write_start(struct daemon *d)
@@ -453,6 +473,7 @@ static void teardown(struct daemon *d, bool operator_stop)
 		pthread_mutex_destroy(&d->pcap.lock);
 	}
 	dropwatch_free(d->drops);
+	doctor_report_free(&d->doctor);
 	logsink_close(d->sink);
 	policy_ref_free(d->policy);
 	if (d->stop_fd >= 0)
@@ -496,6 +517,8 @@ static int setup(struct daemon *d)
 		log_warn("pidfile %s", o->pidfile);
 		return -1;
 	}
+	/* While we may still run iptables -S; recorded after the start. */
+	doctor_check_here(&o->rules, &d->doctor);
 	if (privs_drop(o->user, o->install_rules))
 		return -1;
 	/* Only now: a thread started before keeps every capability. */
@@ -526,6 +549,7 @@ int daemon_run(const struct daemon_opts *o)
 	if (!d.policy || sfd < 0 || setup(&d))
 		goto out;
 	write_start(&d);
+	write_holes(&d);
 	for (; started < d.nworkers; started++)
 		if (worker_start(&d.workers[started]))
 			goto out;

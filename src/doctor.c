@@ -524,6 +524,19 @@ int doctor_run(const struct doctor_env *env, struct doctor_report *r)
 	return r->oom ? -ENOMEM : 0;
 }
 
+int doctor_check_here(const struct rules_opts *o, struct doctor_report *r)
+{
+	struct doctor_env env = {
+		.proc_root = "/proc",
+		.self = getpid(),
+		.rules = o,
+		.list = doctor_list_tool,
+		.list_ctx = (void *)o,
+	};
+
+	return doctor_run(&env, r);
+}
+
 int doctor_list_tool(void *ctx, enum rules_family fam, const char *table,
 		     char **out)
 {

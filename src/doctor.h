@@ -61,6 +61,9 @@ struct doctor_env {
 /* Every check, in a fixed order.  0, or -ENOMEM (r->oom is set too). */
 int doctor_run(const struct doctor_env *env, struct doctor_report *r);
 
+/* doctor_run() on this process's namespace, the rules listed for real. */
+int doctor_check_here(const struct rules_opts *o, struct doctor_report *r);
+
 /* The real lister: rules_program()'s tool with -w -t TABLE -S. */
 int doctor_list_tool(void *ctx, enum rules_family fam, const char *table,
 		     char **out);

@@ -35,8 +35,10 @@ wait_file() {
 	done
 }
 
-daemon() { # rules options...
-	start_daemon 1 "$tmp/log" -c "$tmp/policy.conf" --install-rules "$@"
+daemon() { # log rules options...
+	l=$1
+	shift
+	start_daemon 1 "$l" -c "$tmp/policy.conf" --install-rules "$@"
 }
 
 stop_daemon() {
@@ -56,8 +58,13 @@ expect_err "--netns of a file that is no namespace" "not a network namespace"
 expect_status 0 "--help" "$NFJUDGE" doctor --help
 
 # --- a clean namespace -----------------------------------------------
-daemon
+daemon "$tmp/log"
 doc 0 "no hole found"
+# A stats record is written after whatever the start wrote: no alert.
+kill -USR1 "$DPID"
+check "clean: a stats record" wait_events stats 1 "$tmp/log"
+expect_eq "clean: the daemon recorded no hole at start" \
+	"$(count_events alert "$tmp/log")" 0
 expect_status 0 "clean, from outside with --netns" \
 	"$NFJUDGE" doctor --netns "/run/netns/$NS"
 check "clean, from outside: no hole" grep -qx "no hole found" "$tmp/out"
@@ -130,7 +137,7 @@ ns_fresh
 nsx ip link add d0 type veth peer name d1
 nsx ip link set d0 up
 nsx ip link set d1 up
-daemon --no-ipv6
+daemon "$tmp/log6" --no-ipv6
 doc 1 "IPv6 chain NFJUDGE is missing"
 doc 1 "IPv6 is enabled (on d" --no-ipv6
 nsx sysctl -qw net.ipv6.conf.all.disable_ipv6=1
@@ -142,6 +149,20 @@ nsx "$NFJUDGE" rules install
 doc 1 "hole: net.ipv6.conf.all.forwarding is 1"
 check "IPv6 chain installed: no longer missing" \
 	sh -c "! grep -q 'IPv6 chain NFJUDGE is missing' '$tmp/out'"
+stop_daemon
+
+# --- the daemon records at start what doctor finds -----------------------
+ns_fresh
+nsx sysctl -qw net.ipv4.ip_forward=1
+daemon "$tmp/log2"
+check "hole at start: an alert record" wait_events alert 1 "$tmp/log2"
+check "hole at start: kind hole, the doctor's line" grep -q \
+	'"event_type":"alert".*"kind":"hole","message":"net.ipv4.ip_forward is 1' \
+	"$tmp/log2"
+expect_eq "hole at start: only that one" "$(count_events alert "$tmp/log2")" 1
+check "hole at start: said on stderr" grep -q "1 hole(s) in the fence" \
+	"$tmp/daemon.err"
+check "hole at start: the log verifies" "$NFJUDGE" audit verify "$tmp/log2"
 stop_daemon
 
 test_summary
