@@ -320,10 +320,16 @@ static void put(char *buf, size_t cap, size_t *at, const char *s1,
 		*at = *at + (size_t)n < cap ? *at + (size_t)n : cap - 1;
 }
 
-static void cap_finding(struct run *run, long pid,
+/* One thread of a process: rel is "PID/task/TID", or "PID" alone. */
+struct task {
+	long pid, tid;
+	char rel[48];
+};
+
+static void cap_finding(struct run *run, const struct task *t,
 			const struct doctor_status *st, uint64_t caps)
 {
-	char names[64] = "", whys[160] = "", sets[40];
+	char names[64] = "", whys[160] = "", sets[40], thread[32] = "";
 	size_t i, nn = 0, nw = 0;
 
 	for (i = 0; i < sizeof(watched) / sizeof(watched[0]); i++) {
@@ -336,48 +342,59 @@ static void cap_finding(struct run *run, long pid,
 		 st->cap_eff & WATCHED_CAPS ? " effective" : "",
 		 st->cap_prm & WATCHED_CAPS ? " permitted" : "",
 		 st->cap_amb & WATCHED_CAPS ? " ambient" : "");
+	if (t->tid != t->pid)
+		snprintf(thread, sizeof(thread), " thread %ld", t->tid);
 	doctor_add(run->r, DOCTOR_HOLE,
-		   "pid %ld (%s, uid %ld) holds %s (sets:%s): %srun it "
+		   "pid %ld%s (%s, uid %ld) holds %s (sets:%s): %srun it "
 		   "without them (as a user without capabilities, or under "
 		   "capsh --drop=cap_net_raw,cap_net_admin,cap_sys_admin)",
-		   pid, st->name, st->uid, names, sets, whys);
+		   t->pid, thread, st->name, st->uid, names, sets, whys);
 }
 
-/* The process check for one pid of the namespace. */
-static void check_pid(struct run *run, long pid, const struct stat *self_exe,
-		      struct unreadable *u)
+static void count_unreadable(struct unreadable *u, long pid)
+{
+	if (!u->n++)
+		u->first = pid;
+}
+
+/*
+ * The capability check for one thread of the namespace: true when it
+ * holds one, and the process has been reported.
+ */
+static bool check_task(struct run *run, const struct task *t,
+		       const struct stat *self_exe, struct unreadable *u)
 {
 	struct doctor_status st;
 	char rel[64], *buf = malloc(STATUS_MAX);
-	uint64_t caps;
+	uint64_t caps = 0;
 	ssize_t n;
 
-	snprintf(rel, sizeof(rel), "%ld/status", pid);
+	snprintf(rel, sizeof(rel), "%s/status", t->rel);
 	n = buf ? read_at(run->env->proc_root, rel, buf, STATUS_MAX) : -ENOMEM;
 	if (n == -ENOENT || n == -ESRCH)
 		goto out; /* it has exited */
 	if (n < 0 || doctor_parse_status(buf, &st)) {
-		if (!u->n++)
-			u->first = pid;
+		count_unreadable(u, t->pid);
 		goto out;
 	}
 	caps = (st.cap_eff | st.cap_prm | st.cap_amb) & WATCHED_CAPS;
-	if (!caps || doctor_status_kthread(&st, pid))
-		goto out;
-	if (self_exe && same_file(run->env->proc_root, pid, self_exe))
+	if (!caps || doctor_status_kthread(&st, t->pid))
+		caps = 0;
+	else if (self_exe && same_file(run->env->proc_root, t->pid, self_exe))
 		doctor_add(run->r, DOCTOR_INFO,
 			   "pid %ld (%s) holds capabilities and is nfjudge "
 			   "(the same program as this one): expected of the "
 			   "daemon",
-			   pid, st.name);
+			   t->pid, st.name);
 	else
-		cap_finding(run, pid, &st, caps);
+		cap_finding(run, t, &st, caps);
 out:
 	free(buf);
+	return caps != 0;
 }
 
-/* Whether pid's namespace lists our marker socket: 1, 0, -errno. */
-static int lists_marker(struct run *run, long pid)
+/* Whether the task's namespace lists our marker socket: 1, 0, -errno. */
+static int lists_marker(struct run *run, const struct task *t)
 {
 	char rel[64], *buf;
 	ssize_t n;
@@ -388,38 +405,75 @@ static int lists_marker(struct run *run, long pid)
 	buf = malloc(NETLINK_MAX);
 	if (!buf)
 		return -ENOMEM;
-	snprintf(rel, sizeof(rel), "%ld/net/netlink", pid);
+	snprintf(rel, sizeof(rel), "%s/net/netlink", t->rel);
 	n = read_at(run->env->proc_root, rel, buf, NETLINK_MAX);
 	ret = n < 0 ? (int)n : doctor_netlink_lists(buf, run->marker);
 	free(buf);
 	return ret;
 }
 
-/* Whether pid is in the namespace whose link text is ns: 1, 0, -errno. */
-static int in_netns(struct run *run, long pid, const char *ns)
+/* Whether the task is in the namespace whose link is ns: 1, 0, -errno. */
+static int in_netns(struct run *run, const struct task *t, const char *ns)
 {
 	char path[320], link[64];
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/%ld/ns/net", run->env->proc_root, pid);
+	snprintf(path, sizeof(path), "%s/%s/ns/net", run->env->proc_root,
+		 t->rel);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0 && (errno == EACCES || errno == EPERM))
-		return lists_marker(run, pid);
+		return lists_marker(run, t);
 	if (n < 0)
 		return -errno;
 	link[n] = '\0';
 	return !strcmp(link, ns);
 }
 
+/* true when the task held a capability (the process is reported). */
+static bool scan_task(struct run *run, const struct task *t, const char *ns,
+		      const struct stat *self_exe, struct unreadable *u)
+{
+	int in = in_netns(run, t, ns);
+
+	if (in == 1)
+		return check_task(run, t, self_exe, u);
+	if (in < 0 && in != -ENOENT && in != -ESRCH)
+		count_unreadable(u, t->pid);
+	return false;
+}
+
+static long pid_of(const char *name);
+
+/*
+ * Capabilities and the network namespace belong to each thread, not to
+ * the process: a thread other than the first may keep CAP_NET_RAW, or
+ * have entered the namespace alone with setns(2).  Every thread is looked
+ * at; the first one capable reports the process.
+ */
 static void scan_pid(struct run *run, long pid, const char *ns,
 		     const struct stat *self_exe, struct unreadable *u)
 {
-	int in = in_netns(run, pid, ns);
+	struct task t = {.pid = pid, .tid = pid};
+	struct dirent *de;
+	char path[320];
+	DIR *dir;
 
-	if (in == 1)
-		check_pid(run, pid, self_exe, u);
-	else if (in < 0 && in != -ENOENT && in != -ESRCH && !u->n++)
-		u->first = pid;
+	snprintf(path, sizeof(path), "%s/%ld/task", run->env->proc_root, pid);
+	dir = opendir(path);
+	if (!dir) {
+		snprintf(t.rel, sizeof(t.rel), "%ld", pid);
+		scan_task(run, &t, ns, self_exe, u);
+		return;
+	}
+	while ((de = readdir(dir))) {
+		t.tid = pid_of(de->d_name);
+		if (t.tid <= 0)
+			continue;
+		snprintf(t.rel, sizeof(t.rel), "%ld/task/%ld", pid, t.tid);
+		if (scan_task(run, &t, ns, self_exe, u))
+			break;
+	}
+	closedir(dir);
 }
 
 static long pid_of(const char *name)
@@ -451,9 +505,9 @@ static void scan_procs(struct run *run, DIR *dir, const char *ns)
 	}
 	if (u.n)
 		doctor_add(run->r, DOCTOR_HOLE,
-			   "%u process(es) could not be checked (pid %ld "
-			   "first): their namespace and capabilities are "
-			   "unknown; run nfjudge doctor as root",
+			   "%u process(es) or thread(s) could not be checked "
+			   "(pid %ld first): their namespace and capabilities "
+			   "are unknown; run nfjudge doctor as root",
 			   u.n, u.first);
 }
 

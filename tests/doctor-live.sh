@@ -91,6 +91,30 @@ check "CAP_NET_RAW, from outside: named" grep -q "pid $RAW (python3" "$tmp/out"
 kill -KILL "$RAW"
 wait "$RAW" 2>/dev/null
 
+# Capabilities are per thread: a root process whose first thread dropped
+# every capability (capset(2) acts on the calling thread only) while
+# another thread keeps them.
+nsbg "$PY" -c "
+import ctypes, sys, threading, time
+libc = ctypes.CDLL(None, use_errno=True)
+up = threading.Event()
+t = threading.Thread(target=lambda: (up.set(), time.sleep(60)), daemon=True)
+t.start()
+up.wait()
+hdr = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+if libc.capset(hdr, (ctypes.c_uint32 * 6)()) != 0:
+    sys.exit('capset failed')
+open(sys.argv[1], 'w').write(str(t.native_id))
+time.sleep(60)" "$tmp/w/thread"
+check "the thread helper dropped its first thread's capabilities" \
+	wait_file "$tmp/w/thread"
+TID=$(cat "$tmp/w/thread")
+check "the first thread holds nothing" \
+	grep -qx 'CapEff:[[:space:]]*0000000000000000' "/proc/$last_pid/status"
+doc 1 "hole: pid $last_pid thread $TID (python3, uid 0) holds CAP_NET_RAW, CAP_NET_ADMIN, CAP_SYS_ADMIN"
+kill -KILL "$last_pid"
+wait "$last_pid" 2>/dev/null
+
 # A root shell: CAP_NET_ADMIN, it could remove the rules.
 nsbg sh -c 'echo ok >"$1"; exec sleep 60' sh "$tmp/w/root"
 check "the root helper started" wait_file "$tmp/w/root"
@@ -110,8 +134,11 @@ nsx sysctl -qw net.ipv4.ip_forward=0
 nsx iptables -w -I NFJUDGE 3 -j ACCEPT
 doc 1 "IPv4 chain NFJUDGE is altered: rule 3 is '-A NFJUDGE -j ACCEPT'"
 nsx iptables -w -D NFJUDGE 3
-nsx iptables -w -D NFJUDGE 1
-nsx iptables -w -D NFJUDGE 1
+nsx iptables -w -S NFJUDGE | grep -e ' -j REJECT' | sed 's/^-A //' |
+	while read -r rule; do
+		# shellcheck disable=SC2086
+		nsx iptables -w -D $rule
+	done
 doc 1 "IPv4 chain NFJUDGE has no REJECT rule"
 nsx "$NFJUDGE" rules install
 nsx iptables -w -I OUTPUT 1 -o lo -j ACCEPT

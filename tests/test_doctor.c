@@ -373,6 +373,18 @@ static void mkproc(int pid, const char *ns, const char *name, int uid,
 	symlink(target, at("%d/exe", pid));
 }
 
+/* Thread tid of pid, as /proc/PID/task/TID shows it. */
+static void mkthread(int pid, int tid, const char *ns, unsigned long long caps)
+{
+	char buf[1024];
+
+	mkdirs(at("%d/task/%d/ns", pid, tid));
+	symlink(ns, at("%d/task/%d/ns/net", pid, tid));
+	snprintf(buf, sizeof(buf), STATUS_FMT, "worker", pid, 1, 0, 0, 0, 0, 0,
+		 caps, caps, 0ull);
+	put_str(buf, at("%d/task/%d/status", pid, tid));
+}
+
 struct lists {
 	char *v4, *v6;
 	int calls;
@@ -414,10 +426,15 @@ static int tree_setup(void **state)
 	return 0;
 }
 
+static int tree_remove(const char *path)
+{
+	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static int tree_teardown(void **state)
 {
 	(void)state;
-	return nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return tree_remove(root);
 }
 
 static void run(const struct rules_opts *o, struct lists *l,
@@ -475,13 +492,32 @@ static void test_run(void **state)
 	put_str("Name:\tx\n", at("105/status"));
 	run(&o, &l, &r);
 	assert_true(has(&r, DOCTOR_HOLE,
-			"1 process(es) could not be checked "
-			"(pid 105 first)"));
+			"1 process(es) or thread(s) could not be "
+			"checked (pid 105 first)"));
 	remove(at("105/status"));
 	remove(at("105/exe"));
 	remove(at("105/ns/net"));
 	remove(at("105/ns"));
 	remove(at("105"));
+
+	/* capabilities and namespaces are the threads' own */
+	mkproc(106, ns_self, "app", 0, 0, 0, 0, at("other-bin"));
+	mkthread(106, 106, ns_self, 0);
+	mkthread(106, 107, ns_self, RAW);
+	mkproc(108, "net:[4026531833]", "agent", 0, 0, 0, 0, at("other-bin"));
+	mkthread(108, 108, "net:[4026531833]", ADMIN);
+	mkthread(108, 109, ns_self, ADMIN);
+	mkthread(108, 110, ns_self, ADMIN);
+	run(&o, &l, &r);
+	assert_int_equal(doctor_holes(&r), 2);
+	assert_true(has(&r, DOCTOR_HOLE,
+			"pid 106 thread 107 (worker, uid 0) "
+			"holds CAP_NET_RAW"));
+	assert_true(has(&r, DOCTOR_HOLE, "holds CAP_NET_ADMIN"));
+	assert_true(has(&r, DOCTOR_HOLE, "pid 108 thread 1"));
+	assert_false(has(&r, DOCTOR_HOLE, "pid 108 thread 108"));
+	tree_remove(at("106"));
+	tree_remove(at("108"));
 
 	put_str("1\n", at("sys/net/ipv4/ip_forward"));
 	put_str("0\t2147483647\n", at("sys/net/ipv4/ping_group_range"));
