@@ -26,6 +26,7 @@ struct arec {
 	int64_t ts_us;
 	bool verdict_rec; /* event_type "verdict" with every flow field */
 	const char *verdict, *rule, *proto, *src_ip, *dest_ip, *attribution;
+	const char *direction; /* NULL in logs older than the field: "out" */
 	int ip_version;
 	long src_port, dest_port;
 	uint8_t dst[16];

@@ -51,6 +51,7 @@ static const char *arec_flow(struct arec *a, json_t *root)
 	a->verdict = jstr(root, "verdict");
 	a->rule = jstr(root, "rule");
 	a->proto = jstr(root, "proto");
+	a->direction = jstr(root, "direction");
 	a->src_ip = jstr(root, "src_ip");
 	a->dest_ip = jstr(root, "dest_ip");
 	a->attribution = jstr(root, "attribution");

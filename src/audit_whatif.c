@@ -55,13 +55,14 @@ static const char *const csv_head[] = {
 /* The flow as the record shows it; -EINVAL when it cannot be judged. */
 static int whatif_flow(const struct arec *a, struct flow *f)
 {
+	int proto = flowfmt_parse_proto(a->proto);
+
 	memset(f, 0, sizeof(*f));
-	if (!strcmp(a->proto, "TCP"))
-		f->proto = IPPROTO_TCP;
-	else if (!strcmp(a->proto, "UDP"))
-		f->proto = IPPROTO_UDP;
-	else
+	if (proto < 0)
 		return -EINVAL;
+	f->proto = (uint8_t)proto;
+	if (a->direction && !strcmp(a->direction, "in"))
+		f->direction = FLOW_DIR_IN;
 	f->ip_version = (uint8_t)a->ip_version;
 	flowfmt_parse_addr(a->src_ip, f->src);
 	memcpy(f->dst, a->dst, sizeof(f->dst));

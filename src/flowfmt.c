@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -18,23 +19,41 @@ const char *flowfmt_addr(int version, const uint8_t *addr,
 	return buf;
 }
 
+/* The protocols records name, spelled as Suricata's EVE spells them. */
+static const struct {
+	uint8_t num;
+	const char *name;
+} proto_names[] = {
+	{1, "ICMP"},	   {6, "TCP"},	  {17, "UDP"},	    {47, "GRE"},
+	{58, "IPV6-ICMP"}, {132, "SCTP"}, {136, "UDPLITE"},
+};
+
+#define N_PROTO_NAMES (sizeof(proto_names) / sizeof(proto_names[0]))
+
 const char *flowfmt_proto(uint8_t proto, char buf[8])
 {
-	switch (proto) {
-	case 1:
-		return "ICMP";
-	case 6:
-		return "TCP";
-	case 17:
-		return "UDP";
-	case 58:
-		return "IPv6-ICMP";
-	case 132:
-		return "SCTP";
-	default:
-		snprintf(buf, 8, "%u", proto);
-		return buf;
-	}
+	size_t i;
+
+	for (i = 0; i < N_PROTO_NAMES; i++)
+		if (proto_names[i].num == proto)
+			return proto_names[i].name;
+	snprintf(buf, 8, "%u", proto);
+	return buf;
+}
+
+int flowfmt_parse_proto(const char *text)
+{
+	size_t i, n = strspn(text, "0123456789");
+
+	for (i = 0; i < N_PROTO_NAMES; i++)
+		if (!strcmp(text, proto_names[i].name))
+			return proto_names[i].num;
+	/* the number of a protocol without a name, as flowfmt_proto writes
+	 * it: no sign, no leading zero */
+	if (n == 0 || n > 3 || text[n] || (n > 1 && text[0] == '0') ||
+	    atoi(text) > 255)
+		return -1;
+	return atoi(text);
 }
 
 int flowfmt_parse_addr(const char *text, uint8_t addr[16])

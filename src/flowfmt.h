@@ -16,8 +16,15 @@
 const char *flowfmt_addr(int version, const uint8_t *addr,
 			 char buf[FLOWFMT_ADDR_LEN]);
 
-/* "TCP", "UDP", "ICMP", ... or the protocol number in decimal, into buf. */
+/*
+ * The protocol as records name it, spelled as Suricata's EVE does: "TCP",
+ * "UDP", "UDPLITE", "ICMP", "IPV6-ICMP", "SCTP", "GRE", or else the protocol
+ * number in decimal, into buf.
+ */
 const char *flowfmt_proto(uint8_t proto, char buf[8]);
+
+/* The inverse: the protocol number a record's "proto" names, or -1. */
+int flowfmt_parse_proto(const char *text);
 
 /*
  * Parse an address in either family into 16 bytes (IPv4 in the first four).

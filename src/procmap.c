@@ -127,23 +127,25 @@ static int insert(struct procmap *pm, const struct pm_key *k, int64_t ts,
 	return 0;
 }
 
+/*
+ * Only a port names a socket: a flow of a protocol without ports (GRE), or
+ * with ICMP's type and code in their place, cannot be told from another of
+ * the same address, so its record maps nothing (1).
+ */
 static int parse_key(json_t *rec, struct pm_key *k, const char **what)
 {
 	const char *proto = json_string_value(json_object_get(rec, "proto"));
 	const char *ip = json_string_value(json_object_get(rec, "src_ip"));
 	json_t *port = json_object_get(rec, "src_port");
-	int v;
+	int v = proto ? flowfmt_parse_proto(proto) : -1;
 
 	memset(k, 0, sizeof(*k));
-	*what = "\"proto\" must be \"TCP\" or \"UDP\"";
-	if (!proto)
+	*what = "\"proto\" must be a protocol name or number";
+	if (v < 0)
 		return -EINVAL;
-	if (!strcmp(proto, "TCP"))
-		k->proto = 6;
-	else if (!strcmp(proto, "UDP"))
-		k->proto = 17;
-	else
-		return -EINVAL;
+	k->proto = (uint8_t)v;
+	if (v == 1 || v == 58 || json_is_null(port))
+		return 1;
 	*what = "\"src_ip\" must be an IPv4 or IPv6 address";
 	v = ip ? flowfmt_parse_addr(ip, k->addr) : 0;
 	if (!v)
@@ -163,9 +165,10 @@ static int check_record(json_t *rec, struct pm_key *k, int64_t *ts,
 	json_t *t = json_object_get(rec, "timestamp");
 	struct proc_info scratch;
 	const char *field;
+	int rc = parse_key(rec, k, what);
 
-	if (parse_key(rec, k, what))
-		return -EINVAL;
+	if (rc)
+		return rc;
 	*ts = 0;
 	*what = "\"timestamp\" is not an RFC 3339 time";
 	if (t &&
@@ -203,7 +206,12 @@ int procmap_add_line(struct procmap *pm, const char *line, size_t len,
 		     !strcmp(json_string_value(ev), "verdict"))) ||
 	    !proc || json_is_null(proc))
 		goto out;
-	if (check_record(rec, &k, &ts, &what)) {
+	ret = check_record(rec, &k, &ts, &what);
+	if (ret > 0) {
+		ret = 0; /* a flow no port names */
+		goto out;
+	}
+	if (ret) {
 		snprintf(err, errlen, "%u:1: %s", lineno, what);
 		ret = -EINVAL;
 		goto out;

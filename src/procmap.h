@@ -12,8 +12,9 @@ struct procmap;
 /*
  * A process map for replay (--procs): JSON Lines, each with proto, src_ip,
  * src_port, an optional timestamp and a SPEC.md §5 "proc" object.  A verdict
- * log of `nfjudge run` is such a file; its other events and records with
- * "proc": null are skipped.  Fed line by line so it can be fuzzed.
+ * log of `nfjudge run` is such a file; its other events, records with
+ * "proc": null and records of flows without ports (ICMP, GRE) are skipped.  Fed
+ * line by line so it can be fuzzed.
  */
 struct procmap *procmap_new(void);
 void procmap_free(struct procmap *pm);

@@ -257,16 +257,35 @@ int record_time(int64_t ts_us, char out[RECORD_TIME_LEN])
 	return 0;
 }
 
+#define HINT_ONLY_TCP "only TCP through the proxy reaches the outside"
+
 const char *record_hint(const struct flow *flow)
 {
-	if (flow->proto == 17 && flow->dport == 53)
-		return "DNS must use the proxy's resolver: point "
-		       "/etc/resolv.conf at the resolver the sandbox provides";
-	if (flow->proto == 17)
-		return "UDP cannot pass the HTTP proxy: only TCP through "
-		       "the proxy reaches the outside";
-	return "direct connections are refused: use the proxy "
-	       "(HTTPS_PROXY/HTTP_PROXY); Node.js: set NODE_USE_ENV_PROXY=1";
+	if (flow->direction == FLOW_DIR_IN)
+		return "flows the outside opens are refused: a rule with "
+		       "'direction in' admits them";
+	switch (flow->proto) {
+	case 6:
+		return "direct connections are refused: use the proxy "
+		       "(HTTPS_PROXY/HTTP_PROXY); Node.js: set "
+		       "NODE_USE_ENV_PROXY=1";
+	case 17:
+	case 136:
+		if (flow->has_ports && flow->dport == 53)
+			return "DNS must use the proxy's resolver: point "
+			       "/etc/resolv.conf at the resolver the sandbox "
+			       "provides";
+		return flow->proto == 17 ? "UDP cannot pass the HTTP "
+					   "proxy: " HINT_ONLY_TCP
+					 : "UDP-Lite cannot pass the HTTP "
+					   "proxy: " HINT_ONLY_TCP;
+	case 1:
+	case 58:
+		return "ICMP (ping) cannot pass the HTTP proxy: " HINT_ONLY_TCP;
+	default:
+		return "this protocol cannot pass the HTTP "
+		       "proxy: " HINT_ONLY_TCP;
+	}
 }
 
 /* argv as an array: NUL-separated, a final NUL ends the last argument. */
@@ -349,6 +368,8 @@ static void jb_flow(struct jbuf *jb, const struct flow *f)
 	char addr[FLOWFMT_ADDR_LEN], proto[8];
 
 	jb_str(jb, "proto", flowfmt_proto(f->proto, proto), false);
+	jb_str(jb, "direction", f->direction == FLOW_DIR_IN ? "in" : "out",
+	       false);
 	jb_u64(jb, "ip_version", f->ip_version);
 	jb_str(jb, "src_ip", flowfmt_addr(f->ip_version, f->src, addr), false);
 	jb_port(jb, "src_port", f, f->sport);

@@ -144,7 +144,8 @@ int record_time(int64_t ts_us, char out[RECORD_TIME_LEN]);
 /*
  * What a program refused by the default rule should do instead, for the
  * "hint" field: TCP must use the proxy; DNS must use the proxy's resolver;
- * other UDP cannot pass the proxy at all.
+ * UDP, UDP-Lite, ICMP and every other protocol cannot pass the proxy at
+ * all; a flow the outside opened needs a rule with "direction in".
  */
 const char *record_hint(const struct flow *flow);
 

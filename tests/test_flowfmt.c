@@ -50,10 +50,30 @@ static void test_protocols(void **state)
 	assert_string_equal(flowfmt_proto(6, buf), "TCP");
 	assert_string_equal(flowfmt_proto(17, buf), "UDP");
 	assert_string_equal(flowfmt_proto(1, buf), "ICMP");
-	assert_string_equal(flowfmt_proto(58, buf), "IPv6-ICMP");
+	assert_string_equal(flowfmt_proto(58, buf), "IPV6-ICMP");
 	assert_string_equal(flowfmt_proto(132, buf), "SCTP");
-	assert_string_equal(flowfmt_proto(47, buf), "47");
+	assert_string_equal(flowfmt_proto(136, buf), "UDPLITE");
+	assert_string_equal(flowfmt_proto(47, buf), "GRE");
+	assert_string_equal(flowfmt_proto(50, buf), "50");
+	assert_string_equal(flowfmt_proto(0, buf), "0");
 	assert_string_equal(flowfmt_proto(255, buf), "255");
+}
+
+static void test_parse_protocols(void **state)
+{
+	static const char *const bad[] = {
+		"", "tcp", "IPv6-ICMP", "256", "-1", "+6", "06", "1000", "6 ",
+	};
+	char buf[8];
+	size_t i;
+	int p;
+
+	/* every protocol reads back as the number it was written from */
+	for (p = 0; p < 256; p++)
+		assert_int_equal(
+			flowfmt_parse_proto(flowfmt_proto((uint8_t)p, buf)), p);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(flowfmt_parse_proto(bad[i]), -1);
 }
 
 int main(void)
@@ -61,6 +81,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_protocols),
+		cmocka_unit_test(test_parse_protocols),
 	};
 
 	return cmocka_run_group_tests_name("flowfmt", tests, NULL, NULL);

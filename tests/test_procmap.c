@@ -103,6 +103,17 @@ static void test_lookup_full_record(void **state)
 	f = tcp_from("10.200.0.2", 40002);
 	f.proto = 17;
 	assert_int_equal(procmap_lookup(pm, &f, 0, &p), -ENOENT);
+	/* UDP-Lite and SCTP have ports: their records map a process */
+	assert_int_equal(add(pm,
+			     "{\"proto\":\"UDPLITE\",\"src_ip\":\"10.200.0.2\","
+			     "\"src_port\":40002,\"proc\":{\"pid\":7}}",
+			     err),
+			 0);
+	f.proto = 136;
+	assert_int_equal(procmap_lookup(pm, &f, 0, &p), 0);
+	assert_int_equal(p.pid, 7);
+	f.proto = 132;
+	assert_int_equal(procmap_lookup(pm, &f, 0, &p), -ENOENT);
 	procmap_free(pm);
 }
 
@@ -152,11 +163,29 @@ static void test_skipped_and_bad_lines(void **state)
 	assert_int_equal(add(pm, "[1,2]", err), -EINVAL);
 	assert_non_null(strstr(err, "not a JSON object"));
 	assert_int_equal(add(pm,
-			     "{\"proto\":\"ICMP\",\"src_ip\":\"1.2.3.4\","
+			     "{\"proto\":\"IPv6-ICMP\",\"src_ip\":\"::1\","
 			     "\"src_port\":1,\"proc\":{}}",
 			     err),
 			 -EINVAL);
 	assert_non_null(strstr(err, "\"proto\""));
+	assert_int_equal(add(pm,
+			     "{\"proto\":\"TCP\",\"src_ip\":\"1.2.3.4\","
+			     "\"src_port\":null,\"proc\":{}}",
+			     err),
+			 0);
+	/* ICMP's type and code, and a protocol without ports, name no
+	 * socket: such records are skipped */
+	assert_int_equal(add(pm,
+			     "{\"proto\":\"ICMP\",\"src_ip\":\"1.2.3.4\","
+			     "\"src_port\":8,\"proc\":{}}",
+			     err),
+			 0);
+	assert_int_equal(add(pm,
+			     "{\"proto\":\"GRE\",\"src_ip\":\"1.2.3.4\","
+			     "\"src_port\":null,\"proc\":{}}",
+			     err),
+			 0);
+	assert_int_equal(procmap_size(pm), 0);
 	assert_int_equal(add(pm,
 			     "{\"proto\":\"TCP\",\"src_ip\":\"1.2.3\","
 			     "\"src_port\":1,\"proc\":{}}",

@@ -145,7 +145,8 @@ static const char golden[] =
 	"{\"timestamp\":\"2026-11-28T12:00:00.123456Z\",\"event_type\":"
 	"\"verdict\",\"seq\":1,\"verdict\":\"reject\",\"enforced\":true,"
 	"\"rule\":\"default\",\"rule_line\":0,\"hint\":\"use the proxy\","
-	"\"proto\":\"TCP\",\"ip_version\":4,\"src_ip\":\"10.0.0.2\","
+	"\"proto\":\"TCP\",\"direction\":\"out\",\"ip_version\":4,"
+	"\"src_ip\":\"10.0.0.2\","
 	"\"src_port\":40000,\"dest_ip\":\"93.184.216.34\",\"dest_port\":443,"
 	"\"community_id\":\"1:abc=\",\"attribution\":\"socket\",\"proc\":{"
 	"\"pid\":4242,\"ppid\":1,\"uid\":1000,\"gid\":1000,\"user\":\"dev\","
@@ -226,11 +227,11 @@ static void assert_keys(const char *line, size_t len, const char *const *keys,
 static void test_field_order(void **state)
 {
 	static const char *const want[] = {
-		"timestamp",   "event_type", "seq",	   "verdict",
-		"enforced",    "rule",	     "rule_line",  "reason",
-		"hint",	       "proto",	     "ip_version", "src_ip",
-		"src_port",    "dest_ip",    "dest_port",  "community_id",
-		"attribution", "proc",	     "prev_chain",
+		"timestamp",	"event_type",  "seq",	    "verdict",
+		"enforced",	"rule",	       "rule_line", "reason",
+		"hint",		"proto",       "direction", "ip_version",
+		"src_ip",	"src_port",    "dest_ip",   "dest_port",
+		"community_id", "attribution", "proc",	    "prev_chain",
 	};
 	struct record_event ev;
 	struct record_verdict v;
@@ -470,6 +471,26 @@ static void test_hint(void **state)
 	assert_non_null(strstr(record_hint(&f), "resolver"));
 	v4_flow(&f, 17, 443);
 	assert_non_null(strstr(record_hint(&f), "UDP cannot"));
+	v4_flow(&f, 136, 53);
+	assert_non_null(strstr(record_hint(&f), "resolver"));
+	v4_flow(&f, 136, 5001);
+	assert_non_null(strstr(record_hint(&f), "UDP-Lite cannot"));
+	v4_flow(&f, 1, 0);
+	assert_non_null(strstr(record_hint(&f), "ICMP (ping) cannot"));
+	v4_flow(&f, 58, 0);
+	assert_non_null(strstr(record_hint(&f), "ICMP (ping) cannot"));
+	v4_flow(&f, 132, 80);
+	assert_non_null(strstr(record_hint(&f), "this protocol cannot"));
+	v4_flow(&f, 47, 0);
+	f.has_ports = false;
+	assert_non_null(strstr(record_hint(&f), "this protocol cannot"));
+	/* a port of 53 without ports is no DNS */
+	v4_flow(&f, 136, 53);
+	f.has_ports = false;
+	assert_non_null(strstr(record_hint(&f), "UDP-Lite cannot"));
+	v4_flow(&f, 6, 22);
+	f.direction = FLOW_DIR_IN;
+	assert_non_null(strstr(record_hint(&f), "direction in"));
 }
 
 /* An IPv6 flow without ports, no process, no community id. */
@@ -491,6 +512,23 @@ static void test_sparse(void **state)
 	assert_true(json_is_null(json_object_get(j, "community_id")));
 	assert_string_equal(json_string_value(json_object_get(j, "dest_ip")),
 			    "::1");
+	assert_string_equal(json_string_value(json_object_get(j, "proto")),
+			    "IPV6-ICMP");
+	assert_string_equal(json_string_value(json_object_get(j, "direction")),
+			    "out");
+	json_decref(j);
+	/* a flow the outside opened, of a protocol with neither name nor
+	 * ports */
+	f.direction = FLOW_DIR_IN;
+	f.proto = 50;
+	len = emit(&ev);
+	assert_true(len > 0);
+	j = parse_line(buf, len);
+	assert_string_equal(json_string_value(json_object_get(j, "proto")),
+			    "50");
+	assert_string_equal(json_string_value(json_object_get(j, "direction")),
+			    "in");
+	assert_true(json_is_null(json_object_get(j, "dest_port")));
 	json_decref(j);
 	v.verdict = (enum verdict)7;
 	assert_int_equal(record_format(buf, sizeof(buf), 9, NULL, &ev),
