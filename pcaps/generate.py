@@ -206,6 +206,8 @@ def write_all():
            at([p for p in bare_flows() if p.version == 6]), linktype=229)
     wrpcap(f"{OUT}/null.pcap", loopback_frames(False), linktype=0)
     wrpcap(f"{OUT}/loop.pcap", loopback_frames(True), linktype=108)
+    # DLT_LOOP as little-endian hosts have written it: family in host order
+    wrpcap(f"{OUT}/loop-le.pcap", loopback_frames(False), linktype=108)
     wrpcap(f"{OUT}/ipv6-ext.pcap", ipv6_ext())
     wrpcap(f"{OUT}/udp-timing.pcap", udp_timing())
     wrpcap(f"{OUT}/hostile.pcap", hostile(), linktype=1)

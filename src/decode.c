@@ -365,8 +365,14 @@ static bool af_is_inet6(uint32_t af)
 	return af == 10 || af == 24 || af == 28 || af == 30;
 }
 
-static enum decode_result decode_loopback(struct cursor c, bool net_order,
-					  struct flow *f)
+/*
+ * DLT_NULL's family is in the capturing host's order, which need not be
+ * ours, and DLT_LOOP's is meant to be in network order but captures from
+ * little-endian hosts exist with it the other way round: accept either
+ * order for both, as tcpdump does.  Families are small numbers, so one
+ * read in the wrong order is no family at all.
+ */
+static enum decode_result decode_loopback(struct cursor c, struct flow *f)
 {
 	uint32_t a, b;
 
@@ -375,10 +381,6 @@ static enum decode_result decode_loopback(struct cursor c, bool net_order,
 	a = get32be(c.p);
 	b = get32le(c.p);
 	skip(&c, 4);
-	/* DLT_NULL is in the capturing host's order, which need not be ours:
-	 * accept either, as libpcap does. */
-	if (net_order)
-		b = a;
 	if (af_is_inet(a) || af_is_inet(b) || af_is_inet6(a) || af_is_inet6(b))
 		return decode_ip(c, f);
 	return DECODE_ERR_NOT_IP;
@@ -417,9 +419,8 @@ enum decode_result decode_packet(const uint8_t *data, size_t len, int link,
 		skip(&c, SLL2_HLEN);
 		return decode_ethertype(c, get16(data), flow);
 	case DECODE_LINK_NULL:
-		return decode_loopback(c, false, flow);
 	case DECODE_LINK_LOOP:
-		return decode_loopback(c, true, flow);
+		return decode_loopback(c, flow);
 	case DECODE_LINK_RAW:
 	case DECODE_LINK_RAW_DLT:
 	case DECODE_LINK_RAW_DLT14:

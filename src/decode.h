@@ -17,7 +17,7 @@ enum decode_link {
 	DECODE_LINK_RAW_DLT = 12,    /* DLT_RAW as most libpcaps number it */
 	DECODE_LINK_RAW_DLT14 = 14,  /* DLT_RAW on OpenBSD-derived libpcaps */
 	DECODE_LINK_RAW = 101,	     /* LINKTYPE_RAW: bare IPv4 or IPv6 */
-	DECODE_LINK_LOOP = 108,	     /* OpenBSD loopback, family in net order */
+	DECODE_LINK_LOOP = 108,	     /* OpenBSD loopback, either order */
 	DECODE_LINK_LINUX_SLL = 113, /* Linux cooked v1 */
 	DECODE_LINK_IPV4 = 228,
 	DECODE_LINK_IPV6 = 229,

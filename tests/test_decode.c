@@ -238,8 +238,9 @@ static void test_raw_links(void **state)
 
 static void test_loopback(void **state)
 {
-	/* DLT_NULL in either byte order, DLT_LOOP in network order; AF_INET6
-	 * as Linux (10), the BSDs (24, 28) and macOS (30) number it. */
+	/* DLT_NULL and DLT_LOOP in either byte order (a DLT_LOOP capture of a
+	 * little-endian host has the family in host order); AF_INET6 as Linux
+	 * (10), the BSDs (24, 28) and macOS (30) number it. */
 	static const uint32_t v6afs[] = {10, 24, 28, 30};
 	struct pkt p = {0};
 	struct flow f;
@@ -248,6 +249,8 @@ static void test_loopback(void **state)
 	pkt_put(&p, (uint8_t[]){2, 0, 0, 0}, 4);
 	put_v4_syn(&p);
 	assert_int_equal(decode_pkt(&p, DECODE_LINK_NULL, &f), DECODE_OK);
+	assert_v4_syn(&f);
+	assert_int_equal(decode_pkt(&p, DECODE_LINK_LOOP, &f), DECODE_OK);
 	assert_v4_syn(&f);
 	memcpy(p.b, (uint8_t[]){0, 0, 0, 2}, 4);
 	assert_int_equal(decode_pkt(&p, DECODE_LINK_NULL, &f), DECODE_OK);
@@ -268,7 +271,20 @@ static void test_loopback(void **state)
 		assert_int_equal(f.ip_version, 6);
 		assert_int_equal(decode_pkt(&p, DECODE_LINK_NULL, &f),
 				 DECODE_OK);
+		/* the same family in little-endian order */
+		memcpy(p.b, (uint8_t[]){(uint8_t)v6afs[i], 0, 0, 0}, 4);
+		assert_int_equal(decode_pkt(&p, DECODE_LINK_LOOP, &f),
+				 DECODE_OK);
+		assert_int_equal(f.ip_version, 6);
+		assert_int_equal(decode_pkt(&p, DECODE_LINK_NULL, &f),
+				 DECODE_OK);
 	}
+	/* a family that is neither, in either order */
+	memcpy(p.b, (uint8_t[]){7, 0, 0, 0}, 4);
+	assert_int_equal(decode_pkt(&p, DECODE_LINK_LOOP, &f),
+			 DECODE_ERR_NOT_IP);
+	assert_int_equal(decode_pkt(&p, DECODE_LINK_NULL, &f),
+			 DECODE_ERR_NOT_IP);
 }
 
 static void test_ipv4_options(void **state)
