@@ -77,5 +77,6 @@ int audit_summary(int argc, char **argv);
 int audit_whatif(int argc, char **argv);
 int audit_suggest(int argc, char **argv);
 int audit_report(int argc, char **argv);
+int audit_export(int argc, char **argv);
 
 #endif

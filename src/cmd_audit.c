@@ -14,6 +14,7 @@ static const struct {
 	{"verify", audit_verify},   {"search", audit_search},
 	{"summary", audit_summary}, {"whatif", audit_whatif},
 	{"suggest", audit_suggest}, {"report", audit_report},
+	{"export", audit_export},
 };
 
 static void audit_usage(FILE *out)
@@ -33,7 +34,9 @@ static void audit_usage(FILE *out)
 		"  suggest LOG...              policy lines that would allow "
 		"what was refused\n"
 		"  report -o FILE.html LOG...  a self-contained HTML "
-		"report\n\n"
+		"report\n"
+		"  export --format ocsf|ecs LOG...  the records as OCSF or "
+		"ECS events\n\n"
 		"LOG may be - (standard input) or gzip-compressed; rotated "
 		"files are read\nin the order given.  'nfjudge audit COMMAND "
 		"--help' for a command's options.\n");

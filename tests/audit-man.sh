@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$top_srcdir/tests/testlib.sh"
 
 total=0
-for sub in verify search summary whatif suggest report; do
+for sub in verify search summary whatif suggest report export; do
 	expect_status 0 "audit $sub --help" "$NFJUDGE" audit "$sub" --help
 	grep -q "^\.SS $sub\$" "$MAN" && ok || bad "no section for $sub"
 	opts=$(grep -o -- '--[a-z][a-z-]*' "$tmp/out" | sort -u)

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nfjudge audit export: verdict logs as the events that SIEMs and sandbox
+ * supervisors already read, OCSF or ECS, one JSON object per line.  The
+ * records are read as every audit command reads them (bad lines named,
+ * counted and skipped), so an export never stops at one damaged line.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "audit_rec.h"
+#include "cmd.h"
+#include "export.h"
+#include "logread.h"
+
+typedef int (*export_fn)(struct export_state *st, const struct arec *a,
+			 export_emit emit, void *ctx);
+
+struct export
+{
+	export_fn fn;
+	const char *format;
+	struct export_state st;
+	unsigned long events, unmapped;
+	int err;
+};
+
+const char *export_str(json_t *obj, const char *key)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	return s && *s ? s : NULL;
+}
+
+long long export_int(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	return json_is_integer(v) ? json_integer_value(v) : -1;
+}
+
+void export_set_str(json_t *obj, const char *key, const char *s)
+{
+	if (s)
+		json_object_set_new(obj, key, json_string(s));
+}
+
+void export_set_int(json_t *obj, const char *key, long long v)
+{
+	if (v >= 0)
+		json_object_set_new(obj, key, json_integer(v));
+}
+
+int export_proto_num(const char *proto)
+{
+	static const struct {
+		const char *name;
+		int num;
+	} names[] = {
+		{"ICMP", 1},	   {"TCP", 6},	  {"UDP", 17},	    {"GRE", 47},
+		{"IPV6-ICMP", 58}, {"SCTP", 132}, {"UDPLITE", 136},
+	};
+	char *end;
+	long n;
+	size_t i;
+
+	for (i = 0; proto && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(proto, names[i].name))
+			return names[i].num;
+	if (!proto || !*proto)
+		return -1;
+	/* a protocol without a name is written as its number */
+	errno = 0;
+	n = strtol(proto, &end, 10);
+	return errno || *end || n < 0 || n > 255 ? -1 : (int)n;
+}
+
+bool export_inbound(const struct arec *a)
+{
+	const char *dir = export_str(a->rec->root, "direction");
+
+	return dir && !strcmp(dir, "in");
+}
+
+int64_t export_ms(const struct arec *a)
+{
+	/* floor, so that a record never appears to come from the future */
+	return a->ts_us >= 0 ? a->ts_us / 1000 : (a->ts_us - 999) / 1000;
+}
+
+void export_note_start(struct export_state *st, const struct arec *a)
+{
+	const char *v = export_str(a->rec->root, "version");
+
+	if (v)
+		snprintf(st->version, sizeof(st->version), "%s", v);
+}
+
+const char *export_message(const struct arec *a, char buf[EXPORT_MSG_LEN])
+{
+	char src[AREC_DEST_LEN], dest[AREC_DEST_LEN];
+
+	if (a->src_port < 0)
+		snprintf(src, sizeof(src), "%s", a->src_ip);
+	else
+		snprintf(src, sizeof(src),
+			 a->ip_version == 6 ? "[%s]:%ld" : "%s:%ld", a->src_ip,
+			 a->src_port);
+	snprintf(buf, EXPORT_MSG_LEN, "%s %s %s -> %s by rule %s", a->verdict,
+		 a->proto, src, arec_dest(a, dest), a->rule);
+	return buf;
+}
+
+const char *export_basename(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+char *export_cmdline(json_t *proc)
+{
+	json_t *argv = json_object_get(proc, "cmdline"), *arg;
+	size_t i, len = 0;
+	char *s;
+
+	json_array_foreach(argv, i, arg) len += json_string_length(arg) + 1;
+	if (!len)
+		return NULL;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	len = 0;
+	json_array_foreach(argv, i, arg)
+	{
+		if (!json_is_string(arg))
+			continue;
+		if (len)
+			s[len++] = ' ';
+		memcpy(s + len, json_string_value(arg),
+		       json_string_length(arg));
+		len += json_string_length(arg);
+	}
+	s[len] = '\0';
+	return s;
+}
+
+/* One event as one line on standard output. */
+static int export_write(void *ctx, json_t *event)
+{
+	struct export *x = ctx;
+	int ret = 0;
+
+	if (json_dumpf(event, stdout, JSON_COMPACT) || putchar('\n') == EOF)
+		ret = -EIO;
+	json_decref(event);
+	x->events++;
+	return ret;
+}
+
+static int export_one(void *ctx, const struct arec *a)
+{
+	struct export *x = ctx;
+	int n = x->fn(&x->st, a, export_write, x);
+
+	if (n < 0) {
+		x->err = n;
+		return n;
+	}
+	if (!n)
+		x->unmapped++;
+	return 0;
+}
+
+static void export_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: nfjudge audit export --format ocsf|ecs LOG...\n\n"
+		"The records as JSON Lines for a SIEM: "
+		"OCSF " EXPORT_OCSF_VERSION
+		" (Network Activity 4001,\nDetection Finding 2004 for a "
+		"refused bypass, Application Lifecycle 6002\nfor start and "
+		"stop) or ECS " EXPORT_ECS_VERSION ".  Records of other types "
+		"are counted\nand skipped.\n\n"
+		"  -f, --format ocsf|ecs   the schema to write (required)\n"
+		"  -h, --help              this help\n");
+}
+
+/* -1 when LOGs follow and the format is set, else the exit status. */
+static int export_args(struct export *x, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		if (c == 'f' && !strcmp(optarg, "ocsf")) {
+			x->fn = export_ocsf;
+		} else if (c == 'f' && !strcmp(optarg, "ecs")) {
+			x->fn = export_ecs;
+		} else if (c == 'f') {
+			fprintf(stderr,
+				"nfjudge audit export: unknown format '%s' "
+				"(ocsf or ecs)\n",
+				optarg);
+			return EXIT_USAGE;
+		} else {
+			export_usage(c == 'h' ? stdout : stderr);
+			return c == 'h' ? 0 : EXIT_USAGE;
+		}
+		x->format = x->fn == export_ocsf ? "OCSF" : "ECS";
+	}
+	if (!x->fn) {
+		fprintf(stderr, "nfjudge audit export: --format ocsf|ecs is "
+				"required\n");
+		return EXIT_USAGE;
+	}
+	return audit_need_logs("export", argc);
+}
+
+int audit_export(int argc, char **argv)
+{
+	struct ascan scan = {.prog = "nfjudge audit export", .all = true};
+	struct export x = {0};
+	int ret = export_args(&x, argc, argv);
+
+	if (ret >= 0)
+		return ret;
+	ascan_run(&scan, argv + optind, argc - optind, export_one, &x);
+	if (fflush(stdout) || ferror(stdout))
+		x.err = -EIO;
+	if (x.err) {
+		fprintf(stderr, "nfjudge audit export: %s\n", strerror(-x.err));
+		return 1;
+	}
+	if (x.unmapped)
+		fprintf(stderr,
+			"nfjudge audit export: %lu records of types without "
+			"an %s event skipped\n",
+			x.unmapped, x.format);
+	return ascan_status(&scan);
+}
