@@ -18,6 +18,7 @@
 #include "audit_rec.h"
 #include "cmd.h"
 #include "export.h"
+#include "flowfmt.h"
 #include "logread.h"
 
 typedef int (*export_fn)(struct export_state *st, const struct arec *a,
@@ -60,26 +61,7 @@ void export_set_int(json_t *obj, const char *key, long long v)
 
 int export_proto_num(const char *proto)
 {
-	static const struct {
-		const char *name;
-		int num;
-	} names[] = {
-		{"ICMP", 1},	   {"TCP", 6},	  {"UDP", 17},	    {"GRE", 47},
-		{"IPV6-ICMP", 58}, {"SCTP", 132}, {"UDPLITE", 136},
-	};
-	char *end;
-	long n;
-	size_t i;
-
-	for (i = 0; proto && i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(proto, names[i].name))
-			return names[i].num;
-	if (!proto || !*proto)
-		return -1;
-	/* a protocol without a name is written as its number */
-	errno = 0;
-	n = strtol(proto, &end, 10);
-	return errno || *end || n < 0 || n > 255 ? -1 : (int)n;
+	return proto ? flowfmt_parse_proto(proto) : -1;
 }
 
 bool export_inbound(const struct arec *a)

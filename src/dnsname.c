@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * DNS names for addresses (see dnsname.h for the rules).  Messages are
+ * parsed by libresolv (ns_initparse, ns_parserr, ns_name_uncompress),
+ * which bounds every read by the message and refuses compression loops;
+ * nothing here reads the wire format itself.
+ */
+#include "config.h"
+
+#include <arpa/nameser.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsname.h"
+
+/* Names on one CNAME chain, and answer records read, at most: a hostile
+ * answer costs a bounded amount of work. */
+#define DN_CHAIN_MAX   16
+#define DN_ANSWERS_MAX 64
+
+struct dn_name {
+	char name[DNSNAME_NAME_MAX];
+	uint8_t addr[16];
+	int ip_version; /* 0: unused */
+	int64_t expires_us;
+	uint64_t stamp; /* when learned, for "most recent" */
+};
+
+struct dn_query {
+	char qname[DNSNAME_NAME_MAX];
+	struct dnsname_flow flow;
+	uint16_t id, qtype, qclass;
+	bool used;
+	int64_t expires_us;
+	uint64_t stamp;
+};
+
+struct dnsname {
+	struct dn_name *names;
+	size_t n_names;
+	struct dn_query *queries;
+	size_t n_queries;
+	uint64_t clock;
+};
+
+/* The question of a message: one, and its name short enough to keep. */
+struct dn_question {
+	char name[DNSNAME_NAME_MAX];
+	uint16_t type, class, id;
+};
+
+struct dnsname *dnsname_new(size_t names, size_t queries)
+{
+	struct dnsname *d;
+
+	if (!names || !queries) {
+		errno = EINVAL;
+		return NULL;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->names = calloc(names, sizeof(*d->names));
+	d->queries = calloc(queries, sizeof(*d->queries));
+	if (!d->names || !d->queries) {
+		dnsname_free(d);
+		errno = ENOMEM;
+		return NULL;
+	}
+	d->n_names = names;
+	d->n_queries = queries;
+	return d;
+}
+
+void dnsname_free(struct dnsname *d)
+{
+	if (!d)
+		return;
+	free(d->names);
+	free(d->queries);
+	free(d);
+}
+
+/* A name as kept and compared: ASCII letters in lower case (RFC 4343). */
+static int dn_copy_name(char dst[DNSNAME_NAME_MAX], const char *src)
+{
+	size_t i, len = strlen(src);
+
+	if (len >= DNSNAME_NAME_MAX)
+		return -ENAMETOOLONG;
+	for (i = 0; i <= len; i++)
+		dst[i] = (char)(src[i] >= 'A' && src[i] <= 'Z'
+					? src[i] - 'A' + 'a'
+					: src[i]);
+	return 0;
+}
+
+static size_t dn_addr_len(int ip_version)
+{
+	return ip_version == 6 ? 16 : 4;
+}
+
+static bool dn_same_flow(const struct dnsname_flow *a,
+			 const struct dnsname_flow *b)
+{
+	size_t n = dn_addr_len(a->ip_version);
+
+	return a->ip_version == b->ip_version &&
+	       a->client_port == b->client_port &&
+	       a->server_port == b->server_port &&
+	       !memcmp(a->client, b->client, n) &&
+	       !memcmp(a->server, b->server, n);
+}
+
+/* Parse a message and its one question; qr is what the QR bit must be. */
+static int dn_parse(ns_msg *h, struct dn_question *q, const uint8_t *msg,
+		    size_t len, int qr)
+{
+	ns_rr rr;
+
+	if (len > NS_MAXMSG || ns_initparse(msg, (int)len, h) < 0)
+		return -EBADMSG;
+	if (ns_msg_getflag(*h, ns_f_qr) != qr ||
+	    ns_msg_getflag(*h, ns_f_opcode) != ns_o_query ||
+	    ns_msg_count(*h, ns_s_qd) != 1 || ns_parserr(h, ns_s_qd, 0, &rr))
+		return -EBADMSG;
+	if (dn_copy_name(q->name, ns_rr_name(rr)))
+		return -EBADMSG;
+	q->type = ns_rr_type(rr);
+	q->class = ns_rr_class(rr);
+	q->id = (uint16_t)ns_msg_id(*h);
+	return 0;
+}
+
+/* A free or expired slot, else the oldest query. */
+static struct dn_query *dn_query_slot(struct dnsname *d, int64_t now_us)
+{
+	struct dn_query *best = &d->queries[0];
+	size_t i;
+
+	for (i = 0; i < d->n_queries; i++) {
+		struct dn_query *q = &d->queries[i];
+
+		if (!q->used || q->expires_us <= now_us)
+			return q;
+		if (q->stamp < best->stamp)
+			best = q;
+	}
+	return best;
+}
+
+int dnsname_query(struct dnsname *d, const struct dnsname_flow *f,
+		  const uint8_t *msg, size_t len, int64_t now_us)
+{
+	struct dn_question q;
+	struct dn_query *slot;
+	ns_msg h;
+
+	if (dn_parse(&h, &q, msg, len, 0))
+		return -EBADMSG;
+	slot = dn_query_slot(d, now_us);
+	memcpy(slot->qname, q.name, sizeof(q.name));
+	slot->flow = *f;
+	slot->id = q.id;
+	slot->qtype = q.type;
+	slot->qclass = q.class;
+	slot->used = true;
+	slot->expires_us = now_us + DNSNAME_QUERY_TIMEOUT_S * 1000000LL;
+	slot->stamp = ++d->clock;
+	return 0;
+}
+
+/* Whether an outstanding query matches; it is taken out of the table. */
+static bool dn_take_query(struct dnsname *d, const struct dnsname_flow *f,
+			  const struct dn_question *q, int64_t now_us)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_queries; i++) {
+		struct dn_query *p = &d->queries[i];
+
+		if (!p->used || p->expires_us <= now_us || p->id != q->id ||
+		    p->qtype != q->type || p->qclass != q->class ||
+		    strcmp(p->qname, q->name) || !dn_same_flow(&p->flow, f))
+			continue;
+		p->used = false;
+		return true;
+	}
+	return false;
+}
+
+/* The names an answer may give addresses for: the question's, then each
+ * CNAME target reached from it, with the least TTL on the way. */
+struct dn_chain {
+	char names[DN_CHAIN_MAX][DNSNAME_NAME_MAX];
+	uint32_t ttl[DN_CHAIN_MAX];
+	int n;
+};
+
+static int dn_chain_find(const struct dn_chain *c, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->names[i], name))
+			return i;
+	return -1;
+}
+
+static uint32_t dn_min(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/* One answer record in the question's class, its owner on the chain:
+ * the index of the owner, else -1.  name is the owner, lower case. */
+static int dn_on_chain(const struct dn_chain *c, const struct dn_question *q,
+		       const ns_rr *rr, char name[DNSNAME_NAME_MAX])
+{
+	if (ns_rr_class(*rr) != q->class || dn_copy_name(name, ns_rr_name(*rr)))
+		return -1;
+	return dn_chain_find(c, name);
+}
+
+/* Add the target of a CNAME whose owner is on the chain; true if added. */
+static bool dn_follow(struct dn_chain *c, const struct dn_question *q,
+		      ns_msg *h, const ns_rr *rr)
+{
+	char owner[DNSNAME_NAME_MAX], target[NS_MAXDNAME];
+	int k = dn_on_chain(c, q, rr, owner);
+
+	if (k < 0 || ns_rr_type(*rr) != ns_t_cname || c->n == DN_CHAIN_MAX)
+		return false;
+	if (ns_name_uncompress(ns_msg_base(*h), ns_msg_end(*h),
+			       ns_rr_rdata(*rr), target, sizeof(target)) < 0 ||
+	    dn_copy_name(c->names[c->n], target) ||
+	    dn_chain_find(c, c->names[c->n]) >= 0)
+		return false;
+	c->ttl[c->n++] = dn_min(c->ttl[k], ns_rr_ttl(*rr));
+	return true;
+}
+
+/* The chain, however the CNAMEs are ordered: each pass adds at least one
+ * name or ends it, and the chain is bounded. */
+static void dn_chain_build(struct dn_chain *c, const struct dn_question *q,
+			   ns_msg *h, int count)
+{
+	bool grew = true;
+	ns_rr rr;
+	int i;
+
+	memcpy(c->names[0], q->name, sizeof(q->name));
+	c->ttl[0] = UINT32_MAX;
+	c->n = 1;
+	while (grew) {
+		grew = false;
+		for (i = 0; i < count; i++)
+			if (!ns_parserr(h, ns_s_an, i, &rr) &&
+			    dn_follow(c, q, h, &rr))
+				grew = true;
+	}
+}
+
+static int64_t dn_expiry(uint32_t ttl, int64_t now_us)
+{
+	uint32_t s = ttl < DNSNAME_TTL_MIN_S   ? DNSNAME_TTL_MIN_S
+		     : ttl > DNSNAME_TTL_MAX_S ? DNSNAME_TTL_MAX_S
+					       : ttl;
+
+	return now_us + (int64_t)s * 1000000;
+}
+
+static bool dn_reusable(const struct dn_name *e, int64_t now_us)
+{
+	return !e->ip_version || e->expires_us <= now_us;
+}
+
+/* The slot for (name, addr): its own, a free or expired one, else the one
+ * nearest its expiry. */
+static struct dn_name *dn_name_slot(struct dnsname *d, const char *name,
+				    int ver, const uint8_t *addr,
+				    int64_t now_us)
+{
+	struct dn_name *best = &d->names[0];
+	size_t i;
+
+	for (i = 0; i < d->n_names; i++) {
+		struct dn_name *e = &d->names[i];
+
+		if (e->ip_version == ver &&
+		    !memcmp(e->addr, addr, dn_addr_len(ver)) &&
+		    !strcmp(e->name, name))
+			return e;
+		if (dn_reusable(best, now_us))
+			continue;
+		if (dn_reusable(e, now_us) || e->expires_us < best->expires_us)
+			best = e;
+	}
+	return best;
+}
+
+static void dn_learn(struct dnsname *d, const char *name, int ver,
+		     const uint8_t *addr, uint32_t ttl, int64_t now_us)
+{
+	struct dn_name *e = dn_name_slot(d, name, ver, addr, now_us);
+
+	memcpy(e->name, name, strlen(name) + 1);
+	memset(e->addr, 0, sizeof(e->addr));
+	memcpy(e->addr, addr, dn_addr_len(ver));
+	e->ip_version = ver;
+	e->expires_us = dn_expiry(ttl, now_us);
+	e->stamp = ++d->clock;
+}
+
+/* Each A or AAAA record whose owner is on the chain: the question's name
+ * for its address.  Returns how many. */
+static int dn_learn_all(struct dnsname *d, const struct dn_chain *c,
+			const struct dn_question *q, ns_msg *h, int count,
+			int64_t now_us)
+{
+	char owner[DNSNAME_NAME_MAX];
+	int i, k, ver, learned = 0;
+	ns_rr rr;
+
+	for (i = 0; i < count; i++) {
+		if (ns_parserr(h, ns_s_an, i, &rr))
+			continue;
+		k = dn_on_chain(c, q, &rr, owner);
+		ver = ns_rr_type(rr) == ns_t_a	    ? 4
+		      : ns_rr_type(rr) == ns_t_aaaa ? 6
+						    : 0;
+		if (k < 0 || !ver || ns_rr_rdlen(rr) != dn_addr_len(ver))
+			continue;
+		dn_learn(d, q->name, ver, ns_rr_rdata(rr),
+			 dn_min(c->ttl[k], ns_rr_ttl(rr)), now_us);
+		learned++;
+	}
+	return learned;
+}
+
+int dnsname_answer(struct dnsname *d, const struct dnsname_flow *f,
+		   const uint8_t *msg, size_t len, int64_t now_us)
+{
+	struct dn_question q;
+	struct dn_chain c;
+	int count;
+	ns_msg h;
+
+	if (dn_parse(&h, &q, msg, len, 1))
+		return -EBADMSG;
+	if (!dn_take_query(d, f, &q, now_us))
+		return -ENOENT;
+	/* a truncated answer is asked again over TCP, as a new query */
+	if (ns_msg_getflag(h, ns_f_rcode) != ns_r_noerror ||
+	    ns_msg_getflag(h, ns_f_tc))
+		return 0;
+	count = ns_msg_count(h, ns_s_an);
+	if (count > DN_ANSWERS_MAX)
+		count = DN_ANSWERS_MAX;
+	dn_chain_build(&c, &q, &h, count);
+	return dn_learn_all(d, &c, &q, &h, count, now_us);
+}
+
+static bool dn_live(const struct dn_name *e, int ver, const uint8_t *addr,
+		    int64_t now_us)
+{
+	return e->ip_version == ver && e->expires_us > now_us &&
+	       !memcmp(e->addr, addr, dn_addr_len(ver));
+}
+
+const char *dnsname_lookup(const struct dnsname *d, int ip_version,
+			   const uint8_t addr[16], int64_t now_us)
+{
+	const struct dn_name *best = NULL;
+	size_t i;
+
+	/* XXX a linear scan: fine for the few hundred names a sandbox
+	 * resolves; an index by address when tables grow */
+	for (i = 0; i < d->n_names; i++)
+		if (dn_live(&d->names[i], ip_version, addr, now_us) &&
+		    (!best || d->names[i].stamp > best->stamp))
+			best = &d->names[i];
+	return best ? best->name : NULL;
+}
+
+int dnsname_each(const struct dnsname *d, int ip_version,
+		 const uint8_t addr[16], int64_t now_us,
+		 int (*fn)(void *ctx, const char *name), void *ctx)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < d->n_names; i++) {
+		if (!dn_live(&d->names[i], ip_version, addr, now_us))
+			continue;
+		ret = fn(ctx, d->names[i].name);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+size_t dnsname_count(const struct dnsname *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n_names; i++)
+		n += d->names[i].ip_version != 0;
+	return n;
+}
