@@ -8,6 +8,12 @@
  * is unknown, and an unknown match never holds, negated or not.  Only
  * "unattributed" holds for an unknown process.  user and group read the
  * socket owner, which can be known without a process.
+ *
+ * exe, comm, cmdline and ancestor read what a process could have chosen
+ * or faked: they are unknown for a tainted process, and on a shared
+ * socket they hold (or fail) only when they hold (or fail) for every
+ * holder; a set of holders not fully known, or that disagrees, is
+ * unknown.
  */
 #include "config.h"
 
@@ -135,7 +141,10 @@ static enum tri match_ancestor(const struct pmatch *m,
 	if (n > PROC_MAX_ANCESTORS)
 		n = PROC_MAX_ANCESTORS;
 	for (i = 0; i < n; i++) {
-		enum tri t = match_glob(m, p->ancestors[i].exe, FNM_PATHNAME);
+		enum tri t = p->ancestors[i].foreign
+				     ? TRI_UNKNOWN
+				     : match_glob(m, p->ancestors[i].exe,
+						  FNM_PATHNAME);
 
 		if (t == TRI_TRUE)
 			return t;
@@ -145,9 +154,10 @@ static enum tri match_ancestor(const struct pmatch *m,
 	return res;
 }
 
-static enum tri match_process(const struct pmatch *m, const struct proc_info *p)
+static enum tri match_identity(const struct pmatch *m,
+			       const struct proc_info *p)
 {
-	if (!p)
+	if (p->tainted)
 		return TRI_UNKNOWN;
 	switch (m->kind) {
 	case PM_EXE:
@@ -156,11 +166,36 @@ static enum tri match_process(const struct pmatch *m, const struct proc_info *p)
 		return match_glob(m, p->comm, 0);
 	case PM_CMDLINE:
 		return match_cmdline(m, p);
-	case PM_ANCESTOR:
-		return match_ancestor(m, p);
 	default:
-		return match_glob(m, p->cgroup, 0);
+		return match_ancestor(m, p);
 	}
+}
+
+static enum tri match_holders(const struct pmatch *m, const struct proc_info *p)
+{
+	enum tri t, res;
+	int i;
+
+	if (p->partial || p->n_listed < p->n_holders)
+		return TRI_UNKNOWN;
+	if (!p->holders || p->n_listed <= 0)
+		return match_identity(m, p);
+	res = match_identity(m, &p->holders[0]);
+	for (i = 1; i < p->n_listed && res != TRI_UNKNOWN; i++) {
+		t = match_identity(m, &p->holders[i]);
+		if (t != res)
+			res = TRI_UNKNOWN;
+	}
+	return res;
+}
+
+static enum tri match_process(const struct pmatch *m, const struct proc_info *p)
+{
+	if (!p)
+		return TRI_UNKNOWN;
+	if (m->kind == PM_CGROUP)
+		return match_glob(m, p->cgroup, 0);
+	return match_holders(m, p);
 }
 
 static enum tri match_one(const struct pmatch *m, const struct policy_input *in)

@@ -13,11 +13,13 @@
 #define PROC_USER_MAX	   64
 #define PROC_TIME_MAX	   40 /* RFC 3339 with microseconds */
 #define PROC_MAX_ANCESTORS 8
+#define PROC_MAX_HOLDERS   8 /* holders of a shared socket described */
 
 struct proc_ancestor {
 	pid_t pid;
 	char exe[PROC_EXE_MAX];
 	char comm[PROC_COMM_MAX];
+	bool foreign; /* exe is not the file its path names here */
 };
 
 /*
@@ -45,6 +47,23 @@ struct proc_info {
 	bool shared;			/* socket also held by others */
 	int n_ancestors;		/* nearest first */
 	struct proc_ancestor ancestors[PROC_MAX_ANCESTORS];
+	/*
+	 * Why exe, comm, cmdline and ancestor rules must not trust this
+	 * process (a static string); NULL when they may.
+	 */
+	const char *tainted;
+	/*
+	 * A shared socket: n_holders processes hold it, the first n_listed
+	 * of them described in holders[] (this one among them), which the
+	 * describing source owns until its next look-up.  A process rule
+	 * holds only when it holds for every holder, so never when some
+	 * are not listed, or when partial: the attribution budget ran out
+	 * before every process was looked at.
+	 */
+	int n_holders;
+	int n_listed;
+	const struct proc_info *holders;
+	bool partial;
 };
 
 #endif

@@ -19,24 +19,36 @@ struct procfs *procfs_open(const char *root);
 void procfs_close(struct procfs *pfs);
 
 /*
- * The process holding socket inode, into *info (all of it: pid, ppid,
+ * A look-up's time (the calling thread's CPU time, in microseconds),
+ * after which it answers with what it found.
+ */
+#define PROCFS_BUDGET_US 20000
+
+/*
+ * The processes holding socket inode, into *info (all of it: pid, ppid,
  * effective uid/gid as /proc/PID/status reports them, user, exe, comm,
- * cmdline, cgroup, start_time, ancestors).  A cache hit is used only after
- * the holder's fd link still reads socket:[inode] and its start time is
- * unchanged, so a closed fd or a reused pid is never returned.  A miss
- * scans /proc/PID/fd newest (highest pid) first up to the first holder,
- * then that holder's ancestors and children; threads' own fd tables only
- * when no process holds the socket.
+ * cmdline, cgroup, start_time, ancestors, tainted).  A cache hit is used
+ * only after each holder's fd link still reads socket:[inode] and its
+ * start time is unchanged, so a closed fd or a reused pid is never
+ * returned.  A miss scans the fd tables of every process of our network
+ * namespace (and of its threads that have tables of their own) until
+ * the budget runs out: then info->partial.
  *
- * A socket held by several of those processes (fork) sets info->shared
- * and names, in this order: a holder blocked in connect(), sendto(),
- * sendmsg() or sendmmsg() on that very fd (per /proc/PID/syscall, which
- * needs ptrace access); else the most recently started holder (higher pid
- * on a tie) -- the child after a fork, that usually does the work.
+ * A socket held by several processes sets info->shared, n_holders, and
+ * describes up to PROC_MAX_HOLDERS of them in info->holders (valid until
+ * the next look-up on pfs).  It names, in this order: a holder blocked in
+ * connect(), sendto(), sendmsg() or sendmmsg() on that very fd (per
+ * /proc/PID/syscall, which needs ptrace access); else the most recently
+ * started holder (higher pid on a tie) -- the child after a fork, that
+ * usually does the work.
  *
- * Returns 0, -ENOENT when no process holds it, or -errno.
+ * Returns 0, -ENOENT when no process holds it, -ETIME when the budget ran
+ * out before one was found, or -errno.
  */
 int procfs_lookup(struct procfs *pfs, uint32_t inode, struct proc_info *info);
+
+/* The budget of each look-up, PROCFS_BUDGET_US at open; 0: none. */
+void procfs_set_budget(struct procfs *pfs, long budget_us);
 
 /* Reset *info to "unknown" without touching all of its buffers. */
 void procfs_info_clear(struct proc_info *info);
@@ -46,10 +58,11 @@ void procfs_user_name(struct procfs *pfs, uid_t uid, char *out, size_t size);
 
 /* Counters since procfs_open, for tests and benchmarks. */
 struct procfs_stats {
-	unsigned long hits;	 /* cache hits that revalidated */
-	unsigned long stale;	 /* cache hits that did not */
-	unsigned long misses;	 /* scans */
-	unsigned long evictions; /* entries pushed out by newer ones */
+	unsigned long hits;	   /* cache hits that revalidated */
+	unsigned long stale;	   /* cache hits that did not */
+	unsigned long misses;	   /* scans */
+	unsigned long evictions;   /* entries pushed out by newer ones */
+	unsigned long over_budget; /* scans that found nothing in time */
 };
 void procfs_get_stats(const struct procfs *pfs, struct procfs_stats *st);
 

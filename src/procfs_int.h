@@ -2,7 +2,12 @@
 #ifndef NFJUDGE_PROCFS_INT_H
 #define NFJUDGE_PROCFS_INT_H
 
-/* Shared by procfs.c (identity, cache) and procscan.c (the miss path). */
+/*
+ * Shared by the procfs files, whose calls run one way: procfs.c (the
+ * look-up and its cache) calls procscan.c (which processes hold a socket)
+ * and procident.c (what a process is); procscan.c calls procident.c;
+ * procident.c calls neither.
+ */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,9 +18,8 @@
 
 struct procinfo_stat;
 
-#define PROCFS_MAX_HOLDERS  16
-#define PROCFS_USERS	    16
-#define PROCFS_MAX_CHILDREN 64	 /* children checked for a shared socket */
+#define PROCFS_MAX_HOLDERS PROC_MAX_HOLDERS
+#define PROCFS_USERS	   16
 
 /* One fd that holds the socket: /proc/pid/fd/fd or .../task/tid/fd/fd. */
 struct procfs_holder {
@@ -28,8 +32,10 @@ struct procfs_holder {
 
 struct procfs_entry {
 	uint32_t inode; /* 0: free */
-	bool shared;
-	struct procfs_holder holder;
+	int n_listed;	/* holders[0] is the one named */
+	int n_procs;	/* processes found holding it, listed or not */
+	bool partial;
+	struct procfs_holder holders[PROCFS_MAX_HOLDERS];
 	uint64_t used; /* LRU clock */
 };
 
@@ -44,8 +50,10 @@ struct procfs {
 	ino_t netns; /* our network namespace; 0: unknown, scan all */
 	long hz;
 	long long btime;
-	char target[32]; /* "socket:[inode]" of the current lookup */
-	char buf[8192];	 /* one /proc file at a time */
+	long budget_us;	  /* per look-up; 0: none */
+	int64_t deadline; /* CLOCK_MONOTONIC, microseconds; 0: none */
+	char target[32];  /* "socket:[inode]" of the current lookup */
+	char buf[8192];	  /* one /proc file at a time */
 	uint64_t tick;
 	struct procfs_stats stats;
 	struct procfs_entry cache[PROCFS_CACHE_SIZE];
@@ -55,10 +63,16 @@ struct procfs {
 	uint64_t dirbuf[2][4096];
 	pid_t *pids; /* scan order, reused across scans */
 	size_t pids_cap;
+	/* the current look-up: distinct processes, ranked, the first named */
 	struct procfs_holder holders[PROCFS_MAX_HOLDERS];
-	int n_holders;
+	int n_holders;		/* listed in holders[] */
+	int n_procs;		/* found, listed or not */
+	pid_t last_pid;		/* the last counted */
+	bool partial;		/* the budget ran out before the scan's end */
+	struct proc_info *held; /* PROCFS_MAX_HOLDERS, described */
 };
 
+/* procident.c: a process's identity, and the files it is read from. */
 ino_t procfs_netns(const struct procfs *pfs, const char *path);
 int procfs_open_pid(const struct procfs *pfs, pid_t pid);
 /* dfd/name into pfs->buf, NUL-terminated: 0 or -errno */
@@ -66,8 +80,14 @@ int procfs_read_buf(struct procfs *pfs, int dfd, const char *name, size_t *len);
 int procfs_read_stat(struct procfs *pfs, int dfd, struct procinfo_stat *st);
 int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 		struct proc_info *info);
-void procfs_cache_put(struct procfs *pfs, uint32_t inode,
-		      const struct procfs_holder *h, bool shared);
-int procfs_scan(struct procfs *pfs, uint32_t inode, struct proc_info *info);
+int64_t procfs_clock_us(void);
+bool procfs_past_deadline(const struct procfs *pfs);
+
+/*
+ * procscan.c: every process of our network namespace holding the target
+ * socket into pfs->holders (ranked), n_holders, n_procs and partial.
+ * 0, -ENOENT when none holds it, -ETIME when the budget ran out first.
+ */
+int procfs_scan(struct procfs *pfs);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/sysmacros.h>
 
 #include "proc.h"
 #include "procinfo.h"
@@ -167,6 +168,70 @@ void procinfo_format_start(long long btime, unsigned long long ticks, long hz,
 	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
 		return;
 	snprintf(out, size, "%s.%06ldZ", date, usec);
+}
+
+void procinfo_env_feed(struct procinfo_envscan *s, const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && !s->found; i++) {
+		if (buf[i] == '\0') {
+			s->n = 0;
+			continue;
+		}
+		if (s->n >= sizeof(s->head))
+			continue; /* past the name of this entry */
+		s->head[s->n++] = buf[i];
+		s->found =
+			(s->n == 11 && !memcmp(s->head, "LD_PRELOAD=", 11)) ||
+			(s->n == 9 && !memcmp(s->head, "LD_AUDIT=", 9));
+	}
+}
+
+static bool parse_hex(const char **p, const char *end, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	const char *s = *p;
+	int d;
+
+	for (; s < end && s - *p < 16; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (*s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else
+			break;
+		v = v * 16 + (unsigned long long)d;
+	}
+	if (s == *p)
+		return false;
+	*p = s;
+	*out = v;
+	return true;
+}
+
+/* "start-end perms offset major:minor inode [path]" */
+int procinfo_parse_maps_line(const char *line, size_t len,
+			     struct procinfo_map *m)
+{
+	const char *end = line + len, *p;
+	unsigned long long maj, min;
+
+	p = skip_fields(line, end, 1);
+	if (!p || end - p < 4)
+		return -EBADMSG;
+	m->exec = p[2] == 'x';
+	p = skip_fields(p, end, 2);
+	if (!p || !parse_hex(&p, end, &maj) || p >= end || *p++ != ':' ||
+	    !parse_hex(&p, end, &min) || p >= end || *p++ != ' ' ||
+	    !parse_ull(&p, end, &m->inode) || maj > 0xfff || min > 0xfffff)
+		return -EBADMSG;
+	m->dev = makedev((unsigned)maj, (unsigned)min);
+	while (p < end && *p == ' ')
+		p++;
+	m->path = p;
+	m->path_len = (size_t)(end - p);
+	return 0;
 }
 
 int procinfo_read(int dirfd, const char *name, char *buf, size_t size,

@@ -42,6 +42,29 @@ void procinfo_format_start(long long btime, unsigned long long ticks, long hz,
 			   char *out, size_t size);
 
 /*
+ * /proc/PID/environ, fed in pieces: does an entry name the dynamic
+ * loader's LD_PRELOAD or LD_AUDIT?  Start from a zeroed scan.
+ */
+struct procinfo_envscan {
+	char head[12];
+	size_t n; /* bytes of the current entry in head; > sizeof: past it */
+	bool found;
+};
+void procinfo_env_feed(struct procinfo_envscan *s, const char *buf, size_t len);
+
+/* One line of /proc/PID/maps, without its newline. */
+struct procinfo_map {
+	bool exec;
+	dev_t dev;
+	unsigned long long inode; /* 0: anonymous, [vdso] and the like */
+	const char *path;	  /* into the line; "" when none */
+	size_t path_len;
+};
+/* 0 or -EBADMSG. */
+int procinfo_parse_maps_line(const char *line, size_t len,
+			     struct procinfo_map *m);
+
+/*
  * Read at most size - 1 bytes of dirfd/name into buf and NUL-terminate it;
  * *truncated tells whether the file holds more.  0 or -errno.
  */

@@ -1,30 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The cache-miss path of procfs_lookup: which fds, of which processes,
- * hold a socket, and which of them to name.
+ * The cache-miss path of procfs_lookup: which processes hold a socket,
+ * and which of them to name.
  *
- * The packet waits in the kernel while we scan, and a new connection is
- * nearly always a miss, so the scan stops at the first holder, going
- * newest first (descending pid: a pid read from the directory costs
- * nothing, a start time costs a file).  Sockets are shared mostly by fork,
- * so the first holder's family is then checked as well: its ancestors and
- * its children (/proc/PID/task/PID/children).  That set is what the rule
- * in procfs.h ranks.
+ * Every process of our network namespace is looked at, each fd table
+ * once: a rule that names a program may let a socket pass only when every
+ * holder is that program, so the scan cannot stop at the first.  A
+ * socket lives in the namespace it was made in, and so do its holders,
+ * but for one passed to another namespace with SCM_RIGHTS.  Where the
+ * daemon runs in a sandbox's namespace that is a handful of processes,
+ * not the host's hundreds.  The look-up's budget bounds the scan: when
+ * it runs out the holders found are kept and the result is partial.
  *
- * Only processes of our network namespace are scanned: a socket lives in
- * the namespace it was made in, and so do its holders, but for one passed
- * to another namespace with SCM_RIGHTS.  Where the daemon runs in a
- * sandbox's namespace that is a handful of processes, not the host's
- * hundreds.
- *
- * XXX An unrelated process that got the socket through SCM_RIGHTS is not
- * seen when it is older than the first holder: no shared flag, and the
- * connect() rule cannot prefer it.
- *
- * Threads that unshared their fd table (clone without CLONE_FILES,
- * unshare(CLONE_FILES)) are scanned only when no process table holds the
- * socket: a thread of an ordinary process shares, and shows, the
- * process's table.
+ * A thread that unshared its fd table (clone without CLONE_FILES,
+ * unshare(CLONE_FILES)) has a table of its own to scan; kcmp(2) tells
+ * which threads share their process's, so that a process of many
+ * threads costs one table, not one per thread.
  */
 #include "config.h"
 
@@ -36,7 +27,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <linux/kcmp.h>
 
 #include "procfs_int.h"
 #include "procinfo.h"
@@ -157,10 +150,19 @@ static int procfs_list_pids(struct procfs *pfs, size_t *n)
 	return err;
 }
 
+/* One entry per process: its first fd on the socket names it. */
 static void procfs_add_holder(struct procfs *pfs, pid_t pid, pid_t tid, int fd)
 {
 	struct procfs_holder *h;
+	int i;
 
+	for (i = 0; i < pfs->n_holders; i++)
+		if (pfs->holders[i].pid == pid)
+			return;
+	if (pfs->n_procs > pfs->n_holders && pfs->last_pid == pid)
+		return; /* counted already, not listed */
+	pfs->n_procs++;
+	pfs->last_pid = pid;
 	if (pfs->n_holders == PROCFS_MAX_HOLDERS)
 		return;
 	h = &pfs->holders[pfs->n_holders++];
@@ -181,9 +183,12 @@ static void procfs_scan_table(struct procfs *pfs, int dirfd, const char *path,
 
 	if (dirwalk_open(pfs, &w, dirfd, path, DIR_INNER) < 0)
 		return; /* gone, or not ours to read */
-	while (dirwalk_next(&w, &name)) {
+	while (!pfs->partial && dirwalk_next(&w, &name)) {
 		if (!name_to_int(name, &n))
 			continue;
+		/* a table of many thousand fds must not hold up the packet */
+		if ((n & 255) == 255 && procfs_past_deadline(pfs))
+			pfs->partial = true;
 		err = procinfo_readlink(w.fd, name, link, sizeof(link));
 		/* Denied for one fd is denied for all: ptrace access is per
 		 * process.  Gone (ENOENT) is just this fd, closed meanwhile. */
@@ -197,18 +202,33 @@ static void procfs_scan_table(struct procfs *pfs, int dirfd, const char *path,
 	close(w.fd);
 }
 
+/* Does thread tid of pid have an fd table of its own? */
+static bool procfs_own_table(pid_t pid, pid_t tid)
+{
+	/* unknown (no kcmp, no access): scan it, to be sure */
+	return syscall(SYS_kcmp, pid, tid, KCMP_FILES, 0, 0) != 0;
+}
+
+/*
+ * The threads of pid, where it has more than one: /proc/PID/task links
+ * once for each thread beyond its own two.
+ */
 static void procfs_scan_tasks(struct procfs *pfs, pid_t pid)
 {
 	char path[48];
 	struct dirwalk w;
+	struct stat st;
 	const char *name;
 	int tid;
 
 	snprintf(path, sizeof(path), "%d/task", (int)pid);
+	if (fstatat(pfs->root_fd, path, &st, 0) < 0 || st.st_nlink == 3)
+		return;
 	if (dirwalk_open(pfs, &w, pfs->root_fd, path, DIR_OUTER) < 0)
 		return;
-	while (dirwalk_next(&w, &name)) {
-		if (!name_to_int(name, &tid) || tid == pid)
+	while (!pfs->partial && dirwalk_next(&w, &name)) {
+		if (!name_to_int(name, &tid) || tid == pid ||
+		    !procfs_own_table(pid, tid))
 			continue;
 		snprintf(path, sizeof(path), "%d/fd", tid);
 		procfs_scan_table(pfs, w.fd, path, pid, tid);
@@ -270,112 +290,35 @@ static void procfs_rank(struct procfs *pfs)
 	      holder_cmp);
 }
 
-static bool procfs_holders_shared(const struct procfs *pfs)
-{
-	int i;
-
-	for (i = 1; i < pfs->n_holders; i++)
-		if (pfs->holders[i].pid != pfs->holders[0].pid)
-			return true;
-	return false;
-}
-
 static void procfs_scan_pid(struct procfs *pfs, pid_t pid)
 {
 	char path[24];
 
 	snprintf(path, sizeof(path), "%d/fd", (int)pid);
 	procfs_scan_table(pfs, pfs->root_fd, path, pid, 0);
+	procfs_scan_tasks(pfs, pid);
 }
 
-static void procfs_scan_ancestors(struct procfs *pfs, pid_t pid)
-{
-	struct procinfo_stat st;
-	int i, dfd;
-
-	for (i = 0; i < PROC_MAX_ANCESTORS && pid > 1; i++) {
-		dfd = procfs_open_pid(pfs, pid);
-		if (dfd < 0)
-			return;
-		if (procfs_read_stat(pfs, dfd, &st) < 0)
-			st.ppid = 0;
-		close(dfd);
-		/* Past our namespace no ancestor can hold the socket. */
-		if (st.ppid <= 0 || st.ppid == pid ||
-		    !procfs_same_netns(pfs, st.ppid))
-			return;
-		pid = st.ppid;
-		procfs_scan_pid(pfs, pid);
-	}
-}
-
-/* Children of the main thread; a server's workers are a bounded few. */
-static void procfs_scan_children(struct procfs *pfs, pid_t pid)
-{
-	char path[48];
-	const char *p;
-	char *end;
-	size_t len;
-	long c;
-	int n;
-
-	snprintf(path, sizeof(path), "%d/task/%d/children", (int)pid, (int)pid);
-	if (procfs_read_buf(pfs, pfs->root_fd, path, &len) < 0)
-		return;
-	for (p = pfs->buf, n = 0; n < PROCFS_MAX_CHILDREN; p = end, n++) {
-		c = strtol(p, &end, 10);
-		if (end == p || c <= 0 || c > 0x3fffffff)
-			return;
-		if (procfs_same_netns(pfs, (pid_t)c))
-			procfs_scan_pid(pfs, (pid_t)c);
-	}
-}
-
-static int procfs_find_holders(struct procfs *pfs)
+int procfs_scan(struct procfs *pfs)
 {
 	size_t i, n;
 	int err;
 
 	pfs->n_holders = 0;
+	pfs->n_procs = 0;
+	pfs->last_pid = 0;
+	pfs->partial = false;
 	err = procfs_list_pids(pfs, &n);
 	if (err < 0)
 		return err;
-	/* The namespace test is made as the scan reaches a process: it stops
-	 * at the first holder, mostly among the newest few. */
-	for (i = 0; i < n && pfs->n_holders == 0; i++)
-		if (procfs_same_netns(pfs, pfs->pids[i]))
+	for (i = 0; i < n && !pfs->partial; i++) {
+		if ((i & 15) == 15 && procfs_past_deadline(pfs))
+			pfs->partial = true;
+		else if (procfs_same_netns(pfs, pfs->pids[i]))
 			procfs_scan_pid(pfs, pfs->pids[i]);
-	if (pfs->n_holders) {
-		procfs_scan_ancestors(pfs, pfs->holders[0].pid);
-		procfs_scan_children(pfs, pfs->holders[0].pid);
-		return 0;
 	}
-	for (i = 0; i < n && pfs->n_holders == 0; i++)
-		if (procfs_same_netns(pfs, pfs->pids[i]))
-			procfs_scan_tasks(pfs, pfs->pids[i]);
-	return pfs->n_holders ? 0 : -ENOENT;
-}
-
-int procfs_scan(struct procfs *pfs, uint32_t inode, struct proc_info *info)
-{
-	bool shared;
-	int i, err;
-
-	err = procfs_find_holders(pfs);
-	if (err < 0)
-		return err;
 	procfs_rank(pfs);
-	shared = procfs_holders_shared(pfs);
-	/* A holder may exit between the scan and here: try the next one. */
-	for (i = 0; i < pfs->n_holders; i++) {
-		procfs_info_clear(info);
-		if (procfs_fill(pfs, pfs->holders[i].pid, pfs->holders[i].start,
-				info) < 0)
-			continue;
-		info->shared = shared;
-		procfs_cache_put(pfs, inode, &pfs->holders[i], shared);
+	if (pfs->n_holders)
 		return 0;
-	}
-	procfs_info_clear(info);
-	return -ENOENT;
+	return pfs->partial ? -ETIME : -ENOENT;
 }

@@ -329,6 +329,32 @@ static void jb_ancestors(struct jbuf *jb, const struct proc_info *p)
 	jb_close(jb, "]");
 }
 
+/* The holders of a shared socket, as far as they are listed. */
+static void jb_holders(struct jbuf *jb, const struct proc_info *p)
+{
+	const struct proc_info *h;
+	int i;
+
+	if (!p->holders || p->n_listed <= 0)
+		return;
+	jb_open(jb, "holders", "[");
+	for (i = 0; i < p->n_listed && i < PROC_MAX_HOLDERS; i++) {
+		h = &p->holders[i];
+		if (i)
+			jb_raw(jb, ",", 1);
+		jb_open(jb, NULL, "{");
+		jb_i64(jb, "pid", h->pid);
+		jb_str(jb, "exe", h->exe, true);
+		jb_str(jb, "comm", h->comm, true);
+		if (h->tainted)
+			jb_str(jb, "tainted", h->tainted, false);
+		jb_close(jb, "}");
+	}
+	jb_close(jb, "]");
+	if (p->n_holders > p->n_listed)
+		jb_i64(jb, "holders_more", p->n_holders - p->n_listed);
+}
+
 static void jb_proc(struct jbuf *jb, const struct proc_info *p)
 {
 	if (!p) {
@@ -348,6 +374,11 @@ static void jb_proc(struct jbuf *jb, const struct proc_info *p)
 	jb_str(jb, "cgroup", p->cgroup, true);
 	jb_str(jb, "start_time", p->start_time, true);
 	jb_bool(jb, "shared", p->shared);
+	jb_holders(jb, p);
+	if (p->partial)
+		jb_bool(jb, "partial", true);
+	if (p->tainted)
+		jb_str(jb, "tainted", p->tainted, false);
 	jb_ancestors(jb, p);
 	jb_close(jb, "}");
 }

@@ -43,7 +43,7 @@ static const char *const sc_io[] = {
 	"open", "fcntl", "lseek", "newfstatat", "fstat", "statx",
 	"readlinkat", "readlink", "getdents64", "fdatasync", "fsync",
 	"ftruncate", "rename", "renameat", "renameat2", "unlink", "unlinkat",
-	"poll", "ppoll", NULL,
+	"poll", "ppoll", "kcmp", NULL,
 };
 
 static const char *const sc_net[] = {

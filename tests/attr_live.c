@@ -27,6 +27,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -37,6 +38,7 @@
 
 #include "attr.h"
 #include "decode.h"
+#include "policy.h"
 #include "proc.h"
 #include "procfs.h"
 #include "sockdiag.h"
@@ -670,6 +672,317 @@ static void test_thread_own_table(void **state)
 	pthread_join(t, NULL);
 }
 
+/* --- who may pass as curl ------------------------------------------------- */
+
+#define CURL "/usr/bin/curl"
+
+static void diag_print(void *ctx, const char *msg)
+{
+	(void)ctx;
+	print_error("%s\n", msg);
+}
+
+/* The rule that decides info's flow under "accept exe curl". */
+static const char *curl_rule(const struct flow *f)
+{
+	static const char text[] = "accept exe " CURL " name curl\n";
+	struct policy_parse_opts o = {.diag = diag_print};
+	struct policy *pol = policy_parse(text, strlen(text), "t.conf", &o);
+	struct policy_input in = {.flow = f, .proc = &info};
+	struct policy_decision d;
+	static char rule[32];
+
+	assert_non_null(pol);
+	policy_decide(pol, &in, &d);
+	snprintf(rule, sizeof(rule), "%s", d.rule);
+	policy_free(pol);
+	return rule;
+}
+
+static bool exe_is(pid_t pid, const char *want)
+{
+	char path[64], exe[PROC_EXE_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	if (n < 0)
+		return false;
+	exe[n] = '\0';
+	return strcmp(exe, want) == 0;
+}
+
+/* Bounded: a loaded machine gets seconds, a broken one fails. */
+static void wait_exe(pid_t pid, const char *want)
+{
+	int i;
+
+	for (i = 0; i < 5000 && !exe_is(pid, want); i++)
+		usleep(1000);
+	assert_true(exe_is(pid, want));
+}
+
+/*
+ * A real curl that does nothing but read its configuration from a pipe
+ * nobody writes: it holds every fd it inherited, sleeping.
+ */
+static pid_t sleeping_curl(int *feed)
+{
+	int p[2];
+	pid_t pid;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid = fork_child();
+	if (pid == 0) {
+		if (dup2(p[0], 0) < 0)
+			_exit(126);
+		execl(CURL, "curl", "-s", "-K", "-", (char *)NULL);
+		_exit(127);
+	}
+	close(p[0]);
+	*feed = p[1];
+	wait_exe(pid, CURL);
+	return pid;
+}
+
+static bool holds(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < info.n_listed; i++)
+		if (info.holders[i].pid == pid)
+			return true;
+	return false;
+}
+
+/* The socket behind f is ours and curl's: both listed, curl not trusted. */
+static void expect_shared_not_curl(struct attr *at, const struct flow *f,
+				   pid_t curl)
+{
+	assert_int_equal(attr_lookup(at, f, NULL, &info), ATTR_SOCKET);
+	assert_true(info.shared);
+	assert_int_equal(info.n_holders, 2);
+	assert_true(holds(curl));
+	assert_true(holds(getpid()));
+	assert_string_equal(curl_rule(f), "default");
+}
+
+static void curl_done(pid_t curl, int feed)
+{
+	reap(curl);
+	close(feed);
+}
+
+static void test_curl_nonblocking_connect(void **state)
+{
+	struct attr *at = attr_open_live("/proc");
+	struct sockaddr_storage ss;
+	uint16_t port;
+	int l = tcp_listener(V4, &port), feed;
+	socklen_t len = mkaddr(&ss, V4, port);
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	pid_t curl = sleeping_curl(&feed);
+	struct flow f;
+
+	assert_non_null(at);
+	assert_true(connect(c, (struct sockaddr *)&ss, len) == 0 ||
+		    errno == EINPROGRESS);
+	f = flow_of(c, IPPROTO_TCP, V4, port);
+	expect_shared_not_curl(at, &f, curl);
+	curl_done(curl, feed);
+	close(c);
+	close(l);
+	attr_close(at);
+}
+
+struct thread_connect {
+	int fd;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int err;
+};
+
+static void *connect_thread(void *arg)
+{
+	struct thread_connect *tc = arg;
+
+	tc->err = connect(tc->fd, (struct sockaddr *)&tc->ss, tc->len);
+	return NULL;
+}
+
+static void test_curl_thread_connect(void **state)
+{
+	struct attr *at = attr_open_live("/proc");
+	struct thread_connect tc;
+	uint16_t port;
+	int l = tcp_listener(V4, &port), feed;
+	pid_t curl;
+	pthread_t t;
+	struct flow f;
+
+	assert_non_null(at);
+	tc.fd = socket(AF_INET, SOCK_STREAM, 0);
+	tc.len = mkaddr(&tc.ss, V4, port);
+	curl = sleeping_curl(&feed);
+	assert_int_equal(pthread_create(&t, NULL, connect_thread, &tc), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(tc.err, 0);
+	f = flow_of(tc.fd, IPPROTO_TCP, V4, port);
+	expect_shared_not_curl(at, &f, curl);
+	curl_done(curl, feed);
+	close(tc.fd);
+	close(l);
+	attr_close(at);
+}
+
+static void test_curl_inherited_udp(void **state)
+{
+	struct attr *at = attr_open_live("/proc");
+	int u = socket(AF_INET, SOCK_DGRAM, 0), feed;
+	struct sockaddr_storage ss;
+	socklen_t len = mkaddr(&ss, V4, 7);
+	pid_t curl;
+	struct flow f;
+
+	assert_non_null(at);
+	assert_int_equal(connect(u, (struct sockaddr *)&ss, len), 0);
+	curl = sleeping_curl(&feed);
+	assert_int_equal(send(u, "x", 1, 0), 1);
+	f = flow_of(u, IPPROTO_UDP, V4, 7);
+	expect_shared_not_curl(at, &f, curl);
+	curl_done(curl, feed);
+	close(u);
+	attr_close(at);
+}
+
+/*
+ * curl itself sends a TFTP request to srv; the flow it sent, and curl
+ * waiting for an answer that never comes.
+ */
+static pid_t tftp_curl(const char *as, char *const envp[], int srv,
+		       struct flow *f)
+{
+	struct sockaddr_in from;
+	socklen_t len = sizeof(from);
+	char url[64], b[512];
+	pid_t pid;
+
+	snprintf(url, sizeof(url), "tftp://" V4 ":%u/x", local_port(srv));
+	pid = fork_child();
+	if (pid == 0) {
+		char *argv[] = {(char *)"curl",	     (char *)"-s", (char *)"-o",
+				(char *)"/dev/null", url,	   NULL};
+
+		execve(as, argv, envp);
+		_exit(127);
+	}
+	assert_true(recvfrom(srv, b, sizeof(b), 0, (struct sockaddr *)&from,
+			     &len) > 0);
+	*f = mkflow(IPPROTO_UDP, V4, ntohs(from.sin_port), V4, local_port(srv));
+	return pid;
+}
+
+/* The real curl, alone on its socket, passes: the rule can hold. */
+static void test_curl_itself(void **state)
+{
+	char *envp[] = {(char *)"PATH=/usr/bin:/bin", NULL};
+	struct attr *at = attr_open_live("/proc");
+	int srv = bound_socket(AF_INET, SOCK_DGRAM, V4, 0);
+	struct flow f;
+	pid_t curl;
+
+	assert_non_null(at);
+	curl = tftp_curl(CURL, envp, srv, &f);
+	assert_int_equal(attr_lookup(at, &f, NULL, &info), ATTR_SOCKET);
+	assert_int_equal(info.pid, curl);
+	assert_string_equal(info.exe, CURL);
+	assert_false(info.shared);
+	if (info.tainted)
+		fail_msg("curl tainted: %s", info.tainted);
+	assert_string_equal(curl_rule(&f), "curl");
+	reap(curl);
+	close(srv);
+	attr_close(at);
+}
+
+static void test_curl_preloaded(void **state)
+{
+	char *envp[] = {(char *)"PATH=/usr/bin:/bin",
+			(char *)"LD_PRELOAD=/lib/x86_64-linux-gnu/libz.so.1",
+			NULL};
+	struct attr *at = attr_open_live("/proc");
+	int srv = bound_socket(AF_INET, SOCK_DGRAM, V4, 0);
+	struct flow f;
+	pid_t curl;
+
+	assert_non_null(at);
+	curl = tftp_curl(CURL, envp, srv, &f);
+	assert_int_equal(attr_lookup(at, &f, NULL, &info), ATTR_SOCKET);
+	assert_int_equal(info.pid, curl);
+	assert_string_equal(info.exe, CURL);
+	assert_non_null(info.tainted);
+	assert_string_equal(info.tainted,
+			    "started with LD_PRELOAD or LD_AUDIT");
+	assert_string_equal(curl_rule(&f), "default");
+	reap(curl);
+	close(srv);
+	attr_close(at);
+}
+
+/*
+ * Another program mounted over /usr/bin/curl in a mount namespace of its
+ * own (what `unshare -Urm` gives anyone): it reads as /usr/bin/curl.
+ */
+static void test_curl_bind_mounted(void **state)
+{
+	char copy[] = "/tmp/nfj-notcurl-XXXXXX";
+	char cmd[128];
+	char *envp[] = {(char *)"PATH=/usr/bin:/bin", NULL};
+	struct attr *at = attr_open_live("/proc");
+	int srv = bound_socket(AF_INET, SOCK_DGRAM, V4, 0);
+	int fd = mkstemp(copy);
+	struct flow f;
+	pid_t pid;
+
+	assert_non_null(at);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "cp " CURL " %s && chmod 755 %s", copy,
+		 copy);
+	assert_int_equal(system(cmd), 0);
+	pid = fork_child();
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount(copy, CURL, NULL, MS_BIND, NULL))
+			_exit(126);
+		pid = tftp_curl(CURL, envp, srv, &f);
+		waitpid(pid, NULL, 0);
+		_exit(0);
+	}
+	{
+		struct sockaddr_in from;
+		socklen_t len = sizeof(from);
+		char b[512];
+
+		assert_true(recvfrom(srv, b, sizeof(b), 0,
+				     (struct sockaddr *)&from, &len) > 0);
+		f = mkflow(IPPROTO_UDP, V4, ntohs(from.sin_port), V4,
+			   local_port(srv));
+	}
+	assert_int_equal(attr_lookup(at, &f, NULL, &info), ATTR_SOCKET);
+	assert_string_equal(info.exe, CURL);
+	assert_non_null(info.tainted);
+	assert_string_equal(info.tainted,
+			    "exe is not the file its path names here");
+	assert_string_equal(curl_rule(&f), "default");
+	kill(info.pid, SIGKILL);
+	reap(pid);
+	unlink(copy);
+	close(srv);
+	attr_close(at);
+}
+
 /* --- the attr interface --------------------------------------------------- */
 
 static void test_attr_live(void **state)
@@ -743,6 +1056,12 @@ int main(void)
 		cmocka_unit_test(test_moved_netns),
 		cmocka_unit_test(test_thread_own_table),
 		cmocka_unit_test(test_attr_live),
+		cmocka_unit_test(test_curl_nonblocking_connect),
+		cmocka_unit_test(test_curl_thread_connect),
+		cmocka_unit_test(test_curl_inherited_udp),
+		cmocka_unit_test(test_curl_itself),
+		cmocka_unit_test(test_curl_preloaded),
+		cmocka_unit_test(test_curl_bind_mounted),
 	};
 
 	signal(SIGPIPE, SIG_IGN);

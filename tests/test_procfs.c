@@ -19,6 +19,7 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -123,6 +124,8 @@ static void mkproc(int pid, int ppid, const char *comm,
 		at("%d/cgroup", pid));
 	snprintf(buf, sizeof(buf), "/usr/bin/%s", comm);
 	link_at(buf, at("%d/exe", pid));
+	put_file("PATH=/bin\0HOME=/\0", 17, at("%d/environ", pid));
+	put_str("", at("%d/maps", pid));
 }
 
 /* /proc/PID/syscall of a task blocked in syscall nr with fd first */
@@ -183,6 +186,8 @@ static struct procfs *open_root(void)
 	struct procfs *pfs = procfs_open(root);
 
 	assert_non_null(pfs);
+	/* these cases are about what is found, not how fast */
+	procfs_set_budget(pfs, 0);
 	return pfs;
 }
 
@@ -362,13 +367,148 @@ static void test_shared(void **state)
 	assert_int_equal(procfs_lookup(pfs, 891, &info), 0);
 	assert_int_equal(info.pid, 800);
 	assert_true(info.shared);
-	/* unrelated holders: the scan names the first it meets, newest pid */
+	/* unrelated holders: both found, the most recently started named */
 	mkproc(700, 1, "a", 100 * hz());
 	mkproc(710, 1, "b", 90 * hz());
 	add_fd(700, 3, 892);
 	add_fd(710, 3, 892);
 	assert_int_equal(procfs_lookup(pfs, 892, &info), 0);
-	assert_int_equal(info.pid, 710);
+	assert_int_equal(info.pid, 700);
+	assert_true(info.shared);
+	assert_int_equal(info.n_holders, 2);
+	assert_int_equal(info.n_listed, 2);
+	assert_int_equal(info.holders[0].pid, 700);
+	assert_int_equal(info.holders[1].pid, 710);
+	assert_string_equal(info.holders[1].comm, "b");
+	/* the hit lists them again, and notices one that let go */
+	assert_int_equal(procfs_lookup(pfs, 892, &info), 0);
+	assert_int_equal(info.n_listed, 2);
+	del_fd(710, 3);
+	assert_int_equal(procfs_lookup(pfs, 892, &info), 0);
+	assert_false(info.shared);
+	assert_int_equal(info.n_listed, 0);
+	procfs_close(pfs);
+}
+
+/* More holders than a record lists: the rest are counted. */
+static void test_many_holders(void **state)
+{
+	struct procfs *pfs = open_root();
+	int i;
+
+	for (i = 0; i < PROC_MAX_HOLDERS + 3; i++) {
+		mkproc(1000 + i, 1, "w", (unsigned long long)(100 + i) * hz());
+		add_fd(1000 + i, 3, 4444);
+		add_fd(1000 + i, 4, 4444); /* dup: still one holder */
+	}
+	assert_int_equal(procfs_lookup(pfs, 4444, &info), 0);
+	assert_true(info.shared);
+	assert_int_equal(info.n_holders, PROC_MAX_HOLDERS + 3);
+	assert_int_equal(info.n_listed, PROC_MAX_HOLDERS);
+	assert_int_equal(info.pid, 1000 + PROC_MAX_HOLDERS + 2);
+	procfs_close(pfs);
+}
+
+/* Out of budget: what was found, flagged partial, or nothing in time. */
+static void test_budget(void **state)
+{
+	struct procfs *pfs = open_root();
+	struct procfs_stats st;
+	int i, err;
+
+	mkproc(900, 1, "hog", 100 * hz());
+	for (i = 0; i < 3000; i++)
+		add_fd(900, i + 10, 200000 + (unsigned)i);
+	add_fd(900, 5, 12345);
+	procfs_set_budget(pfs, 1);
+	err = procfs_lookup(pfs, 12345, &info);
+	assert_true(err == -ETIME || (err == 0 && info.partial));
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.over_budget, err == -ETIME);
+	procfs_close(pfs);
+	/* with time enough, both holders */
+	pfs = open_root();
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_false(info.partial);
+	assert_int_equal(info.n_holders, 2);
+	assert_int_equal(info.pid, 100); /* started later */
+	procfs_close(pfs);
+}
+
+/* A maps line for the file at path, executable or not. */
+static void put_map(int pid, const char *path, bool exec, const char *tail)
+{
+	char buf[600];
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	snprintf(buf, sizeof(buf),
+		 "7f00000000-7f00001000 r%sp 00000000 %02x:%02x %llu "
+		 "    %s%s\n7f00002000-7f00003000 rwxp 00000000 00:00 0 \n",
+		 exec ? "-x" : "--", major(st.st_dev), minor(st.st_dev),
+		 (unsigned long long)st.st_ino, path, tail);
+	put_str(buf, at("%d/maps", pid));
+}
+
+static void expect_taint(struct procfs *pfs, const char *why)
+{
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	if (!why) {
+		assert_null(info.tainted);
+		return;
+	}
+	assert_non_null(info.tainted);
+	assert_string_equal(info.tainted, why);
+}
+
+static void test_tainted(void **state)
+{
+	static const char lib[] = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+	struct procfs *pfs = open_root();
+	char self[PROC_EXE_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	FILE *w;
+
+	assert_true(n > 0);
+	self[n] = '\0';
+	/* no such file here */
+	expect_taint(pfs, "exe is not the file its path names here");
+	link_at(self, at("%d/exe", 100));
+	expect_taint(pfs, NULL);
+	if (access(lib, R_OK) == 0) {
+		put_map(100, lib, true, "");
+		expect_taint(pfs, NULL);
+		put_map(100, lib, true, " (deleted)");
+		expect_taint(pfs, "executable code from a deleted file");
+		put_map(100, self, false, ""); /* not executable: not code */
+		expect_taint(pfs, NULL);
+	}
+	put_map(100, at("%d/environ", 100), true, "");
+	if (getuid() != 0)
+		expect_taint(pfs, "executable code from a writable place");
+	put_str("7f0-7f1 r-xp 0 08:01 99 /no/such/lib.so\n",
+		at("%d/maps", 100));
+	expect_taint(pfs, "executable code from a file not named here");
+	put_str("garbage\n", at("%d/maps", 100));
+	expect_taint(pfs, "memory map unreadable");
+	put_str("", at("%d/maps", 100));
+	/* the loader told to load more, wherever in the environment */
+	put_file("A=1\0LD_PRELOAD=/tmp/x.so\0", 26, at("%d/environ", 100));
+	expect_taint(pfs, "started with LD_PRELOAD or LD_AUDIT");
+	put_file("LD_AUDIT=/tmp/a.so", 18, at("%d/environ", 100));
+	expect_taint(pfs, "started with LD_PRELOAD or LD_AUDIT");
+	put_file("X=LD_PRELOAD=\0", 14, at("%d/environ", 100));
+	expect_taint(pfs, NULL);
+	/* past the name of a long entry, past a read's end */
+	w = fopen(at("%d/environ", 100), "w");
+	assert_non_null(w);
+	for (n = 0; n < 10000; n++)
+		fputc('v', w);
+	fwrite("\0LD_PRELOAD=y", 1, 13, w);
+	fclose(w);
+	expect_taint(pfs, "started with LD_PRELOAD or LD_AUDIT");
+	unlink(at("%d/environ", 100));
+	expect_taint(pfs, "environment unreadable");
 	procfs_close(pfs);
 }
 
@@ -522,6 +662,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cmdline_odd, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_shared, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_holders, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tainted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_table, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
