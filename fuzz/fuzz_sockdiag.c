@@ -3,7 +3,8 @@
  * libFuzzer target for the sock_diag reply parser.  The first byte picks
  * the request (TCP or UDP; IPv4, IPv6 or IPv4-mapped), the rest is the
  * reply datagram, answered with sequence number 1.  The parser must never
- * read past the end, and a socket it accepts must match the request.
+ * read past the end, and a socket it accepts must match the request; the
+ * dump parser, fed the same bytes, counts no more sockets than fit.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct inet_diag_req_v2 req;
 	struct sockdiag_result a, b;
 	uint8_t *buf;
-	int ra, rb;
+	int ra, rb, count = 0;
 
 	if (size < 1)
 		return 0;
@@ -63,6 +64,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ra != rb || (ra == 0 && memcmp(&a, &b, sizeof(a))))
 		abort();
 	if (ra > 0 || (ra == 0 && a.family != req.sdiag_family))
+		abort();
+	/* the same bytes as a datagram of a dump */
+	ra = sockdiag_parse_dump(buf, size - 1, 1, 0, &req, &count);
+	if (ra > 1 || count < 0 || (size_t)count > size / 16)
 		abort();
 	free(buf);
 	return 0;

@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <netinet/in.h>
 
 #include "attr.h"
+#include "decode.h"
 #include "proc.h"
 #include "procfs.h"
 #include "sockdiag.h"
@@ -67,6 +69,22 @@ struct attr_live {
 	struct procfs *pfs;
 };
 
+/*
+ * Another UDP socket on the same port (SO_REUSEADDR) may have sent the
+ * packet instead of the one found: then the holders found are not all
+ * who could have, and process rules must not hold.
+ */
+static void attr_live_senders(struct attr_live *live, const struct flow *flow,
+			      struct proc_info *info)
+{
+	int n;
+
+	if (flow->proto != IPPROTO_UDP || info->partial)
+		return; /* process rules are unknown already */
+	if (sockdiag_udp_senders(live->sd, flow, &n) < 0 || n != 1)
+		info->partial = true;
+}
+
 static enum attribution attr_live_lookup(void *ctx, const struct flow *flow,
 					 const struct attr_hints *hints,
 					 struct proc_info *info)
@@ -76,8 +94,10 @@ static enum attribution attr_live_lookup(void *ctx, const struct flow *flow,
 
 	if (sockdiag_lookup(live->sd, flow, hints->ifindex, &res) < 0)
 		return ATTR_NONE;
-	if (procfs_lookup(live->pfs, res.inode, info) == 0)
+	if (procfs_lookup(live->pfs, res.inode, info) == 0) {
+		attr_live_senders(live, flow, info);
 		return ATTR_SOCKET;
+	}
 	/* The socket is known but no process holds it (any more). */
 	procfs_info_clear(info);
 	info->uid = res.uid;
@@ -116,6 +136,16 @@ struct attr *attr_open_live(const char *proc_root)
 	if (!at)
 		attr_live_close(live);
 	return at;
+}
+
+void attr_set_thorough(struct attr *at, bool on)
+{
+	struct attr_live *live;
+
+	if (!at || at->ops != &attr_live_ops)
+		return;
+	live = at->ctx;
+	procfs_set_thorough(live->pfs, on);
 }
 
 /* --- process map ---------------------------------------------------------- */

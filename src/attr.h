@@ -44,6 +44,14 @@ struct attr *attr_new(const struct attr_ops *ops, void *ctx);
 struct attr *attr_open_live(const char *proc_root);
 
 /*
+ * Whether live attribution looks for every holder of a socket and for
+ * taint (the default), which exe, comm, cmdline and ancestor rules need,
+ * or stops at the first holder, which is cheaper and leaves those rules
+ * unknown.  Anything else ignores it; safe from another thread.
+ */
+void attr_set_thorough(struct attr *at, bool on);
+
+/*
  * A process map, e.g. replay's --procs sidecar: fn returns 0 and fills
  * *info for a flow it knows, -ENOENT otherwise.  Found flows are
  * ATTR_SIDECAR; the rest fall back to the hints' uid.

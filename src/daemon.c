@@ -164,6 +164,21 @@ static void write_start(struct daemon *d)
 	policy_free(p);
 }
 
+/* Find every holder of a socket only for a policy that asks who it is. */
+static void tune_attribution(struct daemon *d, const struct policy *p)
+{
+	bool all = policy_needs_holders(p);
+	int i;
+
+	for (i = 0; i < d->nworkers; i++)
+		attr_set_thorough(d->workers[i].attr, all);
+	log_info("process attribution: %s",
+		 all ? "every holder of a socket, checked for taint (the "
+		       "policy names programs)"
+		     : "the first holder of a socket (no rule names a "
+		       "program)");
+}
+
 static void reload(struct daemon *d)
 {
 	struct policy *p = cmdutil_load_policy(d->o->policy_file, d->o->proxy);
@@ -179,6 +194,7 @@ static void reload(struct daemon *d)
 		return;
 	}
 	policy_digest(p, d->policy_sha);
+	tune_attribution(d, p);
 	policy_ref_set(d->policy, p);
 	ev.ok = true;
 	ev.policy_sha256 = d->policy_sha;
@@ -548,6 +564,7 @@ int daemon_run(const struct daemon_opts *o)
 	sfd = signals_open();
 	if (!d.policy || sfd < 0 || setup(&d))
 		goto out;
+	tune_attribution(&d, p);
 	write_start(&d);
 	write_holes(&d);
 	for (; started < d.nworkers; started++)

@@ -72,6 +72,12 @@ void policy_decide(const struct policy *p, const struct policy_input *in,
 /* True for "set mode audit": judge and log, but accept every packet. */
 bool policy_audit_mode(const struct policy *p);
 
+/*
+ * Does a rule read what a process could fake (exe, comm, cmdline,
+ * ancestor)?  Only then must attribution find every holder of a socket.
+ */
+bool policy_needs_holders(const struct policy *p);
+
 /* Number of rules, not counting the default. */
 size_t policy_rule_count(const struct policy *p);
 

@@ -230,6 +230,24 @@ static enum tri match_one(const struct pmatch *m, const struct policy_input *in)
 	}
 }
 
+bool policy_needs_holders(const struct policy *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->n; i++)
+		for (j = 0; j < p->rules[i].n; j++)
+			switch (p->rules[i].m[j].kind) {
+			case PM_EXE:
+			case PM_COMM:
+			case PM_CMDLINE:
+			case PM_ANCESTOR:
+				return true;
+			default:
+				break;
+			}
+	return false;
+}
+
 bool prule_matches(const struct prule *r, const struct policy_input *in)
 {
 	size_t i;

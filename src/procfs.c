@@ -63,6 +63,7 @@ struct procfs *procfs_open(const char *root)
 		return NULL;
 	}
 	pfs->budget_us = PROCFS_BUDGET_US;
+	pfs->thorough = true;
 	pfs->hz = sysconf(_SC_CLK_TCK);
 	pfs->btime = procfs_read_btime(pfs->root_fd);
 	pfs->netns = procfs_netns(pfs, "self/ns/net");
@@ -114,6 +115,11 @@ void procfs_info_clear(struct proc_info *info)
 void procfs_set_budget(struct procfs *pfs, long budget_us)
 {
 	pfs->budget_us = budget_us;
+}
+
+void procfs_set_thorough(struct procfs *pfs, bool on)
+{
+	__atomic_store_n(&pfs->thorough, on, __ATOMIC_RELAXED);
 }
 
 /* --- the cache ------------------------------------------------------------ */
@@ -206,12 +212,13 @@ static int procfs_describe(struct procfs *pfs, struct proc_info *info)
 {
 	const struct procfs_holder *h = &pfs->holders[0];
 
-	if (pfs->n_procs > 1 || pfs->partial)
+	if (pfs->n_procs > 1)
 		return procfs_describe_all(pfs, info);
 	if (procfs_fill(pfs, h->pid, h->start, info) < 0) {
 		procfs_info_clear(info);
 		return -ENOENT;
 	}
+	info->partial = pfs->partial;
 	return 0;
 }
 
@@ -230,6 +237,11 @@ static int procfs_cache_lookup(struct procfs *pfs, uint32_t inode,
 
 	if (!e)
 		return -ENOENT;
+	/* what a quick scan found is not enough for a thorough look-up */
+	if (e->partial && procfs_thorough(pfs)) {
+		e->inode = 0;
+		return -ENOENT;
+	}
 	memcpy(pfs->holders, e->holders, sizeof(pfs->holders));
 	pfs->n_holders = e->n_listed;
 	pfs->n_procs = e->n_procs;

@@ -2,6 +2,7 @@
 #ifndef NFJUDGE_PROCFS_H
 #define NFJUDGE_PROCFS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -49,6 +50,15 @@ int procfs_lookup(struct procfs *pfs, uint32_t inode, struct proc_info *info);
 
 /* The budget of each look-up, PROCFS_BUDGET_US at open; 0: none. */
 void procfs_set_budget(struct procfs *pfs, long budget_us);
+
+/*
+ * Thorough (the default) looks for every holder and taint.  Off, for a
+ * policy without exe, comm, cmdline or ancestor rules, a look-up stops at
+ * the first holder and its family, as cheap as it gets, and says
+ * info->partial: no process rule can hold on what it found.  May be
+ * called from another thread than the look-ups'.
+ */
+void procfs_set_thorough(struct procfs *pfs, bool on);
 
 /* Reset *info to "unknown" without touching all of its buffers. */
 void procfs_info_clear(struct proc_info *info);

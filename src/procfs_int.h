@@ -18,8 +18,9 @@
 
 struct procinfo_stat;
 
-#define PROCFS_MAX_HOLDERS PROC_MAX_HOLDERS
-#define PROCFS_USERS	   16
+#define PROCFS_MAX_HOLDERS  PROC_MAX_HOLDERS
+#define PROCFS_USERS	    16
+#define PROCFS_MAX_CHILDREN 64 /* children the quick scan looks at */
 
 /* One fd that holds the socket: /proc/pid/fd/fd or .../task/tid/fd/fd. */
 struct procfs_holder {
@@ -51,6 +52,7 @@ struct procfs {
 	long hz;
 	long long btime;
 	long budget_us;	  /* per look-up; 0: none */
+	bool thorough;	  /* every holder, and taint; else the quick way */
 	int64_t deadline; /* CLOCK_MONOTONIC, microseconds; 0: none */
 	char target[32];  /* "socket:[inode]" of the current lookup */
 	char buf[8192];	  /* one /proc file at a time */
@@ -81,6 +83,8 @@ int procfs_read_stat(struct procfs *pfs, int dfd, struct procinfo_stat *st);
 int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 		struct proc_info *info);
 int64_t procfs_clock_us(void);
+/* Set from another thread (a reload): read it once per look-up. */
+bool procfs_thorough(const struct procfs *pfs);
 bool procfs_past_deadline(const struct procfs *pfs);
 
 /*

@@ -99,6 +99,11 @@ int64_t procfs_clock_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+bool procfs_thorough(const struct procfs *pfs)
+{
+	return __atomic_load_n(&pfs->thorough, __ATOMIC_RELAXED);
+}
+
 bool procfs_past_deadline(const struct procfs *pfs)
 {
 	return pfs->deadline && procfs_clock_us() > pfs->deadline;
@@ -139,7 +144,8 @@ static void procfs_ancestors(struct procfs *pfs, pid_t ppid,
 		a->pid = ppid;
 		snprintf(a->comm, sizeof(a->comm), "%s", st.comm);
 		procinfo_readlink(dfd, "exe", a->exe, sizeof(a->exe));
-		a->foreign = !procfs_exe_is_named(dfd, a->exe);
+		a->foreign = procfs_thorough(pfs) &&
+			     !procfs_exe_is_named(dfd, a->exe);
 		close(dfd);
 		/* pid 1's parent is 0; a fixture could loop, the bound ends it
 		 */
@@ -311,7 +317,9 @@ int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 	info->ppid = st.ppid;
 	snprintf(info->comm, sizeof(info->comm), "%s", st.comm);
 	procfs_fill_optional(pfs, dfd, info);
-	info->tainted = procfs_taint(pfs, dfd, info->exe);
+	/* the quick scan leaves process rules unknown: no need to know */
+	if (procfs_thorough(pfs))
+		info->tainted = procfs_taint(pfs, dfd, info->exe);
 	procinfo_format_start(pfs->btime, st.start, pfs->hz, info->start_time,
 			      sizeof(info->start_time));
 	procfs_ancestors(pfs, st.ppid, info);

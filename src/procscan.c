@@ -299,8 +299,58 @@ static void procfs_scan_pid(struct procfs *pfs, pid_t pid)
 	procfs_scan_tasks(pfs, pid);
 }
 
+/*
+ * The quick scan, for a policy that no holder set can sway: after the
+ * first holder, only its family (ancestors, children), which is how a
+ * socket is mostly shared.
+ */
+static void procfs_scan_ancestors(struct procfs *pfs, pid_t pid)
+{
+	struct procinfo_stat st;
+	int i, dfd;
+
+	for (i = 0; i < PROC_MAX_ANCESTORS && pid > 1; i++) {
+		dfd = procfs_open_pid(pfs, pid);
+		if (dfd < 0)
+			return;
+		if (procfs_read_stat(pfs, dfd, &st) < 0)
+			st.ppid = 0;
+		close(dfd);
+		/* Past our namespace no ancestor can hold the socket. */
+		if (st.ppid <= 0 || st.ppid == pid ||
+		    !procfs_same_netns(pfs, st.ppid))
+			return;
+		pid = st.ppid;
+		procfs_scan_pid(pfs, pid);
+	}
+}
+
+/* Children of the main thread; a server's workers are a bounded few. */
+static void procfs_scan_children(struct procfs *pfs, pid_t pid)
+{
+	char path[48];
+	const char *p;
+	char *end;
+	size_t len;
+	long c;
+	int n;
+
+	snprintf(path, sizeof(path), "%d/task/%d/children", (int)pid, (int)pid);
+	if (procfs_read_buf(pfs, pfs->root_fd, path, &len) < 0)
+		return;
+	for (p = pfs->buf, n = 0; n < PROCFS_MAX_CHILDREN; p = end, n++) {
+		c = strtol(p, &end, 10);
+		if (end == p || c <= 0 || c > 0x3fffffff)
+			return;
+		if (procfs_same_netns(pfs, (pid_t)c))
+			procfs_scan_pid(pfs, (pid_t)c);
+	}
+}
+
 int procfs_scan(struct procfs *pfs)
 {
+	bool all = procfs_thorough(pfs);
+
 	size_t i, n;
 	int err;
 
@@ -311,11 +361,16 @@ int procfs_scan(struct procfs *pfs)
 	err = procfs_list_pids(pfs, &n);
 	if (err < 0)
 		return err;
-	for (i = 0; i < n && !pfs->partial; i++) {
+	for (i = 0; i < n && !pfs->partial && (all || !pfs->n_holders); i++) {
 		if ((i & 15) == 15 && procfs_past_deadline(pfs))
 			pfs->partial = true;
 		else if (procfs_same_netns(pfs, pfs->pids[i]))
 			procfs_scan_pid(pfs, pfs->pids[i]);
+	}
+	if (!all && pfs->n_holders) {
+		procfs_scan_ancestors(pfs, pfs->holders[0].pid);
+		procfs_scan_children(pfs, pfs->holders[0].pid);
+		pfs->partial = true; /* others were not looked for */
 	}
 	procfs_rank(pfs);
 	if (pfs->n_holders)

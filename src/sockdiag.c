@@ -286,6 +286,53 @@ int sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 	return len > 0 ? -EBADMSG : -EAGAIN;
 }
 
+/* One dump message: does its socket fit req's flow? */
+static int sockdiag_count_msg(const struct nlmsghdr *nlh,
+			      const struct inet_diag_req_v2 *req, int *count)
+{
+	const struct inet_diag_msg *m;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
+		return -EBADMSG;
+	m = mnl_nlmsg_get_payload(nlh);
+	if (sockdiag_check_attrs(nlh, sizeof(*m)) < 0)
+		return -EBADMSG;
+	if (sockdiag_tuple_ok(m, req))
+		(*count)++;
+	return 0;
+}
+
+int sockdiag_parse_dump(const void *buf, size_t len, uint32_t seq,
+			uint32_t portid, const struct inet_diag_req_v2 *req,
+			int *count)
+{
+	const char *p = buf;
+	const struct nlmsghdr *nlh;
+	size_t step;
+	int err;
+
+	for (; sockdiag_nlmsg_ok((const void *)p, len);
+	     p += step, len -= step) {
+		nlh = (const void *)p;
+		step = NLMSG_ALIGN(nlh->nlmsg_len);
+		if (step > len)
+			step = len;
+		if (nlh->nlmsg_seq != seq ||
+		    (portid && nlh->nlmsg_pid != portid))
+			continue;
+		if (nlh->nlmsg_type == NLMSG_DONE)
+			return 1;
+		if (nlh->nlmsg_type == NLMSG_ERROR)
+			return sockdiag_parse_error(nlh);
+		if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+			continue;
+		err = sockdiag_count_msg(nlh, req, count);
+		if (err < 0)
+			return err;
+	}
+	return len > 0 ? -EBADMSG : 0;
+}
+
 /* --- I/O ------------------------------------------------------------------ */
 
 static int sockdiag_send(struct sockdiag *sd,
@@ -327,6 +374,43 @@ int sockdiag_query(struct sockdiag *sd, const struct inet_diag_req_v2 *req,
 			return err;
 	}
 	return -ETIMEDOUT;
+}
+
+/* A dump never ends in this many datagrams: give up, as on a timeout. */
+#define SOCKDIAG_MAX_DUMP 256
+
+/*
+ * Dump the UDP sockets of req's family bound to its local port, counting
+ * those that fit req's flow.  A UDP dump takes the id's ports as filters,
+ * sport the local one (ss(8)'s way round, not the exact look-up's).
+ */
+static int sockdiag_dump_port(struct sockdiag *sd,
+			      const struct inet_diag_req_v2 *req, int *count)
+{
+	char out[NLMSG_SPACE(sizeof(*req))];
+	struct inet_diag_req_v2 *dump;
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int err = 0, i;
+
+	nlh = mnl_nlmsg_put_header(out);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++sd->seq;
+	dump = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	memcpy(dump, req, sizeof(*req));
+	dump->id.idiag_sport = req->id.idiag_dport;
+	dump->id.idiag_dport = 0;
+	if (mnl_socket_sendto(sd->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (i = 0; i < SOCKDIAG_MAX_DUMP && err == 0; i++) {
+		n = mnl_socket_recvfrom(sd->nl, sd->buf, sizeof(sd->buf));
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		err = sockdiag_parse_dump(sd->buf, (size_t)n, sd->seq,
+					  sd->portid, req, count);
+	}
+	return err == 1 ? 0 : err < 0 ? err : -ETIMEDOUT;
 }
 
 /* --- the lookup strategy -------------------------------------------------- */
@@ -429,4 +513,23 @@ int sockdiag_lookup(struct sockdiag *sd, const struct flow *flow,
 			last = err;
 	}
 	return last;
+}
+
+int sockdiag_udp_senders(struct sockdiag *sd, const struct flow *flow,
+			 int *count)
+{
+	struct inet_diag_req_v2 req;
+	int err;
+
+	*count = 0;
+	if (!sockdiag_flow_ok(flow) || flow->proto != IPPROTO_UDP)
+		return -EINVAL;
+	sockdiag_build(&req, flow, 0, 0);
+	err = sockdiag_dump_port(sd, &req, count);
+	if (err == 0 && flow->ip_version == 4) {
+		/* an AF_INET6 socket may send IPv4 from the same port */
+		sockdiag_build(&req, flow, 0, TRY_MAPPED);
+		err = sockdiag_dump_port(sd, &req, count);
+	}
+	return err;
 }

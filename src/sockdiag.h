@@ -43,6 +43,15 @@ int sockdiag_lookup(struct sockdiag *sd, const struct flow *flow,
 		    uint32_t ifindex, struct sockdiag_result *res);
 
 /*
+ * How many UDP sockets could have sent flow: bound to its source port, at
+ * its source address or none, and connected to its destination or to
+ * nothing.  Several (SO_REUSEADDR, SO_REUSEPORT) mean that the one
+ * sockdiag_lookup found may not be the sender.  0 and *count, or -errno.
+ */
+int sockdiag_udp_senders(struct sockdiag *sd, const struct flow *flow,
+			 int *count);
+
+/*
  * One exact request as the kernel takes it, for callers (tests) that want
  * the raw semantics: 0 when the kernel returned a socket whose tuple equals
  * the request's (wildcards allowed where the request has them).
@@ -60,5 +69,14 @@ int sockdiag_query(struct sockdiag *sd, const struct inet_diag_req_v2 *req,
 int sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		   const struct inet_diag_req_v2 *req,
 		   struct sockdiag_result *res);
+
+/*
+ * Parse one datagram of a dump answering req (seq, portid as above),
+ * adding to *count the sockets that fit req's flow.  Pure.  1 at the
+ * dump's end, 0 when more is to come, -EBADMSG or the kernel's -errno.
+ */
+int sockdiag_parse_dump(const void *buf, size_t len, uint32_t seq,
+			uint32_t portid, const struct inet_diag_req_v2 *req,
+			int *count);
 
 #endif

@@ -856,6 +856,46 @@ static void test_curl_inherited_udp(void **state)
 }
 
 /*
+ * A second UDP socket bound to the port of one a sleeping curl holds
+ * (SO_REUSEADDR): the flow cannot tell the two apart, and curl's may be
+ * the one the kernel's look-up finds.
+ */
+static void curl_reused_port(bool curl_first)
+{
+	struct attr *at = attr_open_live("/proc");
+	int a, b = -1, feed;
+	struct sockaddr_storage ss;
+	socklen_t len = mkaddr(&ss, V4, 7);
+	uint16_t port;
+	pid_t curl;
+	struct flow f;
+
+	assert_non_null(at);
+	if (!curl_first)
+		b = bound_socket(AF_INET, SOCK_DGRAM, V4, 0);
+	a = bound_socket(AF_INET, SOCK_DGRAM, V4, b < 0 ? 0 : local_port(b));
+	port = local_port(a);
+	curl = sleeping_curl(&feed);
+	close(a);
+	if (b < 0)
+		b = bound_socket(AF_INET, SOCK_DGRAM, V4, port);
+	assert_int_equal(sendto(b, "x", 1, 0, (struct sockaddr *)&ss, len), 1);
+	f = mkflow(IPPROTO_UDP, V4, port, V4, 7);
+	assert_int_equal(attr_lookup(at, &f, NULL, &info), ATTR_SOCKET);
+	assert_true(info.partial); /* either socket may have sent it */
+	assert_string_equal(curl_rule(&f), "default");
+	curl_done(curl, feed);
+	close(b);
+	attr_close(at);
+}
+
+static void test_curl_reused_port(void **state)
+{
+	curl_reused_port(true);
+	curl_reused_port(false);
+}
+
+/*
  * curl itself sends a TFTP request to srv; the flow it sent, and curl
  * waiting for an answer that never comes.
  */
@@ -1059,6 +1099,7 @@ int main(void)
 		cmocka_unit_test(test_curl_nonblocking_connect),
 		cmocka_unit_test(test_curl_thread_connect),
 		cmocka_unit_test(test_curl_inherited_udp),
+		cmocka_unit_test(test_curl_reused_port),
 		cmocka_unit_test(test_curl_itself),
 		cmocka_unit_test(test_curl_preloaded),
 		cmocka_unit_test(test_curl_bind_mounted),

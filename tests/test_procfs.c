@@ -409,6 +409,30 @@ static void test_many_holders(void **state)
 	procfs_close(pfs);
 }
 
+/* The quick way: the first holder and its family, flagged partial. */
+static void test_quick(void **state)
+{
+	struct procfs *pfs = open_root();
+
+	procfs_set_thorough(pfs, false);
+	mkproc(700, 1, "a", 100 * hz());
+	mkproc(710, 1, "b", 90 * hz());
+	add_fd(700, 3, 892);
+	add_fd(710, 3, 892);
+	assert_int_equal(procfs_lookup(pfs, 892, &info), 0);
+	assert_int_equal(info.pid, 710); /* met first, the other not sought */
+	assert_false(info.shared);
+	assert_true(info.partial);
+	assert_null(info.tainted); /* not looked at either */
+	/* thorough again: the quick answer in the cache is not enough */
+	procfs_set_thorough(pfs, true);
+	assert_int_equal(procfs_lookup(pfs, 892, &info), 0);
+	assert_false(info.partial);
+	assert_int_equal(info.n_holders, 2);
+	assert_non_null(info.tainted);
+	procfs_close(pfs);
+}
+
 /* Out of budget: what was found, flagged partial, or nothing in time. */
 static void test_budget(void **state)
 {
@@ -666,6 +690,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_tainted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_table, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
