@@ -44,6 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b = a + strlen(a) + 1;
 	fuzz_options(a);
 	rules_state_parse(a, &st);
+	rules_state_parse_mangle(b, &st);
 	free(rules_error_text(a, b));
 	free(a);
 	return 0;

@@ -17,7 +17,8 @@ enum {
 	OPT_NO_UDP,
 	OPT_NO_IPV6,
 	OPT_BACKEND,
-	OPT_EXEMPT_UID
+	OPT_EXEMPT_UID,
+	OPT_NFLOG_GROUP
 };
 
 static const struct option rules_longopts[] = {
@@ -28,6 +29,7 @@ static const struct option rules_longopts[] = {
 	{"no-ipv6", no_argument, NULL, OPT_NO_IPV6},
 	{"backend", required_argument, NULL, OPT_BACKEND},
 	{"exempt-uid", required_argument, NULL, OPT_EXEMPT_UID},
+	{"nflog-group", required_argument, NULL, OPT_NFLOG_GROUP},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -38,24 +40,40 @@ static void rules_usage(FILE *out)
 		"usage: nfjudge rules print|install|remove [OPTIONS]\n"
 		"\n"
 		"print    the iptables-restore input for IPv4 and IPv6\n"
-		"install  create chain " RULES_CHAIN " and a jump to it at the "
-		"top of OUTPUT;\n"
-		"         atomic (iptables-restore --noflush), idempotent\n"
-		"remove   delete that jump and chain, nothing else; "
+		"install  create chains " RULES_CHAIN " (filter and mangle) "
+		"and " RULES_CHAIN_IN ",\n"
+		"         jumped to from the top of OUTPUT and INPUT; atomic\n"
+		"         (iptables-restore --noflush), idempotent\n"
+		"remove   delete those jumps and chains, nothing else; "
 		"idempotent\n"
+		"\n"
+		"The fence: the first packet of every new flow, of any "
+		"protocol and either\n"
+		"direction, is queued and judged; established flows stay in "
+		"the kernel;\n"
+		"everything else (conntrack INVALID or UNTRACKED, TCP that is "
+		"neither a plain\n"
+		"SYN nor of a flow, fragments, foreign source addresses, IPv4 "
+		"options, IPv6\n"
+		"routing headers, packets already carrying the reject mark) "
+		"is dropped and\n"
+		"logged to NFLOG for the daemon to record.\n"
 		"\n"
 		"options:\n"
 		"  -q, --queue N|N:M     queue number, or a range balanced "
 		"over CPUs (default 0)\n"
 		"      --mark VALUE/MASK the reject mark (default "
 		"0x%x/0x%x);\n"
-		"                        nothing else may set these bits on "
-		"outbound packets\n"
+		"                        packets that carry these bits before "
+		"judging are dropped\n"
+		"      --nflog-group N   the NFLOG group drops are logged to "
+		"(default %u)\n"
 		"      --fail-open       let packets through while no nfjudge "
 		"reads the queue\n"
 		"                        (default: fail-closed, they are "
 		"dropped)\n"
-		"      --no-udp          queue and reject TCP only\n"
+		"      --no-udp          do not judge UDP and UDP-Lite: new "
+		"flows are dropped\n"
 		"      --no-ipv6         leave ip6tables alone\n"
 		"      --exempt-uid UID  never queue this uid's packets "
 		"(repeatable, up to %d)\n"
@@ -71,7 +89,8 @@ static void rules_usage(FILE *out)
 		"packets.  Use the same --backend to install and to remove, "
 		"and list the rules\n"
 		"with that backend's tools.\n",
-		RULES_MARK_DEFAULT, RULES_MASK_DEFAULT, RULES_MAX_EXEMPT);
+		RULES_MARK_DEFAULT, RULES_MASK_DEFAULT,
+		RULES_NFLOG_GROUP_DEFAULT, RULES_MAX_EXEMPT);
 }
 
 /* The options that take a value, each with its parser. */
@@ -84,6 +103,7 @@ static const struct rules_valued {
 	{OPT_MARK, "--mark", rules_opts_parse_mark},
 	{OPT_BACKEND, "--backend", rules_opts_parse_backend},
 	{OPT_EXEMPT_UID, "--exempt-uid", rules_opts_add_exempt},
+	{OPT_NFLOG_GROUP, "--nflog-group", rules_opts_parse_nflog_group},
 };
 
 /* One option into o: 0, 1 for --help, or EXIT_USAGE. */

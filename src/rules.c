@@ -11,15 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fence.h"
 #include "rules.h"
 
-#define JUMP_RULE "-A OUTPUT -j " RULES_CHAIN
+#define JUMP_RULE    "-A OUTPUT -j " RULES_CHAIN
+#define JUMP_RULE_IN "-A INPUT -j " RULES_CHAIN_IN
 
 void rules_opts_init(struct rules_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->mark = RULES_MARK_DEFAULT;
 	o->mask = RULES_MASK_DEFAULT;
+	o->nflog_group = RULES_NFLOG_GROUP_DEFAULT;
 }
 
 /* Strict unsigned parse: digits only (base 0 also allows 0x), no sign. */
@@ -106,6 +109,19 @@ int rules_opts_add_exempt(struct rules_opts *o, const char *s, const char **why)
 	return 0;
 }
 
+int rules_opts_parse_nflog_group(struct rules_opts *o, const char *s,
+				 const char **why)
+{
+	uint32_t g;
+
+	*why = "expected an NFLOG group number, 0 to 65535";
+	if (parse_u32(s, strlen(s), 10, &g) || g > UINT16_MAX)
+		return -EINVAL;
+	o->nflog_group = (uint16_t)g;
+	*why = NULL;
+	return 0;
+}
+
 int rules_opts_check(const struct rules_opts *o, const char **why)
 {
 	*why = NULL;
@@ -141,25 +157,33 @@ const char *rules_program(enum rules_family fam, enum rules_backend be,
 }
 
 /* The form "iptables -S" prints back, so a listing compares equal. */
-static void put_mark(FILE *f, const struct rules_opts *o)
+static void mark_text(const struct rules_opts *o, char *buf, size_t len)
 {
 	if (o->mask == UINT32_MAX)
-		fprintf(f, "-m mark --mark 0x%x", o->mark);
+		snprintf(buf, len, "-m mark --mark 0x%x", o->mark);
 	else
-		fprintf(f, "-m mark --mark 0x%x/0x%x", o->mark, o->mask);
+		snprintf(buf, len, "-m mark --mark 0x%x/0x%x", o->mark,
+			 o->mask);
 }
 
-static void put_rejects(FILE *f, const struct rules_opts *o,
-			enum rules_family fam)
+static void put_head(FILE *f, const char *chain, const char *match)
 {
-	fprintf(f, "-A %s -p tcp ", RULES_CHAIN);
-	put_mark(f, o);
-	fprintf(f, " -j REJECT --reject-with tcp-reset\n");
-	if (o->no_udp)
-		return;
-	fprintf(f, "-A %s -p udp ", RULES_CHAIN);
-	put_mark(f, o);
-	fprintf(f, " -j REJECT --reject-with %s\n",
+	fprintf(f, "-A %s%s%s", chain, *match ? " " : "", match);
+}
+
+/*
+ * Marked packets are ours (premarked ones never get this far): TCP gets a
+ * reset, anything else an ICMP error, both sent to the sandbox itself.
+ */
+static void put_rejects(FILE *f, const struct rules_opts *o,
+			enum rules_family fam, const char *chain)
+{
+	char mark[48];
+
+	mark_text(o, mark, sizeof(mark));
+	fprintf(f, "-A %s -p tcp %s -j REJECT --reject-with tcp-reset\n", chain,
+		mark);
+	fprintf(f, "-A %s %s -j REJECT --reject-with %s\n", chain, mark,
 		fam == RULES_IPV6 ? "icmp6-port-unreachable"
 				  : "icmp-port-unreachable");
 }
@@ -181,9 +205,9 @@ static void put_exempts(FILE *f, const struct rules_opts *o)
 static void put_queue_target(FILE *f, const struct rules_opts *o)
 {
 	if (o->queue_first == o->queue_last)
-		fprintf(f, "-j NFQUEUE --queue-num %u", o->queue_first);
+		fprintf(f, " -j NFQUEUE --queue-num %u", o->queue_first);
 	else
-		fprintf(f, "-j NFQUEUE --queue-balance %u:%u", o->queue_first,
+		fprintf(f, " -j NFQUEUE --queue-balance %u:%u", o->queue_first,
 			o->queue_last);
 	if (o->fail_open)
 		fprintf(f, " --queue-bypass");
@@ -192,23 +216,93 @@ static void put_queue_target(FILE *f, const struct rules_opts *o)
 	fputc('\n', f);
 }
 
-/*
- * Every TCP SYN is queued, whatever conntrack thinks of it: a SYN that
- * reuses the 5-tuple of a connection conntrack still remembers can be
- * classed ESTABLISHED (seen in floods: 3 in 34,435), and would leave
- * unjudged behind a --ctstate NEW match.  A SYN without ACK is never part
- * of an established flow, so established traffic still stays in the
- * kernel.  UDP has no such marker: conntrack's NEW is what opens a flow.
- */
-static void put_queues(FILE *f, const struct rules_opts *o)
+/* A drop is logged first, with its reason, for the daemon to record. */
+static void put_drop(FILE *f, const struct rules_opts *o, const char *chain,
+		     const char *match, enum fence_class cls)
 {
-	fprintf(f, "-A %s -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN ",
-		RULES_CHAIN);
-	put_queue_target(f, o);
-	if (o->no_udp)
-		return;
-	fprintf(f, "-A %s -p udp -m conntrack --ctstate NEW ", RULES_CHAIN);
-	put_queue_target(f, o);
+	put_head(f, chain, match);
+	fprintf(f,
+		" -j NFLOG --nflog-prefix \"" FENCE_PREFIX
+		"%s\" --nflog-group %u --nflog-size %u\n",
+		fence_reason(cls), o->nflog_group, RULES_NFLOG_SIZE);
+	put_head(f, chain, match);
+	fprintf(f, " -j DROP\n");
+}
+
+static void put_fence_rule(FILE *f, const struct rules_opts *o,
+			   const char *chain, const char *match,
+			   enum fence_class cls)
+{
+	if (cls == FENCE_JUDGE) {
+		put_head(f, chain, match);
+		put_queue_target(f, o);
+	} else if (cls == FENCE_PASS) {
+		put_head(f, chain, match);
+		fprintf(f, " -j RETURN\n");
+	} else {
+		put_drop(f, o, chain, match, cls);
+	}
+}
+
+/* The rules of fence.h's table at one stage, in its order. */
+static void put_fence(FILE *f, const struct rules_opts *o,
+		      enum rules_family fam, enum fence_stage stage,
+		      const char *chain)
+{
+	const struct fence_rule *r;
+	char mark[48];
+	const char *match;
+	size_t i, n;
+
+	r = fence_rules(&n);
+	mark_text(o, mark, sizeof(mark));
+	for (i = 0; i < n; i++) {
+		if (r[i].stage != stage ||
+		    ((r[i].flags & FENCE_F_NO_UDP) && !o->no_udp))
+			continue;
+		match = fam == RULES_IPV6 ? r[i].v6 : r[i].v4;
+		if (r[i].flags & FENCE_F_MARK)
+			match = mark;
+		if (match)
+			put_fence_rule(f, o, chain, match, r[i].cls);
+	}
+}
+
+static void put_jumps(FILE *f, const char *hook, const char *chain,
+		      unsigned int now)
+{
+	unsigned int i;
+
+	/* Delete and insert commit together: never zero jumps, nor two. */
+	for (i = 0; i < now; i++)
+		fprintf(f, "-D %s -j %s\n", hook, chain);
+	fprintf(f, "-I %s 1 -j %s\n", hook, chain);
+}
+
+static void put_mangle(FILE *f, const struct rules_opts *o,
+		       enum rules_family fam, const struct rules_state *now)
+{
+	fprintf(f, "*mangle\n:%s - [0:0]\n", RULES_CHAIN);
+	put_fence(f, o, fam, FENCE_PREMARK, RULES_CHAIN);
+	put_jumps(f, "OUTPUT", RULES_CHAIN, now->mangle_jumps);
+	fprintf(f, "COMMIT\n");
+}
+
+static void put_filter(FILE *f, const struct rules_opts *o,
+		       enum rules_family fam, const struct rules_state *now)
+{
+	fprintf(f, "*filter\n:%s - [0:0]\n:%s - [0:0]\n", RULES_CHAIN,
+		RULES_CHAIN_IN);
+	put_fence(f, o, fam, FENCE_OUT_EARLY, RULES_CHAIN);
+	put_exempts(f, o);
+	put_rejects(f, o, fam, RULES_CHAIN);
+	put_fence(f, o, fam, FENCE_OUT_LATE, RULES_CHAIN);
+	put_fence(f, o, fam, FENCE_IN_EARLY, RULES_CHAIN_IN);
+	put_rejects(f, o, fam, RULES_CHAIN_IN);
+	put_fence(f, o, fam, FENCE_IN_LATE, RULES_CHAIN_IN);
+	put_jumps(f, "OUTPUT", RULES_CHAIN, now->jumps);
+	put_jumps(f, "INPUT", RULES_CHAIN_IN, now->in_jumps);
+	fprintf(f, "COMMIT\n");
 }
 
 /* Closes f and hands over its buffer, or frees it on a write error. */
@@ -229,40 +323,57 @@ char *rules_text_install(const struct rules_opts *o, enum rules_family fam,
 {
 	char *buf = NULL, prog[32];
 	size_t len;
-	unsigned int i;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
 		return NULL;
-	fprintf(f, "# nfjudge rules, %s: %s --noflush\n*filter\n:%s - [0:0]\n",
+	fprintf(f, "# nfjudge rules, %s: %s --noflush\n",
 		fam == RULES_IPV6 ? "IPv6" : "IPv4",
-		rules_program(fam, o->backend, true, prog, sizeof(prog)),
-		RULES_CHAIN);
-	put_rejects(f, o, fam);
-	put_exempts(f, o);
-	put_queues(f, o);
-	/* Delete and insert commit together: never zero jumps, nor two. */
-	for (i = 0; i < now->jumps; i++)
-		fprintf(f, "-D OUTPUT -j %s\n", RULES_CHAIN);
-	fprintf(f, "-I OUTPUT 1 -j %s\nCOMMIT\n", RULES_CHAIN);
+		rules_program(fam, o->backend, true, prog, sizeof(prog)));
+	put_mangle(f, o, fam, now);
+	put_filter(f, o, fam, now);
 	return memstream_finish(f, &buf);
 }
 
+static void put_remove_chain(FILE *f, bool chain, unsigned int jumps,
+			     const char *hook, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < jumps; i++)
+		fprintf(f, "-D %s -j %s\n", hook, name);
+	if (chain)
+		fprintf(f, "-F %s\n-X %s\n", name, name);
+}
+
+/*
+ * The filter table first: should its transaction fail (another chain
+ * jumps to ours), the mangle drop of premarked packets stays with it.
+ */
 char *rules_text_remove(const struct rules_state *now)
 {
 	char *buf = NULL;
 	size_t len;
-	unsigned int i;
+	bool mangle = now->mangle_chain || now->mangle_jumps;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
 		return NULL;
-	fprintf(f, "*filter\n");
-	for (i = 0; i < now->jumps; i++)
-		fprintf(f, "-D OUTPUT -j %s\n", RULES_CHAIN);
-	if (now->chain)
-		fprintf(f, "-F %s\n-X %s\n", RULES_CHAIN, RULES_CHAIN);
-	fprintf(f, "COMMIT\n");
+	if (!mangle || now->chain || now->jumps || now->in_chain ||
+	    now->in_jumps) {
+		fprintf(f, "*filter\n");
+		put_remove_chain(f, now->chain, now->jumps, "OUTPUT",
+				 RULES_CHAIN);
+		put_remove_chain(f, now->in_chain, now->in_jumps, "INPUT",
+				 RULES_CHAIN_IN);
+		fprintf(f, "COMMIT\n");
+	}
+	if (mangle) {
+		fprintf(f, "*mangle\n");
+		put_remove_chain(f, now->mangle_chain, now->mangle_jumps,
+				 "OUTPUT", RULES_CHAIN);
+		fprintf(f, "COMMIT\n");
+	}
 	return memstream_finish(f, &buf);
 }
 
@@ -278,17 +389,44 @@ void rules_state_parse(const char *listing, struct rules_state *st)
 {
 	const char *p = listing;
 
-	st->chain = false;
-	st->jumps = 0;
+	st->chain = st->in_chain = false;
+	st->jumps = st->in_jumps = 0;
 	while (p && *p) {
 		if (line_is(p, "-N " RULES_CHAIN))
 			st->chain = true;
+		else if (line_is(p, "-N " RULES_CHAIN_IN))
+			st->in_chain = true;
 		else if (line_is(p, JUMP_RULE))
 			st->jumps++;
+		else if (line_is(p, JUMP_RULE_IN))
+			st->in_jumps++;
 		p = strchr(p, '\n');
 		if (p)
 			p++;
 	}
+}
+
+void rules_state_parse_mangle(const char *listing, struct rules_state *st)
+{
+	const char *p = listing;
+
+	st->mangle_chain = false;
+	st->mangle_jumps = 0;
+	while (p && *p) {
+		if (line_is(p, "-N " RULES_CHAIN))
+			st->mangle_chain = true;
+		else if (line_is(p, JUMP_RULE))
+			st->mangle_jumps++;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+}
+
+bool rules_state_any(const struct rules_state *st)
+{
+	return st->chain || st->jumps || st->in_chain || st->in_jumps ||
+	       st->mangle_chain || st->mangle_jumps;
 }
 
 /* Line n (from 1) of text: its start, and its length in *len; or NULL. */

@@ -7,15 +7,23 @@
 #include <stdint.h>
 
 /*
- * The iptables side of nfjudge: a chain NFJUDGE in the filter table,
- * jumped to from the top of OUTPUT, that rejects packets carrying our mark
- * (the daemon's reject verdict is "set the mark, NF_REPEAT") and queues
- * every TCP SYN and conntrack-NEW UDP packet.  rules.c generates the
- * iptables-restore text (pure); rules_apply.c runs the tools.
+ * The iptables side of nfjudge, the fence of fence.h written out: in the
+ * filter table a chain NFJUDGE jumped to from the top of OUTPUT and a chain
+ * NFJUDGE-IN from the top of INPUT, which queue the first packet of every
+ * new flow, pass established ones, reject packets carrying our mark (the
+ * daemon's reject verdict is "set the mark, NF_REPEAT") and log to NFLOG
+ * and drop the rest; in the mangle table a chain NFJUDGE, from the top of
+ * OUTPUT, that drops packets which carry the mark before any verdict set
+ * it.  rules.c generates the iptables-restore text (pure); rules_apply.c
+ * runs the tools.
  */
 
 #define RULES_CHAIN	 "NFJUDGE"
+#define RULES_CHAIN_IN	 "NFJUDGE-IN"
 #define RULES_MAX_EXEMPT 16
+/* The NFLOG group the drop rules log to, and how much of a packet. */
+#define RULES_NFLOG_GROUP_DEFAULT 20042u
+#define RULES_NFLOG_SIZE	  256
 /*
  * One bit, so we coexist with other users of the mark.  Any packet that
  * reaches our chain with this bit set is rejected, so nothing else on the
@@ -43,18 +51,26 @@ struct rules_opts {
 	bool fail_open;
 	bool no_udp;
 	bool no_ipv6;
+	uint16_t nflog_group;
 	enum rules_backend backend;
 	size_t n_exempt;
 	uint32_t exempt_uid[RULES_MAX_EXEMPT];
 };
 
-/* What one family's filter table holds of ours, from "iptables -S". */
+/* What one family's tables hold of ours, from "iptables -S". */
 struct rules_state {
 	bool chain;
 	unsigned int jumps; /* "-A OUTPUT -j NFJUDGE" rules */
+	bool in_chain;
+	unsigned int in_jumps; /* "-A INPUT -j NFJUDGE-IN" */
+	bool mangle_chain;
+	unsigned int mangle_jumps; /* mangle's "-A OUTPUT -j NFJUDGE" */
 };
 
-/* Defaults: queue 0, the default mark, fail-closed, UDP and IPv6 on. */
+/*
+ * Defaults: queue 0, the default mark and NFLOG group, fail-closed, UDP
+ * and IPv6 on.
+ */
 void rules_opts_init(struct rules_opts *o);
 
 /*
@@ -69,6 +85,8 @@ int rules_opts_parse_backend(struct rules_opts *o, const char *s,
 			     const char **why);
 int rules_opts_add_exempt(struct rules_opts *o, const char *s,
 			  const char **why);
+int rules_opts_parse_nflog_group(struct rules_opts *o, const char *s,
+				 const char **why);
 
 /* Checks options filled in by hand, as the parsers would. */
 int rules_opts_check(const struct rules_opts *o, const char **why);
@@ -81,19 +99,26 @@ const char *rules_program(enum rules_family fam, enum rules_backend be,
 			  bool restore, char *buf, size_t len);
 
 /*
- * iptables-restore --noflush input that makes the chain exactly what the
+ * iptables-restore --noflush input that makes the chains exactly what the
  * options say (declaring an existing user chain flushes it, on both
- * backends) and leaves exactly one jump at the top of OUTPUT, given the
- * jumps there are now.  malloc'd; NULL with errno set.
+ * backends) and leaves exactly one jump to each at the top of OUTPUT and
+ * INPUT, given the jumps there are now.  malloc'd; NULL with errno set.
  */
 char *rules_text_install(const struct rules_opts *o, enum rules_family fam,
 			 const struct rules_state *now);
 
-/* Input that deletes our jumps and our chain, and nothing else. */
+/* Input that deletes our jumps and our chains, and nothing else. */
 char *rules_text_remove(const struct rules_state *now);
 
-/* Reads "iptables -t filter -S" output. */
+/*
+ * Reads "iptables -t filter -S" and "iptables -t mangle -S" output; the
+ * mangle listing may be NULL.
+ */
 void rules_state_parse(const char *listing, struct rules_state *st);
+void rules_state_parse_mangle(const char *listing, struct rules_state *st);
+
+/* Whether any chain or jump of ours is there. */
+bool rules_state_any(const struct rules_state *st);
 
 /*
  * A tool's error output as one log line: blank lines and "Try `...'"

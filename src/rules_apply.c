@@ -61,17 +61,31 @@ out:
 	return ret;
 }
 
+static int table_list(const struct rules_opts *o, enum rules_family fam,
+		      const char *table, char **listing)
+{
+	char prog[PROG_LEN];
+	const char *argv[] = {prog, RULES_WAIT, "-t", table, "-S", NULL};
+
+	rules_program(fam, o->backend, false, prog, sizeof(prog));
+	return run_tool(argv, NULL, listing);
+}
+
 static int state_read(const struct rules_opts *o, enum rules_family fam,
 		      struct rules_state *st)
 {
-	char prog[PROG_LEN], *listing = NULL;
-	const char *argv[] = {prog, RULES_WAIT, "-t", "filter", "-S", NULL};
+	char *listing = NULL;
 	int ret;
 
-	rules_program(fam, o->backend, false, prog, sizeof(prog));
-	ret = run_tool(argv, NULL, &listing);
+	ret = table_list(o, fam, "filter", &listing);
 	if (!ret)
 		rules_state_parse(listing, st);
+	free(listing);
+	listing = NULL;
+	if (!ret)
+		ret = table_list(o, fam, "mangle", &listing);
+	if (!ret)
+		rules_state_parse_mangle(listing, st);
 	free(listing);
 	return ret;
 }
@@ -92,6 +106,21 @@ static int restore(const struct rules_opts *o, enum rules_family fam,
 	return run_tool(argv, text, NULL);
 }
 
+static int family_remove(const struct rules_opts *o, enum rules_family fam)
+{
+	struct rules_state st;
+	char *text;
+	int ret;
+
+	ret = state_read(o, fam, &st);
+	if (ret || !rules_state_any(&st))
+		return ret;
+	text = rules_text_remove(&st);
+	ret = restore(o, fam, text);
+	free(text);
+	return ret;
+}
+
 static int family_install(const struct rules_opts *o, enum rules_family fam,
 			  struct rules_state *before)
 {
@@ -104,21 +133,9 @@ static int family_install(const struct rules_opts *o, enum rules_family fam,
 	text = rules_text_install(o, fam, before);
 	ret = restore(o, fam, text);
 	free(text);
-	return ret;
-}
-
-static int family_remove(const struct rules_opts *o, enum rules_family fam)
-{
-	struct rules_state st;
-	char *text;
-	int ret;
-
-	ret = state_read(o, fam, &st);
-	if (ret || (!st.chain && !st.jumps))
-		return ret;
-	text = rules_text_remove(&st);
-	ret = restore(o, fam, text);
-	free(text);
+	/* Each table commits apart: take out a half-done first install. */
+	if (ret && !rules_state_any(before))
+		family_remove(o, fam);
 	return ret;
 }
 
@@ -140,7 +157,7 @@ int rules_install(const struct rules_opts *o)
 	if (ret || o->no_ipv6)
 		return ret;
 	ret = family_install(o, RULES_IPV6, &v6);
-	if (ret && !v4.chain && !v4.jumps)
+	if (ret && !rules_state_any(&v4))
 		family_remove(o, RULES_IPV4);
 	return ret;
 }

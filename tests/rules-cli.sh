@@ -28,6 +28,7 @@ usage_case "VALUE must not be 0" print --mark 0/1
 usage_case "expected VALUE/MASK" print --mark 1
 usage_case "expected nft or legacy" print --backend iptables
 usage_case "expected a numeric uid" print --exempt-uid root
+usage_case "expected an NFLOG group" print --nflog-group 65536
 usage_case "expected one action" --no-udp
 usage_case "expected one action" print remove
 usage_case "unknown action 'frob'" frob
@@ -55,10 +56,10 @@ expect_eq "nfjudge.8 shows the default chain" \
 	"$(grep -v '^#' "$golden/default-v4")"
 
 # --- fake tools -------------------------------------------------------------
-# iptables -S prints $state/NAME.list (NAME: iptables or ip6tables);
-# iptables-restore appends its arguments and input to $state/NAME.log,
-# fails with the text of $state/NAME.fail if there is one, and else keeps
-# NAME.list as the real tool would.
+# iptables -S prints $state/NAME.list (NAME: iptables or ip6tables), and
+# for "-t mangle" NAME.mangle; iptables-restore appends its arguments and
+# input to $state/NAME.log, fails with the text of $state/NAME.fail if
+# there is one, and else keeps both listings as the real tool would.
 mkdir "$tmp/bin" "$tmp/state"
 cat >"$tmp/bin/fake" <<'EOF'
 #!/bin/sh
@@ -70,15 +71,21 @@ if [ -e "$STATE/$base.fail" ] && [ "$name" != "$base" ]; then
 fi
 if [ "$name" = "$base" ]; then
 	[ -e "$STATE/$base.listfail" ] && { echo "listing broke" >&2; exit 1; }
-	cat "$STATE/$base.list" 2>/dev/null
+	case " $* " in
+	*" mangle "*) cat "$STATE/$base.mangle" 2>/dev/null ;;
+	*) cat "$STATE/$base.list" 2>/dev/null ;;
+	esac
 	exit 0
 fi
 input=$(cat)
 printf '%s\n%s\n' "ARGS $*" "$input" >>"$STATE/$base.log"
 case $input in
-*"-X NFJUDGE"*) : >"$STATE/$base.list" ;;
+*"-X NFJUDGE"*) : >"$STATE/$base.list"; : >"$STATE/$base.mangle" ;;
 *"-I OUTPUT 1 -j NFJUDGE"*)
-	printf '%s\n' '-N NFJUDGE' '-A OUTPUT -j NFJUDGE' >"$STATE/$base.list" ;;
+	printf '%s\n' '-N NFJUDGE' '-N NFJUDGE-IN' '-A OUTPUT -j NFJUDGE' \
+		'-A INPUT -j NFJUDGE-IN' >"$STATE/$base.list"
+	printf '%s\n' '-N NFJUDGE' '-A OUTPUT -j NFJUDGE' \
+		>"$STATE/$base.mangle" ;;
 esac
 EOF
 chmod +x "$tmp/bin/fake"
@@ -104,8 +111,8 @@ printf '%s\n' '-P OUTPUT ACCEPT' '-N NFJUDGE' '-A OUTPUT -j NFJUDGE' \
 expect_status 0 "install over two jumps" fake install --no-ipv6 --no-udp
 expect_eq "install over two jumps: both deleted, one inserted" \
 	"$(log iptables | grep -e '^-[DI] OUTPUT')" \
-	"$(printf '%s\n' '-D OUTPUT -j NFJUDGE' '-D OUTPUT -j NFJUDGE' \
-		'-I OUTPUT 1 -j NFJUDGE')"
+	"$(printf '%s\n' '-I OUTPUT 1 -j NFJUDGE' '-D OUTPUT -j NFJUDGE' \
+		'-D OUTPUT -j NFJUDGE' '-I OUTPUT 1 -j NFJUDGE')"
 expect_eq "--no-ipv6: ip6tables not run" "$(log ip6tables)" ""
 
 reset
@@ -121,12 +128,22 @@ expect_eq "remove: IPv6 transaction" "$(log ip6tables)" \
 		'-D OUTPUT -j NFJUDGE' '-F NFJUDGE' '-X NFJUDGE' 'COMMIT')"
 
 reset
+printf '%s\n' '-N NFJUDGE-IN' '-A INPUT -j NFJUDGE-IN' >"$STATE/iptables.list"
+printf '%s\n' '-N NFJUDGE' '-A OUTPUT -j NFJUDGE' >"$STATE/iptables.mangle"
+expect_status 0 "remove all three chains" fake remove --no-ipv6
+expect_eq "remove: the input chain and the mangle chain" "$(log iptables)" \
+	"$(printf '%s\n' 'ARGS --wait=10 --noflush' '*filter' \
+		'-D INPUT -j NFJUDGE-IN' '-F NFJUDGE-IN' '-X NFJUDGE-IN' \
+		'COMMIT' '*mangle' '-D OUTPUT -j NFJUDGE' '-F NFJUDGE' \
+		'-X NFJUDGE' 'COMMIT')"
+
+reset
 echo "iptables-restore: line 4 failed" >"$STATE/iptables.fail"
 expect_status 1 "install, iptables-restore fails" fake install
 expect_err "the tool's message is shown" "iptables-restore: line 4 failed"
 expect_err "the tool is named" "iptables-restore failed (exit status 2)"
 expect_err "the input line is quoted" \
-	"[input line 4: -A NFJUDGE -p tcp -m mark --mark 0x100000/0x100000"
+	"[input line 4: -A NFJUDGE -m mark --mark 0x100000/0x100000 -j NFLOG"
 expect_eq "IPv6 not tried after IPv4 failed" "$(log ip6tables)" ""
 
 # A failed IPv6 install takes out the IPv4 rules it had just put in.

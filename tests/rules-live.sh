@@ -30,30 +30,39 @@ trap 'exit 1' HUP INT TERM
 in_ns() { ip netns exec "$ns" "$@"; }
 in_ns ip link set lo up
 
-# The -A NFJUDGE lines that print gives for family ip|ip6.
-printed() { # family options...
-	fam=$1
-	shift
+# The -A CHAIN lines that print gives for family ip|ip6, in table TABLE.
+printed() { # family table chain options...
+	fam=$1 table=$2 chain=$3
+	shift 3
 	if [ "$fam" = ip ]; then
 		"$NFJUDGE" rules print --no-ipv6 "$@"
 	else
 		"$NFJUDGE" rules print "$@" | sed -n '/, IPv6:/,$p'
-	fi | grep '^-A NFJUDGE'
+	fi | sed -n "/^\*$table\$/,/^COMMIT\$/p" | grep "^-A $chain "
 }
 
-# Installed as printed: one jump, first in OUTPUT, the chain exactly.
+# Installed as printed: one jump, first in its hook, the chain exactly.
+check_chain() { # backend family what table hook chain options...
+	b=$1 fam=$2 what=$3 table=$4 hook=$5 chain=$6
+	shift 6
+	t="${fam}tables-$b"
+	expect_eq "$b $fam $what: one jump from $table $hook" \
+		"$(in_ns "$t" -w -t "$table" -S "$hook" |
+			grep -c -x -e "-A $hook -j $chain")" 1
+	expect_eq "$b $fam $what: jump first in $table $hook" \
+		"$(in_ns "$t" -w -t "$table" -S "$hook" | grep '^-A' |
+			head -n 1)" "-A $hook -j $chain"
+	expect_eq "$b $fam $what: $table $chain as printed" \
+		"$(in_ns "$t" -w -t "$table" -S "$chain" | grep -v '^-N ')" \
+		"$(printed "$fam" "$table" "$chain" "$@")"
+}
+
 check_family() { # backend family what options...
 	b=$1 fam=$2 what=$3
 	shift 3
-	t=${fam}tables-$b
-	expect_eq "$b $fam $what: one jump" \
-		"$(in_ns "$t" -w -S OUTPUT | grep -c -x -e '-A OUTPUT -j NFJUDGE')" 1
-	expect_eq "$b $fam $what: jump first in OUTPUT" \
-		"$(in_ns "$t" -w -S OUTPUT | grep '^-A' | head -n 1)" \
-		"-A OUTPUT -j NFJUDGE"
-	expect_eq "$b $fam $what: chain as printed" \
-		"$(in_ns "$t" -w -S NFJUDGE | grep -v '^-N ')" \
-		"$(printed "$fam" "$@")"
+	check_chain "$b" "$fam" "$what" filter OUTPUT NFJUDGE "$@"
+	check_chain "$b" "$fam" "$what" filter INPUT NFJUDGE-IN "$@"
+	check_chain "$b" "$fam" "$what" mangle OUTPUT NFJUDGE "$@"
 }
 
 check_installed() { # backend what options...
@@ -186,6 +195,7 @@ test_backend() { # backend
 	done
 	before4=$(in_ns "iptables-$b" -w -S)
 	before6=$(in_ns "ip6tables-$b" -w -S)
+	mangle4=$(in_ns "iptables-$b" -w -t mangle -S)
 	test_chain "$b"
 	test_atomic "$b"
 	test_traffic "$b"
@@ -196,6 +206,8 @@ test_backend() { # backend
 		"$before4"
 	expect_eq "$b: IPv6 table as before" "$(in_ns "ip6tables-$b" -w -S)" \
 		"$before6"
+	expect_eq "$b: IPv4 mangle table as before" \
+		"$(in_ns "iptables-$b" -w -t mangle -S)" "$mangle4"
 	for fam in ip ip6; do
 		in_ns "${fam}tables-$b" -w -D OUTPUT -p tcp --dport 1 -j ACCEPT
 	done
@@ -230,7 +242,8 @@ fi
 # Without --backend it is plain iptables-restore.
 expect_status 0 "default backend install" in_ns "$NFJUDGE" rules install
 expect_eq "default backend: chain as printed" \
-	"$(in_ns iptables -w -S NFJUDGE | grep -v '^-N ')" "$(printed ip)"
+	"$(in_ns iptables -w -S NFJUDGE | grep -v '^-N ')" \
+	"$(printed ip filter NFJUDGE)"
 expect_status 0 "default backend remove" in_ns "$NFJUDGE" rules remove
 expect_eq "default backend: removed" \
 	"$(in_ns iptables -w -S | grep -c NFJUDGE)" 0

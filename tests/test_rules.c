@@ -122,7 +122,12 @@ static void test_exempt_uid(void **state)
 /* The jumps already there go in the same commit as the new one. */
 static void test_reinstall(void **state)
 {
-	const struct rules_state two = {.chain = true, .jumps = 2};
+	const struct rules_state two = {.chain = true,
+					.jumps = 2,
+					.in_chain = true,
+					.in_jumps = 1,
+					.mangle_chain = true,
+					.mangle_jumps = 1};
 	struct rules_opts o;
 
 	rules_opts_init(&o);
@@ -144,10 +149,24 @@ static void test_remove(void **state)
 {
 	const struct rules_state both = {.chain = true, .jumps = 1};
 	const struct rules_state chain = {.chain = true, .jumps = 0};
+	const struct rules_state all = {.chain = true,
+					.jumps = 1,
+					.in_chain = true,
+					.in_jumps = 2,
+					.mangle_chain = true,
+					.mangle_jumps = 1};
+	const struct rules_state mangle = {.mangle_chain = true};
 
 	assert_remove(&both, "*filter\n-D OUTPUT -j NFJUDGE\n-F NFJUDGE\n"
 			     "-X NFJUDGE\nCOMMIT\n");
 	assert_remove(&chain, "*filter\n-F NFJUDGE\n-X NFJUDGE\nCOMMIT\n");
+	assert_remove(&all, "*filter\n-D OUTPUT -j NFJUDGE\n-F NFJUDGE\n"
+			    "-X NFJUDGE\n-D INPUT -j NFJUDGE-IN\n"
+			    "-D INPUT -j NFJUDGE-IN\n-F NFJUDGE-IN\n"
+			    "-X NFJUDGE-IN\nCOMMIT\n*mangle\n"
+			    "-D OUTPUT -j NFJUDGE\n-F NFJUDGE\n-X NFJUDGE\n"
+			    "COMMIT\n");
+	assert_remove(&mangle, "*mangle\n-F NFJUDGE\n-X NFJUDGE\nCOMMIT\n");
 }
 
 static void test_state_parse(void **state)
@@ -170,6 +189,22 @@ static void test_state_parse(void **state)
 	rules_state_parse("-N NFJUDGE2\n-A OUTPUT -j NFJUDGE2\n", &st);
 	assert_false(st.chain);
 	assert_int_equal(st.jumps, 0);
+	rules_state_parse("-N NFJUDGE-IN\n-A INPUT -j NFJUDGE-IN\n"
+			  "-A INPUT -j NFJUDGE\n-A OUTPUT -j NFJUDGE-IN\n"
+			  "-A INPUT -j NFJUDGE-IN\n",
+			  &st);
+	assert_false(st.chain);
+	assert_true(st.in_chain);
+	assert_int_equal(st.in_jumps, 2);
+	rules_state_parse_mangle("-N NFJUDGE\n-A OUTPUT -j NFJUDGE\n"
+				 "-A PREROUTING -j NFJUDGE\n",
+				 &st);
+	assert_true(st.mangle_chain);
+	assert_int_equal(st.mangle_jumps, 1);
+	assert_true(st.in_chain);
+	rules_state_parse_mangle(NULL, &st);
+	assert_false(st.mangle_chain);
+	assert_int_equal(st.mangle_jumps, 0);
 }
 
 static void test_program(void **state)
