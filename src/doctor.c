@@ -88,6 +88,9 @@ static void fix_command(struct run *run)
 	if (o->mark != RULES_MARK_DEFAULT || o->mask != RULES_MASK_DEFAULT)
 		p += snprintf(p, (size_t)(end - p), " --mark 0x%x/0x%x",
 			      o->mark, o->mask);
+	if (o->nflog_group != RULES_NFLOG_GROUP_DEFAULT)
+		p += snprintf(p, (size_t)(end - p), " --nflog-group %u",
+			      o->nflog_group);
 	if (o->backend != RULES_BACKEND_DEFAULT)
 		p += snprintf(p, (size_t)(end - p), " --backend %s",
 			      o->backend == RULES_BACKEND_NFT ? "nft"

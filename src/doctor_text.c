@@ -453,7 +453,8 @@ static void check_chain(struct cmp *c, const char *name)
 		return;
 	}
 	chain_diff(c, name);
-	if (!chain_has_reject(c->listing, name))
+	/* The mangle chain only drops premarked packets: no REJECT there. */
+	if (!strcmp(c->table, "filter") && !chain_has_reject(c->listing, name))
 		hole(c,
 		     "%s chain %s has no REJECT rule: a reject verdict "
 		     "cannot refuse the packet; run '%s'",

@@ -247,9 +247,11 @@ static void test_chain_missing(void **state)
 	(void)state;
 	rules_opts_init(&o);
 	text = expected_text(&o, RULES_IPV4);
-	assert_int_equal(compare(text, "-P OUTPUT ACCEPT\n", &r), 2);
+	assert_int_equal(compare(text, "-P OUTPUT ACCEPT\n", &r), 4);
 	assert_true(has(&r, DOCTOR_HOLE, "IPv4 chain NFJUDGE is missing"));
 	assert_true(has(&r, DOCTOR_HOLE, "OUTPUT has no jump to NFJUDGE"));
+	assert_true(has(&r, DOCTOR_HOLE, "IPv4 chain NFJUDGE-IN is missing"));
+	assert_true(has(&r, DOCTOR_HOLE, "INPUT has no jump to NFJUDGE-IN"));
 	free(text);
 	doctor_report_free(&r);
 }
@@ -267,7 +269,7 @@ static void test_chain_altered(void **state)
 	list = edit(listing_of(text, "filter"), "--queue-num 0",
 		    "--queue-num 7");
 	assert_int_equal(compare(text, list, &r), 1);
-	assert_true(has(&r, DOCTOR_HOLE, "rule 3 is '-A NFJUDGE -p tcp"));
+	assert_true(has(&r, DOCTOR_HOLE, "rule 11 is '-A NFJUDGE -p tcp"));
 	free(list);
 	doctor_report_free(&r);
 
@@ -276,7 +278,7 @@ static void test_chain_altered(void **state)
 		    "-A OUTPUT -j NFJUDGE\n-A NFJUDGE -j ACCEPT\n");
 	assert_int_equal(compare(text, list, &r), 1);
 	assert_true(has(&r, DOCTOR_HOLE,
-			"rule 5 '-A NFJUDGE -j ACCEPT' was "
+			"rule 19 '-A NFJUDGE -j ACCEPT' was "
 			"added"));
 	free(list);
 	doctor_report_free(&r);
@@ -308,7 +310,7 @@ static void test_chain_reject_bypass(void **state)
 		    "-j REJECT --reject-with tcp-reset\n",
 		    "");
 	list = edit(list,
-		    "-A NFJUDGE -p udp -m mark --mark 0x100000/0x100000 "
+		    "-A NFJUDGE -m mark --mark 0x100000/0x100000 "
 		    "-j REJECT --reject-with icmp-port-unreachable\n",
 		    "");
 	compare(text, list, &r);
@@ -321,7 +323,8 @@ static void test_chain_reject_bypass(void **state)
 	open_text = expected_text(&o, RULES_IPV4);
 	list = listing_of(open_text, "filter");
 	free(open_text);
-	assert_int_equal(compare(text, list, &r), 2);
+	/* each queue rule: two in NFJUDGE, two in NFJUDGE-IN */
+	assert_int_equal(compare(text, list, &r), 4);
 	assert_true(has(&r, DOCTOR_HOLE, "is fail-open"));
 	assert_false(has(&r, DOCTOR_HOLE, "altered"));
 	free(list);
@@ -387,6 +390,7 @@ static void mkthread(int pid, int tid, const char *ns, unsigned long long caps)
 
 struct lists {
 	char *v4, *v6;
+	char *m4, *m6; /* the mangle tables */
 	int calls;
 };
 
@@ -397,7 +401,11 @@ static int fake_list(void *ctx, enum rules_family fam, const char *table,
 	const char *src = fam == RULES_IPV6 ? l->v6 : l->v4;
 
 	l->calls++;
-	if (!src || strcmp(table, "filter"))
+	if (!strcmp(table, "mangle"))
+		src = fam == RULES_IPV6 ? l->m6 : l->m4;
+	else if (strcmp(table, "filter"))
+		return -EIO;
+	if (!src)
 		return -EIO;
 	*out = strdup(src);
 	return 0;
@@ -466,6 +474,8 @@ static void test_run(void **state)
 	t6 = expected_text(&o, RULES_IPV6);
 	l.v4 = listing_of(t4, "filter");
 	l.v6 = listing_of(t6, "filter");
+	l.m4 = listing_of(t4, "mangle");
+	l.m6 = listing_of(t6, "mangle");
 	put_str("0\n", at("sys/net/ipv4/ip_forward"));
 	put_str("1\t0\n", at("sys/net/ipv4/ping_group_range"));
 	put_str("    0  23437     0 2 65531     0     0        0  1\n",
@@ -479,7 +489,8 @@ static void test_run(void **state)
 	run(&o, &l, &r);
 	assert_int_equal(doctor_holes(&r), 0);
 	assert_true(has(&r, DOCTOR_INFO, "pid 101 (nfjudge)"));
-	assert_int_equal(l.calls, 1); /* no IPv6 beyond lo: not listed */
+	/* filter and mangle; no IPv6 beyond lo: not listed */
+	assert_int_equal(l.calls, 2);
 
 	/* each hole on its own */
 	mkproc(105, ns_self, "python3", 1000, 0, RAW, 0, at("other-bin"));
@@ -554,6 +565,8 @@ static void test_run(void **state)
 			"cannot be listed"));
 
 	free(l.v4);
+	free(l.m4);
+	free(l.m6);
 	free(t4);
 	free(t6);
 	doctor_report_free(&r);
