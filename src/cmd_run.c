@@ -46,6 +46,9 @@ static const char usage_text[] =
 	"      --audit              judge and log, but accept every packet\n"
 	"      --pcap-out FILE      also write every judged packet to a pcap "
 	"file\n"
+	"      --ocsf FILE          also write the records as OCSF events to "
+	"FILE, or -\n"
+	"                           (standard output, when -o is not)\n"
 	"      --on-log-failure P   closed (default): reject while records "
 	"cannot be\n"
 	"                           written; open: go on, count and report "
@@ -93,6 +96,7 @@ enum {
 	OPT_EXEMPT,
 	OPT_PRIVS,
 	OPT_PROC_ROOT,
+	OPT_OCSF,
 };
 
 static const struct option longopts[] = {
@@ -104,6 +108,7 @@ static const struct option longopts[] = {
 	{"fail-open", no_argument, NULL, OPT_FAIL_OPEN},
 	{"audit", no_argument, NULL, OPT_AUDIT},
 	{"pcap-out", required_argument, NULL, OPT_PCAP},
+	{"ocsf", required_argument, NULL, OPT_OCSF},
 	{"on-log-failure", required_argument, NULL, OPT_LOGFAIL},
 	{"user", required_argument, NULL, OPT_USER},
 	{"pidfile", required_argument, NULL, OPT_PIDFILE},
@@ -210,6 +215,9 @@ static int parse_one(int c, struct daemon_opts *o, int *verbose)
 	case OPT_PCAP:
 		o->pcap_out = optarg;
 		break;
+	case OPT_OCSF:
+		o->ocsf = optarg;
+		break;
 	case OPT_USER:
 		o->user = optarg;
 		break;
@@ -275,6 +283,11 @@ int cmd_run(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "nfjudge run: unexpected argument '%s'\n",
 			argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (o.ocsf && !strcmp(o.ocsf, "-") && !strcmp(o.output, "-")) {
+		fprintf(stderr, "nfjudge run: --ocsf - and the records would "
+				"share standard output: give -o FILE\n");
 		return EXIT_USAGE;
 	}
 	log_init("nfjudge", false, verbose);

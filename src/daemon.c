@@ -37,6 +37,7 @@
 #include "dropwatch.h"
 #include "log.h"
 #include "nfqueue.h"
+#include "ocsfsink.h"
 #include "policy.h"
 #include "privs.h"
 #include "record.h"
@@ -53,6 +54,7 @@ struct daemon {
 	const struct daemon_opts *o;
 	struct policy_ref *policy;
 	struct logsink *sink;
+	struct ocsfsink *ocsf; /* --ocsf, or NULL */
 	struct pcap_out pcap;
 	struct worker *workers;
 	int nworkers;
@@ -293,6 +295,21 @@ static const char *control_loop(struct daemon *d, int sfd, int tfd)
 	}
 }
 
+/* The OCSF stream is fed the log's lines as they are queued. */
+static int open_ocsf(struct daemon *d, struct logsink_opts *lo)
+{
+	if (!d->o->ocsf)
+		return 0;
+	d->ocsf = ocsfsink_open(d->o->ocsf);
+	if (!d->ocsf) {
+		log_warn("cannot open the OCSF stream %s", d->o->ocsf);
+		return -1;
+	}
+	lo->tee = ocsfsink_line;
+	lo->tee_ctx = d->ocsf;
+	return 0;
+}
+
 static int open_log(struct daemon *d)
 {
 	const struct daemon_opts *o = d->o;
@@ -316,6 +333,8 @@ static int open_log(struct daemon *d)
 		lo.key = d->key;
 		lo.keylen = (size_t)d->keylen;
 	}
+	if (open_ocsf(d, &lo))
+		return -1;
 	d->sink = logsink_open(&lo);
 	if (!d->sink && errno == EBADMSG) {
 		/* A crash mid-write; the file is evidence, so it is left as it
@@ -491,6 +510,7 @@ static void teardown(struct daemon *d, bool operator_stop)
 	dropwatch_free(d->drops);
 	doctor_report_free(&d->doctor);
 	logsink_close(d->sink);
+	ocsfsink_close(d->ocsf);
 	policy_ref_free(d->policy);
 	if (d->stop_fd >= 0)
 		close(d->stop_fd);
@@ -539,6 +559,8 @@ static int setup(struct daemon *d)
 		return -1;
 	/* Only now: a thread started before keeps every capability. */
 	err = logsink_start(d->sink);
+	if (!err && d->ocsf)
+		err = ocsfsink_start(d->ocsf);
 	if (err) {
 		errno = -err;
 		log_warn("log writer");

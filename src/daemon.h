@@ -15,6 +15,7 @@ struct daemon_opts {
 	const char *proxy;
 	const char *output; /* path, "-" or "syslog" */
 	const char *pcap_out;
+	const char *ocsf; /* the OCSF stream: path or "-"; NULL for none */
 	const char *pidfile;
 	const char *metrics_file;
 	const char *key_file;

@@ -146,6 +146,8 @@ static int sink_record(struct logsink *s, const struct record_event *ev,
 		chain_set(s->chain, seq, last);
 		return err;
 	}
+	if (s->opts.tee)
+		s->opts.tee(s->opts.tee_ctx, s->scratch, (size_t)len);
 	s->prev_next = false;
 	return 0;
 }

@@ -29,6 +29,10 @@ struct logsink_opts {
 	const void *key;  /* HMAC key, NULL for plain SHA-256 */
 	size_t keylen;
 	bool resume; /* continue seq and chain from the file's last record */
+	/* told of each record line as it is queued, under the sink's lock,
+	 * in chain order (run --ocsf); NULL for none */
+	void (*tee)(void *ctx, const char *line, size_t len);
+	void *tee_ctx;
 };
 
 struct logsink;

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The live OCSF stream: a ring of record lines filled by the judging
+ * threads (through the verdict log's tee, in chain order) and drained by
+ * a writer thread that turns each into OCSF events with the exporter that
+ * `audit export` uses, so the two never disagree.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit_rec.h"
+#include "export.h"
+#include "log.h"
+#include "logread.h"
+#include "ocsfsink.h"
+#include "record.h"
+
+/* Room for a burst of records while the writer catches up. */
+#define OCSFSINK_RING (4u << 20)
+
+struct ocsfsink {
+	int fd;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	pthread_t thread;
+	bool running, stop, failing;
+	/* lines as a 4-byte length and the bytes, from rd, used bytes */
+	char *ring;
+	size_t rd, used;
+	uint64_t dropped;
+	char *line; /* the writer's copy of one line */
+	char *out;  /* one event, serialised */
+	size_t out_cap;
+	struct export_state st;
+};
+
+static void ring_copy_in(struct ocsfsink *s, size_t at, const void *src,
+			 size_t n)
+{
+	size_t first;
+
+	at %= OCSFSINK_RING;
+	first = n < OCSFSINK_RING - at ? n : OCSFSINK_RING - at;
+	memcpy(s->ring + at, src, first);
+	memcpy(s->ring, (const char *)src + first, n - first);
+}
+
+static void ring_copy_out(const struct ocsfsink *s, size_t at, void *dst,
+			  size_t n)
+{
+	size_t first;
+
+	at %= OCSFSINK_RING;
+	first = n < OCSFSINK_RING - at ? n : OCSFSINK_RING - at;
+	memcpy(dst, s->ring + at, first);
+	memcpy((char *)dst + first, s->ring, n - first);
+}
+
+void ocsfsink_line(void *ctx, const char *line, size_t len)
+{
+	struct ocsfsink *s = ctx;
+	uint32_t n;
+
+	while (len && line[len - 1] == '\n')
+		len--;
+	n = (uint32_t)len;
+	pthread_mutex_lock(&s->lock);
+	if (len > RECORD_MAX || OCSFSINK_RING - s->used < len + sizeof(n)) {
+		s->dropped++;
+	} else {
+		ring_copy_in(s, s->rd + s->used, &n, sizeof(n));
+		ring_copy_in(s, s->rd + s->used + sizeof(n), line, len);
+		/* the writer sleeps only on an empty ring */
+		if (!s->used)
+			pthread_cond_signal(&s->wake);
+		s->used += len + sizeof(n);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Take the oldest line into s->line; its length.  With the lock held. */
+static size_t ring_pop(struct ocsfsink *s)
+{
+	uint32_t n;
+
+	ring_copy_out(s, s->rd, &n, sizeof(n));
+	ring_copy_out(s, s->rd + sizeof(n), s->line, n);
+	s->rd = (s->rd + sizeof(n) + n) % OCSFSINK_RING;
+	s->used -= sizeof(n) + n;
+	return n;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One event as one line; a write error is said once, not fatal. */
+static int sink_emit(void *ctx, json_t *event)
+{
+	struct ocsfsink *s = ctx;
+	size_t n = json_dumpb(event, s->out, s->out_cap, JSON_COMPACT);
+	char *bigger;
+
+	if (n + 1 > s->out_cap) {
+		bigger = realloc(s->out, n + 1);
+		if (bigger) {
+			s->out = bigger;
+			s->out_cap = n + 1;
+			n = json_dumpb(event, s->out, s->out_cap, JSON_COMPACT);
+		}
+	}
+	json_decref(event);
+	if (!n || n + 1 > s->out_cap)
+		return 0; /* no memory for this one: skipped */
+	s->out[n] = '\n';
+	if (write_all(s->fd, s->out, n + 1)) {
+		if (!s->failing)
+			log_warn("--ocsf: write");
+		s->failing = true;
+	} else {
+		s->failing = false;
+	}
+	return 0;
+}
+
+/* A line the verdict log made is a record; if not, it is passed over. */
+static void sink_convert(struct ocsfsink *s, size_t len)
+{
+	struct logrec rec = {0};
+	struct arec a;
+	char err[128];
+
+	if (!logrec_parse(&rec, s->line, len, err, sizeof(err)) &&
+	    !arec_from(&a, &rec, err, sizeof(err))) {
+		a.line = s->line;
+		a.len = len;
+		export_ocsf(&s->st, &a, sink_emit, s);
+	}
+	logrec_clear(&rec);
+}
+
+/* Convert until the ring is empty and, with wait, until told to stop. */
+static void sink_drain(struct ocsfsink *s, bool wait)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (wait && !s->used && !s->stop)
+			pthread_cond_wait(&s->wake, &s->lock);
+		if (!s->used)
+			break;
+		n = ring_pop(s);
+		pthread_mutex_unlock(&s->lock);
+		sink_convert(s, n);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void *sink_thread(void *arg)
+{
+	sink_drain(arg, true);
+	return NULL;
+}
+
+struct ocsfsink *ocsfsink_open(const char *target)
+{
+	struct ocsfsink *s = calloc(1, sizeof(*s));
+	int err = ENOMEM;
+
+	if (!s)
+		return NULL;
+	s->fd = -1;
+	s->ring = malloc(OCSFSINK_RING);
+	s->line = malloc(RECORD_MAX);
+	s->out_cap = 2 * RECORD_MAX;
+	s->out = malloc(s->out_cap);
+	if (!s->ring || !s->line || !s->out)
+		goto fail;
+	s->fd = strcmp(target, "-")
+			? open(target,
+			       O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)
+			: STDOUT_FILENO;
+	err = errno;
+	if (s->fd < 0)
+		goto fail;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	return s;
+fail:
+	free(s->ring);
+	free(s->line);
+	free(s->out);
+	free(s);
+	errno = err;
+	return NULL;
+}
+
+int ocsfsink_start(struct ocsfsink *s)
+{
+	int err;
+
+	if (s->running)
+		return 0;
+	err = pthread_create(&s->thread, NULL, sink_thread, s);
+	if (err)
+		return -err;
+	s->running = true;
+	return 0;
+}
+
+void ocsfsink_close(struct ocsfsink *s)
+{
+	if (!s)
+		return;
+	if (s->running) {
+		pthread_mutex_lock(&s->lock);
+		s->stop = true;
+		pthread_cond_signal(&s->wake);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->thread, NULL);
+	}
+	sink_drain(s, false);
+	if (s->dropped)
+		log_warnx("--ocsf: %llu records had no event: the stream fell "
+			  "behind",
+			  (unsigned long long)s->dropped);
+	if (s->fd > STDOUT_FILENO)
+		close(s->fd);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	free(s->ring);
+	free(s->line);
+	free(s->out);
+	free(s);
+}
+
+uint64_t ocsfsink_dropped(struct ocsfsink *s)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->dropped;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
