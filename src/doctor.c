@@ -13,21 +13,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/netlink.h>
+#include <linux/nsfs.h>
 
 #include "doctor.h"
 #include "log.h"
 #include "spawn.h"
 
 #define STATUS_MAX   8192
+#define USERNS_DEPTH 33 /* the kernel nests at most 32 */
 #define NETLINK_MAX  (256 * 1024)
 #define QUEUE_MAX    65536
 #define FIX_MAX	     160
 #define MAX_TABLES   4
 #define QUEUES_NAMED 8 /* unbound queues named one by one, then counted */
+#define GAINED_CAPS \
+	((1ull << DOCTOR_CAP_NET_RAW) | (1ull << DOCTOR_CAP_NET_ADMIN))
 #define WATCHED_CAPS                                                     \
 	((1ull << DOCTOR_CAP_NET_RAW) | (1ull << DOCTOR_CAP_NET_ADMIN) | \
 	 (1ull << DOCTOR_CAP_SYS_ADMIN))
@@ -40,6 +45,10 @@ struct run {
 	char v6_dev[64]; /* an interface with IPv6 enabled */
 	char fix[FIX_MAX];
 	uint64_t marker; /* inode of a netlink socket of ours, or 0 */
+	/* the user namespaces whose capabilities reach this one; none known:
+	 * every capability counts */
+	struct stat userns[USERNS_DEPTH];
+	size_t n_userns;
 };
 
 /* root/rel into buf (NUL-terminated): its length, or -errno. */
@@ -285,10 +294,13 @@ static void check_queues(struct run *run)
 	free(buf);
 }
 
-/* The pids that cannot be checked, counted into one finding. */
+/*
+ * What is counted into one finding each: the pids that cannot be
+ * checked, and those that could gain a capability by exec.
+ */
 struct unreadable {
-	unsigned int n;
-	long first;
+	unsigned int n, gain;
+	long first, gain_first, gain_last;
 };
 
 static bool same_file(const char *root, long pid, const struct stat *self)
@@ -361,6 +373,95 @@ static void count_unreadable(struct unreadable *u, long pid)
 }
 
 /*
+ * Without no_new_privs, exec of a setuid-root or file-capability program
+ * grants what the bounding set allows.  Once per process.
+ */
+static void count_gain(struct unreadable *u, const struct task *t,
+		       const struct doctor_status *st)
+{
+	if (!(st->cap_bnd & GAINED_CAPS) || st->no_new_privs ||
+	    u->gain_last == t->pid)
+		return;
+	if (!u->gain++)
+		u->gain_first = t->pid;
+	u->gain_last = t->pid;
+}
+
+/*
+ * A capability counts over this namespace in the user namespace that owns
+ * it and in that one's ancestors, not in a child user namespace (unshare
+ * -r): the kernel checks ns_capable(net->user_ns, ...).
+ */
+static void find_userns(struct run *run)
+{
+	char path[320];
+	int fd, up;
+
+	snprintf(path, sizeof(path), "%s/self/ns/net", run->env->proc_root);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	up = ioctl(fd, NS_GET_USERNS);
+	close(fd);
+	/* up to where we can see: the parent of our own is EPERM */
+	for (fd = up; fd >= 0 && run->n_userns < USERNS_DEPTH; fd = up) {
+		if (fstat(fd, &run->userns[run->n_userns]) == 0)
+			run->n_userns++;
+		up = ioctl(fd, NS_GET_PARENT);
+		close(fd);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+static bool reaching(const struct run *run, int fd)
+{
+	struct stat st;
+	size_t i;
+
+	if (fstat(fd, &st))
+		return false;
+	for (i = 0; i < run->n_userns; i++)
+		if (run->userns[i].st_dev == st.st_dev &&
+		    run->userns[i].st_ino == st.st_ino)
+			return true;
+	return false;
+}
+
+/*
+ * Whether the task's capabilities reach this namespace: its user
+ * namespace is one of those, or is not known to descend from one (its
+ * ancestors out of our sight may be among them).
+ */
+static bool caps_reach(const struct run *run, const struct task *t)
+{
+	char path[320];
+	int fd, up, depth;
+	bool reach = true;
+
+	snprintf(path, sizeof(path), "%s/%s/ns/user", run->env->proc_root,
+		 t->rel);
+	fd = run->n_userns ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0 || reaching(run, fd))
+		goto out;
+	for (depth = 0; depth < USERNS_DEPTH; depth++) {
+		up = ioctl(fd, NS_GET_PARENT);
+		close(fd);
+		fd = up;
+		if (fd < 0)
+			break;
+		if (reaching(run, fd)) {
+			reach = false; /* a child of one that reaches */
+			break;
+		}
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	return reach;
+}
+
+/*
  * The capability check for one thread of the namespace: true when it
  * holds one, and the process has been reported.
  */
@@ -381,8 +482,17 @@ static bool check_task(struct run *run, const struct task *t,
 		goto out;
 	}
 	caps = (st.cap_eff | st.cap_prm | st.cap_amb) & WATCHED_CAPS;
-	if (!caps || doctor_status_kthread(&st, t->pid))
+	if (doctor_status_kthread(&st, t->pid))
 		caps = 0;
+	else if (!caps)
+		count_gain(u, t, &st);
+	else if (!caps_reach(run, t))
+		doctor_add(
+			run->r, DOCTOR_INFO,
+			"pid %ld (%s) holds capabilities only in a user "
+			"namespace that does not own this network namespace: "
+			"they do not reach its sockets or rules",
+			t->pid, st.name);
 	else if (self_exe && same_file(run->env->proc_root, t->pid, self_exe))
 		doctor_add(run->r, DOCTOR_INFO,
 			   "pid %ld (%s) holds capabilities and is nfjudge "
@@ -494,7 +604,7 @@ static void scan_procs(struct run *run, DIR *dir, const char *ns)
 {
 	char path[320];
 	struct stat self_exe;
-	struct unreadable u = {0, 0};
+	struct unreadable u = {0};
 	struct dirent *de;
 	bool have_exe;
 	long pid;
@@ -506,6 +616,15 @@ static void scan_procs(struct run *run, DIR *dir, const char *ns)
 		if (pid > 0 && pid != (long)run->env->self)
 			scan_pid(run, pid, ns, have_exe ? &self_exe : NULL, &u);
 	}
+	if (u.gain)
+		doctor_add(run->r, DOCTOR_INFO,
+			   "%u process(es) (pid %ld first) could gain "
+			   "CAP_NET_RAW or CAP_NET_ADMIN by running a "
+			   "setuid-root or file-capability program (in their "
+			   "bounding set, no_new_privs off); where none must, "
+			   "drop them from the bounding set or set "
+			   "no_new_privs (setpriv --no-new-privs)",
+			   u.gain, u.gain_first);
 	if (u.n)
 		doctor_add(run->r, DOCTOR_HOLE,
 			   "%u process(es) or thread(s) could not be checked "
@@ -565,6 +684,7 @@ int doctor_run(const struct doctor_env *env, struct doctor_report *r)
 	int marker_fd = open_marker(&run);
 
 	fix_command(&run);
+	find_userns(&run);
 	find_ipv6(&run);
 	check_chains(&run);
 	check_caps(&run);

@@ -84,7 +84,8 @@ void doctor_add(struct doctor_report *r, enum doctor_level level,
 /* What the process check reads of /proc/PID/status. */
 struct doctor_status {
 	char name[64]; /* printable ASCII only, anything else as '?' */
-	uint64_t cap_eff, cap_prm, cap_amb;
+	uint64_t cap_eff, cap_prm, cap_amb, cap_bnd;
+	bool no_new_privs;
 	long uid;    /* real uid, -1 if absent */
 	long ppid;   /* -1 if absent */
 	int kthread; /* 1, 0, or -1 where the kernel does not say */

@@ -157,6 +157,10 @@ static int status_line(const char *line, size_t len, struct doctor_status *st,
 		return *seen |= 2, parse_hex64(v, &st->cap_prm);
 	else if ((v = field(line, len, "CapAmb")))
 		return parse_hex64(v, &st->cap_amb);
+	else if ((v = field(line, len, "CapBnd")))
+		return parse_hex64(v, &st->cap_bnd);
+	else if ((v = field(line, len, "NoNewPrivs")))
+		st->no_new_privs = parse_long(v) == 1;
 	return 0;
 }
 

@@ -115,6 +115,32 @@ doc 1 "hole: pid $last_pid thread $TID (python3, uid 0) holds CAP_NET_RAW, CAP_N
 kill -KILL "$last_pid"
 wait "$last_pid" 2>/dev/null
 
+# A user without capabilities, who could gain them by exec unless
+# no_new_privs is set: information, not a hole.
+nsbg setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
+	'echo ok >"$1"; exec sleep 60' sh "$tmp/w/user"
+check "the unprivileged helper started" wait_file "$tmp/w/user"
+doc 0 "info: 1 process(es) (pid $last_pid first) could gain CAP_NET_RAW"
+kill -KILL "$last_pid"
+wait "$last_pid" 2>/dev/null
+nsbg setpriv --reuid=65534 --regid=65534 --clear-groups --no-new-privs sh -c \
+	'echo ok >"$1"; exec sleep 60' sh "$tmp/w/nnp"
+check "the no_new_privs helper started" wait_file "$tmp/w/nnp"
+doc 0 "no hole found"
+check "no_new_privs: cannot gain" sh -c "! grep -q 'could gain' '$tmp/out'"
+kill -KILL "$last_pid"
+wait "$last_pid" 2>/dev/null
+
+# Capabilities in a child user namespace (unshare -r) do not reach the
+# namespace's sockets or rules, which the initial user namespace owns.
+nsbg unshare -U -r sh -c 'echo ok >"$1"; exec sleep 60' sh "$tmp/w/userns"
+check "the user namespace helper started" wait_file "$tmp/w/userns"
+check "the user namespace helper holds every capability there" \
+	grep -q 'CapEff:[[:space:]]*000001ff' "/proc/$last_pid/status"
+doc 0 "info: pid $last_pid (sleep) holds capabilities only in a user namespace"
+kill -KILL "$last_pid"
+wait "$last_pid" 2>/dev/null
+
 # A root shell: CAP_NET_ADMIN, it could remove the rules.
 nsbg sh -c 'echo ok >"$1"; exec sleep 60' sh "$tmp/w/root"
 check "the root helper started" wait_file "$tmp/w/root"

@@ -489,6 +489,9 @@ static void test_run(void **state)
 	run(&o, &l, &r);
 	assert_int_equal(doctor_holes(&r), 0);
 	assert_true(has(&r, DOCTOR_INFO, "pid 101 (nfjudge)"));
+	assert_true(has(&r, DOCTOR_INFO,
+			"1 process(es) (pid 102 first) could "
+			"gain CAP_NET_RAW"));
 	/* filter and mangle; no IPv6 beyond lo: not listed */
 	assert_int_equal(l.calls, 2);
 
