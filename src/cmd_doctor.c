@@ -22,7 +22,8 @@ enum {
 	OPT_NO_UDP,
 	OPT_NO_IPV6,
 	OPT_BACKEND,
-	OPT_EXEMPT_UID
+	OPT_EXEMPT_UID,
+	OPT_NFLOG_GROUP
 };
 
 static const struct option doctor_longopts[] = {
@@ -33,6 +34,7 @@ static const struct option doctor_longopts[] = {
 	{"no-ipv6", no_argument, NULL, OPT_NO_IPV6},
 	{"backend", required_argument, NULL, OPT_BACKEND},
 	{"exempt-uid", required_argument, NULL, OPT_EXEMPT_UID},
+	{"nflog-group", required_argument, NULL, OPT_NFLOG_GROUP},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -67,6 +69,8 @@ static void doctor_usage(FILE *out)
 		"      --no-ipv6         no IPv6 chain is expected\n"
 		"      --exempt-uid UID  the rules exempt this uid "
 		"(repeatable)\n"
+		"      --nflog-group N   the NFLOG group of the rules' "
+		"drops\n"
 		"      --backend nft|legacy\n"
 		"                        list the rules with this iptables "
 		"backend\n");
@@ -81,6 +85,7 @@ static const struct doctor_valued {
 	{OPT_MARK, "--mark", rules_opts_parse_mark},
 	{OPT_BACKEND, "--backend", rules_opts_parse_backend},
 	{OPT_EXEMPT_UID, "--exempt-uid", rules_opts_add_exempt},
+	{OPT_NFLOG_GROUP, "--nflog-group", rules_opts_parse_nflog_group},
 };
 
 /* One option: 0, 1 for --help, or EXIT_USAGE. */

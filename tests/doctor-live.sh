@@ -56,6 +56,7 @@ expect_status 2 "--netns of a file that is no namespace" \
 	"$NFJUDGE" doctor --netns "$tmp/policy.conf"
 expect_err "--netns of a file that is no namespace" "not a network namespace"
 expect_status 0 "--help" "$NFJUDGE" doctor --help
+expect_status 2 "bad --nflog-group" "$NFJUDGE" doctor --nflog-group x
 
 # --- a clean namespace -----------------------------------------------
 daemon "$tmp/log"
@@ -176,6 +177,13 @@ stop_daemon
 # --- no daemon: the queue has no reader, then no chain at all -----------
 nsx "$NFJUDGE" rules install
 doc 1 "hole: queue 0 has no reader"
+# The options say what our chain is: another NFLOG group is another chain.
+doc 1 "altered" --nflog-group 7
+check "--nflog-group: in the fix" grep -q "nfjudge rules install --nflog-group 7" "$tmp/out"
+nsx "$NFJUDGE" rules install --nflog-group 7
+expect_status 1 "--nflog-group 7 installed" nsx "$NFJUDGE" doctor --nflog-group 7
+check "--nflog-group 7 installed: not altered" sh -c "! grep -q altered '$tmp/out'"
+nsx "$NFJUDGE" rules install
 nsx "$NFJUDGE" rules install --fail-open
 doc 1 "is fail-open"
 check "fail-open: not also reported as altered" \
