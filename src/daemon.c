@@ -383,6 +383,8 @@ static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
 	w->died_fd = d->died_fd;
 	w->fail_open = qo.fail_open;
 	w->pcap = d->pcap.w ? &d->pcap : NULL;
+	w->sink = d->sink;
+	w->log_open = d->o->on_log_failure == LOGSINK_OPEN;
 	w->q = nfqueue_open(&qo);
 	if (!w->q) {
 		/* The kernel says EPERM for both: tell them apart. */

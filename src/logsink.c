@@ -91,7 +91,7 @@ static void ring_consume(struct logsink *s, size_t n)
 {
 	s->rd += n;
 	s->bytes_out += n;
-	if (ring_empty(s))
+	if (ring_empty(s) || s->waiters)
 		pthread_cond_broadcast(&s->drained);
 }
 
@@ -252,7 +252,8 @@ static bool sink_idle(struct logsink *s)
 	s->idle = true;
 	if (ring_empty(s))
 		pthread_cond_wait(&s->wake, &s->lock);
-	if (!s->stop && s->bytes_in - s->bytes_out < LOGSINK_BATCH_BYTES) {
+	if (!s->stop && !s->waiters &&
+	    s->bytes_in - s->bytes_out < LOGSINK_BATCH_BYTES) {
 		until = deadline_ms(LOGSINK_LINGER_MS);
 		pthread_cond_timedwait(&s->wake, &s->lock, &until);
 	}
@@ -277,6 +278,8 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 	pthread_mutex_lock(&s->lock);
 	ring_consume(s, done);
 	sinkio_set_failing(s, done < n);
+	if (done < n && s->waiters) /* they stop waiting for a failed write */
+		pthread_cond_broadcast(&s->drained);
 	return done == n || sink_retry(s, giveup);
 }
 
@@ -398,6 +401,43 @@ int logsink_flush(struct logsink *s, int timeout_ms)
 	while (s->running && !ring_empty(s) && !err)
 		err = pthread_cond_timedwait(&s->drained, &s->lock, &until);
 	err = ring_empty(s) && !s->failing ? 0 : -EIO;
+	pthread_mutex_unlock(&s->lock);
+	return err;
+}
+
+uint64_t logsink_ticket(struct logsink *s)
+{
+	uint64_t t;
+
+	pthread_mutex_lock(&s->lock);
+	t = s->bytes_in;
+	pthread_mutex_unlock(&s->lock);
+	return t;
+}
+
+/* Not yet out: lock held. */
+static bool sink_pending(const struct logsink *s, uint64_t ticket)
+{
+	return s->running && s->bytes_out < ticket;
+}
+
+int logsink_wait(struct logsink *s, uint64_t ticket, int timeout_ms)
+{
+	struct timespec until = deadline_ms(timeout_ms);
+	int err = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (sink_pending(s, ticket)) {
+		s->waiters++;
+		if (s->idle)
+			pthread_cond_signal(&s->wake);
+		while (sink_pending(s, ticket) && !s->failing && !err)
+			err = pthread_cond_timedwait(&s->drained, &s->lock,
+						     &until);
+		s->waiters--;
+	}
+	/* Unthreaded, submit wrote it or failed; a failure sticks. */
+	err = sink_pending(s, ticket) || (!s->running && s->failing) ? -EIO : 0;
 	pthread_mutex_unlock(&s->lock);
 	return err;
 }

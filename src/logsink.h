@@ -89,6 +89,16 @@ void logsink_reopen(struct logsink *sink);
 /* Wait up to timeout_ms until everything queued is written: 0 or -EIO. */
 int logsink_flush(struct logsink *sink, int timeout_ms);
 
+/*
+ * Group commit: a ticket taken after submitting records is reached once
+ * they are out (write(2) returned; with LOGSINK_FSYNC_EVERY, synced).
+ * logsink_wait() has the writer write at once and waits up to timeout_ms:
+ * 0 when the ticket is reached, -EIO when the write failed or the time
+ * ran out.  Unthreaded, records are out when submit returns.
+ */
+uint64_t logsink_ticket(struct logsink *sink);
+int logsink_wait(struct logsink *sink, uint64_t ticket, int timeout_ms);
+
 /* Records lost since the sink was opened. */
 uint64_t logsink_lost(struct logsink *sink);
 

@@ -26,7 +26,8 @@ struct logsink {
 	pthread_cond_t drained; /* flush waiters */
 	pthread_t thread;
 	bool running, stop;
-	bool idle; /* the writer waits for work */
+	bool idle;	  /* the writer waits for work */
+	unsigned waiters; /* in logsink_wait(): write now, do not linger */
 	/* the ring: data is [rd, wr), or [rd, end) then [0, wr) if wrapped */
 	char *ring;
 	size_t cap, rd, wr, end;

@@ -3,7 +3,9 @@
  * A queue worker.  Each packet is judged while the kernel holds it, and
  * the verdicts of one receive batch leave together in one sendmsg, in the
  * order the packets came (the kernel looks a verdict's packet up by
- * walking its queue from the front).
+ * walking its queue from the front).  Group commit: when the batch holds
+ * an accept, the verdicts go only once the batch's records are out, so
+ * that no connection is let through whose record could still be lost.
  */
 #include "config.h"
 
@@ -18,6 +20,7 @@
 #include "decode.h"
 #include "dropwatch.h"
 #include "log.h"
+#include "logsink.h"
 #include "nfqueue.h"
 #include "proc.h"
 #include "worker.h"
@@ -83,6 +86,57 @@ static void save_packet(struct pcap_out *po, const struct nfqueue_packet *p,
 	pthread_mutex_unlock(&po->lock);
 }
 
+/* How long an accept waits for its record before it is given up. */
+#define WORKER_COMMIT_MS 1000
+
+/* Are the batch's records out?  Only an accept needs to know. */
+static bool records_out(struct worker *w)
+{
+	if (!w->held_accept || !w->sink)
+		return true;
+	return logsink_wait(w->sink, logsink_ticket(w->sink),
+			    WORKER_COMMIT_MS) == 0;
+}
+
+/* Send the batch's verdicts, in packet order, in one message. */
+static void commit(struct worker *w)
+{
+	bool out = records_out(w);
+	enum nfqueue_verdict v;
+	int i;
+
+	for (i = 0; i < w->nheld; i++) {
+		v = w->held[i].v;
+		/* Closed: an accept whose record is not out is not given.
+		 * Dropped, the program sends its SYN again and that copy is
+		 * judged anew (rejected while the log fails). */
+		if (v == NFQUEUE_ACCEPT && !out && !w->log_open) {
+			v = NFQUEUE_DROP;
+			w->local_errors++;
+		}
+		if (nfqueue_verdict(w->q, w->held[i].id, w->held[i].mark, v))
+			w->local_errors++;
+	}
+	/* A failed send leaves the packets queued: the kernel drops them
+	 * when the queue is torn down or overflows (fail-closed). */
+	if (nfqueue_flush(w->q))
+		w->local_errors++;
+	w->nheld = 0;
+	w->held_accept = false;
+}
+
+static void hold(struct worker *w, const struct nfqueue_packet *p,
+		 enum nfqueue_verdict v)
+{
+	if (w->nheld == WORKER_BATCH)
+		commit(w);
+	w->held[w->nheld].id = p->id;
+	w->held[w->nheld].mark = p->mark;
+	w->held[w->nheld].v = v;
+	w->nheld++;
+	w->held_accept |= v == NFQUEUE_ACCEPT;
+}
+
 static void on_packet(const struct nfqueue_packet *p, void *data)
 {
 	struct worker *w = data;
@@ -105,16 +159,14 @@ static void on_packet(const struct nfqueue_packet *p, void *data)
 		/* The rules queue only TCP SYNs and UDP, so this packet is
 		 * malformed.  Nothing we cannot judge passes: drop it. */
 		w->local_undecodable++;
-		if (nfqueue_verdict(w->q, p->id, p->mark, NFQUEUE_DROP))
-			w->local_errors++;
+		hold(w, p, NFQUEUE_DROP);
 		return;
 	}
 	pkt.flow = &f;
 	v = engine_judge(w->eng, &pkt, NULL);
 	if (w->pcap)
 		save_packet(w->pcap, p, pkt.ts_us);
-	if (nfqueue_verdict(w->q, p->id, p->mark, to_nfqueue(v)))
-		w->local_errors++;
+	hold(w, p, to_nfqueue(v));
 }
 
 static void publish(struct worker *w)
@@ -130,15 +182,18 @@ static void publish(struct worker *w)
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* Receive one batch, answer it; false when the worker must stop. */
+/*
+ * Receive what is waiting (up to a batch), judge it, answer it; false
+ * when the worker must stop.
+ */
 static bool serve_batch(struct worker *w)
 {
-	int n = nfqueue_receive(w->q, on_packet, w);
+	int n;
 
-	/* A failed send leaves the packets queued: the kernel drops them
-	 * when the queue is torn down or overflows (fail-closed). */
-	if (nfqueue_flush(w->q))
-		w->local_errors++;
+	do
+		n = nfqueue_receive(w->q, on_packet, w);
+	while (n > 0 && w->nheld < WORKER_BATCH);
+	commit(w);
 	/* Whatever went wrong may have cost packets: count them now. */
 	if (n < 0 && w->drops)
 		dropwatch_check(w->drops);

@@ -7,10 +7,15 @@
 #include <stdint.h>
 
 #include "engine.h"
+#include "nfqueue.h"
+
+/* Packets judged before their verdicts go out together. */
+#define WORKER_BATCH 64
 
 struct attr;
 struct capture_writer;
 struct dropwatch;
+struct logsink;
 struct nfqueue;
 
 /* The pcap-out file, shared by the workers. */
@@ -31,6 +36,16 @@ struct worker {
 	struct engine *eng;
 	struct pcap_out *pcap;	 /* NULL: no --pcap-out */
 	struct dropwatch *drops; /* checked after a receive error */
+	struct logsink *sink;	 /* NULL: accept without waiting */
+	bool log_open;		 /* --on-log-failure open */
+	/* the receive batch: verdicts wait until its records are out */
+	struct worker_held {
+		uint32_t id;
+		uint32_t mark;
+		enum nfqueue_verdict v;
+	} held[WORKER_BATCH];
+	int nheld;
+	bool held_accept;
 	/* what the control thread may read, under lock */
 	pthread_mutex_t lock;
 	struct engine_counts counts;

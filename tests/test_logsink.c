@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/mount.h>
@@ -406,6 +407,57 @@ static void test_dev_full(void **state)
 	logsink_close(s);
 }
 
+static size_t file_size(const char *file)
+{
+	struct stat st;
+
+	return stat(file, &st) ? 0 : (size_t)st.st_size;
+}
+
+/* Group commit: once the wait returns, the records are in the file. */
+static void test_wait(void **state)
+{
+	struct logsink *s = sink(path, true, LOGSINK_CLOSED, false);
+	uint64_t t0 = logsink_ticket(s), t;
+	size_t before = file_size(path);
+	int i;
+
+	assert_int_equal(logsink_wait(s, t0, 1000), 0); /* nothing pending */
+	for (i = 0; i < 50; i++) {
+		submit_all(s, i % 3 + 1);
+		t = logsink_ticket(s);
+		assert_true(t > t0);
+		/* well inside the writer's linger: it writes at once */
+		assert_int_equal(logsink_wait(s, t, 5000), 0);
+		assert_int_equal(file_size(path) - before, t);
+		t0 = t;
+	}
+	logsink_close(s);
+	/* unthreaded: written by submit */
+	s = sink(path, false, LOGSINK_CLOSED, true);
+	submit_all(s, 1);
+	assert_int_equal(logsink_wait(s, logsink_ticket(s), 0), 0);
+	logsink_close(s);
+}
+
+/* A write that fails ends the wait at once, with an error. */
+static void test_wait_fails(void **state)
+{
+	struct logsink *s = sink("/dev/full", true, LOGSINK_CLOSED, false);
+	struct timespec a, b;
+
+	submit_all(s, 1);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(logsink_wait(s, logsink_ticket(s), 5000), -EIO);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	assert_true(b.tv_sec - a.tv_sec < 3);
+	logsink_close(s);
+	s = sink("/dev/full", false, LOGSINK_CLOSED, false);
+	assert_int_equal(submit(s, 1), -ENOSPC);
+	assert_int_equal(logsink_wait(s, logsink_ticket(s), 100), -EIO);
+	logsink_close(s);
+}
+
 /*
  * Fill a small tmpfs (larger than the ring, so that the backlog fits once
  * there is room), then make room: the log says what was lost.
@@ -497,6 +549,8 @@ int main(void)
 		cmocka_unit_test(test_kinds),
 		cmocka_unit_test(test_keyed),
 		cmocka_unit_test(test_dev_full),
+		cmocka_unit_test(test_wait),
+		cmocka_unit_test(test_wait_fails),
 		cmocka_unit_test(test_disk_full),
 	};
 

@@ -1,0 +1,78 @@
+#!/bin/sh
+# The cost of group commit (an accept waits until its record is written):
+# connect latency through the daemon and records per second under a flood
+# of accepted connections, for the daemon built here and, when
+# NFJUDGE_BEFORE names another build, for that one in the same run, with
+# the ratios.  Needs root; uses tests/floodclient (make check builds it).
+set -eu
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+N=${BENCH_CONNECTS:-2000}
+SECS=${BENCH_FLOOD_SECONDS:-5}
+PY=/usr/bin/python3
+FC=$top_builddir/tests/floodclient
+[ "$(id -u)" -eq 0 ] || { echo "commit benchmark: needs root, skipped"; exit 0; }
+[ -x "$FC" ] || { echo "commit benchmark: build tests/floodclient first"; exit 0; }
+NS=nfj-commit-$$
+tmp=$(mktemp -d)
+cleanup() {
+	[ -n "${DPID:-}" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
+	[ -n "${LPID:-}" ] && kill "$LPID" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+ip -n "$NS" addr add 10.200.0.1/32 dev lo
+ip netns exec "$NS" sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_time_wait=1 \
+	2>/dev/null || true
+ip netns exec "$NS" "$FC" serve 10.200.0.1:3128 &
+LPID=$!
+sleep 0.3
+echo "accept proto tcp to 10.200.0.1 port 3128 name proxy" >"$tmp/policy"
+
+# measure BINARY: prints "median p99 records_per_second"
+measure() {
+	rm -f "$tmp/log"
+	ip netns exec "$NS" "$1" run -c "$tmp/policy" --install-rules \
+		-o "$tmp/log" 2>"$tmp/err" &
+	DPID=$!
+	until grep -q '"start"' "$tmp/log" 2>/dev/null; do sleep 0.05; done
+	ip netns exec "$NS" $PY "$top_srcdir/bench/connect_latency.py" \
+		10.200.0.1 3128 200 >/dev/null # warm the process cache
+	lat=$(ip netns exec "$NS" $PY "$top_srcdir/bench/connect_latency.py" \
+		10.200.0.1 3128 "$N")
+	before=$(grep -c '"verdict"' "$tmp/log")
+	fl=""
+	for c in 0 1 2 3; do
+		ip netns exec "$NS" "$FC" flood tcp 10.200.0.1:3128 "$SECS" \
+			$((20000 + c * 10000)) 10000 >/dev/null &
+		fl="$fl $!"
+	done
+	# shellcheck disable=SC2086
+	wait $fl
+	kill "$DPID"
+	wait "$DPID" || true
+	DPID=
+	after=$(grep -c '"event_type":"verdict"' "$tmp/log")
+	echo "$lat $(((after - before) / SECS))"
+}
+
+now=$(measure "$top_builddir/src/nfjudge")
+if [ -n "${NFJUDGE_BEFORE:-}" ]; then
+	was=$(measure "$NFJUDGE_BEFORE")
+else
+	was=""
+fi
+printf 'group commit, %s connects and %s s of 4 flooding clients (us, records/s)\n' \
+	"$N" "$SECS"
+set -- $now
+printf '  this build        median %6s  p99 %6s  %8s records/s\n' "$1" "$2" "$3"
+if [ -n "$was" ]; then
+	set -- $now $was
+	printf '  NFJUDGE_BEFORE    median %6s  p99 %6s  %8s records/s\n' "$4" "$5" "$6"
+	printf '  ratio (this/before) median %.2f  p99 %.2f  records/s %.2f\n' \
+		"$(echo "$1 / $4" | bc -l)" "$(echo "$2 / $5" | bc -l)" \
+		"$(echo "$3 / $6" | bc -l)"
+fi
