@@ -11,6 +11,7 @@ import sys
 
 from scapy.all import (Ether, Dot1Q, Dot1AD, CookedLinux, CookedLinuxV2,
                        IP, IPv6, TCP, UDP, ICMP, ARP, DNS, DNSQR, Raw,
+                       ICMPv6EchoRequest, ICMPv6ND_NS, GRE,
                        IPv6ExtHdrHopByHop, IPv6ExtHdrRouting,
                        IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, raw,
                        wrpcap, wrpcapng, PcapWriter)
@@ -78,7 +79,7 @@ def sandbox_traffic():
     pkts += handshake(SANDBOX6, WEB6, 40006, 443, False, v6=True)
     pkts += [IP(src=SANDBOX, dst=WEB) / UDP(sport=40007, dport=443) /
              Raw(b"\xc0" + b"\x00" * 20)]                        # QUIC
-    pkts += [IP(src=SANDBOX, dst=PROXY) / ICMP()]                # not judged
+    pkts += [IP(src=SANDBOX, dst=PROXY) / ICMP()]                # a ping
     return at(eth(pkts))
 
 
@@ -194,6 +195,94 @@ def hostile():
     return at([Raw(f) for f in frames])
 
 
+def udplite(src, dst, sport, dport, data=b""):
+    """UDP-Lite: the UDP header with a checksum coverage, not a length."""
+    return IP(src=src, dst=dst, proto=136) / \
+        Raw(struct.pack(">HHHH", sport, dport, 8, 0) + data)
+
+
+def sctp_init(src, dst, sport, dport):
+    common = struct.pack(">HHII", sport, dport, 0, 0)
+    init = struct.pack(">BBHIIHHI", 1, 0, 20, 0x01020304, 65536, 10, 10,
+                       0x0a0b0c0d)
+    return IP(src=src, dst=dst, proto=132) / Raw(common + init)
+
+
+def protocols():
+    """A new flow of every protocol goes through the policy."""
+    lsrr = b"\x01\x83\x07\x04" + bytes([93, 184, 216, 34])
+    pkts = [
+        IP(src=SANDBOX, dst=WEB) / ICMP(id=0x1234) / Raw(b"exfil" * 8),
+        IP(src=SANDBOX, dst=PROXY) / ICMP(id=0x77, seq=1),
+        IP(src=PROXY, dst=SANDBOX) / ICMP(type=0, id=0x77, seq=1),
+        IP(src=SANDBOX, dst=PROXY) / ICMP(id=0x77, seq=2),   # open
+        IP(src=SANDBOX, dst=PROXY) / ICMP(id=0x78, seq=1),   # another
+        # an echo reply nobody asked for: conntrack INVALID
+        IP(src=SANDBOX, dst=WEB) / ICMP(type=0, id=0x999) / Raw(b"x" * 32),
+        IPv6(src=SANDBOX6, dst=WEB6) / ICMPv6EchoRequest(id=5),
+        IPv6(src=SANDBOX6, dst="ff02::1:ff00:1") / ICMPv6ND_NS(tgt=PROXY6),
+        # an error about a flow: RELATED, not judged
+        IP(src=SANDBOX, dst=WEB) / ICMP(type=3, code=3) /
+        IP(src=WEB, dst=SANDBOX) / UDP(sport=53, dport=40999),
+        udplite(SANDBOX, WEB, 40010, 5001, b"lite" * 4),
+        udplite(SANDBOX, PROXY, 40011, 53),
+        udplite(PROXY, SANDBOX, 53, 40011),                  # reply
+        udplite(SANDBOX, PROXY, 40011, 53),                  # open
+        sctp_init(SANDBOX, WEB, 40020, 38412),
+        IP(src=SANDBOX, dst=WEB) / GRE() / IP(src="192.0.2.1", dst=WEB),
+        IP(src=SANDBOX, dst=WEB) / GRE() / IP(src="192.0.2.1", dst=WEB),
+        IP(src=SANDBOX, dst=WEB, proto=50) / Raw(b"\x00" * 16),  # ESP
+        IP(src=SANDBOX, dst=WEB, proto=253) / Raw(b"\x00" * 8),
+        # a source route whose first hop is the proxy: dropped
+        IP(src=SANDBOX, dst=PROXY, options=lsrr) /
+        TCP(sport=40030, dport=3128, flags="S"),
+    ]
+    return at(eth(pkts))
+
+
+def tcp_flags():
+    """TCP that is not a plain SYN opens no connection."""
+    t = lambda flags, sport, dport=80, dst=WEB, data=b"": \
+        IP(src=SANDBOX, dst=dst) / TCP(sport=sport, dport=dport,
+                                       flags=flags, seq=1000, ack=1) / \
+        Raw(data)
+    pkts = [
+        t("SF", 45000), t("SR", 45001), t("", 45002), t("FPU", 45003),
+        t("A", 45004, data=b"secret"), t("PA", 45005, data=b"secret"),
+        t("FA", 45006), t("R", 45007), t("SA", 45008, data=b"secret"),
+    ]
+    pkts += handshake(SANDBOX, PROXY, 45010, 3128)
+    pkts += [t("PA", 45010, 3128, PROXY, b"CONNECT x:443 HTTP/1.1\r\n"),
+             t("SF", 45010, 3128, PROXY),      # invalid, even in a flow
+             t("SEC", 45011, 3128, PROXY)]     # ECN setup: a plain SYN
+    return at(eth(pkts))
+
+
+def inbound():
+    """Flows the outside opens are judged, in the direction they came."""
+    syn = lambda src, dst, sport, dport, flags="S", v6=False, data=b"": \
+        (IPv6 if v6 else IP)(src=src, dst=dst) / \
+        TCP(sport=sport, dport=dport, flags=flags, seq=7000, ack=1) / \
+        Raw(data)
+    pkts = [
+        syn(WEB, SANDBOX, 50000, 8080),
+        syn(SANDBOX, WEB, 8080, 50000, "SA"),
+        syn(WEB, SANDBOX, 50000, 8080, "A"),
+        syn(SANDBOX, WEB, 8080, 50000, "PA", data=b"HTTP/1.1 200 OK\r\n"),
+        syn(WEB, SANDBOX, 50001, 22),
+        syn(SANDBOX, WEB, 22, 50001, "SA", data=b"SSH-2.0-x\r\n"),
+        IP(src=WEB, dst=SANDBOX) / UDP(sport=53, dport=50005) /
+        Raw(b"query"),
+        IP(src=SANDBOX, dst=WEB) / UDP(sport=50005, dport=53) /
+        Raw(b"answer"),
+        syn("127.0.0.1", "127.0.0.1", 40000, 8080),
+        syn(WEB6, SANDBOX6, 50002, 8080, v6=True),
+        IP(src=WEB, dst=SANDBOX) / ICMP(id=0x42),
+        IP(src=SANDBOX, dst=WEB) / ICMP(type=0, id=0x42),
+    ]
+    return at(eth(pkts))
+
+
 def write_all():
     wrpcap(f"{OUT}/sandbox.pcap", sandbox_traffic())
     wrpcap(f"{OUT}/vlan.pcap", vlan())
@@ -211,6 +300,9 @@ def write_all():
     wrpcap(f"{OUT}/ipv6-ext.pcap", ipv6_ext())
     wrpcap(f"{OUT}/udp-timing.pcap", udp_timing())
     wrpcap(f"{OUT}/hostile.pcap", hostile(), linktype=1)
+    wrpcap(f"{OUT}/protocols.pcap", protocols())
+    wrpcap(f"{OUT}/tcp-flags.pcap", tcp_flags())
+    wrpcap(f"{OUT}/inbound.pcap", inbound())
     wrpcapng(f"{OUT}/sandbox.pcapng", sandbox_traffic())
     wrpcap(f"{OUT}/unsupported-link.pcap",
            at([Raw(b"\x00" * 40)]), linktype=105)

@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "cmdutil.h"
 #include "decode.h"
+#include "engine.h"
 #include "flowfmt.h"
 #include "logread.h"
 #include "policy.h"
@@ -158,6 +159,12 @@ static int whatif_one(void *ctx, const struct arec *a)
 		fprintf(stderr, "%s:%lu: unknown verdict '%s'\n", a->file,
 			a->lineno, a->verdict);
 		w->skipped++;
+		return 0;
+	}
+	/* The fence dropped it before any policy: no policy changes that. */
+	if (!strcmp(a->rule, ENGINE_FENCE_RULE)) {
+		w->records++;
+		w->moves[old][old]++;
 		return 0;
 	}
 	if (whatif_decide(w, a, &d)) {

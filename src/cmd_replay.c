@@ -22,9 +22,16 @@
 #include "proc.h"
 #include "procmap.h"
 #include "record.h"
+#include "replayct.h"
 
-/* Open UDP flows replay tracks at most; older ones are evicted. */
+/* Flows replay tracks at most, per table; older ones are evicted. */
 #define REPLAY_FLOWS (1 << 18)
+
+/* Flow tables: TCP connections live longer than other flows. */
+struct replay_flows {
+	struct newflow *tcp;
+	struct newflow *other;
+};
 
 enum fail_on { FAIL_NEVER, FAIL_REJECT, FAIL_DROP, FAIL_ANY };
 
@@ -46,7 +53,7 @@ struct replay_out {
 };
 
 struct replay_stats {
-	uint64_t packets, not_judged, undecodable;
+	uint64_t packets, not_judged, undecodable, fenced;
 	uint64_t by_reason[DECODE_ERR__MAX];
 	bool failed_on;
 };
@@ -58,7 +65,8 @@ static const char usage_text[] =
 	"                      [-o FILE] CAPTURE...\n"
 	"\n"
 	"Judge the new flows of pcap or pcapng captures with the daemon's "
-	"engine and\nwrite one verdict record per judged packet.\n"
+	"engine and\nwrite one verdict record per judged packet and per "
+	"packet the fence drops.\n"
 	"\n"
 	"  -c, --policy FILE     policy file (default: the embedded policy)\n"
 	"      --proxy HOST:PORT the proxy of the embedded policy (default: "
@@ -67,7 +75,8 @@ static const char usage_text[] =
 	"http_proxy, ALL_PROXY)\n"
 	"      --procs FILE      process identity for flows (JSON Lines; a "
 	"verdict log)\n"
-	"      --local CIDR,...  judge only packets from these networks\n"
+	"      --local CIDR,...  the sandbox's networks: packets from others "
+	"come in\n"
 	"  -f, --filter BPF      read only packets that match this filter\n"
 	"      --fail-on V       exit 1 if any judged packet got verdict V\n"
 	"                        (reject, drop, or any: reject or drop)\n"
@@ -192,14 +201,62 @@ static bool fails(enum fail_on f, enum verdict v)
 	       (f == FAIL_ANY && v != VERDICT_ACCEPT);
 }
 
-static void judge_packet(struct engine *eng, struct newflow *nf,
+static bool is_loopback(const struct flow *f)
+{
+	static const uint8_t v6_lo[16] = {[15] = 1};
+
+	if (f->ip_version == 4)
+		return f->src[0] == 127;
+	return !memcmp(f->src, v6_lo, 16);
+}
+
+/*
+ * Who opened the packet's flow.  With --local, the side in those networks
+ * (or on loopback) is the sandbox.  Without it, every packet is taken for
+ * the sandbox's, but one that answers a TCP connection the other side's
+ * SYN started: a SYN says for certain who opened a connection, the first
+ * datagram of a flow seen in a capture does not.
+ */
+static uint8_t direction_of(const struct replay_opts *o, const struct flow *f,
+			    bool reply)
+{
+	if (o->local.n)
+		return cidr_list_contains(&o->local, f) || is_loopback(f)
+			       ? FLOW_DIR_OUT
+			       : FLOW_DIR_IN;
+	return reply && f->proto == 6 ? FLOW_DIR_IN : FLOW_DIR_OUT;
+}
+
+/* The fence's decision, as live would take it; *nf is the flow's table. */
+static enum replayct_class fence_of(struct replay_flows *fl,
+				    const struct replay_opts *o, struct flow *f,
+				    int64_t ts_us, struct newflow **nf,
+				    const char **reason)
+{
+	enum newflow_state state;
+	bool reply;
+
+	/* The capture shows a datagram as the kernel sent it, fragmented
+	 * after the chain had seen it whole. */
+	f->frag = 0;
+	f->ip_flags &= (uint8_t)~FLOW_IP_FRAGHDR;
+	*nf = f->proto == 6 ? fl->tcp : fl->other;
+	state = newflow_lookup(*nf, f, ts_us, &reply);
+	f->direction = direction_of(o, f, reply);
+	return replayct_classify(f, replayct_state(f, state), reason);
+}
+
+static void judge_packet(struct engine *eng, struct replay_flows *fl,
 			 const struct replay_opts *o,
 			 const struct capture_pkt *cp, int link,
 			 struct replay_stats *st)
 {
-	struct engine_pkt pkt = {0};
+	struct engine_pkt pkt = {.ts_us = cp->ts_us};
 	enum decode_result res;
-	enum verdict v, decided;
+	enum verdict v, decided = VERDICT_DROP;
+	enum replayct_class cls;
+	const char *reason;
+	struct newflow *nf;
 	struct flow f;
 
 	st->packets++;
@@ -209,28 +266,32 @@ static void judge_packet(struct engine *eng, struct newflow *nf,
 		st->by_reason[res]++;
 		return;
 	}
-	if (o->local.n && !cidr_list_contains(&o->local, &f)) {
-		/* Not ours to judge, but it keeps its flow open. */
-		newflow_pass(nf, &f, cp->ts_us);
-		st->not_judged++;
-		return;
-	}
-	if (!newflow_check(nf, &f, cp->ts_us)) {
-		st->not_judged++;
-		return;
-	}
 	pkt.flow = &f;
-	pkt.ts_us = cp->ts_us;
-	v = engine_judge(eng, &pkt, &decided);
-	if (v == VERDICT_ACCEPT)
-		newflow_pass(nf, &f, cp->ts_us);
+	cls = (f.frag & FLOW_FRAG_LATER)
+		      ? REPLAYCT_PASS
+		      : fence_of(fl, o, &f, cp->ts_us, &nf, &reason);
+	if (cls == REPLAYCT_PASS) {
+		st->not_judged++;
+		return;
+	}
+	if (cls == REPLAYCT_DROP) {
+		engine_drop(eng, &pkt, reason);
+		st->fenced++;
+	} else {
+		v = engine_judge(eng, &pkt, &decided);
+		if (v == VERDICT_ACCEPT)
+			newflow_pass(nf, &f, cp->ts_us);
+		else
+			newflow_refuse(nf, &f, cp->ts_us);
+	}
 	if (fails(o->fail_on, decided))
 		st->failed_on = true;
 }
 
 /* One capture; returns 0, or the exit status of an error. */
-static int replay_file(const char *path, struct engine *eng, struct newflow *nf,
-		       const struct replay_opts *o, struct replay_stats *st)
+static int replay_file(const char *path, struct engine *eng,
+		       struct replay_flows *fl, const struct replay_opts *o,
+		       struct replay_stats *st)
 {
 	char err[512];
 	struct capture *cap = capture_open(path, o->filter, err, sizeof(err));
@@ -242,7 +303,7 @@ static int replay_file(const char *path, struct engine *eng, struct newflow *nf,
 		return EXIT_USAGE;
 	}
 	while ((rc = capture_next(cap, &cp, err, sizeof(err))) == 1)
-		judge_packet(eng, nf, o, &cp, capture_link(cap), st);
+		judge_packet(eng, fl, o, &cp, capture_link(cap), st);
 	capture_close(cap);
 	if (rc < 0) {
 		fprintf(stderr, "nfjudge replay: %s\n", err);
@@ -263,11 +324,13 @@ static void print_summary(const struct replay_stats *st,
 		"  rejected: %llu\n"
 		"  dropped: %llu\n"
 		"not judged: %llu\n"
+		"dropped by the fence: %llu\n"
 		"undecodable: %llu\n",
 		(unsigned long long)st->packets, (unsigned long long)c->judged,
 		(unsigned long long)c->accepted,
 		(unsigned long long)c->rejected, (unsigned long long)c->dropped,
 		(unsigned long long)st->not_judged,
+		(unsigned long long)st->fenced,
 		(unsigned long long)st->undecodable);
 	for (r = 1; r < DECODE_ERR__MAX; r++)
 		if (st->by_reason[r])
@@ -343,26 +406,30 @@ static int run_replay(char **files, int n, const struct replay_opts *o,
 	};
 	struct replay_stats st = {0};
 	struct engine_counts counts;
-	struct newflow *nf = newflow_new(REPLAY_FLOWS, NEWFLOW_UDP_TIMEOUT_US);
+	struct replay_flows fl = {
+		.tcp = newflow_new(REPLAY_FLOWS, NEWFLOW_TCP_TIMEOUT_US),
+		.other = newflow_new(REPLAY_FLOWS, NEWFLOW_UDP_TIMEOUT_US),
+	};
 	struct engine *eng;
 	int i, rc = 0;
 
 	cfg.policy = policy_ref_new(pol);
 	eng = cfg.policy ? engine_new(&cfg) : NULL;
-	if (!nf || !eng) {
+	if (!fl.tcp || !fl.other || !eng) {
 		fprintf(stderr, "nfjudge replay: out of memory\n");
 		rc = 1;
 		goto out;
 	}
 	for (i = 0; i < n && !rc; i++)
-		rc = replay_file(files[i], eng, nf, o, &st);
+		rc = replay_file(files[i], eng, &fl, o, &st);
 	engine_get_counts(eng, &counts);
 	print_summary(&st, &counts);
 	if (!rc && st.failed_on)
 		rc = 1;
 out:
 	engine_free(eng);
-	newflow_free(nf);
+	newflow_free(fl.tcp);
+	newflow_free(fl.other);
 	policy_ref_free(cfg.policy);
 	return rc;
 }

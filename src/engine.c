@@ -160,6 +160,37 @@ enum verdict engine_judge(struct engine *e, const struct engine_pkt *pkt,
 	return v;
 }
 
+void engine_drop(struct engine *e, const struct engine_pkt *pkt,
+		 const char *reason)
+{
+	char cid[COMMUNITYID_LEN] = "";
+	struct record_verdict rv = {0};
+	struct record_event ev = {0};
+	struct policy_input in;
+
+	rv.attribution = attribute(e, pkt, &in);
+	e->counts.fenced++;
+	communityid_flow(e->cid, pkt->flow, cid);
+	rv.flow = pkt->flow;
+	rv.verdict = VERDICT_DROP;
+	/* The kernel drops these whatever the mode: nothing to enforce. */
+	rv.enforced = true;
+	rv.rule = ENGINE_FENCE_RULE;
+	rv.reason = reason;
+	rv.community_id = cid;
+	rv.proc = in.proc;
+	rv.live = pkt->live;
+	rv.queue = pkt->queue;
+	rv.packet_id = pkt->packet_id;
+	if (pkt->live)
+		rv.latency_us = monotonic_us() - pkt->received_us;
+	ev.type = RECORD_VERDICT;
+	ev.ts_us = pkt->ts_us;
+	ev.verdict = &rv;
+	if (e->cfg.emit(e->cfg.out_ctx, &ev) < 0)
+		e->counts.lost++;
+}
+
 void engine_get_counts(const struct engine *e, struct engine_counts *c)
 {
 	*c = e->counts;

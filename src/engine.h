@@ -60,8 +60,9 @@ struct engine_counts {
 	uint64_t accepted;
 	uint64_t rejected;
 	uint64_t dropped;
-	uint64_t gated; /* accepts turned into rejects: log unavailable */
-	uint64_t lost;	/* records emit could not take */
+	uint64_t gated;	 /* accepts turned into rejects: log unavailable */
+	uint64_t fenced; /* dropped by the fence, not judged: engine_drop() */
+	uint64_t lost;	 /* records emit could not take */
 };
 
 /*
@@ -79,6 +80,17 @@ void engine_free(struct engine *e);
  */
 enum verdict engine_judge(struct engine *e, const struct engine_pkt *pkt,
 			  enum verdict *decided);
+
+/* The rule a record of a fence drop names. */
+#define ENGINE_FENCE_RULE "fence"
+
+/*
+ * Record a packet the fence drops before any policy sees it (SPEC.md §2):
+ * a verdict record "drop" by rule "fence", with the fence's reason (such
+ * as "tcp-not-new"), attributed as a judged packet would be.
+ */
+void engine_drop(struct engine *e, const struct engine_pkt *pkt,
+		 const char *reason);
 
 void engine_get_counts(const struct engine *e, struct engine_counts *c);
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The UDP flow table: a preallocated pool of entries, chained in a hash
- * table and in a recency list.  Expiry pops the stale end of the list; a
- * full table evicts its least recently used flow (and counts it), which can
- * only make a later datagram of that flow be judged again, never skipped.
+ * The flow table: a preallocated pool of entries, chained in a hash table
+ * and in a recency list.  Expiry pops the stale end of the list; a full
+ * table evicts its least recently used flow (and counts it), which can only
+ * make a later packet of that flow be judged again, never skipped.
  */
 #include "config.h"
 
@@ -14,18 +14,15 @@
 #include "decode.h"
 #include "newflow.h"
 
-#define PROTO_TCP 6
-#define PROTO_UDP 17
-#define TCP_SYN	  0x02
-#define TCP_ACK	  0x10
-#define NIL	  UINT32_MAX
+#define NIL UINT32_MAX
 
 /* Endpoints in a canonical order, so both directions share one key. */
 struct nf_key {
 	uint8_t a[16], b[16];
 	uint16_t pa, pb;
 	uint8_t version;
-	uint8_t pad[3];
+	uint8_t proto;
+	uint8_t pad[2];
 };
 
 struct nf_entry {
@@ -33,6 +30,8 @@ struct nf_entry {
 	int64_t last;
 	uint32_t hnext;	     /* hash chain */
 	uint32_t prev, next; /* recency list, oldest first */
+	uint8_t state;	     /* NEWFLOW_OPEN or NEWFLOW_REFUSED */
+	bool opener_swapped; /* the first packet's source is key.b */
 };
 
 struct newflow {
@@ -85,23 +84,35 @@ void newflow_free(struct newflow *nf)
 	free(nf);
 }
 
-static void make_key(const struct flow *f, struct nf_key *k)
+/*
+ * The flow a packet belongs to, as conntrack tells flows apart: by
+ * protocol, addresses and ports; an ICMP echo by its identifier, which
+ * request and reply share; a protocol without ports by its addresses.
+ * Returns whether the packet's source went to b.
+ */
+static bool make_key(const struct flow *f, struct nf_key *k)
 {
+	uint16_t sp = f->has_ports ? f->sport : 0;
+	uint16_t dp = f->has_ports ? f->dport : 0;
 	int c = memcmp(f->src, f->dst, 16);
 
+	if (f->has_echo_id)
+		sp = dp = f->echo_id;
 	memset(k, 0, sizeof(*k));
 	k->version = f->ip_version;
-	if (c < 0 || (c == 0 && f->sport <= f->dport)) {
+	k->proto = f->proto;
+	if (c < 0 || (c == 0 && sp <= dp)) {
 		memcpy(k->a, f->src, 16);
 		memcpy(k->b, f->dst, 16);
-		k->pa = f->sport;
-		k->pb = f->dport;
-	} else {
-		memcpy(k->a, f->dst, 16);
-		memcpy(k->b, f->src, 16);
-		k->pa = f->dport;
-		k->pb = f->sport;
+		k->pa = sp;
+		k->pb = dp;
+		return false;
 	}
+	memcpy(k->a, f->dst, 16);
+	memcpy(k->b, f->src, 16);
+	k->pa = dp;
+	k->pb = sp;
+	return true;
 }
 
 static uint32_t hash_key(const struct newflow *nf, const struct nf_key *k)
@@ -181,32 +192,28 @@ static void expire(struct newflow *nf, int64_t now)
 		remove_entry(nf, nf->oldest);
 }
 
-static bool is_udp_flow(const struct flow *f)
-{
-	return f->proto == PROTO_UDP && f->has_ports &&
-	       !(f->frag & FLOW_FRAG_LATER);
-}
-
-bool newflow_check(struct newflow *nf, const struct flow *f, int64_t ts_us)
+enum newflow_state newflow_lookup(struct newflow *nf, const struct flow *f,
+				  int64_t ts_us, bool *reply)
 {
 	struct nf_key k;
+	bool swapped;
 	uint32_t i;
 
+	*reply = false;
 	if (f->frag & FLOW_FRAG_LATER)
-		return false;
-	if (f->proto == PROTO_TCP)
-		return (f->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
-	if (!is_udp_flow(f))
-		return false;
+		return NEWFLOW_NONE;
 	expire(nf, ts_us);
-	make_key(f, &k);
+	swapped = make_key(f, &k);
 	i = find(nf, &k);
 	if (i == NIL || expired(nf, i, ts_us))
-		return true;
+		return NEWFLOW_NONE;
+	*reply = swapped != nf->pool[i].opener_swapped;
+	if (nf->pool[i].state != NEWFLOW_OPEN)
+		return (enum newflow_state)nf->pool[i].state;
 	nf->pool[i].last = ts_us;
 	lru_unlink(nf, i);
 	lru_append(nf, i);
-	return false;
+	return NEWFLOW_OPEN;
 }
 
 static uint32_t alloc_entry(struct newflow *nf)
@@ -227,26 +234,44 @@ static uint32_t alloc_entry(struct newflow *nf)
 	return i;
 }
 
-void newflow_pass(struct newflow *nf, const struct flow *f, int64_t ts_us)
+/* Set the flow's state; a new entry remembers who sent its first packet. */
+static void set_state(struct newflow *nf, const struct flow *f, int64_t ts_us,
+		      enum newflow_state state)
 {
 	struct nf_key k;
 	uint32_t i, *bucket;
+	bool swapped;
 
-	if (!is_udp_flow(f))
+	if (f->frag & FLOW_FRAG_LATER)
 		return;
-	make_key(f, &k);
+	swapped = make_key(f, &k);
 	i = find(nf, &k);
 	if (i != NIL) {
 		lru_unlink(nf, i);
+		/* a refusal does not close a flow already let through */
+		if (state == NEWFLOW_OPEN)
+			nf->pool[i].state = NEWFLOW_OPEN;
 	} else {
 		i = alloc_entry(nf);
 		bucket = &nf->buckets[hash_key(nf, &k)];
 		nf->pool[i].key = k;
 		nf->pool[i].hnext = *bucket;
+		nf->pool[i].state = (uint8_t)state;
+		nf->pool[i].opener_swapped = swapped;
 		*bucket = i;
 	}
 	nf->pool[i].last = ts_us;
 	lru_append(nf, i);
+}
+
+void newflow_pass(struct newflow *nf, const struct flow *f, int64_t ts_us)
+{
+	set_state(nf, f, ts_us, NEWFLOW_OPEN);
+}
+
+void newflow_refuse(struct newflow *nf, const struct flow *f, int64_t ts_us)
+{
+	set_state(nf, f, ts_us, NEWFLOW_REFUSED);
 }
 
 void newflow_get_stats(const struct newflow *nf, struct newflow_stats *st)

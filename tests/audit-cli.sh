@@ -181,7 +181,8 @@ expect_eq "whatif, processes: totals" "$(tail -1 "$tmp/out")" \
 	"10 records, 0 changed"
 # Every replay golden written under sandbox.conf agrees with it too.
 R=$top_srcdir/tests/replay
-for c in sandbox vlan sll sll2 raw ipv6-ext udp-timing hostile multi; do
+for c in sandbox vlan sll sll2 raw ipv6-ext udp-timing hostile multi \
+	tcp-flags; do
 	expect_status 0 "whatif replay/$c.out" "$NFJUDGE" audit whatif \
 		-c sandbox.conf --fail-on-change --format json "$R/$c.out"
 	expect_eq "whatif replay/$c.out unchanged" \

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
@@ -28,6 +29,8 @@ static struct flow udp(const char *src, uint16_t sport, const char *dst,
 	return f;
 }
 
+static struct newflow_stats st_dummy;
+
 static struct flow reverse(const struct flow *f)
 {
 	struct flow r = *f;
@@ -39,22 +42,122 @@ static struct flow reverse(const struct flow *f)
 	return r;
 }
 
+/* Whether the packet finds no open flow: what the old API called new. */
+static bool is_new(struct newflow *nf, const struct flow *f, int64_t ts)
+{
+	bool reply;
+
+	return newflow_lookup(nf, f, ts, &reply) != NEWFLOW_OPEN;
+}
+
+static enum newflow_state state_of(struct newflow *nf, const struct flow *f,
+				   int64_t ts, bool *reply)
+{
+	return newflow_lookup(nf, f, ts, reply);
+}
+
 static void test_tcp(void **state)
 {
-	struct newflow *nf = newflow_new(16, NEWFLOW_UDP_TIMEOUT_US);
+	struct newflow *nf = newflow_new(16, NEWFLOW_TCP_TIMEOUT_US);
 	struct flow f = udp("10.0.0.1", 40000, "10.0.0.2", 443);
+	struct flow r = reverse(&f);
+	bool reply;
 
-	f.proto = 6;
+	f.proto = r.proto = 6;
 	f.tcp_flags = 0x02;
-	assert_true(newflow_check(nf, &f, 0));
-	assert_true(newflow_check(nf, &f, 1)); /* retransmission: again */
-	f.tcp_flags = 0x12;		       /* SYN+ACK */
-	assert_false(newflow_check(nf, &f, 2));
+	assert_int_equal(state_of(nf, &f, 0, &reply), NEWFLOW_NONE);
+	newflow_pass(nf, &f, 0);
+	r.tcp_flags = 0x12; /* SYN+ACK */
+	assert_int_equal(state_of(nf, &r, 1, &reply), NEWFLOW_OPEN);
+	assert_true(reply);
 	f.tcp_flags = 0x10;
-	assert_false(newflow_check(nf, &f, 3));
-	f.tcp_flags =
-		0x02 | 0x01 | 0x08; /* SYN with FIN and PSH is still one */
-	assert_true(newflow_check(nf, &f, 4));
+	assert_int_equal(state_of(nf, &f, 2, &reply), NEWFLOW_OPEN);
+	assert_false(reply);
+	/* the same ports over UDP are another flow */
+	f.proto = 17;
+	assert_int_equal(state_of(nf, &f, 3, &reply), NEWFLOW_NONE);
+	/* an established connection stays open for days of silence */
+	f.proto = 6;
+	assert_int_equal(state_of(nf, &f, 4 * 86400 * SEC, &reply),
+			 NEWFLOW_OPEN);
+	newflow_free(nf);
+}
+
+static void test_refused_keeps_direction(void **state)
+{
+	struct newflow *nf = newflow_new(16, NEWFLOW_TCP_TIMEOUT_US);
+	struct flow f = udp("10.0.0.1", 40000, "93.184.216.34", 443);
+	struct flow r = reverse(&f);
+	bool reply;
+
+	f.proto = r.proto = 6;
+	newflow_refuse(nf, &f, 0);
+	/* a refused SYN opens nothing... */
+	assert_int_equal(state_of(nf, &f, 1, &reply), NEWFLOW_REFUSED);
+	assert_false(reply);
+	/* ...but what comes back is known for a reply */
+	assert_int_equal(state_of(nf, &r, 2, &reply), NEWFLOW_REFUSED);
+	assert_true(reply);
+	/* a later SYN that is accepted opens the flow, its direction kept */
+	newflow_pass(nf, &f, 3);
+	assert_int_equal(state_of(nf, &r, 4, &reply), NEWFLOW_OPEN);
+	assert_true(reply);
+	/* and a refusal does not close a flow that was let through */
+	newflow_refuse(nf, &f, 5);
+	assert_int_equal(state_of(nf, &f, 6, &reply), NEWFLOW_OPEN);
+	newflow_free(nf);
+}
+
+static struct flow echo(const char *src, const char *dst, uint8_t type,
+			uint16_t id)
+{
+	struct flow f = udp(src, type, dst, 0);
+
+	f.proto = f.ip_version == 6 ? 58 : 1;
+	f.has_echo_id = true;
+	f.echo_id = id;
+	return f;
+}
+
+static void test_icmp_echo_by_id(void **state)
+{
+	struct newflow *nf = newflow_new(16, NEWFLOW_UDP_TIMEOUT_US);
+	struct flow req = echo("10.0.0.1", "10.0.0.2", 8, 77);
+	struct flow rep = echo("10.0.0.2", "10.0.0.1", 0, 77);
+	struct flow other = echo("10.0.0.1", "10.0.0.2", 8, 78);
+	struct flow v6 = echo("fd00::1", "fd00::2", 128, 77);
+	struct flow v6rep = echo("fd00::2", "fd00::1", 129, 77);
+	bool reply;
+
+	assert_true(is_new(nf, &req, 0));
+	newflow_pass(nf, &req, 0);
+	assert_int_equal(state_of(nf, &rep, 1, &reply), NEWFLOW_OPEN);
+	assert_true(reply);
+	assert_false(is_new(nf, &req, 2));
+	/* another identifier is another ping */
+	assert_true(is_new(nf, &other, 3));
+	assert_true(is_new(nf, &v6, 4));
+	newflow_pass(nf, &v6, 4);
+	assert_false(is_new(nf, &v6rep, 5));
+	newflow_free(nf);
+}
+
+static void test_portless_protocols(void **state)
+{
+	struct newflow *nf = newflow_new(16, NEWFLOW_UDP_TIMEOUT_US);
+	struct flow gre = udp("10.0.0.1", 0, "10.0.0.2", 0);
+	struct flow back = reverse(&gre);
+	struct flow esp;
+
+	gre.proto = back.proto = 47;
+	gre.has_ports = back.has_ports = false;
+	gre.sport = 1234; /* not ports: ignored */
+	esp = gre;
+	esp.proto = 50;
+	assert_true(is_new(nf, &gre, 0));
+	newflow_pass(nf, &gre, 0);
+	assert_false(is_new(nf, &back, 1));
+	assert_true(is_new(nf, &esp, 2));
 	newflow_free(nf);
 }
 
@@ -65,15 +168,15 @@ static void test_udp_open_and_reply(void **state)
 	struct flow r = reverse(&f);
 	struct newflow_stats st;
 
-	assert_true(newflow_check(nf, &f, 0));
+	assert_true(is_new(nf, &f, 0));
 	newflow_pass(nf, &f, 0);
-	assert_false(newflow_check(nf, &f, 1 * SEC));
-	assert_false(newflow_check(nf, &r, 2 * SEC));
+	assert_false(is_new(nf, &f, 1 * SEC));
+	assert_false(is_new(nf, &r, 2 * SEC));
 	newflow_get_stats(nf, &st);
 	assert_int_equal(st.open, 1);
 	/* Another source port is another flow. */
 	f.sport = 5354;
-	assert_true(newflow_check(nf, &f, 2 * SEC));
+	assert_true(is_new(nf, &f, 2 * SEC));
 	newflow_free(nf);
 }
 
@@ -82,14 +185,14 @@ static void test_udp_timeout(void **state)
 	struct newflow *nf = newflow_new(16, NEWFLOW_UDP_TIMEOUT_US);
 	struct flow f = udp("2001:db8::1", 1000, "2001:db8::2", 443);
 
-	assert_true(newflow_check(nf, &f, 0));
+	assert_true(is_new(nf, &f, 0));
 	newflow_pass(nf, &f, 0);
 	/* Traffic keeps the flow open past 30 s from its start... */
-	assert_false(newflow_check(nf, &f, 29 * SEC));
-	assert_false(newflow_check(nf, &f, 58 * SEC));
+	assert_false(is_new(nf, &f, 29 * SEC));
+	assert_false(is_new(nf, &f, 58 * SEC));
 	/* ...30 s of silence closes it. */
-	assert_true(newflow_check(nf, &f, 88 * SEC));
-	assert_true(newflow_check(nf, &f, 88 * SEC + 1));
+	assert_true(is_new(nf, &f, 88 * SEC));
+	assert_true(is_new(nf, &f, 88 * SEC + 1));
 	newflow_free(nf);
 }
 
@@ -98,10 +201,10 @@ static void test_udp_rejected_opens_nothing(void **state)
 	struct newflow *nf = newflow_new(16, NEWFLOW_UDP_TIMEOUT_US);
 	struct flow f = udp("10.0.0.1", 5353, "8.8.8.8", 53);
 
-	assert_true(newflow_check(nf, &f, 0));
+	assert_true(is_new(nf, &f, 0));
 	/* no newflow_pass: the datagram was rejected */
-	assert_true(newflow_check(nf, &f, 1));
-	assert_true(newflow_check(nf, &f, 2));
+	assert_true(is_new(nf, &f, 1));
+	assert_true(is_new(nf, &f, 2));
 	newflow_free(nf);
 }
 
@@ -114,29 +217,30 @@ static void test_unjudged_packets_open_flows(void **state)
 	/* An inbound datagram let through unjudged opens the flow... */
 	newflow_pass(nf, &in, 0);
 	/* ...so the outbound answer is not new. */
-	assert_false(newflow_check(nf, &out, 1));
+	assert_false(is_new(nf, &out, 1));
 	newflow_free(nf);
 }
 
-static void test_fragments_and_others(void **state)
+static void test_fragments(void **state)
 {
 	struct newflow *nf = newflow_new(16, NEWFLOW_UDP_TIMEOUT_US);
 	struct flow f = udp("10.0.0.1", 1, "10.0.0.2", 2);
+	bool reply;
 
+	/* A non-first fragment belongs to no flow and opens none. */
 	f.frag = FLOW_FRAG_LATER;
 	f.has_ports = false;
-	assert_false(newflow_check(nf, &f, 0));
-	f.proto = 6;
-	assert_false(newflow_check(nf, &f, 0));
-	f = udp("10.0.0.1", 1, "10.0.0.2", 2);
-	f.proto = 1; /* ICMP */
-	assert_false(newflow_check(nf, &f, 0));
-	f.proto = 132; /* SCTP */
-	assert_false(newflow_check(nf, &f, 0));
-	/* A first fragment carries the ports: judged like the datagram. */
+	assert_int_equal(state_of(nf, &f, 0, &reply), NEWFLOW_NONE);
+	newflow_pass(nf, &f, 0);
+	newflow_get_stats(nf, &st_dummy);
+	assert_int_equal(st_dummy.open, 0);
+	/* A first fragment carries the ports: it is the datagram. */
 	f = udp("10.0.0.1", 1, "10.0.0.2", 2);
 	f.frag = FLOW_FRAG_MF;
-	assert_true(newflow_check(nf, &f, 0));
+	assert_true(is_new(nf, &f, 0));
+	newflow_pass(nf, &f, 0);
+	f.frag = 0;
+	assert_false(is_new(nf, &f, 1));
 	newflow_free(nf);
 }
 
@@ -149,7 +253,7 @@ static void test_bounded(void **state)
 	for (p = 1; p <= 10; p++) {
 		struct flow f = udp("10.0.0.1", p, "10.0.0.2", 53);
 
-		assert_true(newflow_check(nf, &f, p));
+		assert_true(is_new(nf, &f, p));
 		newflow_pass(nf, &f, p);
 	}
 	newflow_get_stats(nf, &st);
@@ -159,13 +263,13 @@ static void test_bounded(void **state)
 	for (p = 1; p <= 10; p++) {
 		struct flow f = udp("10.0.0.1", p, "10.0.0.2", 53);
 
-		assert_int_equal(newflow_check(nf, &f, 11), p <= 6);
+		assert_int_equal(is_new(nf, &f, 11), p <= 6);
 	}
 	/* Expiry frees everything once capture time moves on. */
 	{
 		struct flow f = udp("10.0.0.1", 99, "10.0.0.2", 53);
 
-		assert_true(newflow_check(nf, &f, 100 * SEC));
+		assert_true(is_new(nf, &f, 100 * SEC));
 	}
 	newflow_get_stats(nf, &st);
 	assert_int_equal(st.open, 0);
@@ -183,7 +287,7 @@ static void test_many_flows_stay_flat(void **state)
 		struct flow f = udp("10.0.0.1", (uint16_t)i, "10.0.0.2", 53);
 
 		f.dst[3] = (uint8_t)(i >> 16);
-		newflow_check(nf, &f, (int64_t)i * 10000);
+		is_new(nf, &f, (int64_t)i * 10000);
 		newflow_pass(nf, &f, (int64_t)i * 10000);
 	}
 	newflow_get_stats(nf, &st);
@@ -198,11 +302,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tcp),
+		cmocka_unit_test(test_refused_keeps_direction),
+		cmocka_unit_test(test_icmp_echo_by_id),
+		cmocka_unit_test(test_portless_protocols),
 		cmocka_unit_test(test_udp_open_and_reply),
 		cmocka_unit_test(test_udp_timeout),
 		cmocka_unit_test(test_udp_rejected_opens_nothing),
 		cmocka_unit_test(test_unjudged_packets_open_flows),
-		cmocka_unit_test(test_fragments_and_others),
+		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_many_flows_stay_flat),
 	};
