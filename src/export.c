@@ -168,9 +168,9 @@ static void export_usage(FILE *out)
 		"The records as JSON Lines for a SIEM: "
 		"OCSF " EXPORT_OCSF_VERSION
 		" (Network Activity 4001,\nDetection Finding 2004 for a "
-		"refused bypass, Application Lifecycle 6002\nfor start and "
-		"stop) or ECS " EXPORT_ECS_VERSION ".  Records of other types "
-		"are counted\nand skipped.\n\n"
+		"refused bypass or an alert, Application\nLifecycle 6002 for "
+		"start and stop) or ECS " EXPORT_ECS_VERSION ".  Records of "
+		"other\ntypes are counted and skipped.\n\n"
 		"  -f, --format ocsf|ecs   the schema to write (required)\n"
 		"  -h, --help              this help\n");
 }

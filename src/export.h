@@ -24,14 +24,15 @@ struct export_state {
 
 /*
  * One record as OCSF events: a verdict as Network Activity (4001), plus a
- * Detection Finding (2004) when it carries a hint (a refused bypass); a
- * start or stop record as Application Lifecycle (6002).  Returns the number
+ * Detection Finding (2004) when it carries a hint (a refused bypass); an
+ * alert as a Detection Finding; a start or stop record as Application
+ * Lifecycle (6002).  Returns the number
  * of events emitted (0: a record type with no OCSF event), or -errno.
  */
 int export_ocsf(struct export_state *st, const struct arec *a, export_emit emit,
 		void *ctx);
 
-/* The same in ECS: one event per verdict, start or stop record. */
+/* The same in ECS: one event per verdict, alert, start or stop record. */
 int export_ecs(struct export_state *st, const struct arec *a, export_emit emit,
 	       void *ctx);
 

@@ -4,7 +4,8 @@
  * objects as Elasticsearch and Filebeat take them.  nfjudge watches from
  * the host, so network.direction is egress or ingress.  In audit mode the
  * flow was let through: event.type says allowed while event.action keeps
- * the policy's verdict and labels.enforced says "false".
+ * the policy's verdict and labels.enforced says "false".  An alert record
+ * is an event of kind alert.
  */
 #include "config.h"
 
@@ -221,6 +222,20 @@ static json_t *ecs_start_stop(const struct export_state *st,
 	return ev;
 }
 
+static json_t *ecs_alert(const struct export_state *st, const struct arec *a)
+{
+	const char *kind = export_str(a->rec->root, "kind");
+	json_t *ev = ecs_base(st, a, "intrusion_detection", kind),
+	       *e = json_object_get(ev, "event");
+
+	if (!ev)
+		return NULL;
+	export_set_str(e, "kind", "alert");
+	json_object_set_new(e, "type", json_pack("[s]", "info"));
+	export_set_str(ev, "message", export_str(a->rec->root, "message"));
+	return ev;
+}
+
 int export_ecs(struct export_state *st, const struct arec *a, export_emit emit,
 	       void *ctx)
 {
@@ -232,6 +247,8 @@ int export_ecs(struct export_state *st, const struct arec *a, export_emit emit,
 		export_note_start(st, a);
 	if (start || !strcmp(a->event_type, "stop"))
 		ev = ecs_start_stop(st, a, start);
+	else if (!strcmp(a->event_type, "alert"))
+		ev = ecs_alert(st, a);
 	else if (a->verdict_rec)
 		ev = ecs_verdict(st, a);
 	else

@@ -5,8 +5,9 @@
  * flow, the action and disposition what the policy did about it.  In audit
  * mode the flow was let through whatever the policy said, so it is an Open
  * that was Observed, the policy's verdict kept in firewall_rule and
- * unmapped.  Reload, stats, error and the other types have no class that
- * fits a SIEM's use of them and are left out (counted by the caller).
+ * unmapped.  An alert is a Detection Finding.  Reload, stats, error, lost
+ * and the other types have no class that fits a SIEM's use of them and are
+ * left out (counted by the caller).
  */
 #include "config.h"
 
@@ -58,7 +59,7 @@ static const struct ocsf_outcome ocsf_unknown = {0, "Unknown", 0, "Unknown",
 						 0, "Unknown", 0, 0};
 
 static const char *const ocsf_severities[] = {"Unknown", "Informational", "Low",
-					      "Medium"};
+					      "Medium", "High"};
 
 static bool ocsf_is_enforced(const struct arec *a)
 {
@@ -413,6 +414,38 @@ static json_t *ocsf_start_stop(const struct export_state *st,
 	return ev;
 }
 
+/* Something that weakens the fence (the chain altered, a hole found):
+ * a finding of high severity, for a supervisor to act on. */
+static json_t *ocsf_alert(const struct export_state *st, const struct arec *a)
+{
+	const char *kind = export_str(a->rec->root, "kind");
+	const char *msg = export_str(a->rec->root, "message");
+	json_t *ev = ocsf_base(&ocsf_class_finding, 1, "Create", 4, st, a);
+	json_t *f = json_object(), *u = json_object();
+	char title[96];
+
+	if (!ev || !f || !u) {
+		json_decref(ev);
+		json_decref(f);
+		json_decref(u);
+		return NULL;
+	}
+	snprintf(title, sizeof(title), "The fence is weakened: %s",
+		 kind ? kind : "alert");
+	export_set_int(ev, "status_id", 1);
+	export_set_str(ev, "status", "New");
+	export_set_str(ev, "message", msg ? msg : title);
+	export_set_str(f, "uid", a->rec->chain);
+	export_set_str(f, "title", title);
+	export_set_str(f, "desc", msg);
+	if (kind)
+		json_object_set_new(f, "types", json_pack("[s]", kind));
+	json_object_set_new(ev, "finding_info", f);
+	export_set_str(u, "kind", kind);
+	json_object_set_new(ev, "unmapped", u);
+	return ev;
+}
+
 /* Hand ev to emit: 1, or -ENOMEM when it could not be built. */
 static int ocsf_emit(json_t *ev, export_emit emit, void *ctx)
 {
@@ -435,6 +468,8 @@ int export_ocsf(struct export_state *st, const struct arec *a, export_emit emit,
 		export_note_start(st, a);
 	if (start || !strcmp(a->event_type, "stop"))
 		return ocsf_emit(ocsf_start_stop(st, a, start), emit, ctx);
+	if (!strcmp(a->event_type, "alert"))
+		return ocsf_emit(ocsf_alert(st, a), emit, ctx);
 	if (!a->verdict_rec)
 		return 0;
 	n = ocsf_emit(ocsf_network(st, a), emit, ctx);

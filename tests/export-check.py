@@ -255,12 +255,17 @@ def ocsf_record(where, r, evs):
         by.setdefault(e.get("class_uid"), []).append(e)
     t = r["event_type"]
     want = {"verdict": {4001: 1, 2004: 1 if r.get("hint") else 0},
-            "start": {6002: 1}, "stop": {6002: 1}}.get(t, {})
+            "alert": {2004: 1}, "start": {6002: 1},
+            "stop": {6002: 1}}.get(t, {})
     for cls in set(want) | set(by):
         expect(where, f"events of class {cls}", len(by.get(cls, [])),
                want.get(cls, 0))
     if t == "verdict" and len(by.get(4001, [])) == 1:
         ocsf_verdict(where, r, by[4001][0])
+    if t == "alert" and len(by.get(2004, [])) == 1:
+        f = by[2004][0].get("finding_info", {})
+        expect(where, "finding_info.types", f.get("types"), [r["kind"]])
+        expect(where, "finding_info.desc", f.get("desc"), r.get("message"))
     if r.get("hint") and len(by.get(2004, [])) == 1:
         expect(where, "finding_info.desc",
                by[2004][0].get("finding_info", {}).get("desc"), r["hint"])
@@ -272,13 +277,17 @@ def ocsf_record(where, r, evs):
 def ecs_record(where, r, evs):
     t = r["event_type"]
     expect(where, "documents", len(evs),
-           1 if t in ("verdict", "start", "stop") else 0)
+           1 if t in ("verdict", "alert", "start", "stop") else 0)
     if len(evs) != 1:
         return
     ev = evs[0]
     e = ev.get("event", {})
     expect(where, "@timestamp", ev.get("@timestamp"), r["timestamp"])
     expect(where, "event.id", e.get("id"), r["chain"])
+    if t == "alert":
+        expect(where, "event.kind", e.get("kind"), "alert")
+        expect(where, "event.action", e.get("action"), r["kind"])
+        return
     if t != "verdict":
         expect(where, "event.action", e.get("action"), t)
         return
