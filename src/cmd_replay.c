@@ -17,6 +17,7 @@
 #include "cmdutil.h"
 #include "decode.h"
 #include "engine.h"
+#include "fence.h"
 #include "newflow.h"
 #include "policy.h"
 #include "proc.h"
@@ -227,12 +228,12 @@ static uint8_t direction_of(const struct replay_opts *o, const struct flow *f,
 	return reply && f->proto == 6 ? FLOW_DIR_IN : FLOW_DIR_OUT;
 }
 
-/* The fence's decision, as live would take it; *nf is the flow's table. */
-static enum replayct_class fence_of(struct replay_flows *fl,
-				    const struct replay_opts *o, struct flow *f,
-				    int64_t ts_us, struct newflow **nf,
-				    const char **reason)
+/* The fence's class for the packet, as live; *nf is the flow's table. */
+static enum fence_class fence_of(struct replay_flows *fl,
+				 const struct replay_opts *o, struct flow *f,
+				 int64_t ts_us, struct newflow **nf)
 {
+	struct fence_pkt fp = {.flow = f};
 	enum newflow_state state;
 	bool reply;
 
@@ -243,7 +244,8 @@ static enum replayct_class fence_of(struct replay_flows *fl,
 	*nf = f->proto == 6 ? fl->tcp : fl->other;
 	state = newflow_lookup(*nf, f, ts_us, &reply);
 	f->direction = direction_of(o, f, reply);
-	return replayct_classify(f, replayct_state(f, state), reason);
+	fp.ct = replayct_state(f, state);
+	return fence_classify(&fp);
 }
 
 static void judge_packet(struct engine *eng, struct replay_flows *fl,
@@ -254,8 +256,7 @@ static void judge_packet(struct engine *eng, struct replay_flows *fl,
 	struct engine_pkt pkt = {.ts_us = cp->ts_us};
 	enum decode_result res;
 	enum verdict v, decided = VERDICT_DROP;
-	enum replayct_class cls;
-	const char *reason;
+	enum fence_class cls;
 	struct newflow *nf;
 	struct flow f;
 
@@ -267,15 +268,14 @@ static void judge_packet(struct engine *eng, struct replay_flows *fl,
 		return;
 	}
 	pkt.flow = &f;
-	cls = (f.frag & FLOW_FRAG_LATER)
-		      ? REPLAYCT_PASS
-		      : fence_of(fl, o, &f, cp->ts_us, &nf, &reason);
-	if (cls == REPLAYCT_PASS) {
+	cls = (f.frag & FLOW_FRAG_LATER) ? FENCE_PASS
+					 : fence_of(fl, o, &f, cp->ts_us, &nf);
+	if (cls == FENCE_PASS) {
 		st->not_judged++;
 		return;
 	}
-	if (cls == REPLAYCT_DROP) {
-		engine_drop(eng, &pkt, reason);
+	if (fence_is_drop(cls)) {
+		engine_drop(eng, &pkt, fence_reason(cls));
 		st->fenced++;
 	} else {
 		v = engine_judge(eng, &pkt, &decided);

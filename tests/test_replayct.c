@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "decode.h"
+#include "fence.h"
 #include "flowfmt.h"
 #include "replayct.h"
 
@@ -51,22 +52,12 @@ static struct flow icmp(int v6, uint8_t type)
 	return f;
 }
 
-/* The class and reason of f in state ct. */
-static const char *class_of(const struct flow *f, enum replayct_state ct)
+/* What the fence does with f in state ct: "judge", "pass" or the reason. */
+static const char *class_of(const struct flow *f, enum fence_ct ct)
 {
-	const char *reason;
+	struct fence_pkt p = {.flow = f, .ct = ct};
 
-	switch (replayct_classify(f, ct, &reason)) {
-	case REPLAYCT_JUDGE:
-		assert_null(reason);
-		return "judge";
-	case REPLAYCT_PASS:
-		assert_null(reason);
-		return "pass";
-	default:
-		assert_non_null(reason);
-		return reason;
-	}
+	return fence_reason(fence_classify(&p));
 }
 
 static const char *out_of(uint8_t flags, enum newflow_state st)
@@ -124,33 +115,33 @@ static void test_tcp_inbound(void **state)
 	/* options and routing headers are the sandbox's to refuse */
 	f.tcp_flags = SYN;
 	f.ip_flags = FLOW_IP_OPTIONS;
-	assert_string_equal(class_of(&f, REPLAYCT_NEW), "judge");
+	assert_string_equal(class_of(&f, FENCE_CT_NEW), "judge");
 }
 
 static void test_icmp(void **state)
 {
 	struct flow f = icmp(0, 8);
 
-	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), REPLAYCT_NEW);
-	assert_string_equal(class_of(&f, REPLAYCT_NEW), "judge");
+	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), FENCE_CT_NEW);
+	assert_string_equal(class_of(&f, FENCE_CT_NEW), "judge");
 	assert_int_equal(replayct_state(&f, NEWFLOW_OPEN),
-			 REPLAYCT_ESTABLISHED);
+			 FENCE_CT_ESTABLISHED);
 	/* a reply nobody asked for */
 	f = icmp(0, 0);
-	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), REPLAYCT_INVALID);
-	assert_string_equal(class_of(&f, REPLAYCT_INVALID), "invalid");
+	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), FENCE_CT_INVALID);
+	assert_string_equal(class_of(&f, FENCE_CT_INVALID), "invalid");
 	assert_int_equal(replayct_state(&f, NEWFLOW_OPEN),
-			 REPLAYCT_ESTABLISHED);
+			 FENCE_CT_ESTABLISHED);
 	/* errors belong to a flow */
 	f = icmp(0, 3);
-	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), REPLAYCT_RELATED);
-	assert_string_equal(class_of(&f, REPLAYCT_RELATED), "pass");
+	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), FENCE_CT_RELATED);
+	assert_string_equal(class_of(&f, FENCE_CT_RELATED), "pass");
 	f = icmp(1, 1);
-	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), REPLAYCT_RELATED);
+	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), FENCE_CT_RELATED);
 	f = icmp(1, 128);
-	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), REPLAYCT_NEW);
+	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), FENCE_CT_NEW);
 	f = icmp(1, 129);
-	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), REPLAYCT_INVALID);
+	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), FENCE_CT_INVALID);
 	/* neighbour discovery is IPv6 itself: it passes though INVALID */
 	f = icmp(1, 135);
 	assert_string_equal(class_of(&f, replayct_state(&f, NEWFLOW_NONE)),
@@ -184,16 +175,16 @@ static void test_header_drops(void **state)
 	struct flow f = tcp(SYN);
 
 	f.ip_flags = FLOW_IP_OPTIONS | FLOW_IP_SRCROUTE;
-	assert_string_equal(class_of(&f, REPLAYCT_NEW), "ip-options");
+	assert_string_equal(class_of(&f, FENCE_CT_NEW), "ip-options");
 	/* before anything passes: a judged flow cannot pick one up later */
 	f.tcp_flags = ACK;
-	assert_string_equal(class_of(&f, REPLAYCT_ESTABLISHED), "ip-options");
+	assert_string_equal(class_of(&f, FENCE_CT_ESTABLISHED), "ip-options");
 	f = tcp(SYN);
 	f.ip_version = 6;
 	f.ip_flags = FLOW_IP_ROUTING;
-	assert_string_equal(class_of(&f, REPLAYCT_NEW), "routing-header");
+	assert_string_equal(class_of(&f, FENCE_CT_NEW), "routing-header");
 	f.tcp_flags = ACK;
-	assert_string_equal(class_of(&f, REPLAYCT_ESTABLISHED),
+	assert_string_equal(class_of(&f, FENCE_CT_ESTABLISHED),
 			    "routing-header");
 }
 
