@@ -239,6 +239,7 @@ static int packet_cb(const struct nlmsghdr *nlh, void *data)
 	pkt.len = attr_u32(a.tb[NFQA_CAP_LEN], (uint32_t)pkt.caplen);
 	pkt.mark = attr_u32(a.tb[NFQA_MARK], 0);
 	pkt.outdev = attr_u32(a.tb[NFQA_IFINDEX_OUTDEV], 0);
+	pkt.inbound = ph->hook == NF_INET_LOCAL_IN;
 	if (a.tb[NFQA_UID] && a.tb[NFQA_GID]) {
 		pkt.have_owner = true;
 		pkt.uid = attr_u32(a.tb[NFQA_UID], 0);

@@ -28,6 +28,7 @@ struct nfqueue_packet {
 	size_t len; /* the packet's full length */
 	uint32_t mark;
 	uint32_t outdev; /* 0 when unknown */
+	bool inbound;	 /* queued at INPUT: a flow the outside opened */
 	bool have_owner; /* the socket's uid/gid were given */
 	uid_t uid;
 	gid_t gid;

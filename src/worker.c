@@ -162,6 +162,8 @@ static void on_packet(const struct nfqueue_packet *p, void *data)
 		hold(w, p, NFQUEUE_DROP);
 		return;
 	}
+	/* The hook tells who opened the flow; the bytes cannot. */
+	f.direction = p->inbound ? FLOW_DIR_IN : FLOW_DIR_OUT;
 	pkt.flow = &f;
 	v = engine_judge(w->eng, &pkt, NULL);
 	if (w->pcap)

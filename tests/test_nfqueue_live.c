@@ -107,6 +107,7 @@ static void test_tcp_accept(void **state)
 	assert_true(s.last.have_owner);
 	assert_int_equal(s.last.uid, getuid());
 	assert_int_equal(s.last.queue, QUEUE);
+	assert_false(s.last.inbound);
 	close(fd);
 }
 
@@ -146,6 +147,18 @@ static void test_udp_reject(void **state)
 	poll(&pfd, 1, 2000);
 	assert_int_equal(recv(fd, &b, 1, 0), -1);
 	assert_int_equal(errno, ECONNREFUSED);
+	close(fd);
+}
+
+/* A SYN queued at INPUT says so: the flow is one the outside opened. */
+static void test_inbound_hook(void **state)
+{
+	struct seen s = {.answer = NFQUEUE_DROP};
+	int fd = start_connect(SOCK_STREAM, PORT + 2);
+
+	pump(&s, 1);
+	assert_true(s.last.inbound);
+	assert_int_equal(s.flow.dport, PORT + 2);
 	close(fd);
 }
 
@@ -194,6 +207,8 @@ static int setup_netns(void)
 		"-j NFQUEUE --queue-num 7",
 		"iptables -A OUTPUT -p udp --dport 5556 -j NFQUEUE --queue-num "
 		"7",
+		"iptables -A INPUT -p tcp --syn --dport 5557 "
+		"-j NFQUEUE --queue-num 7",
 	};
 	size_t i;
 
@@ -243,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_reject),
 		cmocka_unit_test(test_tcp_drop),
 		cmocka_unit_test(test_udp_reject),
+		cmocka_unit_test(test_inbound_hook),
 		cmocka_unit_test(test_burst_batched),
 		cmocka_unit_test(test_queue_busy),
 		cmocka_unit_test(test_kernel_counters),
