@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+struct logfast;
 struct logrec;
 
 /*
@@ -30,7 +31,9 @@ struct arec {
 	int ip_version;
 	long src_port, dest_port;
 	uint8_t dst[16];
-	json_t *proc;	  /* NULL when "proc" is null or absent */
+	json_t *proc;	  /* NULL when "proc" is null or absent, or read
+			   * on the fast path (struct ascan fast) */
+	bool has_proc;	  /* "proc" is an object */
 	const char *exe;  /* from proc */
 	const char *user; /* from proc */
 	long long pid, uid;
@@ -43,6 +46,14 @@ struct arec {
  */
 int arec_from(struct arec *a, const struct logrec *rec, char *err,
 	      size_t errlen);
+
+/*
+ * The same from the fast path's fields (rec->root NULL); scratch holds at
+ * least the line's length plus 16 bytes: the strings, NUL-terminated.
+ */
+int arec_from_fast(struct arec *a, const struct logrec *rec,
+		   const struct logfast *f, char *scratch, char *err,
+		   size_t errlen);
 
 /* Called for each valid record; a non-zero return stops the scan. */
 typedef int (*arec_cb)(void *ctx, const struct arec *a);
@@ -59,6 +70,9 @@ struct ascan {
 	unsigned long unreadable; /* files that could not be opened or read */
 	unsigned long files;
 	bool all;	  /* pass every record to cb, not only verdicts */
+	bool fast;	  /* cb reads no tree (a->proc, a->rec->root NULL):
+			   * lines are read on the fast path */
+	char *scratch;	  /* the fast path's strings, while running */
 	const char *prog; /* "nfjudge audit search", for messages */
 };
 

@@ -256,7 +256,8 @@ static int report_write(const struct report *r, const char *path,
 int audit_report(int argc, char **argv)
 {
 	struct report r = {.limit = 1000};
-	struct ascan scan = {.prog = "nfjudge audit report", .all = true};
+	struct ascan scan = {
+		.prog = "nfjudge audit report", .all = true, .fast = true};
 	const char *out = NULL;
 	int ret = report_args(&r, &out, argc, argv);
 

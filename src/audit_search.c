@@ -158,7 +158,7 @@ static int search_args(struct search *s, int argc, char **argv)
 int audit_search(int argc, char **argv)
 {
 	struct search s = {.format = AFORMAT_JSON};
-	struct ascan scan = {.prog = "nfjudge audit search"};
+	struct ascan scan = {.prog = "nfjudge audit search", .fast = true};
 	int ret;
 
 	afilter_init(&s.filter);

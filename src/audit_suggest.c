@@ -188,7 +188,7 @@ int audit_suggest(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct ascan scan = {.prog = "nfjudge audit suggest"};
+	struct ascan scan = {.prog = "nfjudge audit suggest", .fast = true};
 	struct suggest s = {0};
 	int c, ret;
 

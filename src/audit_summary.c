@@ -248,7 +248,8 @@ static int summary_args(struct summary *s, int argc, char **argv)
 int audit_summary(int argc, char **argv)
 {
 	struct summary s = {.format = AFORMAT_TABLE};
-	struct ascan scan = {.prog = "nfjudge audit summary", .all = true};
+	struct ascan scan = {
+		.prog = "nfjudge audit summary", .all = true, .fast = true};
 	int ret = summary_args(&s, argc, argv);
 
 	if (ret >= 0)

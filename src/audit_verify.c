@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "chain.h"
 #include "cmd.h"
+#include "logfast.h"
 #include "logread.h"
 
 static void verify_begin(struct verify *v, const struct logrec *rec)
@@ -254,11 +255,14 @@ static const char *verify_line(struct verify *v, enum logread_status st,
 			       size_t errlen)
 {
 	const char *what = verify_status(st);
+	struct logfast f;
 	struct logrec rec;
 
 	if (what)
 		return what;
-	if (logrec_parse(&rec, line, len, err, errlen))
+	if ((logfast_parse(&f, line, len) ||
+	     logrec_fast(&rec, &f, line, len)) &&
+	    logrec_parse(&rec, line, len, err, errlen))
 		return err;
 	if (verify_record(v, &rec, line, err, errlen))
 		what = err;

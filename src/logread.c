@@ -10,22 +10,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
 
+#include "logfast.h"
 #include "logread.h"
 
+/*
+ * Lines are returned where they lie in buf, which a read fills in large
+ * blocks: no copy per line.  Plain files are read with read(2); gzip and
+ * standard input through zlib (which passes plain data through).
+ */
+#define LOGREAD_BUF (4 * 1024 * 1024)
+
 struct logread {
-	gzFile gz;
+	gzFile gz; /* NULL: plain file, read from fd */
+	int fd;
 	const char *name;
 	unsigned long lineno;
 	bool eof;
-	size_t rpos, rlen; /* unread bytes of rbuf */
-	size_t len;	   /* bytes of the line gathered in line */
-	char rbuf[65536];
-	char line[LOGREAD_LINE_MAX];
+	int err;	 /* the read error that ended the data, or 0 */
+	size_t pos, len; /* unread bytes of buf */
+	char buf[LOGREAD_BUF];
 };
+
+/* A regular file that does not start with the gzip magic is read raw. */
+static bool logread_plain(int fd)
+{
+	unsigned char magic[2];
+	struct stat st;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return false;
+	return pread(fd, magic, 2, 0) != 2 || magic[0] != 0x1f ||
+	       magic[1] != 0x8b;
+}
 
 struct logread *logread_open(const char *path)
 {
@@ -36,14 +57,18 @@ struct logread *logread_open(const char *path)
 
 	if (!lr || fd < 0)
 		goto fail;
-	lr->gz = gzdopen(fd, "rb"); /* reads plain files as they are */
-	if (!lr->gz)
+	lr->gz = NULL;
+	lr->fd = -1;
+	if (logread_plain(fd))
+		lr->fd = fd;
+	else if (!(lr->gz = gzdopen(fd, "rb"))) /* plain data passes */
 		goto fail;
 	fd = -1;
 	lr->name = in ? "<stdin>" : path;
 	lr->lineno = 0;
 	lr->eof = false;
-	lr->rpos = lr->rlen = lr->len = 0;
+	lr->err = 0;
+	lr->pos = lr->len = 0;
 	return lr;
 fail:
 	saved = errno ? errno : ENOMEM;
@@ -58,71 +83,129 @@ void logread_close(struct logread *lr)
 {
 	if (!lr)
 		return;
-	gzclose(lr->gz);
+	if (lr->gz)
+		gzclose(lr->gz);
+	if (lr->fd >= 0)
+		close(lr->fd);
 	free(lr);
 }
 
-/* Refill rbuf; false at the end or on error (errno set, or 0 at EOF). */
+/* Up to n bytes into p: the count, 0 at the end, -1 with errno. */
+static ssize_t logread_raw(struct logread *lr, char *p, size_t n)
+{
+	ssize_t r;
+	int zerr;
+
+	if (!lr->gz) {
+		do
+			r = read(lr->fd, p, n);
+		while (r < 0 && errno == EINTR);
+		return r;
+	}
+	r = gzread(lr->gz, p, n > INT32_MAX ? INT32_MAX : (unsigned)n);
+	if (r > 0)
+		return r;
+	gzerror(lr->gz, &zerr);
+	if (r == 0 && zerr == Z_OK)
+		return 0;
+	errno = zerr == Z_ERRNO && errno ? errno : EIO;
+	return -1;
+}
+
+/*
+ * Make room and read more after the unread bytes; false at the end or on
+ * error (errno set, or 0 at the end).
+ */
 static bool logread_fill(struct logread *lr)
 {
-	int n, zerr;
+	ssize_t n;
 
-	if (lr->eof)
+	if (lr->eof) {
+		errno = lr->err;
 		return false;
-	n = gzread(lr->gz, lr->rbuf, sizeof(lr->rbuf));
+	}
+	if (lr->pos) {
+		memmove(lr->buf, lr->buf + lr->pos, lr->len - lr->pos);
+		lr->len -= lr->pos;
+		lr->pos = 0;
+	}
+	n = logread_raw(lr, lr->buf + lr->len, sizeof(lr->buf) - lr->len);
 	if (n > 0) {
-		lr->rpos = 0;
-		lr->rlen = (size_t)n;
+		lr->len += (size_t)n;
 		return true;
 	}
+	lr->err = n < 0 ? errno : 0;
+	errno = lr->err;
 	lr->eof = true;
-	gzerror(lr->gz, &zerr);
-	errno = 0;
-	if (n < 0 || zerr != Z_OK)
-		errno = zerr == Z_ERRNO && errno ? errno : EIO;
 	return false;
 }
 
-/* Append rbuf up to and including a newline; true when one was found. */
-static bool logread_take(struct logread *lr, bool *too_long)
+/* Past the rest of a line too long to be a record; true if one ended. */
+static bool logread_skip(struct logread *lr)
 {
-	const char *start = lr->rbuf + lr->rpos;
-	size_t avail = lr->rlen - lr->rpos;
-	const char *nl = memchr(start, '\n', avail);
-	size_t n = nl ? (size_t)(nl - start) : avail;
+	const char *nl;
 
-	if (n > sizeof(lr->line) - lr->len)
-		*too_long = true;
-	else
-		memcpy(lr->line + lr->len, start, n);
-	if (!*too_long)
-		lr->len += n;
-	lr->rpos += nl ? n + 1 : n;
-	return nl != NULL;
+	for (;;) {
+		nl = memchr(lr->buf + lr->pos, '\n', lr->len - lr->pos);
+		if (nl) {
+			lr->pos = (size_t)(nl - lr->buf) + 1;
+			return true;
+		}
+		lr->pos = lr->len = 0;
+		if (!logread_fill(lr))
+			return false;
+	}
+}
+
+/* The end of the data: its last line, without newline, if any. */
+static enum logread_status logread_end(struct logread *lr, const char **line,
+				       size_t *len)
+{
+	if (errno)
+		return LOGREAD_ERROR;
+	if (lr->pos == lr->len)
+		return LOGREAD_EOF;
+	lr->lineno++;
+	*line = lr->buf + lr->pos;
+	*len = lr->len - lr->pos;
+	lr->pos = lr->len;
+	return LOGREAD_PARTIAL;
 }
 
 enum logread_status logread_next(struct logread *lr, const char **line,
 				 size_t *len)
 {
-	bool too_long = false, nl = false;
+	const char *nl;
+	size_t from = lr->pos; /* where the newline search resumes */
 
-	lr->len = 0;
-	*line = lr->line;
+	*line = lr->buf + lr->pos;
 	*len = 0;
-	while (!nl) {
-		if (lr->rpos == lr->rlen && !logread_fill(lr))
+	for (;;) {
+		nl = memchr(lr->buf + from, '\n', lr->len - from);
+		if (nl)
 			break;
-		nl = logread_take(lr, &too_long);
+		if (lr->len - lr->pos > LOGREAD_LINE_MAX) {
+			bool ended = logread_skip(lr);
+
+			if (!ended && errno)
+				return LOGREAD_ERROR;
+			lr->lineno++;
+			return LOGREAD_TOO_LONG;
+		}
+		from = lr->len - lr->pos;
+		if (!logread_fill(lr))
+			return logread_end(lr, line, len);
+		from += lr->pos;
 	}
-	if (!nl && errno)
-		return LOGREAD_ERROR;
-	if (!nl && !lr->len && !too_long)
-		return LOGREAD_EOF;
 	lr->lineno++;
-	*len = lr->len;
-	if (too_long)
+	*line = lr->buf + lr->pos;
+	*len = (size_t)(nl - *line);
+	lr->pos = (size_t)(nl - lr->buf) + 1;
+	if (*len > LOGREAD_LINE_MAX) {
+		*len = 0;
 		return LOGREAD_TOO_LONG;
-	return nl ? LOGREAD_LINE : LOGREAD_PARTIAL;
+	}
+	return LOGREAD_LINE;
 }
 
 const char *logread_name(const struct logread *lr)
@@ -135,15 +218,19 @@ unsigned long logread_lineno(const struct logread *lr)
 	return lr->lineno;
 }
 
+static const uint8_t hex_tab[256] = {
+	['0' ... '9'] = 1,
+	['a' ... 'f'] = 1,
+};
+
 static bool is_hex64(const char *s)
 {
+	unsigned ok = 1;
 	int i;
 
 	for (i = 0; i < CHAIN_HEX; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return true;
+		ok &= hex_tab[(unsigned char)s[i]];
+	return ok;
 }
 
 /* The line must end in ,"chain":"<hex>"}: the chain covers all before. */
@@ -245,6 +332,59 @@ int logrec_parse(struct logrec *rec, const char *line, size_t len, char *err,
 bad:
 	logrec_clear(rec);
 	return -EBADMSG;
+}
+
+static bool fast_hex64(const struct lf_val *v)
+{
+	return v->type == LF_STR && v->len == CHAIN_HEX && is_hex64(v->p);
+}
+
+static uint64_t fast_count(const struct lf_val *v)
+{
+	return v->type == LF_INT && v->num > 0 ? (uint64_t)v->num : 0;
+}
+
+/* As logrec_event(), from the fast path's fields. */
+static void logrec_fast_event(struct logrec *rec, const struct logfast *f)
+{
+	const struct lf_val *type = &f->v[LFK_EVENT_TYPE];
+	const struct lf_val *what = &f->v[LFK_LOST];
+
+	if (type->type == LF_STR && type->len < sizeof(rec->event_type)) {
+		memcpy(rec->event_type, type->p, type->len);
+		rec->event_type[type->len] = '\0';
+	}
+	if (!strcmp(rec->event_type, "error"))
+		rec->lost_records = fast_count(&f->v[LFK_LOST_RECORDS]);
+	if (strcmp(rec->event_type, "lost"))
+		return;
+	if (what->type == LF_STR && what->len == 7 &&
+	    !memcmp(what->p, "records", 7))
+		rec->lost_records = fast_count(&f->v[LFK_COUNT]);
+	else
+		rec->lost_packets = fast_count(&f->v[LFK_COUNT]);
+}
+
+int logrec_fast(struct logrec *rec, const struct logfast *f, const char *line,
+		size_t len)
+{
+	const struct lf_val *seq = &f->v[LFK_SEQ];
+	const struct lf_val *prev = &f->v[LFK_PREV_CHAIN];
+
+	memset(rec, 0, sizeof(*rec));
+	/* the suffix is the chain field, its digest checked there */
+	if (!logrec_suffix(line, len) || seq->type != LF_INT || seq->num < 1 ||
+	    f->v[LFK_CHAIN].type != LF_STR ||
+	    f->v[LFK_CHAIN].len != CHAIN_HEX ||
+	    (prev->type != LF_ABSENT && !fast_hex64(prev)))
+		return -EAGAIN;
+	rec->seq = (uint64_t)seq->num;
+	memcpy(rec->chain, f->v[LFK_CHAIN].p, CHAIN_HEX);
+	if (prev->type != LF_ABSENT)
+		memcpy(rec->prev_chain, prev->p, CHAIN_HEX);
+	logrec_fast_event(rec, f);
+	rec->body_len = len - (CHAIN_SUFFIX_LEN - 1);
+	return 0;
 }
 
 void logrec_clear(struct logrec *rec)

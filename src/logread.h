@@ -67,6 +67,15 @@ int logrec_parse(struct logrec *rec, const char *line, size_t len, char *err,
 void logrec_clear(struct logrec *rec);
 
 /*
+ * The same from the fields logfast_parse() took from the line, with no
+ * tree (rec->root NULL).  0, or -EAGAIN when the fast path cannot say:
+ * logrec_parse() then decides, and names what is wrong.
+ */
+struct logfast;
+int logrec_fast(struct logrec *rec, const struct logfast *f, const char *line,
+		size_t len);
+
+/*
  * From the tail of a log (its last bytes), the seq and chain of the last
  * complete record, so that a restarted writer continues the chain.
  * Returns 0; -ENOENT when the tail holds no line at all; -EBADMSG when

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Writes a chained verdict log to standard output, for the audit tests:
- * mklog [-k KEYFILE] [-n COUNT] [-r SEQ] [-s] [-t SECONDS]  (-r: record
+ * mklog [-k KEYFILE] [-n COUNT] [-r SEQ] [-s] [-t SECONDS] [-v]  (-r: record
  * SEQ is the first after a reopen, so it names its predecessor in
  * prev_chain; -s: record 1 is a start record, as a daemon's log begins;
- * -t: timestamps later by SECONDS, so that two logs differ).
+ * -t: timestamps later by SECONDS, so that two logs differ; -v: varied
+ * executables and verdicts, for the benchmarks).
  */
 #include "config.h"
 
@@ -20,6 +21,23 @@
 #include "record.h"
 
 static char line[RECORD_MAX];
+
+/* -v: many executables, all verdicts, some flows without a process. */
+static bool varied;
+
+static void vary(struct record_verdict *v, unsigned i)
+{
+	struct proc_info *p = (struct proc_info *)v->proc;
+
+	snprintf(p->exe, sizeof(p->exe), "/usr/bin/tool%u", i % 37);
+	snprintf(p->comm, sizeof(p->comm), "tool%u", i % 37);
+	v->verdict = i % 3 ? VERDICT_ACCEPT : VERDICT_REJECT;
+	if (i % 17 == 0)
+		v->verdict = VERDICT_DROP;
+	v->rule = v->verdict == VERDICT_ACCEPT ? "proxy" : "default";
+	if (i % 11 == 0)
+		v->proc = NULL;
+}
 
 static void fill(struct flow *f, struct proc_info *p, unsigned i)
 {
@@ -69,7 +87,9 @@ int main(int argc, char **argv)
 	struct chain *chain = NULL;
 	int c, len = 0;
 
-	while ((c = getopt(argc, argv, "k:n:r:st:")) != -1) {
+	while ((c = getopt(argc, argv, "k:n:r:st:v")) != -1) {
+		if (c == 'v')
+			varied = true;
 		if (c == 's')
 			with_start = true;
 		if (c == 't')
@@ -98,6 +118,8 @@ int main(int argc, char **argv)
 					  .verdict = &v};
 
 		fill(&f, &p, (unsigned)i);
+		if (varied)
+			vary(&v, (unsigned)i);
 		v.hint = record_hint(&f);
 		len = record_emit(chain, line, sizeof(line), i == reopen, &ev);
 		if (len < 0 ||
