@@ -47,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *a = malloc(size + 1), tables[4][32];
 	struct doctor_status st;
 	struct doctor_queue q;
+	uint64_t ino;
 	bool open;
 	long v;
 
@@ -60,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doctor_parse_int(a, &v);
 	doctor_parse_queue(a, 0, &q);
 	doctor_netlink_lists(a, 4);
+	doctor_netlink_socket(a, 12, 0, &ino);
 	doctor_text_tables(a, tables, 4);
 	fuzz_compare(a);
 	free(a);

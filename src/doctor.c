@@ -49,7 +49,12 @@ struct run {
 	 * every capability counts */
 	struct stat userns[USERNS_DEPTH];
 	size_t n_userns;
+	char ns[64]; /* our ns link, "" until the process check read it */
+	struct stat self_exe;
+	bool have_exe;
 };
+
+static void check_reader(struct run *run, unsigned int q, uint32_t portid);
 
 /* root/rel into buf (NUL-terminated): its length, or -errno. */
 static ssize_t read_at(const char *root, const char *rel, char *buf, size_t cap)
@@ -261,7 +266,9 @@ static void queue_findings(struct run *run, const char *listing)
 				   "with --queue-bypass); start nfjudge run "
 				   "-q %s",
 				   i, qs);
-		else if (q.bound && (q.queue_dropped || q.user_dropped))
+		if (q.bound)
+			check_reader(run, i, q.portid);
+		if (q.bound && (q.queue_dropped || q.user_dropped))
 			doctor_add(run->r, DOCTOR_INFO,
 				   "queue %u has dropped %llu packets (queue "
 				   "full) and %llu (receive buffer full) since "
@@ -600,6 +607,96 @@ static long pid_of(const char *name)
 	return *end ? -1 : v;
 }
 
+/* Whether pid has an fd on socket ino. */
+static bool holds_socket(const char *root, long pid, uint64_t ino)
+{
+	char path[320], link[64], want[48];
+	struct dirent *de;
+	bool found = false;
+	ssize_t n;
+	DIR *dir;
+
+	snprintf(want, sizeof(want), "socket:[%llu]", (unsigned long long)ino);
+	snprintf(path, sizeof(path), "%s/%ld/fd", root, pid);
+	dir = opendir(path);
+	while (dir && !found && (de = readdir(dir))) {
+		snprintf(path, sizeof(path), "%s/%ld/fd/%.32s", root, pid,
+			 de->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			found = !strcmp(link, want);
+		}
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+/*
+ * The process of this namespace that holds socket ino, or 0.
+ * XXX: a thread with an fd table of its own is not looked at.
+ */
+static long socket_owner(struct run *run, uint64_t ino)
+{
+	struct task t;
+	struct dirent *de;
+	long pid, owner = 0;
+	DIR *dir = run->ns[0] ? opendir(run->env->proc_root) : NULL;
+
+	while (dir && !owner && (de = readdir(dir))) {
+		pid = pid_of(de->d_name);
+		t.pid = t.tid = pid;
+		snprintf(t.rel, sizeof(t.rel), "%ld", pid);
+		if (pid > 0 && in_netns(run, &t, run->ns) == 1 &&
+		    holds_socket(run->env->proc_root, pid, ino))
+			owner = pid;
+	}
+	if (dir)
+		closedir(dir);
+	return owner;
+}
+
+/*
+ * Whoever reads the queue decides what passes: it must be nfjudge.  A
+ * reader doctor cannot place is only information (it may be nfjudge in a
+ * pid namespace out of sight).
+ */
+static void check_reader(struct run *run, unsigned int q, uint32_t portid)
+{
+	char *buf = malloc(NETLINK_MAX), rel[32], name[64] = "?";
+	struct doctor_status st;
+	uint64_t ino = 0;
+	long pid = 0;
+
+	if (buf &&
+	    read_at(run->env->proc_root, "net/netlink", buf, NETLINK_MAX) >=
+		    0 &&
+	    doctor_netlink_socket(buf, NETLINK_NETFILTER, portid, &ino))
+		pid = socket_owner(run, ino);
+	if (pid <= 0) {
+		doctor_add(run->r, DOCTOR_INFO,
+			   "queue %u is read by netlink port %u, of no process "
+			   "doctor can find in this namespace",
+			   q, portid);
+		goto out;
+	}
+	if (run->have_exe &&
+	    same_file(run->env->proc_root, pid, &run->self_exe))
+		goto out;
+	snprintf(rel, sizeof(rel), "%ld/status", pid);
+	if (read_at(run->env->proc_root, rel, buf, NETLINK_MAX) >= 0 &&
+	    !doctor_parse_status(buf, &st))
+		snprintf(name, sizeof(name), "%s", st.name);
+	doctor_add(run->r, DOCTOR_HOLE,
+		   "queue %u is read by pid %ld (%s), which is not nfjudge: "
+		   "that program decides what passes; stop it and start "
+		   "nfjudge run",
+		   q, pid, name);
+out:
+	free(buf);
+}
+
 static void scan_procs(struct run *run, DIR *dir, const char *ns)
 {
 	char path[320];
@@ -611,6 +708,8 @@ static void scan_procs(struct run *run, DIR *dir, const char *ns)
 
 	snprintf(path, sizeof(path), "%s/self/exe", run->env->proc_root);
 	have_exe = !stat(path, &self_exe);
+	run->self_exe = self_exe;
+	run->have_exe = have_exe;
 	while ((de = readdir(dir))) {
 		pid = pid_of(de->d_name);
 		if (pid > 0 && pid != (long)run->env->self)
@@ -650,6 +749,7 @@ static void check_caps(struct run *run)
 		return;
 	}
 	ns[n] = '\0';
+	snprintf(run->ns, sizeof(run->ns), "%s", ns);
 	scan_procs(run, dir, ns);
 	closedir(dir);
 }

@@ -136,6 +136,13 @@ size_t doctor_compare_table(struct doctor_report *r, const char *expected,
  */
 bool doctor_netlink_lists(const char *text, uint64_t ino);
 
+/*
+ * The inode of the netlink socket of protocol proto bound to portid, in a
+ * /proc/net/netlink listing: true when found.
+ */
+bool doctor_netlink_socket(const char *text, unsigned int proto,
+			   uint32_t portid, uint64_t *ino);
+
 /* The "*TABLE" names of an iptables-restore text, in order, up to max. */
 size_t doctor_text_tables(const char *text, char names[][32], size_t max);
 

@@ -284,6 +284,31 @@ bool doctor_netlink_lists(const char *text, uint64_t ino)
 	return false;
 }
 
+bool doctor_netlink_socket(const char *text, unsigned int proto,
+			   uint32_t portid, uint64_t *ino)
+{
+	const char *line, *p = text;
+	unsigned long long in;
+	unsigned int eth, pid;
+	char buf[256];
+	size_t len;
+
+	while ((line = next_line(&p, &len))) {
+		if (len >= sizeof(buf))
+			continue;
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
+		if (sscanf(buf, "%*s %u %u %*s %*s %*s %*s %*s %*s %llu", &eth,
+			   &pid, &in) != 3 ||
+		    eth != proto || pid != portid)
+			continue;
+		*ino = in;
+		return true;
+	}
+	return false;
+}
+
 size_t doctor_text_tables(const char *text, char names[][32], size_t max)
 {
 	const char *line, *p = text;

@@ -61,6 +61,7 @@ expect_status 2 "bad --nflog-group" "$NFJUDGE" doctor --nflog-group x
 # --- a clean namespace -----------------------------------------------
 daemon "$tmp/log"
 doc 0 "no hole found"
+check "clean: the queue's reader is nfjudge" sh -c "! grep -q 'is read by' '$tmp/out'"
 # A stats record is written after whatever the start wrote: no alert.
 kill -USR1 "$DPID"
 check "clean: a stats record" wait_events stats 1 "$tmp/log"
@@ -177,6 +178,13 @@ stop_daemon
 # --- no daemon: the queue has no reader, then no chain at all -----------
 nsx "$NFJUDGE" rules install
 doc 1 "hole: queue 0 has no reader"
+# Whoever reads the queue decides: a reader that is not nfjudge is a hole.
+nsbg "$top_builddir/tests/nfq-verdict" 0 accept 0x100000/0x100000 \
+	>"$tmp/reader.out"
+check "the other queue reader is bound" wait_file "$tmp/reader.out"
+doc 1 "hole: queue 0 is read by pid $last_pid (nfq-verdict), which is not nfjudge"
+kill -KILL "$last_pid"
+wait "$last_pid" 2>/dev/null
 # The options say what our chain is: another NFLOG group is another chain.
 doc 1 "altered" --nflog-group 7
 check "--nflog-group: in the fix" grep -q "nfjudge rules install --nflog-group 7" "$tmp/out"

@@ -217,6 +217,26 @@ static void test_netlink(void **state)
 	assert_false(doctor_netlink_lists("", 4));
 }
 
+static void test_netlink_socket(void **state)
+{
+	const char *text =
+		"sk               Eth Pid        Groups   Rmem     Wmem     "
+		"Dump  Locks    Drops    Inode\n"
+		"00000000c6a729b5 0   23437      00000000 0        0        0 "
+		"    2        0        41      \n"
+		"00000000c373115f 12  23437      00000000 0        0        0 "
+		"    2        0        777     \n";
+	uint64_t ino = 0;
+
+	(void)state;
+	assert_true(doctor_netlink_socket(text, 12, 23437, &ino));
+	assert_int_equal(ino, 777);
+	assert_true(doctor_netlink_socket(text, 0, 23437, &ino));
+	assert_int_equal(ino, 41);
+	assert_false(doctor_netlink_socket(text, 12, 2343, &ino));
+	assert_false(doctor_netlink_socket("12 12 12\n", 12, 12, &ino));
+}
+
 static void test_chain_intact(void **state)
 {
 	struct rules_opts o;
@@ -495,6 +515,30 @@ static void test_run(void **state)
 	/* filter and mangle; no IPv6 beyond lo: not listed */
 	assert_int_equal(l.calls, 2);
 
+	/* the queue's reader: nfjudge, or something else */
+	put_str("sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode\n"
+		"00000000c373115f 12  23437  00000000 0 0 0 2 0 777\n",
+		at("net/netlink"));
+	mkdirs(at("101/fd"));
+	symlink("socket:[777]", at("101/fd/3"));
+	run(&o, &l, &r);
+	assert_int_equal(doctor_holes(&r), 0);
+	assert_false(has(&r, DOCTOR_INFO, "is read by"));
+	remove(at("101/fd/3"));
+	mkdirs(at("102/fd"));
+	symlink("socket:[777]", at("102/fd/3"));
+	run(&o, &l, &r);
+	assert_true(has(&r, DOCTOR_HOLE,
+			"queue 0 is read by pid 102 (sh), "
+			"which is not nfjudge"));
+	remove(at("102/fd/3"));
+	run(&o, &l, &r);
+	assert_true(has(&r, DOCTOR_INFO,
+			"queue 0 is read by netlink port "
+			"23437, of no process"));
+	assert_int_equal(doctor_holes(&r), 0);
+	symlink("socket:[777]", at("101/fd/3"));
+
 	/* each hole on its own */
 	mkproc(105, ns_self, "python3", 1000, 0, RAW, 0, at("other-bin"));
 	run(&o, &l, &r);
@@ -581,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_sysctls),
 		cmocka_unit_test(test_netlink),
+		cmocka_unit_test(test_netlink_socket),
 		cmocka_unit_test(test_chain_intact),
 		cmocka_unit_test(test_chain_missing),
 		cmocka_unit_test(test_chain_altered),
