@@ -2,13 +2,20 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <netinet/in.h>
 
 #include "attr.h"
 #include "decode.h"
+#include "kattr.h"
 #include "proc.h"
 #include "procfs.h"
+#include "procfs_int.h"
+#include "procinfo.h"
 #include "sockdiag.h"
 
 struct attr {
@@ -67,6 +74,7 @@ enum attribution attr_lookup(struct attr *at, const struct flow *flow,
 struct attr_live {
 	struct sockdiag *sd;
 	struct procfs *pfs;
+	const struct kattr *k; /* NULL: /proc only */
 };
 
 /*
@@ -85,15 +93,116 @@ static void attr_live_senders(struct attr_live *live, const struct flow *flow,
 		info->partial = true;
 }
 
+/*
+ * A UDP entry keyed by what the packet shows is trusted only when recent:
+ * a connected socket's send is not seen, so a later socket on the same
+ * port and destination would find an old one.  Well below conntrack's
+ * UDP timeout, so that such a send was not a new flow anyway.
+ */
+#define ATTR_UDP_FRESH_NS 5000000000ULL
+
+static bool attr_kernel_fresh(const struct flow *flow,
+			      const struct kattr_caller *c)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	if (flow->proto != IPPROTO_UDP)
+		return true; /* TCP: every connect() keys its tuple anew */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return now - c->noted_ns < ATTR_UDP_FRESH_NS;
+}
+
+/* The file exec ran (the kernel's dev_t) is the one its path names here. */
+static bool attr_exec_is_named(const struct kattr_exec *e)
+{
+	struct stat st;
+
+	if (stat(e->exe, &st) < 0)
+		return false;
+	return st.st_ino == e->ino &&
+	       st.st_dev == makedev(e->dev >> 20, e->dev & 0xfffff);
+}
+
+/*
+ * What the exec program noted, for a caller gone (or a zombie) now.  Its
+ * environment and maps can no longer be read, so exe rules do not trust
+ * it: the record names it, the policy does not take its word.
+ */
+static void attr_kernel_exe(struct attr_live *live,
+			    const struct kattr_caller *c,
+			    struct proc_info *info)
+{
+	struct kattr_exec e;
+
+	/* a relative path names nothing here: no exe rather than a wrong one */
+	if (kattr_exec_of(live->k, c->tgid, &e) < 0 ||
+	    e.start_ns != c->start_ns || e.exe[0] != '/')
+		return;
+	snprintf(info->exe, sizeof(info->exe), "%s", e.exe);
+	if (!info->ppid)
+		info->ppid = (pid_t)e.ppid;
+	info->tainted = attr_exec_is_named(&e)
+				? "gone before its environment and maps "
+				  "were read"
+				: "exe is not the file its path names here";
+}
+
+static void attr_kernel_gone(struct attr_live *live,
+			     const struct kattr_caller *c,
+			     unsigned long long ticks, struct proc_info *info)
+{
+	procfs_info_clear(info);
+	if (c->start_ns)
+		procinfo_format_start(live->pfs->btime, ticks, live->pfs->hz,
+				      info->start_time,
+				      sizeof(info->start_time));
+}
+
+/*
+ * The kernel names the caller; /proc adds exe, cmdline and ancestors
+ * while that very process (same start time) lives.
+ */
+static enum attribution attr_kernel(struct attr_live *live,
+				    const struct kattr_caller *c,
+				    struct proc_info *info)
+{
+	unsigned long long ticks =
+		c->start_ns /
+		(1000000000ULL / (unsigned long long)live->pfs->hz);
+
+	if (!c->start_ns ||
+	    procfs_fill(live->pfs, (pid_t)c->tgid, ticks, info) < 0)
+		attr_kernel_gone(live, c, ticks, info);
+	if (!info->exe[0])
+		attr_kernel_exe(live, c, info);
+	info->pid = (pid_t)c->tgid;
+	info->uid = c->uid;
+	info->gid = c->gid;
+	snprintf(info->comm, sizeof(info->comm), "%.*s", KATTR_COMM_LEN,
+		 c->comm);
+	info->shared = false;
+	procfs_user_name(live->pfs, c->uid, info->user, sizeof(info->user));
+	return ATTR_KERNEL;
+}
+
 static enum attribution attr_live_lookup(void *ctx, const struct flow *flow,
 					 const struct attr_hints *hints,
 					 struct proc_info *info)
 {
 	struct attr_live *live = ctx;
 	struct sockdiag_result res;
+	struct kattr_caller c;
 
+	if (live->k && kattr_by_flow(live->k, flow, &c) == 0 &&
+	    attr_kernel_fresh(flow, &c))
+		return attr_kernel(live, &c, info);
 	if (sockdiag_lookup(live->sd, flow, hints->ifindex, &res) < 0)
 		return ATTR_NONE;
+	if (live->k && res.cookie &&
+	    kattr_by_cookie(live->k, res.cookie, &c) == 0)
+		return attr_kernel(live, &c, info);
 	if (procfs_lookup(live->pfs, res.inode, info) == 0) {
 		attr_live_senders(live, flow, info);
 		return ATTR_SOCKET;
@@ -122,12 +231,18 @@ static const struct attr_ops attr_live_ops = {
 
 struct attr *attr_open_live(const char *proc_root)
 {
+	return attr_open_kernel(proc_root, NULL);
+}
+
+struct attr *attr_open_kernel(const char *proc_root, const struct kattr *k)
+{
 	struct attr_live *live;
 	struct attr *at = NULL;
 
 	live = calloc(1, sizeof(*live));
 	if (!live)
 		return NULL;
+	live->k = k;
 	live->sd = sockdiag_open();
 	if (live->sd)
 		live->pfs = procfs_open(proc_root);

@@ -10,6 +10,7 @@
 
 struct attr;
 struct flow;
+struct kattr;
 struct proc_info;
 
 /* What the packet source already knows about a flow; zero when nothing. */
@@ -23,8 +24,9 @@ struct attr_hints {
 
 /*
  * An attribution implementation.  lookup fills *info (already cleared)
- * and says how much it found: ATTR_SOCKET (or ATTR_SIDECAR for a process
- * map) with the process, ATTR_UID with only info->uid/gid, ATTR_NONE.
+ * and says how much it found: ATTR_KERNEL or ATTR_SOCKET (or ATTR_SIDECAR
+ * for a process map) with the process, ATTR_UID with only info->uid/gid,
+ * ATTR_NONE.
  */
 struct attr_ops {
 	enum attribution (*lookup)(void *ctx, const struct flow *flow,
@@ -50,6 +52,15 @@ struct attr *attr_open_live(const char *proc_root);
  * unknown.  Anything else ignores it; safe from another thread.
  */
 void attr_set_thorough(struct attr *at, bool on);
+
+/*
+ * Live as attr_open_live, with the kernel's programs (kattr.h, NULL:
+ * none) asked first:
+ * a flow they saw is ATTR_KERNEL, the exact caller, with /proc adding
+ * what it knows of that process; the rest goes on as attr_open_live.  k
+ * must outlive the attribution.
+ */
+struct attr *attr_open_kernel(const char *proc_root, const struct kattr *k);
 
 /*
  * A process map, e.g. replay's --procs sidecar: fn returns 0 and fills

@@ -69,6 +69,10 @@ static const char usage_text[] =
 	"      --no-ipv6            with --install-rules: IPv4 only\n"
 	"      --exempt-uid UID     with --install-rules: do not queue this "
 	"user's traffic\n"
+	"      --attribution MODE   auto (default): the kernel (BPF) when it "
+	"loads, else\n"
+	"                           /proc; kernel: fail without it; proc: "
+	"/proc only\n"
 	"      --print-privileges   say which privileges run keeps, and exit\n"
 	"  -v, --verbose            more diagnostics (twice: debug)\n"
 	"  -h, --help               show this help\n"
@@ -97,6 +101,7 @@ enum {
 	OPT_PRIVS,
 	OPT_PROC_ROOT,
 	OPT_OCSF,
+	OPT_ATTRIBUTION,
 };
 
 static const struct option longopts[] = {
@@ -123,6 +128,7 @@ static const struct option longopts[] = {
 	{"exempt-uid", required_argument, NULL, OPT_EXEMPT},
 	{"print-privileges", no_argument, NULL, OPT_PRIVS},
 	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
+	{"attribution", required_argument, NULL, OPT_ATTRIBUTION},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -132,6 +138,20 @@ static int bad(const char *opt, const char *arg, const char *why)
 {
 	fprintf(stderr, "nfjudge run: %s '%s': %s\n", opt, arg, why);
 	return EXIT_USAGE;
+}
+
+static int parse_attribution(const char *arg, struct daemon_opts *o)
+{
+	if (!strcmp(arg, "auto"))
+		o->attribution = DAEMON_ATTR_AUTO;
+	else if (!strcmp(arg, "kernel"))
+		o->attribution = DAEMON_ATTR_KERNEL;
+	else if (!strcmp(arg, "proc"))
+		o->attribution = DAEMON_ATTR_PROC;
+	else
+		return bad("--attribution", arg,
+			   "expected auto, kernel or proc");
+	return 0;
 }
 
 static int parse_small(const char *opt, const char *arg, struct daemon_opts *o)
@@ -248,6 +268,8 @@ static int parse_one(int c, struct daemon_opts *o, int *verbose)
 		return parse_small("--fsync", optarg, o) ?: -1;
 	case OPT_MAXLEN:
 		return parse_small("--queue-maxlen", optarg, o) ?: -1;
+	case OPT_ATTRIBUTION:
+		return parse_attribution(optarg, o) ?: -1;
 	case 'q':
 	case OPT_MARK:
 	case OPT_BACKEND:

@@ -2,7 +2,8 @@
 /*
  * nfjudge run: start-up in a fixed order, then the control loop.
  *
- *	policy -> log -> pcap-out -> queues -> attribution -> rules ->
+ *	policy -> log -> pcap-out -> kernel attribution -> queues ->
+ *	attribution -> rules ->
  *	pidfile -> privileges -> start record -> workers -> READY=1
  *
  * Each step that fails stops the start with exit status 1 (2 for a bad
@@ -35,6 +36,7 @@
 #include "daemon.h"
 #include "doctor.h"
 #include "dropwatch.h"
+#include "kattr.h"
 #include "log.h"
 #include "nfqueue.h"
 #include "ocsfsink.h"
@@ -58,6 +60,8 @@ struct daemon {
 	struct pcap_out pcap;
 	struct worker *workers;
 	int nworkers;
+	struct kattr *kattr; /* kernel attribution; NULL: /proc */
+	char attr_why[600];  /* for the start record */
 	int stop_fd;
 	int died_fd;  /* a worker gave up */
 	int timer_fd; /* the tick, or -1 */
@@ -159,6 +163,8 @@ static void write_start(struct daemon *d)
 		.on_log_failure =
 			o->on_log_failure == LOGSINK_OPEN ? "open" : "closed",
 		.fail_open = o->rules.fail_open,
+		.attribution = d->kattr ? "kernel" : "proc",
+		.attribution_why = d->attr_why,
 	};
 	struct record_event ev = {.type = RECORD_START, .start = &s};
 
@@ -400,11 +406,43 @@ static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
 			log_warn("cannot bind queue %u", queue);
 		return -1;
 	}
-	w->attr = attr_open_live(d->o->proc_root ? d->o->proc_root : "/proc");
+	w->attr = attr_open_kernel(d->o->proc_root ? d->o->proc_root : "/proc",
+				   d->kattr);
 	if (!w->attr) {
 		log_warn("process attribution");
 		return -1;
 	}
+	return 0;
+}
+
+/* Before the queues: the programs load while every capability is held. */
+static int open_kattr(struct daemon *d)
+{
+	enum daemon_attribution mode = d->o->attribution;
+	char why[512];
+
+	if (mode == DAEMON_ATTR_PROC) {
+		snprintf(d->attr_why, sizeof(d->attr_why),
+			 "--attribution proc");
+		log_info("attribution: proc (%s)", d->attr_why);
+		return 0;
+	}
+	d->kattr = kattr_open(why, sizeof(why));
+	if (d->kattr) {
+		snprintf(
+			d->attr_why, sizeof(d->attr_why),
+			"BPF programs attached at %s%s", kattr_cgroup(d->kattr),
+			kattr_has_exec(d->kattr) ? "" : "; no exec tracepoint");
+		log_info("attribution: kernel (%s)", d->attr_why);
+		return 0;
+	}
+	if (mode == DAEMON_ATTR_KERNEL) {
+		log_warnx("--attribution kernel: %s", why);
+		return -1;
+	}
+	snprintf(d->attr_why, sizeof(d->attr_why),
+		 "kernel attribution unavailable: %s", why);
+	log_warnx("attribution: proc (%s)", d->attr_why);
 	return 0;
 }
 
@@ -505,6 +543,7 @@ static void teardown(struct daemon *d, bool operator_stop)
 	for (i = 0; d->workers && i < d->nworkers; i++)
 		worker_destroy(&d->workers[i]);
 	free(d->workers);
+	kattr_close(d->kattr);
 	if (d->pcap.w) {
 		capture_writer_close(d->pcap.w);
 		pthread_mutex_destroy(&d->pcap.lock);
@@ -544,7 +583,7 @@ static int setup(struct daemon *d)
 	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	d->died_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (d->stop_fd < 0 || d->died_fd < 0 || open_log(d) || open_pcap(d) ||
-	    open_workers(d) || open_drops(d) || open_timer(d))
+	    open_kattr(d) || open_workers(d) || open_drops(d) || open_timer(d))
 		return -1;
 	if (o->install_rules) {
 		if (rules_install(&o->rules))

@@ -9,6 +9,13 @@
 #include "logsink.h"
 #include "rules.h"
 
+/* --attribution: who names the process behind a flow. */
+enum daemon_attribution {
+	DAEMON_ATTR_AUTO,   /* the kernel (BPF) when it loads, else /proc */
+	DAEMON_ATTR_KERNEL, /* the kernel, or no start */
+	DAEMON_ATTR_PROC,   /* sock_diag and /proc only */
+};
+
 /* What `nfjudge run` was asked to do. */
 struct daemon_opts {
 	const char *policy_file; /* NULL: the embedded policy */
@@ -23,6 +30,7 @@ struct daemon_opts {
 	const char *proc_root;
 	enum logsink_failure on_log_failure;
 	enum logsink_fsync fsync;
+	enum daemon_attribution attribution;
 	bool audit;
 	bool install_rules;
 	uint32_t queue_maxlen;

@@ -76,7 +76,7 @@ static enum attribution attribute(struct engine *e,
 	if (e->cfg.attribute)
 		a = e->cfg.attribute(e->cfg.attr_ctx, pkt, &e->proc, &in->uid,
 				     &in->gid);
-	if (a == ATTR_SOCKET || a == ATTR_SIDECAR) {
+	if (a == ATTR_SOCKET || a == ATTR_SIDECAR || a == ATTR_KERNEL) {
 		in->proc = &e->proc;
 		in->have_owner = true;
 		in->uid = e->proc.uid;

@@ -36,6 +36,36 @@ static const struct kept_cap kept[] = {
 
 #define N_KEPT (sizeof(kept) / sizeof(kept[0]))
 
+/* What --attribution needs at start, and what each mode can promise. */
+static void privs_print_attribution(FILE *out)
+{
+	fprintf(out,
+		"Attribution (--attribution):\n"
+		"  kernel  at start, as root: CAP_BPF, CAP_PERFMON (the "
+		"caller's comm,\n"
+		"          task fields), CAP_NET_ADMIN, CAP_SYS_ADMIN (attach "
+		"at the cgroup2\n"
+		"          root; a private cgroup2 mount where none is "
+		"mounted).  BPF\n"
+		"          programs at the cgroup2 root note the thread that "
+		"called\n"
+		"          connect() or sendmsg() (a connected UDP socket's "
+		"send: who\n"
+		"          connected it) and what each process exec'd; "
+		"afterwards "
+		"only\n"
+		"          look-ups in their maps, which need no capability.  "
+		"Records say\n"
+		"          \"attribution\":\"kernel\": the exact sender, "
+		"even one gone at once.\n"
+		"  proc    sock_diag and /proc with the capabilities above: a "
+		"holder of\n"
+		"          the socket, not always the sender (\"socket\").\n"
+		"  auto    (default) kernel when the programs load, else proc; "
+		"the daemon\n"
+		"          says at start which and why.\n");
+}
+
 void privs_print(FILE *out, bool rules)
 {
 	size_t i;
@@ -47,6 +77,7 @@ void privs_print(FILE *out, bool rules)
 			fprintf(out, "  %-20s %s\n", kept[i].name, kept[i].why);
 	fprintf(out, "and sets no_new_privs.  With --user it runs as that "
 		     "user and group,\nwithout supplementary groups.\n");
+	privs_print_attribution(out);
 	sandbox_print(out, rules);
 }
 

@@ -448,6 +448,10 @@ static int jb_start(struct jbuf *jb, const struct record_start *s)
 	jb_str(jb, "output", s->output, false);
 	jb_str(jb, "on_log_failure", s->on_log_failure, false);
 	jb_bool(jb, "fail_open", s->fail_open);
+	if (s->attribution) {
+		jb_str(jb, "attribution", s->attribution, false);
+		jb_str(jb, "attribution_why", s->attribution_why, true);
+	}
 	return 0;
 }
 

@@ -90,6 +90,8 @@ struct record_start {
 	const char *output;
 	const char *on_log_failure;
 	bool fail_open;
+	const char *attribution;     /* "kernel" or "proc" */
+	const char *attribution_why; /* why that one; NULL: none to say */
 };
 
 /*

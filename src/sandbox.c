@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include <linux/bpf.h>
 #include <seccomp.h>
 
 #include "log.h"
@@ -162,6 +163,21 @@ static int allow_narrow(scmp_filter_ctx ctx, bool rules)
 }
 
 /*
+ * Kernel attribution reads its maps through the fds it opened at start:
+ * look-ups only, no program or map can be made or changed.
+ */
+static int allow_bpf(scmp_filter_ctx ctx)
+{
+	int err = seccomp_rule_add(
+		ctx, SCMP_ACT_ALLOW, SCMP_SYS(bpf), 1,
+		SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)BPF_MAP_LOOKUP_ELEM));
+
+	if (err)
+		log_warnx("seccomp: cannot allow bpf: %s", strerror(-err));
+	return err;
+}
+
+/*
  * Builds with AddressSanitizer only: its leak check at exit stops the
  * threads with ptrace from a helper it clones.  Never in a normal build.
  */
@@ -215,6 +231,7 @@ static int build(scmp_filter_ctx ctx, bool rules)
 		if (!groups[i].rules_only || rules)
 			err = allow_names(ctx, groups[i].calls);
 	err = err ?: allow_narrow(ctx, rules);
+	err = err ?: allow_bpf(ctx);
 	err = err ?: allow_sanitizer(ctx);
 	/* Every thread, the log writer's and the workers' alike. */
 	err = err ?: seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
@@ -279,6 +296,7 @@ void sandbox_print(FILE *out, bool rules)
 		"  with arguments checked:\n"
 		"    clone (%s), socket (AF_UNIX, AF_INET,\n"
 		"    AF_INET6, AF_NETLINK), tgkill (own process), ioctl "
-		"(TCGETS, FIONREAD);\n    clone3 fails with ENOSYS\n",
+		"(TCGETS, FIONREAD),\n    bpf (BPF_MAP_LOOKUP_ELEM: "
+		"kernel attribution's maps); clone3 fails\n    with ENOSYS\n",
 		rules ? "threads and processes" : "threads only");
 }

@@ -219,6 +219,8 @@ static int sockdiag_parse_msg(const struct nlmsghdr *nlh,
 	res->state = m->idiag_state;
 	res->family = m->idiag_family;
 	res->ifindex = m->id.idiag_if;
+	res->cookie =
+		(uint64_t)m->id.idiag_cookie[1] << 32 | m->id.idiag_cookie[0];
 	return 0;
 }
 

@@ -18,6 +18,7 @@ struct sockdiag_result {
 	uint8_t state;	  /* TCP_* state; UDP reports TCP_ESTABLISHED/CLOSE */
 	uint8_t family;	  /* AF_INET, or AF_INET6 for a dual-stack socket */
 	uint32_t ifindex; /* device the socket is bound to; 0 when unbound */
+	uint64_t cookie;  /* the kernel's socket cookie (SO_COOKIE) */
 	bool mapped;	  /* found as ::ffff:a.b.c.d on an AF_INET6 socket */
 	bool wildcard;	  /* found by the unconnected-UDP wildcard retry */
 };

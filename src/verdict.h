@@ -15,6 +15,7 @@ enum attribution {
 	ATTR_UID,     /* only the socket owner's uid/gid */
 	ATTR_SOCKET,  /* socket and owning process found */
 	ATTR_SIDECAR, /* replay: from a process map (--procs) */
+	ATTR_KERNEL,  /* the exact caller, noted by the kernel (BPF) */
 };
 
 /* "accept", "reject", "drop"; NULL for an out-of-range value. */
@@ -31,7 +32,7 @@ static inline const char *verdict_str(enum verdict v)
 	return NULL;
 }
 
-/* "none", "uid", "socket", "sidecar" */
+/* "none", "uid", "socket", "sidecar", "kernel" */
 static inline const char *attribution_str(enum attribution a)
 {
 	switch (a) {
@@ -43,6 +44,8 @@ static inline const char *attribution_str(enum attribution a)
 		return "socket";
 	case ATTR_SIDECAR:
 		return "sidecar";
+	case ATTR_KERNEL:
+		return "kernel";
 	}
 	return NULL;
 }

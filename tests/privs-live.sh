@@ -102,8 +102,10 @@ import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 v = [r for r in recs if r["event_type"] == "verdict"]
 mine = [r for r in v if r["proc"] and r["proc"]["pid"] == int(sys.argv[2])]
+# kernel attribution when the daemon runs it (the start record says)
+attr = "kernel" if recs[0].get("attribution") == "kernel" else "socket"
 ok = (len(mine) == 1 and mine[0]["verdict"] == "reject"
-      and mine[0]["attribution"] == "socket"
+      and mine[0]["attribution"] == attr
       and mine[0]["proc"]["uid"] == 0
       and "nfj-privs-marker" in mine[0]["proc"]["cmdline"]
       and mine[0]["proc"]["exe"].split("/")[-1].startswith("python3"))

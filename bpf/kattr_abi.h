@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the BPF programs (bpf/nfjudge.bpf.c) and the daemon (src/kattr.c)
+ * both read: the layout of the maps' keys and values.  Only fixed-width
+ * types, so that both compilers lay them out alike.
+ */
+#ifndef NFJUDGE_KATTR_ABI_H
+#define NFJUDGE_KATTR_ABI_H
+
+#include <linux/types.h>
+
+#define KATTR_COMM_LEN 16
+#define KATTR_EXE_LEN  512
+
+/* The caller of connect() or sendmsg(), as the kernel saw it. */
+struct kattr_caller {
+	__u64 ts_ns;	/* bpf_ktime_get_ns() at the call */
+	__u64 noted_ns; /* when keyed by tuple (release: later) */
+	__u64 start_ns; /* the process's start (boot time ns), 0: unknown */
+	__u64 cookie;	/* the socket's cookie */
+	__u32 tgid;
+	__u32 tid;
+	__u32 uid;
+	__u32 gid;
+	char comm[KATTR_COMM_LEN];
+};
+
+/*
+ * What an outbound packet shows of its socket, so that one already closed
+ * is still found: the local port, the destination, the protocol, in one
+ * network namespace.  No source address: an unbound UDP socket has none
+ * yet when sendmsg runs.  A v4-mapped IPv6 destination is stored as IPv4,
+ * as the packet carries it.  Ports in host order.
+ */
+struct kattr_tuple {
+	__u64 netns;
+	__u32 daddr[4]; /* IPv4: daddr[0], the rest 0 */
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;  /* IPPROTO_TCP, IPPROTO_UDP */
+	__u8 family; /* 4 or 6 */
+	__u8 pad[6];
+};
+
+/* The executable a process last exec'd, keyed by tgid. */
+struct kattr_exec {
+	__u64 start_ns; /* the process's start (boot time ns) */
+	__u64 ino; /* the executable file: inode, device (kernel's dev_t) */
+	__u32 dev;
+	__u32 ppid;
+	char exe[KATTR_EXE_LEN]; /* as exec named it; NUL-terminated */
+};
+
+#endif

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Kernel (BPF) attribution, live, in a network namespace of its own: the
+# record names the exact sender, with pid and exe, where /proc cannot --
+# a process that connects and exits at once, a thread connecting on a
+# socket a sleeping process also holds, a UDP sendto on a socket
+# connected elsewhere, send then close.  Skips (77) only where the BPF
+# programs cannot load (said why).
+set -u
+live_name=kattr
+. "$(dirname "$0")/livelib.sh"
+: "${top_builddir:=$top_srcdir}"
+CLIENT=$(cd "$top_builddir/tests" && pwd)/kattr_client
+SLEEP=$(readlink -f "$(command -v sleep)")
+
+cat >"$tmp/policy.conf" <<POL
+set default reject
+accept proto tcp to 10.200.0.9 port 7000 exe $SLEEP name sleeper
+accept to 10.200.0.1 port 3128 name proxy
+POL
+
+start_daemon 1 "$tmp/log" -c "$tmp/policy.conf" --install-rules \
+	--attribution kernel || {
+	if grep -q "attribution kernel" "$tmp/daemon.err"; then
+		echo "skipped: $(grep 'attribution kernel' "$tmp/daemon.err")"
+		exit 77
+	fi
+	exit 1
+}
+check "the daemon says it runs kernel attribution" \
+	grep -q "\"event_type\":\"start\".*\"attribution\":\"kernel\"" "$tmp/log"
+# the far side: a listener that says each connection it accepts
+nsbg "$PY" -u -c '
+import socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.200.0.9", 7000))
+s.listen(16)
+print("ready")
+while True:
+    c, _ = s.accept()
+    print("accepted")
+    c.close()
+' >"$tmp/listen.out" 2>&1
+i=0
+until grep -q ready "$tmp/listen.out"; do
+	i=$((i + 1))
+	[ $i -le 100 ] || { bad "the listener did not start"; break; }
+	sleep 0.1
+done
+
+# verdict records for a port: "pid exe verdict attribution", one a line
+records() { # dport [proto]
+	"$PY" - "$tmp/log" "$1" "${2:-TCP}" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r.get("event_type") != "verdict" or r["dest_port"] != int(sys.argv[2]):
+        continue
+    if r["proto"] != sys.argv[3]:
+        continue
+    p = r.get("proc") or {}
+    print(p.get("pid", "-"), p.get("exe") or "-", r["verdict"], r["attribution"])
+PY
+}
+wait_records() { # n dport [proto]: up to 10 s
+	i=0
+	while [ "$(records "$2" "${3:-TCP}" | wc -l)" -lt "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 100 ] || return 1
+		sleep 0.1
+	done
+}
+
+# 1. connect then _exit at once, 40 fresh processes
+: >"$tmp/fast.pids"
+n=0
+while [ $n -lt 40 ]; do
+	nsx "$CLIENT" connect-exit 10.200.0.9 7001 >>"$tmp/fast.pids"
+	n=$((n + 1))
+done
+wait_records 40 7001 || bad "fast exit: fewer than 40 records"
+named=$(records 7001 | awk -v exe="$CLIENT" 'NR==FNR {p[$1]=1; next}
+	($1 in p) && $2 == exe && $4 == "kernel" {n++} END {print n+0}' \
+	"$tmp/fast.pids" -)
+echo "fast exit: $named of 40 named with pid and exe"
+check "fast exit: >= 38 of 40 named with pid and exe" [ "$named" -ge 38 ]
+
+# 2. a thread connects on a socket a sleeping process also holds: the
+# record names the sender, and the sleeper's exe rule does not let it out
+nsx "$CLIENT" thread-shared 10.200.0.9 7000 "$SLEEP" >"$tmp/shared.out"
+spid=$(sed -n 1p "$tmp/shared.out")
+wait_records 1 7000 || bad "shared: no record"
+expect_eq "shared: the record names the connecting process" \
+	"$(records 7000 | head -1)" "$spid $CLIENT reject kernel"
+expect_eq "shared: the connect was refused" \
+	"$(sed -n 2p "$tmp/shared.out")" "refused"
+check "shared: nothing reached the listener" \
+	[ "$(grep -c accepted "$tmp/listen.out")" -eq 0 ]
+
+# 3. sendto on a UDP socket connected elsewhere
+upid=$(nsx "$CLIENT" sendto-connected 10.200.0.1 3128 10.200.0.9 7002)
+wait_records 1 7002 UDP || bad "sendto-connected: no record"
+expect_eq "sendto on a connected UDP socket names the sender" \
+	"$(records 7002 UDP | head -1)" "$upid $CLIENT reject kernel"
+
+# 4. UDP send, close, exit at once
+cpid=$(nsx "$CLIENT" send-close 10.200.0.9 7003)
+wait_records 1 7003 UDP || bad "send-close: no record"
+expect_eq "send then close names the sender" \
+	"$(records 7003 UDP | head -1)" "$cpid $CLIENT reject kernel"
+
+kill -TERM "$DPID"
+wait "$DPID" 2>/dev/null
+check "the daemon stopped cleanly" grep -q '"event_type":"stop"' "$tmp/log"
+test_summary

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The senders of kattr-live.sh, each a fresh process that prints its pid
+ * and then does one thing the kernel attribution must name it for:
+ *
+ *   connect-exit ADDR PORT      non-blocking TCP connect, then _exit at once
+ *   send-close ADDR PORT        UDP sendto, close, _exit at once
+ *   sendto-connected CADDR CPORT ADDR PORT
+ *                               UDP socket connected to CADDR:CPORT, one
+ *                               sendto ADDR:PORT, _exit
+ *   thread-shared ADDR PORT SLEEPER
+ *                               a TCP socket also held by a child that
+ *                               execs SLEEPER (sleeps 5 s); a thread of
+ *                               ours does the non-blocking connect.
+ *                               Prints connected, refused or timeout.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static struct sockaddr_in mkaddr(const char *ip, const char *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+
+	a.sin_port = htons((uint16_t)atoi(port));
+	if (inet_pton(AF_INET, ip, &a.sin_addr) != 1) {
+		fprintf(stderr, "kattr_client: bad address %s\n", ip);
+		exit(2);
+	}
+	return a;
+}
+
+static void say_pid(void)
+{
+	printf("%d\n", (int)getpid());
+	fflush(stdout);
+}
+
+static int connect_exit(char **av)
+{
+	struct sockaddr_in a = mkaddr(av[0], av[1]);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	say_pid();
+	connect(fd, (struct sockaddr *)&a, sizeof(a));
+	_exit(0);
+}
+
+static int send_close(char **av)
+{
+	struct sockaddr_in a = mkaddr(av[0], av[1]);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	say_pid();
+	sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a));
+	close(fd);
+	_exit(0);
+}
+
+static int sendto_connected(char **av)
+{
+	struct sockaddr_in c = mkaddr(av[0], av[1]);
+	struct sockaddr_in a = mkaddr(av[2], av[3]);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	say_pid();
+	if (connect(fd, (struct sockaddr *)&c, sizeof(c)))
+		return 1;
+	sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a));
+	_exit(0);
+}
+
+struct shared {
+	int fd;
+	struct sockaddr_in a;
+	const char *result;
+};
+
+static void *connect_thread(void *arg)
+{
+	struct shared *s = arg;
+	struct pollfd p = {.fd = s->fd, .events = POLLOUT};
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	s->result = "timeout";
+	if (connect(s->fd, (struct sockaddr *)&s->a, sizeof(s->a)) == 0) {
+		s->result = "connected";
+		return NULL;
+	}
+	if (errno != EINPROGRESS || poll(&p, 1, 3000) != 1)
+		return NULL;
+	getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	s->result = err == 0		  ? "connected"
+		    : err == ECONNREFUSED ? "refused"
+					  : "timeout";
+	return NULL;
+}
+
+/* The child execs SLEEPER with the socket; EOF on the pipe says it did. */
+static pid_t start_sleeper(const char *sleeper)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		execl(sleeper, "sleep", "5", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	while (read(p[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	return pid;
+}
+
+static int thread_shared(char **av)
+{
+	struct shared s = {.a = mkaddr(av[0], av[1])};
+	pthread_t t;
+	pid_t child;
+
+	s.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	child = start_sleeper(av[2]);
+	if (s.fd < 0 || child < 0)
+		return 1;
+	say_pid();
+	pthread_create(&t, NULL, connect_thread, &s);
+	pthread_join(t, NULL);
+	printf("%s\n", s.result);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "connect-exit"))
+		return connect_exit(argv + 2);
+	if (argc == 4 && !strcmp(argv[1], "send-close"))
+		return send_close(argv + 2);
+	if (argc == 6 && !strcmp(argv[1], "sendto-connected"))
+		return sendto_connected(argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "thread-shared"))
+		return thread_shared(argv + 2);
+	fprintf(stderr, "usage: kattr_client connect-exit|send-close|"
+			"sendto-connected|thread-shared ...\n");
+	return 2;
+}
