@@ -32,8 +32,11 @@ for spec in "tcp 10.200.0.1:3128" "tcp 10.200.0.9:3128" \
 	"udp 10.200.0.1:3128" "udp 10.200.0.9:3128"; do
 	for _ in 1 2; do
 		# shellcheck disable=SC2086
-		nsx "$FC" flood $spec "$FLOOD_SECONDS" $((20000 + k * 5000)) \
-			5000 >"$tmp/client.$k" &
+		# Each (protocol, destination) has its own records, so its two
+		# clients split 44000 ports: a fast daemon comes back to a port
+		# only after seconds, well apart from a resent SYN.
+		nsx "$FC" flood $spec "$FLOOD_SECONDS" \
+			$((20000 + (k % 2) * 22000)) 22000 >"$tmp/client.$k" &
 		clients="$clients $!"
 		echo "$spec" >"$tmp/spec.$k"
 		k=$((k + 1))
