@@ -23,6 +23,7 @@
 #include "logsink.h"
 #include "nfqueue.h"
 #include "proc.h"
+#include "record.h"
 #include "worker.h"
 
 static enum attribution worker_attribute(void *ctx,
@@ -137,6 +138,34 @@ static void hold(struct worker *w, const struct nfqueue_packet *p,
 	w->held_accept |= v == NFQUEUE_ACCEPT;
 }
 
+/*
+ * A drop with a record, as the kernel's fence drops have: what the
+ * decoder got before it stopped (the IP version, mostly the addresses).
+ */
+static void record_undecodable(struct worker *w, const struct engine_pkt *pkt,
+			       struct flow *f, const struct nfqueue_packet *p)
+{
+	struct record_verdict rv = {
+		.flow = f,
+		.verdict = VERDICT_DROP,
+		.enforced = true, /* audit mode or not: it cannot be judged */
+		.rule = "fence",
+		.reason = "undecodable",
+		.attribution = ATTR_NONE,
+		.live = true,
+		.queue = p->queue,
+		.packet_id = p->id,
+	};
+	struct record_event ev = {
+		.type = RECORD_VERDICT, .ts_us = pkt->ts_us, .verdict = &rv};
+
+	if (!f->ip_version && p->caplen)
+		f->ip_version = p->data[0] >> 4 == 6 ? 6 : 4;
+	rv.latency_us = clock_us(CLOCK_MONOTONIC) - pkt->received_us;
+	if (w->sink && logsink_submit(w->sink, &ev) < 0)
+		w->local_errors++;
+}
+
 static void on_packet(const struct nfqueue_packet *p, void *data)
 {
 	struct worker *w = data;
@@ -156,9 +185,13 @@ static void on_packet(const struct nfqueue_packet *p, void *data)
 
 	if (decode_packet(p->data, p->caplen, DECODE_LINK_IP, &f) !=
 	    DECODE_OK) {
-		/* The rules queue only TCP SYNs and UDP, so this packet is
-		 * malformed.  Nothing we cannot judge passes: drop it. */
+		/* Malformed, or beyond what the decoder follows (more than 16
+		 * IPv6 extension headers).  Nothing we cannot judge passes:
+		 * drop it, and say so. */
 		w->local_undecodable++;
+		record_undecodable(w, &pkt, &f, p);
+		if (w->pcap)
+			save_packet(w->pcap, p, pkt.ts_us);
 		hold(w, p, NFQUEUE_DROP);
 		return;
 	}

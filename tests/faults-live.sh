@@ -7,6 +7,7 @@
 #              in lost records: attempts = verdict records + lost count
 #   flushed    a hook removed while packets are queued: the kernel drops
 #              them, their verdicts fail (ENOENT), the daemon judges on
+#   undecodable  IPv6 with 17 extension headers: dropped, with a record
 #   full log   closed: rejects once records cannot be written, accepts
 #              nothing unrecorded; open: keeps accepting, and every
 #              accepted connection is recorded or counted as lost
@@ -392,6 +393,80 @@ print("open overflow: %d attempts, %d accepted by the daemon, %d recorded, "
 sys.exit(not (judged == acc + lost and tries <= judged))
 ' "$tmp/fullx/log" "$tmp"
 check "open: log verifies" verifies "$tmp/fullx/log"
+
+# --- a packet the decoder cannot follow ----------------------------------
+# IPv6 to ::1 with N destination-options headers before UDP: conntrack
+# sees a new UDP flow and the packet is queued.  With 2 the policy accepts
+# it (the listener's count shows the path works); with 17 (the decoder
+# follows 16) nfjudge drops it and records the drop with what it knows.
+ns_fresh
+printf 'set default reject\naccept to ::1 name loopback\n' >"$tmp/undec.conf"
+nsx "$PY" -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("::1", 9999))
+s.settimeout(0.2)
+print("ready", flush=True)
+n, end = 0, time.monotonic() + 6
+while time.monotonic() < end:
+    try:
+        n += len(s.recv(64)) > 0
+    except socket.timeout:
+        pass
+print(n)
+' >"$tmp/undec.heard" &
+lpid=$!
+i=0
+while ! grep -q ready "$tmp/undec.heard" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+start_daemon 1 "$tmp/undec.log" -c "$tmp/undec.conf" --install-rules || exit 1
+ext_send() { # number of extension headers
+	nsx "$PY" -c '
+import socket, struct, sys
+n = int(sys.argv[1])
+lo = socket.inet_pton(socket.AF_INET6, "::1")
+data = b"leak"
+udp = struct.pack("!HHHH", 40000, 9999, 8 + len(data), 0) + data
+def csum(b):
+    b += b"\0" * (len(b) % 2)
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+c = csum(lo + lo + struct.pack("!IxxxB", len(udp), 17) + udp) or 0xffff
+udp = udp[:6] + struct.pack("!H", c) + udp[8:]
+ext = b"".join(bytes([60 if i < n - 1 else 17, 0, 1, 4, 0, 0, 0, 0])
+               for i in range(n))
+ip = struct.pack("!IHBB", 6 << 28, len(ext) + len(udp), 60, 64) + lo + lo
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+s.sendto(ip + ext + udp, ("::1", 0))
+' "$1"
+}
+ext_send 2
+ext_send 17
+wait "$lpid"
+wait_events verdict 2 "$tmp/undec.log" || bad "undecodable: no records"
+stop_daemon
+check "undecodable: the decodable one arrived, the other did not ($(tail -1 "$tmp/undec.heard"))" \
+	[ "$(tail -1 "$tmp/undec.heard")" = 1 ]
+check "undecodable: dropped and recorded with its addresses" "$PY" -c '
+import json, sys
+v = [json.loads(l) for l in open(sys.argv[1])]
+v = [x for x in v if x["event_type"] == "verdict"]
+u = [x for x in v if x.get("reason") == "undecodable"]
+ok = len(v) == 2 and v[0]["verdict"] == "accept" and len(u) == 1
+u = u[0] if u else {}
+ok = ok and u.get("verdict") == "drop" and u.get("rule") == "fence"
+ok = ok and u.get("enforced") is True and u.get("ip_version") == 6
+ok = ok and u.get("src_ip") == "::1" and u.get("dest_ip") == "::1"
+ok = ok and u.get("proc") is None and u.get("queue") == 0
+sys.exit(not ok)
+' "$tmp/undec.log"
+check "undecodable: counted as an error in the stop record" "$PY" -c '
+import json, sys
+st = [json.loads(l) for l in open(sys.argv[1])][-1]["stats"]
+sys.exit(not (st["packets"] == 2 and st["errors"] == 1))
+' "$tmp/undec.log"
+check "undecodable: log verifies" verifies "$tmp/undec.log"
 
 # --- the log rotated or removed underneath -------------------------------
 chained() { # old new: the new file's first record names the old's last
