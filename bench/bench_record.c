@@ -17,6 +17,7 @@
 #include "decode.h"
 #include "flowfmt.h"
 #include "logsink.h"
+#include "ocsfsink.h"
 #include "record.h"
 
 static char line[RECORD_MAX];
@@ -115,19 +116,30 @@ static double bench_fwrite(const char *path, long n, int len)
 /*
  * Records per second through a sink, until all are written; *submitted
  * gets the rate at which submit returned, which is what delays verdicts.
+ * With ocsf, the sink also feeds an OCSF stream (run --ocsf) to that file,
+ * and "written" includes its events.
  */
 static double bench_sink(const char *path, long n, bool threaded,
-			 double *submitted)
+			 const char *ocsf, double *submitted)
 {
 	struct logsink_opts o = {.target = path,
 				 .threaded = threaded,
 				 .on_failure = LOGSINK_CLOSED,
 				 .ring_size = 64u << 20};
+	struct ocsfsink *os = NULL;
 	struct logsink *s;
 	double t0;
 	long i, lost = 0;
 
 	unlink(path);
+	if (ocsf) {
+		unlink(ocsf);
+		os = ocsfsink_open(ocsf);
+		if (!os || ocsfsink_start(os))
+			return 0;
+		o.tee = ocsfsink_line;
+		o.tee_ctx = os;
+	}
 	s = logsink_open(&o);
 	if (!s)
 		return 0;
@@ -143,8 +155,14 @@ static double bench_sink(const char *path, long n, bool threaded,
 	}
 	*submitted = n / (now() - t0);
 	logsink_flush(s, 60000);
-	t0 = n / (now() - t0);
 	logsink_close(s);
+	if (os && ocsfsink_dropped(os))
+		printf("  (%llu records had no OCSF event)\n",
+		       (unsigned long long)ocsfsink_dropped(os));
+	ocsfsink_close(os);
+	t0 = n / (now() - t0);
+	if (ocsf)
+		unlink(ocsf);
 	if (lost)
 		printf("  (%ld submissions found the ring full)\n", lost);
 	return t0;
@@ -154,17 +172,19 @@ int main(int argc, char **argv)
 {
 	long n = argc > 1 ? atol(argv[1]) : 200000;
 	const char *dir = argc > 2 ? argv[2] : "/tmp";
-	char path[4096], base[4096];
-	double fmt, raw, sync, thr, sub;
+	char path[4096], base[4096], ocsf[4096];
+	double fmt, raw, sync, thr, sub, tee, tee_sub;
 	int len = 0;
 
 	setup();
 	snprintf(path, sizeof(path), "%s/bench-record-%d.log", dir, getpid());
 	snprintf(base, sizeof(base), "%s/bench-fwrite-%d.log", dir, getpid());
+	snprintf(ocsf, sizeof(ocsf), "%s/bench-ocsf-%d.log", dir, getpid());
 	fmt = bench_format(n, &len);
 	raw = bench_fwrite(base, n, len);
-	sync = bench_sink(path, n, false, &sub);
-	thr = bench_sink(path, n, true, &sub);
+	sync = bench_sink(path, n, false, NULL, &sub);
+	thr = bench_sink(path, n, true, NULL, &sub);
+	tee = bench_sink(path, n, true, ocsf, &tee_sub);
 	unlink(path);
 	unlink(base);
 	printf("bench_record: %ld records of %d bytes\n", n, len);
@@ -176,5 +196,10 @@ int main(int argc, char **argv)
 	       thr, thr / raw);
 	printf("    of which submit     %10.0f records/s  (%.2f us each)\n",
 	       sub, 1e6 / sub);
-	return raw > 0 && sync > 0 && thr > 0 ? 0 : 1;
+	printf("  with the OCSF stream  %10.0f records/s  (%.2f x without)\n",
+	       tee, tee / thr);
+	printf("    of which submit     %10.0f records/s  (%.2f us each, "
+	       "%.2f x without)\n",
+	       tee_sub, 1e6 / tee_sub, tee_sub / sub);
+	return raw > 0 && sync > 0 && thr > 0 && tee > 0 ? 0 : 1;
 }

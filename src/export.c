@@ -31,6 +31,8 @@ struct export
 	struct export_state st;
 	unsigned long events, unmapped;
 	int err;
+	char *buf; /* one event, serialised */
+	size_t cap;
 };
 
 const char *export_str(json_t *obj, const char *key)
@@ -134,13 +136,36 @@ char *export_cmdline(json_t *proc)
 	return s;
 }
 
-/* One event as one line on standard output. */
+size_t export_dump(json_t *event, char **buf, size_t *cap)
+{
+	size_t n = json_dumpb(event, *buf, *cap, JSON_COMPACT);
+	char *bigger;
+
+	if (n && n + 1 > *cap) {
+		bigger = realloc(*buf, n + 1);
+		if (!bigger)
+			return 0;
+		*buf = bigger;
+		*cap = n + 1;
+		n = json_dumpb(event, *buf, *cap, JSON_COMPACT);
+	}
+	if (!n || n + 1 > *cap)
+		return 0;
+	(*buf)[n] = '\n';
+	return n + 1;
+}
+
+/* One event as one line on standard output, written whole: json_dumpf
+ * writes token by token, and that was a third of the export's time. */
 static int export_write(void *ctx, json_t *event)
 {
 	struct export *x = ctx;
+	size_t n = export_dump(event, &x->buf, &x->cap);
 	int ret = 0;
 
-	if (json_dumpf(event, stdout, JSON_COMPACT) || putchar('\n') == EOF)
+	if (!n)
+		ret = -ENOMEM;
+	else if (fwrite(x->buf, 1, n, stdout) != n)
 		ret = -EIO;
 	json_decref(event);
 	x->events++;
@@ -220,6 +245,7 @@ int audit_export(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	ascan_run(&scan, argv + optind, argc - optind, export_one, &x);
+	free(x.buf);
 	if (fflush(stdout) || ferror(stdout))
 		x.err = -EIO;
 	if (x.err) {

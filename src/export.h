@@ -57,6 +57,9 @@ char *export_cmdline(json_t *proc);
 const char *export_message(const struct arec *a, char buf[EXPORT_MSG_LEN]);
 /* The last path component of an exe. */
 const char *export_basename(const char *path);
+/* An event as one compact line with its newline, in *buf (grown as
+ * needed, *cap its size); the length, or 0 when memory ran out. */
+size_t export_dump(json_t *event, char **buf, size_t *cap);
 /* Set key to a new string unless s is NULL (NULL-safe json_object_set). */
 void export_set_str(json_t *obj, const char *key, const char *s);
 /* Set key to an integer unless v < 0. */

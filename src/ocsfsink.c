@@ -117,22 +117,12 @@ static int write_all(int fd, const char *p, size_t len)
 static int sink_emit(void *ctx, json_t *event)
 {
 	struct ocsfsink *s = ctx;
-	size_t n = json_dumpb(event, s->out, s->out_cap, JSON_COMPACT);
-	char *bigger;
+	size_t n = export_dump(event, &s->out, &s->out_cap);
 
-	if (n + 1 > s->out_cap) {
-		bigger = realloc(s->out, n + 1);
-		if (bigger) {
-			s->out = bigger;
-			s->out_cap = n + 1;
-			n = json_dumpb(event, s->out, s->out_cap, JSON_COMPACT);
-		}
-	}
 	json_decref(event);
-	if (!n || n + 1 > s->out_cap)
+	if (!n)
 		return 0; /* no memory for this one: skipped */
-	s->out[n] = '\n';
-	if (write_all(s->fd, s->out, n + 1)) {
+	if (write_all(s->fd, s->out, n)) {
 		if (!s->failing)
 			log_warn("--ocsf: write");
 		s->failing = true;
