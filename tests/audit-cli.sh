@@ -188,6 +188,13 @@ for c in sandbox vlan sll sll2 raw ipv6-ext udp-timing hostile multi \
 	expect_eq "whatif replay/$c.out unchanged" \
 		"$(grep -c '"changed":0,' "$tmp/out")" 1
 done
+# ... and those under fence.conf: every protocol, both directions.
+for c in protocols inbound; do
+	expect_status 0 "whatif replay/$c.out" "$NFJUDGE" audit whatif \
+		-c "$R/fence.conf" --fail-on-change --format json "$R/$c.out"
+	expect_eq "whatif replay/$c.out unchanged" \
+		"$(grep -c '"changed":0,' "$tmp/out")" 1
+done
 golden "whatif table" whatif.table whatif -c sandbox.conf "$P"
 golden "whatif json" whatif.json whatif -c sandbox.conf --format json "$P"
 expect_status 1 "whatif --fail-on-change" "$NFJUDGE" audit whatif \
