@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -31,12 +33,14 @@ struct ocsfsink {
 	pthread_cond_t wake;
 	pthread_t thread;
 	bool running, stop, failing;
+	bool partial; /* the last line written is cut short */
 	/* lines as a 4-byte length and the bytes, from rd, used bytes */
 	char *ring;
 	size_t rd, used;
 	uint64_t dropped;
-	char *line; /* the writer's copy of one line */
-	char *out;  /* one event, serialised */
+	uint64_t unwritten; /* events the stream did not take */
+	char *line;	    /* the writer's copy of one line */
+	char *out;	    /* one event, serialised */
 	size_t out_cap;
 	struct export_state st;
 };
@@ -97,19 +101,46 @@ static size_t ring_pop(struct ocsfsink *s)
 	return n;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+/*
+ * Whether fd takes PIPE_BUF more bytes now: within a second, or at once
+ * while the stream is failing, so that a reader that stopped reading (a
+ * full pipe) costs the stream one second and then only its events, and
+ * never blocks the daemon's stop.  A file is always ready.
+ */
+static bool sink_ready(struct ocsfsink *s)
 {
+	struct pollfd p = {.fd = s->fd, .events = POLLOUT};
+	int n;
+
+	do
+		n = poll(&p, 1, s->failing ? 0 : 1000);
+	while (n < 0 && errno == EINTR);
+	return n == 1 && (p.revents & POLLOUT);
+}
+
+/* Pieces of at most PIPE_BUF bytes, each after sink_ready(), so that no
+ * write blocks.  A line cut off is ended before the next is written. */
+static int sink_write(struct ocsfsink *s, const char *p, size_t len)
+{
+	size_t chunk;
 	ssize_t n;
 
+	if (s->partial && sink_ready(s) && write(s->fd, "\n", 1) == 1)
+		s->partial = false;
+	if (s->partial)
+		return -EAGAIN;
 	while (len) {
-		n = write(fd, p, len);
+		chunk = len < PIPE_BUF ? len : PIPE_BUF;
+		n = sink_ready(s) ? write(s->fd, p, chunk) : -1;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return -EIO;
+		s->partial = true;
 		p += n;
 		len -= (size_t)n;
 	}
+	s->partial = false;
 	return 0;
 }
 
@@ -122,10 +153,12 @@ static int sink_emit(void *ctx, json_t *event)
 	json_decref(event);
 	if (!n)
 		return 0; /* no memory for this one: skipped */
-	if (write_all(s->fd, s->out, n)) {
+	if (sink_write(s, s->out, n)) {
 		if (!s->failing)
-			log_warn("--ocsf: write");
+			log_warnx("--ocsf: the stream takes no more events; "
+				  "they are dropped until it does");
 		s->failing = true;
+		s->unwritten++;
 	} else {
 		s->failing = false;
 	}
@@ -231,10 +264,11 @@ void ocsfsink_close(struct ocsfsink *s)
 		pthread_join(s->thread, NULL);
 	}
 	sink_drain(s, false);
-	if (s->dropped)
-		log_warnx("--ocsf: %llu records had no event: the stream fell "
-			  "behind",
-			  (unsigned long long)s->dropped);
+	if (s->dropped || s->unwritten)
+		log_warnx("--ocsf: %llu records had no event and %llu events "
+			  "were not taken: the stream fell behind",
+			  (unsigned long long)s->dropped,
+			  (unsigned long long)s->unwritten);
 	if (s->fd > STDOUT_FILENO)
 		close(s->fd);
 	pthread_mutex_destroy(&s->lock);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -106,6 +107,34 @@ static void test_threaded(void **state)
 	unlink(path);
 }
 
+/* A reader that stops reading: the events it does not take are dropped,
+ * and close returns within seconds, not never. */
+static void test_stuck_reader(void **state)
+{
+	char path[64], *line = mixed_line(2);
+	struct ocsfsink *s;
+	struct timespec t0, t1;
+	int fds[2], i;
+
+	(void)state;
+	alarm(60); /* a close that never returns fails, by SIGALRM */
+	assert_int_equal(pipe(fds), 0);
+	snprintf(path, sizeof(path), "/dev/fd/%d", fds[1]);
+	s = ocsfsink_open(path);
+	assert_non_null(s);
+	assert_int_equal(ocsfsink_start(s), 0);
+	/* some 2 MB of events for a pipe of 64 KiB */
+	for (i = 0; i < 1000; i++)
+		ocsfsink_line(s, line, strlen(line));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ocsfsink_close(s);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	alarm(0);
+	assert_true(t1.tv_sec - t0.tv_sec < 10);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static void test_open_fails(void **state)
 {
 	(void)state;
@@ -118,6 +147,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_ring),
 		cmocka_unit_test(test_threaded),
+		cmocka_unit_test(test_stuck_reader),
 		cmocka_unit_test(test_open_fails),
 	};
 
