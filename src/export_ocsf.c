@@ -61,6 +61,8 @@ static const struct ocsf_outcome ocsf_unknown = {0, "Unknown", 0, "Unknown",
 static const char *const ocsf_severities[] = {"Unknown", "Informational", "Low",
 					      "Medium", "High"};
 
+static const char *const ocsf_statuses[] = {"Unknown", "Success", "Failure"};
+
 static bool ocsf_is_enforced(const struct arec *a)
 {
 	/* a record without the field predates audit mode: enforced */
@@ -324,7 +326,7 @@ static json_t *ocsf_network(const struct export_state *st, const struct arec *a)
 		return NULL;
 	}
 	export_set_int(ev, "status_id", o->status);
-	export_set_str(ev, "status", o->status == 1 ? "Success" : "Failure");
+	export_set_str(ev, "status", ocsf_statuses[o->status]);
 	export_set_str(ev, "message", export_message(a, msg));
 	ocsf_set_outcome(ev, o);
 	ocsf_set_flow(ev, a);

@@ -75,6 +75,20 @@ expect_status 0 "record without proto" "$NFJUDGE" audit export -f ecs \
 expect_err "record without proto named" "$tmp/noproto:1: verdict record"
 expect_eq "record without proto: no output" "$(cat "$tmp/out")" ""
 
+# a verdict this version does not know: every enum Unknown, still valid
+sed -n 3p "$M" | sed 's/"verdict":"reject"/"verdict":"queue"/' >"$tmp/unknown"
+for fmt in ocsf ecs; do
+	expect_status 0 "$fmt: unknown verdict" "$NFJUDGE" audit export \
+		-f "$fmt" "$tmp/unknown"
+	if $CHECK "$fmt" "$DATA" "$tmp/out" >"$tmp/check"; then ok; else
+		bad "$fmt: unknown verdict does not validate"
+		head -5 "$tmp/check"
+	fi
+done
+"$NFJUDGE" audit export -f ocsf "$tmp/unknown" >"$tmp/unknown.o"
+expect_eq "unknown verdict: Unknown activity, action, disposition" \
+	"$(grep -c '"activity_id":0,.*"status":"Unknown".*"action_id":0,.*"disposition_id":0,' "$tmp/unknown.o")" 1
+
 # usage
 expect_status 2 "no --format" "$NFJUDGE" audit export "$M"
 expect_err "no --format said" "--format ocsf|ecs is required"
