@@ -13,6 +13,13 @@
  *                               execs SLEEPER (sleeps 5 s); a thread of
  *                               ours does the non-blocking connect.
  *                               Prints connected, refused or timeout.
+ *
+ * and, for bench/attribution.sh:
+ *
+ *   connect ADDR PORT           one blocking TCP connect (a fresh process)
+ *   connects ADDR PORT N        N blocking connects; prints the time, in us
+ *   crowd N                     N sleeping children with 20 sockets each;
+ *                               prints "ready" once all have them
  */
 #include "config.h"
 
@@ -26,8 +33,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct sockaddr_in mkaddr(const char *ip, const char *port)
@@ -149,8 +158,77 @@ static int thread_shared(char **av)
 	return 0;
 }
 
+static int connect_once(char **av)
+{
+	struct sockaddr_in a = mkaddr(av[0], av[1]);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	say_pid();
+	return connect(fd, (struct sockaddr *)&a, sizeof(a)) ? 1 : 0;
+}
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int connects(char **av)
+{
+	struct sockaddr_in a = mkaddr(av[0], av[1]);
+	int i, n = atoi(av[2]);
+	long long t0 = now_us();
+
+	for (i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+			return 1;
+		close(fd);
+	}
+	printf("%lld\n", now_us() - t0);
+	return 0;
+}
+
+/* Each child: 20 UDP sockets, then sleep until killed with the group. */
+static int crowd(char **av)
+{
+	int i, j, n = atoi(av[0]);
+	int p[2];
+	char c;
+
+	if (pipe(p))
+		return 1;
+	for (i = 0; i < n; i++) {
+		if (fork() == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(p[0]);
+			for (j = 0; j < 20; j++)
+				socket(AF_INET, SOCK_DGRAM, 0);
+			close(p[1]);
+			pause();
+			_exit(0);
+		}
+	}
+	close(p[1]);
+	while (read(p[0], &c, 1) > 0)
+		;
+	printf("ready\n");
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "connect"))
+		return connect_once(argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "connects"))
+		return connects(argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "crowd"))
+		return crowd(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "connect-exit"))
 		return connect_exit(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "send-close"))
@@ -160,6 +238,7 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "thread-shared"))
 		return thread_shared(argv + 2);
 	fprintf(stderr, "usage: kattr_client connect-exit|send-close|"
-			"sendto-connected|thread-shared ...\n");
+			"sendto-connected|thread-shared|connect|connects|"
+			"crowd ...\n");
 	return 2;
 }
