@@ -109,6 +109,30 @@ wait_records 1 7003 UDP || bad "send-close: no record"
 expect_eq "send then close names the sender" \
 	"$(records 7003 UDP | head -1)" "$cpid $CLIENT reject kernel"
 
+# 5. a path is not an identity: another program mounted over the path
+# the rule names, in a mount namespace of its own, connects and exits at
+# once.  Named by that path, but tainted, and refused: counted where the
+# SYN would arrive (INPUT of the namespace), not from the log.
+cp "$CLIENT" "$tmp/impostor"
+nsx iptables -I INPUT 1 -p tcp --syn --dport 7000
+syn_in() { nsx iptables -nvxL INPUT 1 | awk '{print $1}'; }
+before=$(syn_in)
+ipid=$(nsx unshare -m sh -c "mount --bind '$tmp/impostor' '$SLEEP' &&
+	exec '$SLEEP' connect-exit 10.200.0.9 7000")
+wait_records 2 7000 || bad "impostor: no record"
+"$PY" - "$tmp/log" "$ipid" "$SLEEP" >"$tmp/impostor.out" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    p = r.get("proc") or {}
+    if r.get("event_type") == "verdict" and p.get("pid") == int(sys.argv[2]):
+        print(r["attribution"], p.get("exe") == sys.argv[3],
+              bool(p.get("tainted")), r["verdict"])
+PY
+expect_eq "impostor: named by the path, tainted, rejected" \
+	"$(cat "$tmp/impostor.out")" "kernel True True reject"
+expect_eq "impostor: no SYN reached the listener's side" "$(syn_in)" "$before"
+
 kill -TERM "$DPID"
 wait "$DPID" 2>/dev/null
 check "the daemon stopped cleanly" grep -q '"event_type":"stop"' "$tmp/log"
