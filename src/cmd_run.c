@@ -65,7 +65,11 @@ static const char usage_text[] =
 	"      --queue-maxlen N     packets the kernel may hold per queue "
 	"(default 4096)\n"
 	"      --backend nft|legacy the iptables backend for --install-rules\n"
-	"      --no-udp             with --install-rules: queue TCP only\n"
+	"      --no-udp             with --install-rules: drop new UDP "
+	"flows, unjudged\n"
+	"      --nflog-group N      the NFLOG group of the fence's drops, "
+	"recorded\n"
+	"                           (default 20042)\n"
 	"      --no-ipv6            with --install-rules: IPv4 only\n"
 	"      --exempt-uid UID     with --install-rules: do not queue this "
 	"user's traffic\n"
@@ -98,6 +102,7 @@ enum {
 	OPT_NO_UDP,
 	OPT_NO_IPV6,
 	OPT_EXEMPT,
+	OPT_NFLOG,
 	OPT_PRIVS,
 	OPT_PROC_ROOT,
 	OPT_OCSF,
@@ -126,6 +131,7 @@ static const struct option longopts[] = {
 	{"no-udp", no_argument, NULL, OPT_NO_UDP},
 	{"no-ipv6", no_argument, NULL, OPT_NO_IPV6},
 	{"exempt-uid", required_argument, NULL, OPT_EXEMPT},
+	{"nflog-group", required_argument, NULL, OPT_NFLOG},
 	{"print-privileges", no_argument, NULL, OPT_PRIVS},
 	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
 	{"attribution", required_argument, NULL, OPT_ATTRIBUTION},
@@ -204,6 +210,9 @@ static int parse_rules_opt(int c, const char *arg, struct daemon_opts *o)
 	case OPT_EXEMPT:
 		err = rules_opts_add_exempt(&o->rules, arg, &why);
 		break;
+	case OPT_NFLOG:
+		err = rules_opts_parse_nflog_group(&o->rules, arg, &why);
+		break;
 	}
 	if (err)
 		return bad(c == 'q' ? "--queue" : "option", arg, why);
@@ -274,6 +283,7 @@ static int parse_one(int c, struct daemon_opts *o, int *verbose)
 	case OPT_MARK:
 	case OPT_BACKEND:
 	case OPT_EXEMPT:
+	case OPT_NFLOG:
 		return parse_rules_opt(c, optarg, o) ?: -1;
 	case OPT_PRIVS:
 		privs_print(stdout, o->install_rules);

@@ -36,6 +36,8 @@
 #include "daemon.h"
 #include "doctor.h"
 #include "dropwatch.h"
+#include "fencelog.h"
+#include "nflog.h"
 #include "kattr.h"
 #include "log.h"
 #include "nfqueue.h"
@@ -51,6 +53,9 @@
 #define TICK_S	      1
 #define METRICS_TICKS 10
 #define WORKER_FAILED "a queue worker failed"
+/* The kernel batches up to 16 fence drops for at most 0.1 s. */
+#define NFLOG_QTHRESH	 16
+#define NFLOG_TIMEOUT_CS 10
 
 struct daemon {
 	const struct daemon_opts *o;
@@ -67,6 +72,8 @@ struct daemon {
 	int timer_fd; /* the tick, or -1 */
 	unsigned ticks;
 	struct dropwatch *drops;
+	struct nflog *nflog; /* the fence's drops; NULL if unbound */
+	struct fencelog *fencelog;
 	bool rules_installed;
 	struct doctor_report doctor; /* holes found at start */
 	char policy_sha[65];
@@ -265,21 +272,45 @@ static void tick(struct daemon *d)
 		write_metrics(d);
 }
 
+static void fence_packet(const struct nflog_packet *pkt, void *data)
+{
+	fencelog_packet(data, pkt, now_us());
+}
+
+/* Whatever the fence dropped since the last time, as records. */
+static void read_fence_log(struct daemon *d)
+{
+	int n;
+
+	do
+		n = nflog_receive(d->nflog, fence_packet, d->fencelog);
+	while (n > 0);
+	if (n == -ENOBUFS)
+		log_warnx("NFLOG messages were lost; the next one says how "
+			  "many, as a lost record");
+	else if (n < 0)
+		log_warnx("NFLOG: %s", strerror(-n));
+}
+
 /* The control loop: returns the reason for stopping. */
 static const char *control_loop(struct daemon *d, int sfd, int tfd)
 {
-	struct pollfd pfd[3] = {{.fd = sfd, .events = POLLIN},
-				{.fd = tfd, .events = POLLIN},
-				{.fd = d->died_fd, .events = POLLIN}};
+	struct pollfd pfd[4] = {
+		{.fd = sfd, .events = POLLIN},
+		{.fd = tfd, .events = POLLIN},
+		{.fd = d->died_fd, .events = POLLIN},
+		{.fd = d->nflog ? nflog_fd(d->nflog) : -1, .events = POLLIN}};
 
 	for (;;) {
 		struct signalfd_siginfo si;
 		uint64_t ticks;
 
-		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 4, -1) < 0 && errno != EINTR)
 			return "poll failed";
 		if (pfd[2].revents & POLLIN)
 			return WORKER_FAILED;
+		if (pfd[3].revents & POLLIN)
+			read_fence_log(d);
 		if ((pfd[1].revents & POLLIN) &&
 		    read(tfd, &ticks, sizeof(ticks)) == sizeof(ticks))
 			tick(d);
@@ -478,6 +509,38 @@ static int open_drops(struct daemon *d)
 	return 0;
 }
 
+/*
+ * Not fatal: the fence still drops without us, but its drops go
+ * unrecorded, which the alert record at start says.
+ */
+static void open_fence_log(struct daemon *d)
+{
+	uint16_t group = d->o->rules.nflog_group;
+
+	d->fencelog = fencelog_new(sink_emit, d->sink);
+	if (d->fencelog)
+		d->nflog = nflog_open(group, RULES_NFLOG_SIZE, NFLOG_QTHRESH,
+				      NFLOG_TIMEOUT_CS);
+	if (!d->nflog)
+		log_warn("NFLOG group %u: the fence's drops are not recorded",
+			 group);
+}
+
+static void write_fence_alert(struct daemon *d)
+{
+	char msg[160];
+	struct record_event ev = {
+		.type = RECORD_ALERT, .kind = "fence-log", .message = msg};
+
+	if (d->nflog)
+		return;
+	snprintf(msg, sizeof(msg),
+		 "NFLOG group %u could not be bound: the fence drops, but "
+		 "its drops are not recorded",
+		 d->o->rules.nflog_group);
+	emit(d, &ev);
+}
+
 static int open_workers(struct daemon *d)
 {
 	const struct rules_opts *r = &d->o->rules;
@@ -549,6 +612,8 @@ static void teardown(struct daemon *d, bool operator_stop)
 		pthread_mutex_destroy(&d->pcap.lock);
 	}
 	dropwatch_free(d->drops);
+	nflog_close(d->nflog);
+	fencelog_free(d->fencelog);
 	doctor_report_free(&d->doctor);
 	logsink_close(d->sink);
 	ocsfsink_close(d->ocsf);
@@ -585,6 +650,7 @@ static int setup(struct daemon *d)
 	if (d->stop_fd < 0 || d->died_fd < 0 || open_log(d) || open_pcap(d) ||
 	    open_kattr(d) || open_workers(d) || open_drops(d) || open_timer(d))
 		return -1;
+	open_fence_log(d);
 	if (o->install_rules) {
 		if (rules_install(&o->rules))
 			return -1;
@@ -630,6 +696,7 @@ int daemon_run(const struct daemon_opts *o)
 	tune_attribution(&d, p);
 	write_start(&d);
 	write_holes(&d);
+	write_fence_alert(&d);
 	for (; started < d.nworkers; started++)
 		if (worker_start(&d.workers[started]))
 			goto out;
@@ -642,6 +709,8 @@ out:
 		stop_workers(&d, started);
 	if (d.drops)
 		dropwatch_check(d.drops);
+	if (d.nflog)
+		read_fence_log(&d);
 	if (d.sink) {
 		write_counts(&d, RECORD_STOP, why);
 		if (o->metrics_file)

@@ -79,6 +79,7 @@ struct record_lost {
 #define RECORD_LOST_QUEUE   "queue_dropped" /* the queue was full */
 #define RECORD_LOST_USER    "user_dropped"  /* the socket buffer was full */
 #define RECORD_LOST_RECORDS "records"	    /* records not written */
+#define RECORD_LOST_FENCE   "fence"	    /* fence drops whose log was lost */
 
 struct record_start {
 	const char *version;
