@@ -53,8 +53,11 @@
 #define TICK_S	      1
 #define METRICS_TICKS 10
 #define WORKER_FAILED "a queue worker failed"
-/* The kernel batches up to 16 fence drops for at most 0.1 s. */
-#define NFLOG_QTHRESH	 16
+/*
+ * Each fence drop is sent at once (the kernel's batching held single drops
+ * for seconds); a burst is still read many messages to a recv().
+ */
+#define NFLOG_QTHRESH	 1
 #define NFLOG_TIMEOUT_CS 10
 
 struct daemon {
