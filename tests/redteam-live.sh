@@ -1,0 +1,235 @@
+#!/bin/sh
+# The fence tried as a hostile program in the sandbox would: two
+# namespaces of the test's own joined by a veth, nfjudge in the sandbox
+# with --install-rules, and on the far side an AF_PACKET sniffer that sees
+# every frame the sandbox sends.  Each attempt must leave zero packets on
+# the far side unjudged, and exactly the record it should: a verdict of
+# the policy for what is judged, a fence drop with its reason for what the
+# kernel refuses.  A connection to the proxy is the control that the
+# sniffer sees what does get out.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${NFJUDGE:=$top_builddir/src/nfjudge}"
+PY=/usr/bin/python3
+RT=$top_srcdir/tests/redteam.py
+[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
+SB=nfj-rt-sb-$$
+FAR=nfj-rt-far-$$
+ip netns add "$SB" 2>/dev/null || { echo "skipped: no network namespaces"; exit 77; }
+if ! ip netns add "$FAR"; then
+	ip netns del "$SB"
+	exit 1
+fi
+tmp=$(mktemp -d)
+. "$top_srcdir/tests/testlib.sh"
+pids=""
+cleanup() {
+	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	ip netns del "$SB" 2>/dev/null
+	ip netns del "$FAR" 2>/dev/null
+	[ -n "${KEEP:-}" ] && cp -r "$tmp" /tmp/redteam-debug
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+sb() { ip netns exec "$SB" "$@"; }
+far() { ip netns exec "$FAR" "$@"; }
+bg() { # namespace command...: its pid goes to pids
+	ns=$1
+	shift
+	ip netns exec "$ns" "$@" &
+	pids="$pids $!"
+}
+
+ip link add rt0 netns "$SB" type veth peer name rt1 netns "$FAR" || exit 1
+sb ip link set lo up
+far ip link set lo up
+sb ip addr add 10.77.0.2/24 dev rt0
+sb ip addr add fd77::2/64 dev rt0 nodad
+# .3 stands for a third host: a spoofed packet's answer would go there.
+far ip addr add 10.77.0.1/24 dev rt1
+far ip addr add 10.77.0.3/24 dev rt1
+far ip addr add fd77::1/64 dev rt1 nodad
+sb ip link set rt0 up
+far ip link set rt1 up
+sb ip route add default via 10.77.0.1
+sb ip -6 route add default via fd77::1
+sb sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+mac=$(sb cat /sys/class/net/rt0/address)
+
+cat >"$tmp/policy.conf" <<'POL'
+set default reject
+accept proto tcp to 10.77.0.1 port 3128 name proxy
+accept proto udp to 10.77.0.1 port 3128 name proxy-udp
+POL
+
+poll() { # tries command...: up to tries * 0.1 s for the command to pass
+	n=$1
+	shift
+	while ! "$@" 2>/dev/null; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+bg "$FAR" "$PY" "$RT" sniff rt1 "$mac" "$tmp/sniff"
+bg "$FAR" "$PY" -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.77.0.1", 3128)); s.listen(64)
+while True: s.accept()[0].close()'
+bg "$SB" "$PY" "$RT" attack serve 8080
+bg "$SB" "$NFJUDGE" run -c "$tmp/policy.conf" --install-rules \
+	-o "$tmp/log" 2>"$tmp/daemon.err"
+DPID=$!
+poll 50 grep -q ready "$tmp/sniff" || bad "the sniffer did not start"
+poll 100 grep -q '"event_type":"start"' "$tmp/log" ||
+	{ bad "the daemon did not start: $(cat "$tmp/daemon.err")"; exit 1; }
+poll 50 sb "$NFJUDGE" rules print >/dev/null
+
+rt() { sb "$PY" "$RT" attack "$@"; }
+seen() { "$PY" "$RT" count "$tmp/sniff" "$@"; }
+recs() { "$PY" "$RT" records "$tmp/log" "$@"; }
+recs_are() { # N key=value...: exactly N such records, within 5 s
+	want=$1
+	shift
+	poll 50 test "$(recs "$@")" -ge "$want"
+	expect_eq "$what: records $*" "$(recs "$@")" "$want"
+}
+none_out() { # key=value...: no such frame reached the far side
+	expect_eq "$what: nothing on the far side ($*)" "$(seen "$@")" 0
+}
+
+# The control: what the policy accepts does reach the far side.
+what=control
+rt connect 3128 >/dev/null
+rt udp-to 3128 9401 >/dev/null
+poll 50 test "$(seen proto=6 dport=3128)" -gt 0
+expect_eq "control: the proxy connection is seen" \
+	"$(seen proto=6 dport=3128 flags=2)" 1
+poll 50 test "$(seen proto=17 sport=9401)" -gt 0
+expect_eq "control: the accepted datagram is seen" \
+	"$(seen proto=17 sport=9401)" 1
+recs_are 1 rule=proxy dest_port=3128
+recs_are 1 rule=proxy-udp src_port=9401
+
+# 1. Protocols other than TCP and UDP are judged; the default refuses.
+what="ICMP echo, raw socket"
+rt ping-raw 9101 >/dev/null
+recs_are 1 rule=default proto=ICMP dest_ip=10.77.0.1
+what="ICMP echo, unprivileged ping socket"
+sb setpriv --reuid 65534 --regid 65534 --clear-groups \
+	"$PY" "$RT" attack ping-dgram 9102 >/dev/null
+recs_are 2 rule=default proto=ICMP dest_ip=10.77.0.1
+none_out proto=1
+what="ICMPv6 echo, unprivileged ping socket"
+sb setpriv --reuid 65534 --regid 65534 --clear-groups \
+	"$PY" "$RT" attack ping6-dgram 9103 >/dev/null
+recs_are 1 rule=default proto=IPV6-ICMP dest_ip=fd77::1
+none_out proto=58
+what=UDP-Lite
+rt udplite 9104 >/dev/null
+recs_are 1 rule=default proto=UDPLITE dest_port=9104
+none_out proto=136
+# Judged when conntrack calls them NEW, dropped when it calls a made-up
+# SCTP or GRE header INVALID: recorded either way.
+for p in SCTP:132 GRE:47 253:253; do
+	what="IP protocol ${p#*:}"
+	rt rawproto 9105 "${p#*:}" >/dev/null
+	recs_are 1 "rule~=default|fence" "proto=${p%:*}" dest_ip=10.77.0.1
+	none_out "proto=${p#*:}"
+done
+
+# 2. TCP that is neither a plain SYN nor part of a flow.
+port=9200
+for flags in 0x03 0x10 0x04 0x01 0x18 0x00 0x29 0x12 0x14 0x07; do
+	port=$((port + 1))
+	what="TCP flags $flags"
+	rt tcp-flags $port $flags >/dev/null
+	recs_are 1 rule=fence "reason~=invalid|tcp-not-new" dest_port=$port
+	none_out proto=6 dport=$port
+done
+
+# 3. INVALID and UNTRACKED: raw fragments, UDP lengths that lie.
+what="IP_NODEFRAG fragments"
+rt frag-nodefrag 9301 >/dev/null
+recs_are 2 rule=fence reason=fragment dest_ip=10.77.0.1 proto=UDP
+what="a later fragment alone"
+rt frag-later 9302 >/dev/null
+recs_are 3 rule=fence reason=fragment proto=UDP
+what="a fragmented SYN"
+rt frag-syn 9303 >/dev/null
+recs_are 2 rule=fence reason=fragment proto=TCP
+none_out proto=17 dst=10.77.0.1 dport!=3128
+none_out proto=6 dport=9303
+# The decoder gives up on such a header: the record has no ports.
+for len in 4 7 2000; do
+	what="UDP length $len"
+	rt udp-badlen 9304 $len >/dev/null
+done
+recs_are 3 rule=fence reason=invalid proto=UDP
+none_out dport=9304
+
+# 4. Spoofed sources: neither the packet nor an answer to the third host.
+what="spoofed UDP"
+rt spoofed 9401 udp >/dev/null
+what="spoofed SYN"
+rt spoofed 9402 tcp >/dev/null
+recs_are 2 rule=fence reason=spoofed src_ip=10.77.0.3
+none_out src=10.77.0.3
+none_out dst=10.77.0.3
+
+# 5. Source routes: IPv4 options on an ordinary socket, an IPv6 SRH.
+what="LSRR via the proxy"
+rt lsrr 3128 >/dev/null
+what="SSRR via the proxy"
+rt ssrr 3128 >/dev/null
+# The kernel sends to the first hop: that is the destination recorded.
+recs_are 2 rule=fence reason=ip-options dest_ip=10.77.0.5
+what="IPv6 SRH with first segment ::1"
+r=$(rt srh 9501)
+case $r in
+setsockopt-*) echo "note: IPV6_RTHDR refused here ($r): nothing to send" ;;
+*) recs_are 1 rule=fence reason=routing-header ;;
+esac
+none_out dport=9501
+expect_eq "no record names a source route's hop as allowed" \
+	"$(recs verdict=accept "dest_ip~=10.77.0.5|::1")" 0
+
+# 6. Flows the outside opens are judged; no reply leaves unjudged.
+what="inbound connection"
+expect_eq "inbound connection refused" "$(far "$PY" "$RT" attack \
+	inbound-tcp 8080)" refused
+recs_are 1 direction=in dest_port=8080 verdict=reject
+none_out proto=6 sport=8080 data!=0
+none_out proto=6 sport=8080 flags=18
+what="inbound first datagram"
+far "$PY" "$RT" attack inbound-udp 8081 >/dev/null
+recs_are 1 direction=in dest_port=8081 verdict=reject
+none_out proto=17 sport=8081
+
+# 7. A packet carrying the reject mark before any verdict.
+what=premarked
+rt premarked 3128 9701 >/dev/null
+recs_are 1 rule=fence reason=premarked src_port=9701
+none_out sport=9701
+
+# The sniffer has seen everything sent before this last control.
+rt udp-to 3128 9402 >/dev/null
+poll 50 test "$(seen proto=17 sport=9402)" -gt 0 ||
+	bad "the last control datagram never arrived"
+what=all
+expect_eq "nothing from the sandbox beyond the controls and the rejects" \
+	"$(seen dport!=3128 proto!=1 sport!=8080)" 0
+expect_eq "no ICMP from the sandbox but the inbound datagram's refusal" \
+	"$(seen proto=1 sport!=3)" 0
+kill -TERM "$DPID"
+wait "$DPID"
+expect_eq "the daemon stopped cleanly" $? 0
+expect_eq "the log verifies" "$("$NFJUDGE" audit verify "$tmp/log" \
+	>/dev/null 2>&1; echo $?)" 0
+test_summary
