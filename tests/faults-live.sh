@@ -13,6 +13,7 @@
 #              accepted connection is recorded or counted as lost
 #   rotation   mv + HUP, and rm + HUP: the new file names its predecessor
 #   reload     policy files renamed in while HUPs arrive: always a policy
+#   failure    a start that fails leaves the rules: nothing passes
 #   busy queue a second daemon on the same queue exits 1 naming it
 set -u
 live_name=faults
@@ -557,6 +558,26 @@ good = all((x["ok"] is True and len(x["policy_sha256"]) == 64) or
 sys.exit(not (good and rl[-1]["ok"] and r[-1]["event_type"] == "stop"))
 ' "$tmp/reload.log"
 check "reload: log verifies" verifies "$tmp/reload.log"
+
+# --- a failure leaves the rules in place ---------------------------------
+# Only TERM/INT remove the rules --install-rules put in.  A start that
+# fails after they went in (here: the pidfile cannot be written) exits 1
+# and leaves them: nothing passes until nfjudge runs again.
+ns_fresh
+listen
+nsx "$NFJUDGE" run -c "$tmp/policy.conf" --install-rules -o "$tmp/fail.log" \
+	--pidfile "$tmp/no/such/dir/pid" 2>"$tmp/fail.err"
+st=$?
+check "failure: exits 1 (got $st)" [ "$st" -eq 1 ]
+check "failure: says the rules stay" grep -q 'rules stay in place' "$tmp/fail.err"
+check "failure: the rules are still there" sh -c \
+	"ip netns exec $NS iptables -S | grep -q -- '-A OUTPUT -j NFJUDGE'"
+check "failure: nothing passes" times_out
+start_daemon 1 "$tmp/fail.log" -c "$tmp/policy.conf" --install-rules || exit 1
+check "failure: a new daemon judges again" connects
+stop_daemon
+check "failure: TERM removes them" sh -c \
+	"! ip netns exec $NS iptables -S | grep -q NFJUDGE"
 
 # --- the queue already bound ---------------------------------------------
 ns_fresh
