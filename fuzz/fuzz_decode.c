@@ -40,5 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if ((a.ip_flags & FLOW_IP_SRCROUTE) && !(a.ip_flags & FLOW_IP_OPTIONS))
 		abort();
+	/* the upper-layer header starts inside the packet */
+	if (a.l4_off > size - 1)
+		abort();
 	return 0;
 }

@@ -221,13 +221,17 @@ def protocols():
         IP(src=SANDBOX, dst=WEB) / ICMP(type=0, id=0x999) / Raw(b"x" * 32),
         IPv6(src=SANDBOX6, dst=WEB6) / ICMPv6EchoRequest(id=5),
         IPv6(src=SANDBOX6, dst="ff02::1:ff00:1") / ICMPv6ND_NS(tgt=PROXY6),
-        # an error about a flow: RELATED, not judged
+        # an error about no flow: INVALID, its quote may be anything
         IP(src=SANDBOX, dst=WEB) / ICMP(type=3, code=3) /
-        IP(src=WEB, dst=SANDBOX) / UDP(sport=53, dport=40999),
+        IP(src=WEB, dst=SANDBOX) / UDP(sport=53, dport=40999) /
+        Raw(b"exfil" * 8),
         udplite(SANDBOX, WEB, 40010, 5001, b"lite" * 4),
         udplite(SANDBOX, PROXY, 40011, 53),
         udplite(PROXY, SANDBOX, 53, 40011),                  # reply
         udplite(SANDBOX, PROXY, 40011, 53),                  # open
+        # an error about a flow let through: RELATED, it passes
+        IP(src=SANDBOX, dst=PROXY) / ICMP(type=3, code=3) /
+        udplite(PROXY, SANDBOX, 53, 40011),
         sctp_init(SANDBOX, WEB, 40020, 38412),
         IP(src=SANDBOX, dst=WEB) / GRE() / IP(src="192.0.2.1", dst=WEB),
         IP(src=SANDBOX, dst=WEB) / GRE() / IP(src="192.0.2.1", dst=WEB),

@@ -228,10 +228,31 @@ static uint8_t direction_of(const struct replay_opts *o, const struct flow *f,
 	return reply && f->proto == 6 ? FLOW_DIR_IN : FLOW_DIR_OUT;
 }
 
+static struct newflow *table_of(struct replay_flows *fl, const struct flow *f)
+{
+	return f->proto == 6 ? fl->tcp : fl->other;
+}
+
+/* The state of the flow an ICMP error quotes (the packet after its
+ * 8-byte header); an error that quotes nothing we can read quotes none. */
+static enum newflow_state quoted_state(struct replay_flows *fl,
+				       const struct capture_pkt *cp,
+				       const struct flow *f)
+{
+	size_t off = (size_t)f->l4_off + 8;
+	struct flow q;
+
+	if (off >= cp->caplen || decode_packet(cp->data + off, cp->caplen - off,
+					       DECODE_LINK_IP, &q) != DECODE_OK)
+		return NEWFLOW_NONE;
+	return newflow_peek(table_of(fl, &q), &q, cp->ts_us);
+}
+
 /* The fence's class for the packet, as live; *nf is the flow's table. */
 static enum fence_class fence_of(struct replay_flows *fl,
-				 const struct replay_opts *o, struct flow *f,
-				 int64_t ts_us, struct newflow **nf)
+				 const struct replay_opts *o,
+				 const struct capture_pkt *cp, struct flow *f,
+				 struct newflow **nf)
 {
 	struct fence_pkt fp = {.flow = f};
 	enum newflow_state state;
@@ -241,9 +262,11 @@ static enum fence_class fence_of(struct replay_flows *fl,
 	 * after the chain had seen it whole. */
 	f->frag = 0;
 	f->ip_flags &= (uint8_t)~FLOW_IP_FRAGHDR;
-	*nf = f->proto == 6 ? fl->tcp : fl->other;
-	state = newflow_lookup(*nf, f, ts_us, &reply);
+	*nf = table_of(fl, f);
+	state = newflow_lookup(*nf, f, cp->ts_us, &reply);
 	f->direction = direction_of(o, f, reply);
+	if (replayct_icmp_error(f))
+		state = quoted_state(fl, cp, f);
 	fp.ct = replayct_state(f, state);
 	return fence_classify(&fp);
 }
@@ -269,7 +292,7 @@ static void judge_packet(struct engine *eng, struct replay_flows *fl,
 	}
 	pkt.flow = &f;
 	cls = (f.frag & FLOW_FRAG_LATER) ? FENCE_PASS
-					 : fence_of(fl, o, &f, cp->ts_us, &nf);
+					 : fence_of(fl, o, cp, &f, &nf);
 	if (cls == FENCE_PASS) {
 		st->not_judged++;
 		return;

@@ -54,6 +54,7 @@
 struct cursor {
 	const uint8_t *p;
 	size_t len;
+	const uint8_t *start; /* the packet's first byte, for offsets */
 };
 
 static uint16_t get16(const uint8_t *p)
@@ -138,6 +139,7 @@ static enum decode_result decode_l4(struct cursor c, size_t stated,
 {
 	enum decode_result res;
 
+	f->l4_off = (uint32_t)(c.p - c.start);
 	switch (f->proto) {
 	case PROTO_TCP:
 		res = decode_tcp(c, f);
@@ -399,7 +401,7 @@ static enum decode_result decode_fixed_ip(struct cursor c, int version,
 enum decode_result decode_packet(const uint8_t *data, size_t len, int link,
 				 struct flow *flow)
 {
-	struct cursor c = {.p = data, .len = len};
+	struct cursor c = {.p = data, .len = len, .start = data};
 
 	memset(flow, 0, sizeof(*flow));
 	switch (link) {

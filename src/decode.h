@@ -85,6 +85,9 @@ struct flow {
 	uint8_t direction;  /* enum flow_direction */
 	uint16_t echo_id;   /* ICMP/ICMPv6 echo identifier, host order */
 	bool has_echo_id;   /* echo_id valid */
+	uint32_t l4_off;    /* where the upper-layer header starts in the data
+			     * given (an ICMP error's quote follows it); 0
+			     * for a non-first fragment */
 };
 
 /*

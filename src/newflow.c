@@ -234,6 +234,21 @@ static uint32_t alloc_entry(struct newflow *nf)
 	return i;
 }
 
+enum newflow_state newflow_peek(const struct newflow *nf, const struct flow *f,
+				int64_t ts_us)
+{
+	struct nf_key k;
+	uint32_t i;
+
+	if (f->frag & FLOW_FRAG_LATER)
+		return NEWFLOW_NONE;
+	make_key(f, &k);
+	i = find(nf, &k);
+	if (i == NIL || expired(nf, i, ts_us))
+		return NEWFLOW_NONE;
+	return (enum newflow_state)nf->pool[i].state;
+}
+
 /* Set the flow's state; a new entry remembers who sent its first packet. */
 static void set_state(struct newflow *nf, const struct flow *f, int64_t ts_us,
 		      enum newflow_state state)
@@ -244,9 +259,15 @@ static void set_state(struct newflow *nf, const struct flow *f, int64_t ts_us,
 
 	if (f->frag & FLOW_FRAG_LATER)
 		return;
+	expire(nf, ts_us);
 	swapped = make_key(f, &k);
 	i = find(nf, &k);
-	if (i != NIL) {
+	if (i != NIL && expired(nf, i, ts_us)) {
+		/* stale (time ran back between captures): a new flow */
+		lru_unlink(nf, i);
+		nf->pool[i].state = (uint8_t)state;
+		nf->pool[i].opener_swapped = swapped;
+	} else if (i != NIL) {
 		lru_unlink(nf, i);
 		/* a refusal does not close a flow already let through */
 		if (state == NEWFLOW_OPEN)

@@ -45,6 +45,10 @@ enum newflow_state {
 enum newflow_state newflow_lookup(struct newflow *nf, const struct flow *f,
 				  int64_t ts_us, bool *reply);
 
+/* The same, without touching the flow: for a packet that only quotes it. */
+enum newflow_state newflow_peek(const struct newflow *nf, const struct flow *f,
+				int64_t ts_us);
+
 /* The packet was let through: open its flow or keep it open. */
 void newflow_pass(struct newflow *nf, const struct flow *f, int64_t ts_us);
 

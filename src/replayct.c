@@ -84,10 +84,16 @@ enum fence_ct replayct_state(const struct flow *f, enum newflow_state flow)
 	if (f->proto == PROTO_TCP)
 		return tcp_state(f, flow);
 	if (is_icmp(f) && icmp_error(f))
-		return FENCE_CT_RELATED;
+		return flow == NEWFLOW_OPEN ? FENCE_CT_RELATED
+					    : FENCE_CT_INVALID;
 	if (flow == NEWFLOW_OPEN)
 		return FENCE_CT_ESTABLISHED;
 	if (is_icmp(f) && !icmp_request(f))
 		return FENCE_CT_INVALID;
 	return FENCE_CT_NEW;
+}
+
+bool replayct_icmp_error(const struct flow *f)
+{
+	return is_icmp(f) && icmp_error(f);
 }

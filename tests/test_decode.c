@@ -88,6 +88,7 @@ static void test_ethernet(void **state)
 	assert_int_equal(decode_pkt(&p, DECODE_LINK_ETHERNET, &f), DECODE_OK);
 	assert_v4_syn(&f);
 	assert_int_equal(f.ip_len, 40);
+	assert_int_equal(f.l4_off, 14 + 20);
 	assert_prefixes_fail(&p, DECODE_LINK_ETHERNET, p.len);
 }
 
@@ -512,6 +513,7 @@ static void test_ipv6_ext_chain(void **state)
 	assert_int_equal(f.sport, 33000);
 	assert_int_equal(f.dport, 53);
 	assert_int_equal(f.frag, 0);
+	assert_int_equal(f.l4_off, p.len - 12); /* UDP header and 4 bytes */
 	assert_addr(&f, f.src, "fe80::1");
 	assert_prefixes_fail(&p, DECODE_LINK_RAW, p.len - 4);
 }

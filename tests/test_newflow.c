@@ -196,6 +196,22 @@ static void test_udp_timeout(void **state)
 	newflow_free(nf);
 }
 
+static void test_peek_does_not_refresh(void **state)
+{
+	struct newflow *nf = newflow_new(16, NEWFLOW_UDP_TIMEOUT_US);
+	struct flow f = udp("10.0.0.1", 5353, "10.0.0.53", 53);
+	struct flow r = reverse(&f);
+
+	assert_int_equal(newflow_peek(nf, &f, 0), NEWFLOW_NONE);
+	newflow_pass(nf, &f, 0);
+	assert_int_equal(newflow_peek(nf, &r, 29 * SEC), NEWFLOW_OPEN);
+	/* a packet that only quotes the flow keeps nothing open */
+	assert_int_equal(newflow_peek(nf, &f, 31 * SEC), NEWFLOW_NONE);
+	newflow_refuse(nf, &f, 40 * SEC);
+	assert_int_equal(newflow_peek(nf, &f, 41 * SEC), NEWFLOW_REFUSED);
+	newflow_free(nf);
+}
+
 static void test_udp_rejected_opens_nothing(void **state)
 {
 	struct newflow *nf = newflow_new(16, NEWFLOW_UDP_TIMEOUT_US);
@@ -307,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_portless_protocols),
 		cmocka_unit_test(test_udp_open_and_reply),
 		cmocka_unit_test(test_udp_timeout),
+		cmocka_unit_test(test_peek_does_not_refresh),
 		cmocka_unit_test(test_udp_rejected_opens_nothing),
 		cmocka_unit_test(test_unjudged_packets_open_flows),
 		cmocka_unit_test(test_fragments),

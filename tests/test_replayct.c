@@ -132,12 +132,21 @@ static void test_icmp(void **state)
 	assert_string_equal(class_of(&f, FENCE_CT_INVALID), "invalid");
 	assert_int_equal(replayct_state(&f, NEWFLOW_OPEN),
 			 FENCE_CT_ESTABLISHED);
-	/* errors belong to a flow */
+	/* an error is RELATED to the flow it quotes, if that passed */
 	f = icmp(0, 3);
-	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), FENCE_CT_RELATED);
+	assert_true(replayct_icmp_error(&f));
+	assert_int_equal(replayct_state(&f, NEWFLOW_OPEN), FENCE_CT_RELATED);
 	assert_string_equal(class_of(&f, FENCE_CT_RELATED), "pass");
+	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), FENCE_CT_INVALID);
+	assert_int_equal(replayct_state(&f, NEWFLOW_REFUSED), FENCE_CT_INVALID);
+	assert_string_equal(class_of(&f, FENCE_CT_INVALID), "invalid");
+	f = icmp(0, 11);
+	assert_true(replayct_icmp_error(&f));
 	f = icmp(1, 1);
-	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), FENCE_CT_RELATED);
+	assert_true(replayct_icmp_error(&f));
+	assert_int_equal(replayct_state(&f, NEWFLOW_OPEN), FENCE_CT_RELATED);
+	f = icmp(0, 8);
+	assert_false(replayct_icmp_error(&f));
 	f = icmp(1, 128);
 	assert_int_equal(replayct_state(&f, NEWFLOW_NONE), FENCE_CT_NEW);
 	f = icmp(1, 129);
