@@ -164,7 +164,7 @@ static int doctor_main(const struct rules_opts *o, const char *netns)
 
 	if (netns && (ret = enter_netns(netns)))
 		return ret;
-	doctor_check_here(o, &r);
+	doctor_check_here(o, false, &r);
 	ret = doctor_print(&r);
 	doctor_report_free(&r);
 	return ret;

@@ -664,7 +664,7 @@ static int setup(struct daemon *d)
 		return -1;
 	}
 	/* While we may still run iptables -S; recorded after the start. */
-	doctor_check_here(&o->rules, &d->doctor);
+	doctor_check_here(&o->rules, true, &d->doctor);
 	if (privs_drop(o->user, o->install_rules))
 		return -1;
 	/* Only now: a thread started before keeps every capability. */

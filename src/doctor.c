@@ -37,6 +37,13 @@
 	((1ull << DOCTOR_CAP_NET_RAW) | (1ull << DOCTOR_CAP_NET_ADMIN) | \
 	 (1ull << DOCTOR_CAP_SYS_ADMIN))
 
+/* A process of the namespace, as the uid check needs it. */
+struct member {
+	long pid, uid, euid, suid;
+	bool daemon; /* nfjudge with capabilities */
+	char name[64];
+};
+
 struct run {
 	const struct doctor_env *env;
 	struct doctor_report *r;
@@ -50,6 +57,8 @@ struct run {
 	struct stat userns[USERNS_DEPTH];
 	size_t n_userns;
 	char ns[64]; /* our ns link, "" until the process check read it */
+	struct member *members; /* the namespace's processes, for the uids */
+	size_t n_members, cap_members;
 	struct stat self_exe;
 	bool have_exe;
 };
@@ -308,6 +317,7 @@ static void check_queues(struct run *run)
 struct unreadable {
 	unsigned int n, gain;
 	long first, gain_first, gain_last;
+	long said; /* the last pid a capability line was written for */
 };
 
 static bool same_file(const char *root, long pid, const struct stat *self)
@@ -469,10 +479,38 @@ out:
 }
 
 /*
- * The capability check for one thread of the namespace: true when it
- * holds one, and the process has been reported.
+ * For the uid check: the daemon (nfjudge holding capabilities), and the
+ * processes without capabilities that reach, which the capability check
+ * has not already reported.
  */
-static bool check_task(struct run *run, const struct task *t,
+static void note_member(struct run *run, const struct task *t,
+			const struct doctor_status *st, uint64_t caps,
+			const struct stat *self_exe)
+{
+	bool daemon = caps && self_exe &&
+		      same_file(run->env->proc_root, t->pid, self_exe);
+	struct member *m;
+
+	if (caps && !daemon && caps_reach(run, t))
+		return;
+	if (run->n_members == run->cap_members) {
+		size_t cap = run->cap_members ? 2 * run->cap_members : 32;
+
+		m = realloc(run->members, cap * sizeof(*m));
+		if (!m) {
+			run->r->oom = true;
+			return;
+		}
+		run->members = m;
+		run->cap_members = cap;
+	}
+	m = &run->members[run->n_members++];
+	*m = (struct member){t->pid, st->uid, st->euid, st->suid, daemon, ""};
+	snprintf(m->name, sizeof(m->name), "%s", st->name);
+}
+
+/* The capability check for one thread of the namespace. */
+static void check_task(struct run *run, const struct task *t,
 		       const struct stat *self_exe, struct unreadable *u)
 {
 	struct doctor_status st;
@@ -493,6 +531,8 @@ static bool check_task(struct run *run, const struct task *t,
 		caps = 0;
 	else if (!caps)
 		count_gain(u, t, &st);
+	else if (u->said == t->pid)
+		; /* one line per process, from its first capable thread */
 	else if (!caps_reach(run, t))
 		doctor_add(
 			run->r, DOCTOR_INFO,
@@ -508,9 +548,12 @@ static bool check_task(struct run *run, const struct task *t,
 			   t->pid, st.name);
 	else
 		cap_finding(run, t, &st, caps);
+	if (caps)
+		u->said = t->pid;
+	if (t->tid == t->pid && !doctor_status_kthread(&st, t->pid))
+		note_member(run, t, &st, caps, self_exe);
 out:
 	free(buf);
-	return caps != 0;
 }
 
 /* Whether the task's namespace lists our marker socket: 1, 0, -errno. */
@@ -549,17 +592,15 @@ static int in_netns(struct run *run, const struct task *t, const char *ns)
 	return !strcmp(link, ns);
 }
 
-/* true when the task held a capability (the process is reported). */
-static bool scan_task(struct run *run, const struct task *t, const char *ns,
+static void scan_task(struct run *run, const struct task *t, const char *ns,
 		      const struct stat *self_exe, struct unreadable *u)
 {
 	int in = in_netns(run, t, ns);
 
 	if (in == 1)
-		return check_task(run, t, self_exe, u);
-	if (in < 0 && in != -ENOENT && in != -ESRCH)
+		check_task(run, t, self_exe, u);
+	else if (in < 0 && in != -ENOENT && in != -ESRCH)
 		count_unreadable(u, t->pid);
-	return false;
 }
 
 static long pid_of(const char *name);
@@ -568,7 +609,8 @@ static long pid_of(const char *name);
  * Capabilities and the network namespace belong to each thread, not to
  * the process: a thread other than the first may keep CAP_NET_RAW, or
  * have entered the namespace alone with setns(2).  Every thread is looked
- * at; the first one capable reports the process.
+ * at; the first one capable reports the process, the first thread stands
+ * for it in the uid check.
  */
 static void scan_pid(struct run *run, long pid, const char *ns,
 		     const struct stat *self_exe, struct unreadable *u)
@@ -590,8 +632,7 @@ static void scan_pid(struct run *run, long pid, const char *ns,
 		if (t.tid <= 0)
 			continue;
 		snprintf(t.rel, sizeof(t.rel), "%ld/task/%ld", pid, t.tid);
-		if (scan_task(run, &t, ns, self_exe, u))
-			break;
+		scan_task(run, &t, ns, self_exe, u);
 	}
 	closedir(dir);
 }
@@ -732,6 +773,63 @@ static void scan_procs(struct run *run, DIR *dir, const char *ns)
 			   u.n, u.first);
 }
 
+/* kill(2)'s rule: the sender's real or effective uid is the target's
+ * real or saved one. */
+static bool can_signal(const struct member *from, const struct member *to)
+{
+	return (from->uid >= 0 &&
+		(from->uid == to->uid || from->uid == to->suid)) ||
+	       (from->euid >= 0 &&
+		(from->euid == to->uid || from->euid == to->suid));
+}
+
+static void add_self(struct run *run)
+{
+	struct task t = {.pid = run->env->self, .tid = run->env->self};
+	struct doctor_status st;
+	char *buf = malloc(STATUS_MAX);
+
+	snprintf(t.rel, sizeof(t.rel), "%ld", (long)run->env->self);
+	if (buf &&
+	    read_at(run->env->proc_root, "self/status", buf, STATUS_MAX) >= 0 &&
+	    !doctor_parse_status(buf, &st))
+		note_member(run, &t, &st, ~0ull,
+			    run->have_exe ? &run->self_exe : NULL);
+	free(buf);
+}
+
+/*
+ * A process that shares the daemon's uid can signal it (HUP reloads the
+ * policy, from a file the same uid may own) and write what it owns: the
+ * daemon is not out of the sandbox's reach.
+ */
+static void check_uids(struct run *run)
+{
+	size_t i, j;
+
+	if (run->env->is_daemon)
+		add_self(run);
+	for (i = 0; i < run->n_members; i++)
+		for (j = 0; j < run->n_members; j++) {
+			const struct member *m = &run->members[i],
+					    *d = &run->members[j];
+
+			if (m->daemon || !d->daemon || !can_signal(m, d))
+				continue;
+			doctor_add(run->r, DOCTOR_HOLE,
+				   "pid %ld (%s) runs as uid %ld, as nfjudge "
+				   "(pid %ld) does: it can signal the daemon "
+				   "(HUP reloads the policy) and write what "
+				   "that uid owns; run the sandbox's programs "
+				   "as another user",
+				   m->pid, m->name, m->euid, d->pid);
+			break;
+		}
+	free(run->members);
+	run->members = NULL;
+	run->n_members = run->cap_members = 0;
+}
+
 static void check_caps(struct run *run)
 {
 	char path[320], ns[64];
@@ -788,6 +886,7 @@ int doctor_run(const struct doctor_env *env, struct doctor_report *r)
 	find_ipv6(&run);
 	check_chains(&run);
 	check_caps(&run);
+	check_uids(&run);
 	check_forwarding(&run);
 	check_queues(&run);
 	check_ping(&run);
@@ -801,9 +900,11 @@ int doctor_run(const struct doctor_env *env, struct doctor_report *r)
 	return r->oom ? -ENOMEM : 0;
 }
 
-int doctor_check_here(const struct rules_opts *o, struct doctor_report *r)
+int doctor_check_here(const struct rules_opts *o, bool is_daemon,
+		      struct doctor_report *r)
 {
 	struct doctor_env env = {
+		.is_daemon = is_daemon,
 		.proc_root = "/proc",
 		.self = getpid(),
 		.rules = o,

@@ -56,13 +56,18 @@ struct doctor_env {
 	 * read (another LSM domain, more capabilities) is placed.
 	 */
 	uint64_t marker_ino;
+	bool is_daemon; /* self is the daemon: whoever shares its uid counts */
 };
 
 /* Every check, in a fixed order.  0, or -ENOMEM (r->oom is set too). */
 int doctor_run(const struct doctor_env *env, struct doctor_report *r);
 
-/* doctor_run() on this process's namespace, the rules listed for real. */
-int doctor_check_here(const struct rules_opts *o, struct doctor_report *r);
+/*
+ * doctor_run() on this process's namespace, the rules listed for real;
+ * is_daemon when the caller is the daemon itself.
+ */
+int doctor_check_here(const struct rules_opts *o, bool is_daemon,
+		      struct doctor_report *r);
 
 /* The real lister: rules_program()'s tool with -w -t TABLE -S. */
 int doctor_list_tool(void *ctx, enum rules_family fam, const char *table,
@@ -86,9 +91,9 @@ struct doctor_status {
 	char name[64]; /* printable ASCII only, anything else as '?' */
 	uint64_t cap_eff, cap_prm, cap_amb, cap_bnd;
 	bool no_new_privs;
-	long uid;    /* real uid, -1 if absent */
-	long ppid;   /* -1 if absent */
-	int kthread; /* 1, 0, or -1 where the kernel does not say */
+	long uid, euid, suid; /* real, effective, saved; -1 if absent */
+	long ppid;	      /* -1 if absent */
+	int kthread;	      /* 1, 0, or -1 where the kernel does not say */
 };
 
 /* 0, or -EINVAL when a capability line is missing or malformed. */

@@ -136,6 +136,19 @@ static void copy_name(char *dst, size_t cap, const char *s, size_t len)
 	dst[i] = '\0';
 }
 
+/* "Uid:\treal\teffective\tsaved\tfs" */
+static void parse_uids(const char *v, struct doctor_status *st)
+{
+	long *dst[] = {&st->uid, &st->euid, &st->suid};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		*dst[i] = parse_long(v);
+		v += strspn(v, "0123456789");
+		v += strspn(v, "\t ");
+	}
+}
+
 /* One line of a status file into st; *seen gets a bit per cap line. */
 static int status_line(const char *line, size_t len, struct doctor_status *st,
 		       unsigned int *seen)
@@ -148,7 +161,7 @@ static int status_line(const char *line, size_t len, struct doctor_status *st,
 	else if ((v = field(line, len, "PPid")))
 		st->ppid = parse_long(v);
 	else if ((v = field(line, len, "Uid")))
-		st->uid = parse_long(v);
+		parse_uids(v, st);
 	else if ((v = field(line, len, "Kthread")))
 		st->kthread = parse_long(v) == 1;
 	else if ((v = field(line, len, "CapEff")))
@@ -171,7 +184,7 @@ int doctor_parse_status(const char *text, struct doctor_status *st)
 	size_t len;
 
 	memset(st, 0, sizeof(*st));
-	st->uid = st->ppid = -1;
+	st->uid = st->euid = st->suid = st->ppid = -1;
 	st->kthread = -1;
 	while ((line = next_line(&p, &len)))
 		if (status_line(line, len, st, &seen))

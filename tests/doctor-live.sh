@@ -135,11 +135,24 @@ wait "$last_pid" 2>/dev/null
 
 # Capabilities in a child user namespace (unshare -r) do not reach the
 # namespace's sockets or rules, which the initial user namespace owns.
-nsbg unshare -U -r sh -c 'echo ok >"$1"; exec sleep 60' sh "$tmp/w/userns"
+# (Made by another user than the daemon's, which is a hole of its own.)
+nsbg setpriv --reuid=65534 --regid=65534 --clear-groups unshare -U -r \
+	sh -c 'echo ok >"$1"; exec sleep 60' sh "$tmp/w/userns"
 check "the user namespace helper started" wait_file "$tmp/w/userns"
 check "the user namespace helper holds capabilities there" \
 	sh -c "! grep -qx 'CapEff:[[:space:]]*0*' /proc/$last_pid/status"
 doc 0 "info: pid $last_pid (sleep) holds capabilities only in a user namespace"
+kill -KILL "$last_pid"
+wait "$last_pid" 2>/dev/null
+
+# Root without any capability still shares the daemon's uid: it can
+# signal it and write what root owns.
+nsbg setpriv --bounding-set=-all sh -c 'echo ok >"$1"; exec sleep 60' sh \
+	"$tmp/w/uid0"
+check "the capability-less root helper started" wait_file "$tmp/w/uid0"
+doc 1 "hole: pid $last_pid (sleep) runs as uid 0, as nfjudge (pid $DPID) does"
+check "capability-less root: no capability to report" \
+	sh -c "! grep -q 'pid $last_pid (sleep, uid 0) holds' '$tmp/out'"
 kill -KILL "$last_pid"
 wait "$last_pid" 2>/dev/null
 

@@ -567,10 +567,14 @@ static void test_run(void **state)
 	mkthread(108, 109, ns_self, ADMIN);
 	mkthread(108, 110, ns_self, ADMIN);
 	run(&o, &l, &r);
-	assert_int_equal(doctor_holes(&r), 2);
+	assert_int_equal(doctor_holes(&r), 3);
 	assert_true(has(&r, DOCTOR_HOLE,
 			"pid 106 thread 107 (worker, uid 0) "
 			"holds CAP_NET_RAW"));
+	/* its first thread holds nothing, but shares the daemon's uid */
+	assert_true(has(&r, DOCTOR_HOLE,
+			"pid 106 (worker) runs as uid 0, as nfjudge (pid "
+			"101) does"));
 	assert_true(has(&r, DOCTOR_HOLE, "holds CAP_NET_ADMIN"));
 	assert_true(has(&r, DOCTOR_HOLE, "pid 108 thread 1"));
 	assert_false(has(&r, DOCTOR_HOLE, "pid 108 thread 108"));
