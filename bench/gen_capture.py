@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Write a large Ethernet pcap for the replay benchmark: COUNT packets of
 TCP conversations of 50 packets each, so one packet in 50 is a SYN, plus
-one DNS exchange over UDP every 16 conversations.  Fast enough for millions of
+one DNS exchange over UDP before every 16th conversation.  Fast enough for millions of
 packets: frames are packed from templates, not built by a packet library.
 
 usage: gen_capture.py FILE [COUNT]
@@ -41,9 +41,10 @@ def main():
             dst = bytes([93, 184, (flow >> 8) & 0xff, flow & 0xff])
             sport = 10000 + flow % 50000
             k = i % 50
-            if flow % 16 == 15 and k < 2:  # a DNS query and its answer
+            dns = flow % 16 == 15
+            if dns and k < 2:  # a DNS query and its answer
                 fr = frame(17, sport, 53, 0, dst, data)
-            elif k == 0:
+            elif k == (2 if dns else 0):  # every connection has its SYN
                 fr = frame(6, sport, 443, 0x02, dst, b"")
             else:
                 fr = frame(6, sport, 443, 0x18, dst, data)
