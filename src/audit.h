@@ -49,6 +49,9 @@ struct verify {
 	size_t ndone;
 	char last[CHAIN_HEX + 1];
 	bool at_anchor; /* the anchor record was read; cur.records is 0 */
+	/* the next record's digest, computed ahead (NULL: not), and the
+	 * predecessor digest it was computed from */
+	const char *pre_prev, *pre_digest;
 };
 
 /* Check one parsed record against the chain so far: 0, or -EBADMSG with

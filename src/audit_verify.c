@@ -146,7 +146,9 @@ static int verify_digest(struct verify *v, const char *prev,
 			 "record before it");
 		return -EBADMSG;
 	}
-	if (chain_digest(v->chain, prev, line, rec->body_len, digest)) {
+	if (v->pre_prev && !memcmp(prev, v->pre_prev, CHAIN_HEX))
+		memcpy(digest, v->pre_digest, sizeof(digest));
+	else if (chain_digest(v->chain, prev, line, rec->body_len, digest)) {
 		snprintf(err, errlen, "digest computation failed");
 		return -EIO;
 	}
@@ -249,37 +251,112 @@ static void verify_gap(const struct verify *v, const struct logrec *rec)
 		       v->file, v->line, rec->lost_records);
 }
 
-/* What is wrong with this line, or NULL when it continues the chain. */
-static const char *verify_line(struct verify *v, enum logread_status st,
-			       const char *line, size_t len, char *err,
-			       size_t errlen)
-{
-	const char *what = verify_status(st);
-	struct logfast f;
-	struct logrec rec;
+#define VB_LINES 8192
 
-	if (what)
-		return what;
-	if ((logfast_parse(&f, line, len) ||
-	     logrec_fast(&rec, &f, line, len)) &&
-	    logrec_parse(&rec, line, len, err, errlen))
+/* One line of a batch, parsed and hashed ahead, on either core. */
+struct vline {
+	const char *what; /* NULL, or what is wrong with the line */
+	struct logrec rec;
+	bool pre;	      /* digest follows prev: computed ahead */
+	char prev[CHAIN_HEX]; /* the chain field of the line before */
+	char digest[CHAIN_HEX + 1];
+	char err[200];
+};
+
+/* Lines read together; both cores parse and hash them, then one checks
+ * them in order against the chain. */
+struct vbatch {
+	struct lspan spans[VB_LINES];
+	struct vline lines[VB_LINES];
+	struct chain *chains[2]; /* one for each core */
+	char carry[CHAIN_HEX];	 /* the chain field of the last line before */
+	bool have_carry;
+};
+
+/* The predecessor's claimed digest: the line before's chain field. */
+static const char *vbatch_prev(const struct vbatch *b, size_t i)
+{
+	if (!i)
+		return b->have_carry ? b->carry : NULL;
+	if (b->spans[i - 1].st != LOGREAD_LINE)
+		return NULL;
+	return logrec_claim(b->spans[i - 1].p, b->spans[i - 1].len);
+}
+
+/* Parse line i and hash it after its predecessor's claim: no state. */
+static void vbatch_line(void *ctx, size_t i, int half)
+{
+	struct vbatch *b = ctx;
+	const struct lspan *s = &b->spans[i];
+	struct vline *l = &b->lines[i];
+	const char *prev = vbatch_prev(b, i);
+	struct logfast f;
+
+	l->pre = false;
+	l->what = verify_status(s->st);
+	if (l->what)
+		return;
+	if ((logfast_parse(&f, s->p, s->len) ||
+	     logrec_fast(&l->rec, &f, s->p, s->len)) &&
+	    logrec_parse(&l->rec, s->p, s->len, l->err, sizeof(l->err))) {
+		l->what = l->err;
+		return;
+	}
+	logrec_clear(&l->rec); /* verify reads the fields only */
+	if (prev && !chain_digest(b->chains[half], prev, s->p, l->rec.body_len,
+				  l->digest)) {
+		memcpy(l->prev, prev, CHAIN_HEX);
+		l->pre = true;
+	}
+}
+
+/* Check line i of the batch, in order; what is wrong, or NULL. */
+static const char *vbatch_check(struct verify *v, struct vbatch *b, size_t i,
+				char *err, size_t errlen)
+{
+	struct vline *l = &b->lines[i];
+
+	v->line = b->spans[i].lineno;
+	if (l->what)
+		return l->what;
+	v->pre_prev = l->pre ? l->prev : NULL;
+	v->pre_digest = l->digest;
+	if (verify_record(v, &l->rec, b->spans[i].p, err, errlen))
 		return err;
-	if (verify_record(v, &rec, line, err, errlen))
-		what = err;
-	else
-		verify_gap(v, &rec);
-	logrec_clear(&rec);
-	return what;
+	verify_gap(v, &l->rec);
+	return NULL;
+}
+
+/* One batch: 0, or 1 after naming its first bad line. */
+static int vbatch_run(struct verify *v, struct vbatch *b, size_t n)
+{
+	const struct lspan *last = &b->spans[n - 1];
+	const char *claim, *what;
+	char err[256];
+	size_t i;
+
+	logread_parallel(n, vbatch_line, b);
+	for (i = 0; i < n; i++) {
+		if ((what = vbatch_check(v, b, i, err, sizeof(err)))) {
+			fprintf(stderr, "%s:%lu: %s\n", v->file,
+				b->spans[i].lineno, what);
+			return 1;
+		}
+	}
+	claim = last->st == LOGREAD_LINE ? logrec_claim(last->p, last->len)
+					 : NULL;
+	b->have_carry = claim != NULL;
+	if (claim)
+		memcpy(b->carry, claim, CHAIN_HEX);
+	return 0;
 }
 
 /* 0 intact, 1 a bad line (named), 2 unreadable. */
-static int verify_file(struct verify *v, const char *path)
+static int verify_file(struct verify *v, struct vbatch *b, const char *path)
 {
 	struct logread *lr = logread_open(path);
 	enum logread_status st;
-	const char *line, *what;
-	char err[256];
-	size_t len;
+	size_t n;
 	int ret = 0;
 
 	if (!lr) {
@@ -287,21 +364,14 @@ static int verify_file(struct verify *v, const char *path)
 			strerror(errno));
 		return EXIT_USAGE;
 	}
-	while (!ret && (st = logread_next(lr, &line, &len)) != LOGREAD_EOF) {
-		if (st == LOGREAD_ERROR) {
-			fprintf(stderr, "%s: read error after line %lu: %s\n",
-				logread_name(lr), logread_lineno(lr),
-				strerror(errno));
-			ret = EXIT_USAGE;
-			continue;
-		}
-		v->file = logread_name(lr);
-		v->line = logread_lineno(lr);
-		if ((what = verify_line(v, st, line, len, err, sizeof(err)))) {
-			fprintf(stderr, "%s:%lu: %s\n", logread_name(lr),
-				logread_lineno(lr), what);
-			ret = 1;
-		}
+	v->file = logread_name(lr);
+	while (!ret &&
+	       (st = logread_batch(lr, b->spans, VB_LINES, &n)) == LOGREAD_LINE)
+		ret = vbatch_run(v, b, n);
+	if (!ret && st == LOGREAD_ERROR) {
+		fprintf(stderr, "%s: read error after line %lu: %s\n",
+			logread_name(lr), logread_lineno(lr), strerror(errno));
+		ret = EXIT_USAGE;
 	}
 	logread_close(lr);
 	return ret;
@@ -481,19 +551,28 @@ struct chain *verify_chain(const char *keyfile)
 int audit_verify(int argc, char **argv)
 {
 	struct verify v = {0};
+	struct vbatch *b = NULL;
 	const char *keyfile = NULL;
 	int i, ret = verify_args(&v, argc, argv, &keyfile);
 
 	if (ret >= 0)
 		return ret;
+	b = calloc(1, sizeof(*b));
 	v.chain = verify_chain(keyfile);
-	if (!v.chain)
-		return EXIT_USAGE;
+	if (!b || !v.chain || !(b->chains[1] = verify_chain(keyfile))) {
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	b->chains[0] = v.chain;
 	ret = 0;
 	for (i = optind; i < argc && !ret; i++)
-		ret = verify_file(&v, argv[i]);
+		ret = verify_file(&v, b, argv[i]);
 	if (!ret)
 		verify_report(&v, keyfile != NULL);
+out:
+	if (b)
+		chain_free(b->chains[1]);
+	free(b);
 	chain_free(v.chain);
 	verify_done(&v);
 	return ret;

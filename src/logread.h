@@ -40,6 +40,30 @@ enum logread_status {
 enum logread_status logread_next(struct logread *lr, const char **line,
 				 size_t *len);
 
+/* One line of a batch: where it lies, what it is, its number. */
+struct lspan {
+	const char *p;
+	size_t len;
+	enum logread_status st; /* LINE, PARTIAL or TOO_LONG */
+	unsigned long lineno;
+};
+
+/*
+ * The next lines, as many as lie in the buffer now (at least one, at most
+ * max), in v[0..*n): valid until the next call.  LOGREAD_LINE when there
+ * are some, else LOGREAD_EOF or LOGREAD_ERROR (errno set).
+ */
+enum logread_status logread_batch(struct logread *lr, struct lspan *v,
+				  size_t max, size_t *n);
+
+/*
+ * Run fn(ctx, i, half) for i in [0, n): the second half on another
+ * thread when n is large enough to pay for it (half 1 there, 0 here).
+ * fn must touch nothing but what line i owns.
+ */
+void logread_parallel(size_t n, void (*fn)(void *ctx, size_t i, int half),
+		      void *ctx);
+
 /* The name to show in messages ("-" reads as "<stdin>") and line number. */
 const char *logread_name(const struct logread *lr);
 unsigned long logread_lineno(const struct logread *lr);
@@ -74,6 +98,9 @@ void logrec_clear(struct logrec *rec);
 struct logfast;
 int logrec_fast(struct logrec *rec, const struct logfast *f, const char *line,
 		size_t len);
+
+/* The 64 hex digits of the line's chain field, or NULL: not a record. */
+const char *logrec_claim(const char *line, size_t len);
 
 /*
  * From the tail of a log (its last bytes), the seq and chain of the last

@@ -258,6 +258,32 @@ else
 	echo "FAIL: could not run $PYTHON3"; fails=$((fails + 1))
 fi
 
+# A log long enough to be read in several batches, each parsed and hashed
+# on both cores: a break is named at its line wherever it falls (the
+# first line of a batch, the second half, across files).
+"$MKLOG" -s -n 20000 >big.log || exit 99
+check 0 "20000 records, seq 1 to 20000: chain intact" "long log" big.log
+for n in 2 4097 8192 8193 12000 16385 20000; do
+	sed "${n}s/\"dest_port\":\([0-9]*\)/\"dest_port\":1\1/" big.log >big.edit
+	cmp -s big.log big.edit && { echo "FAIL: edit $n did nothing"; exit 99; }
+	check 1 "big.edit:$n: chain mismatch" "long log, line $n edited" big.edit
+done
+sed 12345d big.log >big.cut
+check 1 "big.cut:12345: seq 12346 after seq 12344" "long log, record cut" \
+	big.cut
+head -9000 big.log >big.1
+tail -n +9001 big.log | gzip -c >big.2.gz
+check 0 "seq 1 to 20000: chain intact" "long log, rotated" big.1 big.2.gz
+tail -n +9001 big.log | sed "1s/\"dest_port\":\([0-9]*\)/\"dest_port\":1\1/" \
+	>big.2.edit
+check 1 "big.2.edit:1: chain mismatch" "long log, rotated, first edited" \
+	big.1 big.2.edit
+"$MKLOG" -s -n 20000 -k key >kbig.log || exit 99
+check 0 "seq 1 to 20000: chain intact (HMAC-SHA256)" "long log, keyed" \
+	--key key kbig.log
+sed "10000s/\"dest_port\":\([0-9]*\)/\"dest_port\":1\1/" kbig.log >kbig.edit
+check 1 "kbig.edit:10000: chain mismatch" "long log, keyed, edited" \
+	--key key kbig.edit
 # the independent check that nfjudge-log(5) prints agrees
 : "${top_srcdir:=..}"
 sed -n '/^import hashlib/,/^print("intact")/p' "$top_srcdir/man/nfjudge-log.5" |
