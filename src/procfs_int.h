@@ -53,7 +53,7 @@ struct procfs {
 	long long btime;
 	long budget_us;	  /* per look-up; 0: none */
 	bool thorough;	  /* every holder, and taint; else the quick way */
-	int64_t deadline; /* CLOCK_MONOTONIC, microseconds; 0: none */
+	int64_t deadline; /* procfs_clock_us; 0: none */
 	char target[32];  /* "socket:[inode]" of the current lookup */
 	char buf[8192];	  /* one /proc file at a time */
 	uint64_t tick;

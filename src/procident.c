@@ -89,7 +89,8 @@ void procfs_user_name(struct procfs *pfs, uid_t uid, char *out, size_t size)
 /*
  * The budget counts the worker thread's own CPU time: it bounds the work
  * a look-up may do (a table of many thousand fds), not the time a loaded
- * machine keeps the thread waiting.
+ * machine keeps the thread waiting (a wall-clock budget there would leave
+ * the answer to the machine's load).
  */
 int64_t procfs_clock_us(void)
 {
@@ -106,7 +107,9 @@ bool procfs_thorough(const struct procfs *pfs)
 
 bool procfs_past_deadline(const struct procfs *pfs)
 {
-	return pfs->deadline && procfs_clock_us() > pfs->deadline;
+	if (!pfs->deadline)
+		return false;
+	return procfs_clock_us() > pfs->deadline;
 }
 
 /*

@@ -97,6 +97,14 @@ static int pid_cmp_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+static void pid_swap(pid_t *a, pid_t *b)
+{
+	pid_t t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
 static int procfs_grow_pids(struct procfs *pfs)
 {
 	size_t cap = pfs->pids_cap ? pfs->pids_cap * 2 : 1024;
@@ -126,7 +134,47 @@ static bool procfs_same_netns(struct procfs *pfs, pid_t pid)
 	return procfs_netns(pfs, path) == pfs->netns;
 }
 
-/* Every numeric entry of the root, highest pid first. */
+/*
+ * The pid the kernel gave out last (/proc/loadavg's last field), 0 when
+ * unknown: pids are given out upwards from it and wrap around.
+ */
+static pid_t procfs_last_pid(struct procfs *pfs)
+{
+	const char *p;
+	size_t len;
+	long v;
+
+	if (procfs_read_buf(pfs, pfs->root_fd, "loadavg", &len) < 0)
+		return 0;
+	p = strrchr(pfs->buf, ' ');
+	v = p ? strtol(p + 1, NULL, 10) : 0;
+	return v > 0 && v <= 0x3fffffff ? (pid_t)v : 0;
+}
+
+/*
+ * Newest first, as far as a pid tells: downwards from the pid given out
+ * last, then downwards from the highest, where the pids wrapped around.
+ */
+static void procfs_order_pids(struct procfs *pfs, size_t n)
+{
+	pid_t last = procfs_last_pid(pfs);
+	size_t i, k = 0;
+
+	qsort(pfs->pids, n, sizeof(pid_t), pid_cmp_desc);
+	while (last && k < n && pfs->pids[k] > last)
+		k++;
+	if (k == 0 || k == n)
+		return;
+	/* rotate by k: [k, n) then [0, k), in place by three reversals */
+	for (i = 0; i < k / 2; i++)
+		pid_swap(&pfs->pids[i], &pfs->pids[k - 1 - i]);
+	for (i = 0; i < (n - k) / 2; i++)
+		pid_swap(&pfs->pids[k + i], &pfs->pids[n - 1 - i]);
+	for (i = 0; i < n / 2; i++)
+		pid_swap(&pfs->pids[i], &pfs->pids[n - 1 - i]);
+}
+
+/* Every numeric entry of the root, newest first. */
 static int procfs_list_pids(struct procfs *pfs, size_t *n)
 {
 	struct dirwalk w;
@@ -146,7 +194,7 @@ static int procfs_list_pids(struct procfs *pfs, size_t *n)
 			pfs->pids[(*n)++] = pid;
 	}
 	close(w.fd);
-	qsort(pfs->pids, *n, sizeof(pid_t), pid_cmp_desc);
+	procfs_order_pids(pfs, *n);
 	return err;
 }
 

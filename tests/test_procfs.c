@@ -433,6 +433,28 @@ static void test_quick(void **state)
 	procfs_close(pfs);
 }
 
+/* After the pids wrapped around, the newest have low pids: seen first. */
+static void test_pid_wrap(void **state)
+{
+	struct procfs *pfs = open_root();
+
+	procfs_set_thorough(pfs, false);
+	mkproc(700, 1, "old", 100 * hz());
+	mkproc(40, 1, "new", 200 * hz());
+	add_fd(700, 3, 893);
+	add_fd(40, 3, 893);
+	put_str("0.10 0.20 0.30 1/120 45\n", at("loadavg"));
+	assert_int_equal(procfs_lookup(pfs, 893, &info), 0);
+	assert_int_equal(info.pid, 40);
+	procfs_close(pfs);
+	pfs = open_root();
+	procfs_set_thorough(pfs, false);
+	put_str("0.10 0.20 0.30 1/120 999\n", at("loadavg"));
+	assert_int_equal(procfs_lookup(pfs, 893, &info), 0);
+	assert_int_equal(info.pid, 700);
+	procfs_close(pfs);
+}
+
 /* Out of budget: what was found, flagged partial, or nothing in time. */
 static void test_budget(void **state)
 {
@@ -691,6 +713,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tainted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pid_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_table, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
