@@ -48,8 +48,6 @@ struct nfqueue {
 	size_t rxlen;
 	char txbuf[VERDICT_BATCH_SIZE * 2];
 	struct mnl_nlmsg_batch *batch;
-	nfqueue_packet_cb cb;
-	void *cb_data;
 	struct nfqueue_stats stats;
 };
 
@@ -217,23 +215,31 @@ static uint32_t attr_u32(const struct nlattr *attr, uint32_t dflt)
 	return attr ? ntohl(mnl_attr_get_u32(attr)) : dflt;
 }
 
+/* One datagram being parsed: where its packets go. */
+struct nfq_parse {
+	uint16_t queue;
+	nfqueue_packet_cb cb;
+	void *data;
+	struct nfqueue_stats *st;
+};
+
 static int packet_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nfqueue *q = data;
+	struct nfq_parse *ps = data;
 	struct pkt_attrs a = {0};
 	const struct nfqnl_msg_packet_hdr *ph;
 	struct nfqueue_packet pkt = {0};
 
 	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, &a) < 0 ||
 	    !a.tb[NFQA_PACKET_HDR] || !a.tb[NFQA_PAYLOAD]) {
-		q->stats.invalid++;
+		ps->st->invalid++;
 		/* Without a packet id there is nothing to answer; the kernel
 		 * keeps the packet until the queue is torn down. */
 		return MNL_CB_OK;
 	}
 	ph = mnl_attr_get_payload(a.tb[NFQA_PACKET_HDR]);
 	pkt.id = ntohl(ph->packet_id);
-	pkt.queue = q->opts.queue;
+	pkt.queue = ps->queue;
 	pkt.data = mnl_attr_get_payload(a.tb[NFQA_PAYLOAD]);
 	pkt.caplen = mnl_attr_get_payload_len(a.tb[NFQA_PAYLOAD]);
 	pkt.len = attr_u32(a.tb[NFQA_CAP_LEN], (uint32_t)pkt.caplen);
@@ -245,8 +251,8 @@ static int packet_cb(const struct nlmsghdr *nlh, void *data)
 		pkt.uid = attr_u32(a.tb[NFQA_UID], 0);
 		pkt.gid = attr_u32(a.tb[NFQA_GID], 0);
 	}
-	q->stats.received++;
-	q->cb(&pkt, q->cb_data);
+	ps->st->received++;
+	ps->cb(&pkt, ps->data);
 	return MNL_CB_OK;
 }
 
@@ -259,19 +265,20 @@ static int packet_cb(const struct nlmsghdr *nlh, void *data)
 static int error_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	struct nfqueue *q = data;
+	struct nfq_parse *ps = data;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
-		q->stats.invalid++;
+		ps->st->invalid++;
 		return MNL_CB_OK;
 	}
 	if (err->error == 0)
 		return MNL_CB_OK;
 	if (err->error == -ENOENT) {
-		q->stats.stale++;
+		ps->st->stale++;
 		return MNL_CB_OK;
 	}
-	errno = err->error < 0 ? -err->error : EPROTO;
+	/* a kernel errno is in -4095..-1; anything else is not one */
+	errno = err->error < 0 && err->error > -4096 ? -err->error : EPROTO;
 	return MNL_CB_ERROR;
 }
 
@@ -279,9 +286,49 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_ERROR] = error_cb,
 };
 
+/*
+ * Every message length within the datagram?  libmnl compares lengths as
+ * int, so a length above INT_MAX would pass its check and send it
+ * walking off the buffer.
+ */
+static bool datagram_sane(const uint8_t *p, size_t len)
+{
+	const struct nlmsghdr *nlh;
+	size_t n;
+
+	while (len >= sizeof(*nlh)) {
+		nlh = (const struct nlmsghdr *)p;
+		n = nlh->nlmsg_len;
+		if (n < sizeof(*nlh) || n > len)
+			return false;
+		n = NLMSG_ALIGN(n) < len ? NLMSG_ALIGN(n) : len;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+int nfqueue_parse(const void *buf, size_t len, uint32_t portid, uint16_t queue,
+		  nfqueue_packet_cb cb, void *data, struct nfqueue_stats *st)
+{
+	struct nfq_parse ps = {
+		.queue = queue, .cb = cb, .data = data, .st = st};
+	uint64_t before = st->received;
+
+	if (!datagram_sane(buf, len)) {
+		st->invalid++;
+		return 0;
+	}
+
+	if (mnl_cb_run2(buf, len, 0, portid, packet_cb, &ps, ctl_cbs,
+			NLMSG_MIN_TYPE) < 0 &&
+	    errno != EINTR)
+		return -errno;
+	return (int)(st->received - before);
+}
+
 int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data)
 {
-	uint64_t before = q->stats.received;
 	ssize_t n;
 
 	n = mnl_socket_recvfrom(q->nl, q->rxbuf, q->rxlen);
@@ -292,13 +339,8 @@ int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data)
 			q->stats.enobufs++;
 		return -errno;
 	}
-	q->cb = cb;
-	q->cb_data = data;
-	if (mnl_cb_run2(q->rxbuf, (size_t)n, 0, q->portid, packet_cb, q,
-			ctl_cbs, NLMSG_MIN_TYPE) < 0 &&
-	    errno != EINTR)
-		return -errno;
-	return (int)(q->stats.received - before);
+	return nfqueue_parse(q->rxbuf, (size_t)n, q->portid, q->opts.queue, cb,
+			     data, &q->stats);
 }
 
 int nfqueue_verdict(struct nfqueue *q, uint32_t id, uint32_t pkt_mark,

@@ -63,6 +63,18 @@ int nfqueue_fd(const struct nfqueue *q);
  */
 int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data);
 
+struct nfqueue_stats;
+
+/*
+ * The parser under nfqueue_receive(), bytes in (for tests and fuzzing):
+ * one datagram from the queue socket of portid; packets of it to cb,
+ * counts to st.  Returns the packets, or -errno for an error message
+ * other than a verdict for a flushed packet (ENOENT, counted as stale) or
+ * a malformed datagram.
+ */
+int nfqueue_parse(const void *buf, size_t len, uint32_t portid, uint16_t queue,
+		  nfqueue_packet_cb cb, void *data, struct nfqueue_stats *st);
+
 /*
  * Queue a verdict for packet id; verdicts are sent together by nfqueue_flush(),
  * or sooner when the batch fills up.  pkt_mark is the packet's mark, so a
