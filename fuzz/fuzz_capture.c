@@ -6,6 +6,7 @@
  * crash it; a damaged file must end the loop with an error, not hang.
  */
 #define _GNU_SOURCE
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ static void judge_all(struct capture *cap, struct newflow *nf)
 	struct capture_pkt pkt;
 	struct flow f;
 	char err[256];
+	bool reply;
 	int n = 0, rc;
 
 	while (n++ < FUZZ_MAX_PACKETS &&
@@ -33,9 +35,15 @@ static void judge_all(struct capture *cap, struct newflow *nf)
 		if (decode_packet(pkt.data, pkt.caplen, capture_link(cap),
 				  &f) != DECODE_OK)
 			continue;
-		/* Odd timestamps (any int64) must not break the flow table. */
-		if (newflow_check(nf, &f, pkt.ts_us) && (pkt.ts_us & 1))
+		/* Any int64 timestamp must not break the flow table; its low
+		 * bit says whether a packet that opens a flow was let through
+		 * or refused, so both paths are taken. */
+		if (newflow_lookup(nf, &f, pkt.ts_us, &reply) == NEWFLOW_OPEN)
+			continue;
+		if (pkt.ts_us & 1)
 			newflow_pass(nf, &f, pkt.ts_us);
+		else
+			newflow_refuse(nf, &f, pkt.ts_us);
 	}
 }
 
