@@ -168,6 +168,16 @@ static void test_status(void **state)
 			 0);
 	assert_int_equal(st.kthread, -1);
 	assert_true(doctor_status_kthread(&st, 40));
+	assert_int_equal(doctor_parse_status("Uid:\t1000\t0\t5\t0\nCapEff:\t0\n"
+					     "CapPrm:\t0\n",
+					     &st),
+			 0);
+	assert_true(st.uid == 1000 && st.euid == 0 && st.suid == 5);
+	assert_int_equal(doctor_parse_status("Uid:\t7\nCapEff:\t0\n"
+					     "CapPrm:\t0\n",
+					     &st),
+			 0);
+	assert_true(st.uid == 7 && st.euid == -1 && st.suid == -1);
 }
 
 static void test_sysctls(void **state)
@@ -465,8 +475,8 @@ static int tree_teardown(void **state)
 	return tree_remove(root);
 }
 
-static void run(const struct rules_opts *o, struct lists *l,
-		struct doctor_report *r)
+static void run_as(const struct rules_opts *o, struct lists *l,
+		   struct doctor_report *r, bool is_daemon)
 {
 	struct doctor_env env = {
 		.proc_root = root,
@@ -475,10 +485,17 @@ static void run(const struct rules_opts *o, struct lists *l,
 		.list = fake_list,
 		.list_ctx = l,
 		.marker_ino = 555,
+		.is_daemon = is_daemon,
 	};
 
 	doctor_report_free(r);
 	assert_int_equal(doctor_run(&env, r), 0);
+}
+
+static void run(const struct rules_opts *o, struct lists *l,
+		struct doctor_report *r)
+{
+	run_as(o, l, r, false);
 }
 
 static void test_run(void **state)
@@ -614,6 +631,16 @@ static void test_run(void **state)
 	assert_true(has(&r, DOCTOR_HOLE,
 			"IPv6 rules of the filter table "
 			"cannot be listed"));
+
+	/* the daemon itself (pid 100 here) checking: its uid is the one */
+	tree_remove(at("101"));
+	mkproc(120, ns_self, "svc", 0, 0, 0, 0, at("other-bin"));
+	run(&o, &l, &r);
+	assert_false(has(&r, DOCTOR_HOLE, "runs as uid 0"));
+	run_as(&o, &l, &r, true);
+	assert_true(has(&r, DOCTOR_HOLE,
+			"pid 120 (svc) runs as uid 0, as nfjudge (pid 100) "
+			"does"));
 
 	free(l.v4);
 	free(l.m4);
