@@ -32,6 +32,15 @@ for cmd in run replay audit rules policy version; do
 	*) echo "FAIL: $cmd --help does not print its usage"; fails=$((fails + 1)) ;;
 	esac
 done
+check 2 "run --attribution with an unknown mode" "$NFJUDGE" run --attribution bpf
+"$NFJUDGE" run --attribution bpf 2>&1 | grep -q "expected auto, kernel or proc" || {
+	echo "FAIL: run --attribution bpf does not say what it expects"
+	fails=$((fails + 1))
+}
+"$NFJUDGE" run --print-privileges | grep -q "^  kernel  at start" || {
+	echo "FAIL: run --print-privileges does not say what kernel attribution needs"
+	fails=$((fails + 1))
+}
 "$NFJUDGE" version | grep -q "^nfjudge [0-9]" || {
 	echo "FAIL: version does not print 'nfjudge N...'"
 	fails=$((fails + 1))
