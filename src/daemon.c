@@ -57,7 +57,9 @@
  * Each fence drop is sent at once (the kernel's batching held single drops
  * for seconds); a burst is still read many messages to a recv().
  */
-#define NFLOG_QTHRESH	 1
+#define NFLOG_QTHRESH 1
+/* The installed chain is compared with ours every CHAIN_TICKS ticks. */
+#define CHAIN_TICKS	 3
 #define NFLOG_TIMEOUT_CS 10
 
 struct daemon {
@@ -78,6 +80,8 @@ struct daemon {
 	struct nflog *nflog; /* the fence's drops; NULL if unbound */
 	struct fencelog *fencelog;
 	bool rules_installed;
+	unsigned chain_ticks;
+	bool chain_bad; /* altered, alert written, not yet restored */
 	struct doctor_report doctor; /* holes found at start */
 	char policy_sha[65];
 	char queues[16];
@@ -268,8 +272,45 @@ static int signals_open(void)
 }
 
 /* Every second: lost packets are recorded as soon as they are seen. */
+static void chain_alert(struct daemon *d, const char *msg)
+{
+	struct record_event ev = {
+		.type = RECORD_ALERT, .kind = "chain", .message = msg};
+
+	log_warnx("%s", msg);
+	emit(d, &ev);
+}
+
+/*
+ * The chain we installed, compared with what we would install: altered or
+ * gone (someone flushed it, or jumped around it) it is put back, and the
+ * alert record says so.  One alert per episode, however long it lasts.
+ */
+static void check_chain(struct daemon *d)
+{
+	int ret;
+
+	if (!d->rules_installed || ++d->chain_ticks % CHAIN_TICKS)
+		return;
+	ret = rules_verify(&d->o->rules);
+	if (ret == 1) {
+		d->chain_bad = false;
+		return;
+	}
+	if (ret < 0 || d->chain_bad)
+		return; /* the tool failed: said in the diagnostics */
+	d->chain_bad = true;
+	if (rules_install(&d->o->rules))
+		chain_alert(d, "the fence's chain was altered or removed, and "
+			       "could not be restored");
+	else
+		chain_alert(d, "the fence's chain was altered or removed; "
+			       "restored");
+}
+
 static void tick(struct daemon *d)
 {
+	check_chain(d);
 	dropwatch_check(d->drops);
 	if (d->o->metrics_file && ++d->ticks % METRICS_TICKS == 0)
 		write_metrics(d);

@@ -117,6 +117,21 @@ char *rules_text_remove(const struct rules_state *now);
 void rules_state_parse(const char *listing, struct rules_state *st);
 void rules_state_parse_mangle(const char *listing, struct rules_state *st);
 
+/*
+ * Whether a listing ("iptables -t TABLE -S") holds our chains of that
+ * table exactly as install writes them, each jumped to by the first rule
+ * of its hook.  Pure.
+ */
+bool rules_listing_intact(const struct rules_opts *o, enum rules_family fam,
+			  const char *table, const char *listing);
+
+/*
+ * Lists every table of ours for IPv4 and (unless no_ipv6) IPv6: 1 when
+ * all are intact, 0 when one is altered or gone, -errno when one cannot
+ * be listed.
+ */
+int rules_verify(const struct rules_opts *o);
+
 /* Whether any chain or jump of ours is there. */
 bool rules_state_any(const struct rules_state *st);
 

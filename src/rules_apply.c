@@ -172,3 +172,29 @@ int rules_remove(const struct rules_opts *o)
 		ret6 = family_remove(o, RULES_IPV6);
 	return ret ? ret : ret6;
 }
+
+static int family_verify(const struct rules_opts *o, enum rules_family fam)
+{
+	static const char *const tables[] = {"filter", "mangle"};
+	char *listing = NULL;
+	int ret = 1;
+	size_t i;
+
+	for (i = 0; i < 2 && ret == 1; i++) {
+		ret = table_list(o, fam, tables[i], &listing);
+		if (!ret)
+			ret = rules_listing_intact(o, fam, tables[i], listing);
+		free(listing);
+		listing = NULL;
+	}
+	return ret;
+}
+
+int rules_verify(const struct rules_opts *o)
+{
+	int ret = family_verify(o, RULES_IPV4);
+
+	if (ret == 1 && !o->no_ipv6)
+		ret = family_verify(o, RULES_IPV6);
+	return ret;
+}

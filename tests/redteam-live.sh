@@ -212,11 +212,32 @@ far "$PY" "$RT" attack inbound-udp 8081 >/dev/null
 recs_are 1 direction=in dest_port=8081 verdict=reject
 none_out proto=17 sport=8081
 
-# 7. A packet carrying the reject mark before any verdict.
+# 7. A packet carrying the reject mark before any verdict, and one the
+# decoder cannot follow.
 what=premarked
 rt premarked 3128 9701 >/dev/null
 recs_are 1 rule=fence reason=premarked src_port=9701
 none_out sport=9701
+
+# Queued, but beyond the decoder: dropped, and recorded as such.
+what="TCP data offset 15"
+rt tcp-doff 9702 >/dev/null
+recs_are 1 rule=fence reason=undecodable proto=TCP dest_ip=10.77.0.1
+none_out dport=9702
+
+# The chain flushed under the daemon: put back, with an alert record.
+what="chain flushed"
+sb iptables -w -F NFJUDGE
+poll 100 grep -q '"kind":"chain"' "$tmp/log" ||
+	bad "no alert record for the flushed chain"
+poll 50 test "$(sb iptables -w -S NFJUDGE | wc -l)" -gt 10
+expect_eq "chain flushed: restored as printed" \
+	"$(sb iptables -w -S NFJUDGE | grep -v '^-N ')" \
+	"$(sb "$NFJUDGE" rules print --no-ipv6 |
+		sed -n '/^\*filter/,/^COMMIT/p' | grep '^-A NFJUDGE ')"
+rt tcp-flags 9801 0x10 >/dev/null
+recs_are 1 rule=fence reason=tcp-not-new dest_port=9801
+none_out dport=9801
 
 # The sniffer has seen everything sent before this last control.
 rt udp-to 3128 9402 >/dev/null

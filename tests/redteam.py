@@ -139,6 +139,10 @@ def attack(case, args):
         body = data if flags & 0x08 or flags == 0x12 else b""
         return send_raw(ip4(src, dst, 6, tcp4(src, dst, port, port, flags,
                                                body)), dst)
+    if case == "tcp-doff":  # a SYN whose header claims 60 bytes, has 20
+        t = bytearray(tcp4(src, dst, port, port, 0x02))
+        t[12] = 15 << 4
+        return send_raw(ip4(src, dst, 6, bytes(t)), dst)
     if case == "ping-raw":
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW,
                           socket.IPPROTO_ICMP)

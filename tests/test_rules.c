@@ -378,6 +378,98 @@ static void test_error_text(void **state)
 			  "line 99999999999999999999999");
 }
 
+/* "iptables -t TABLE -S" after install: jumps first, then the chains. */
+static char *listing_of(const char *text, const char *table)
+{
+	char *out = calloc(1, 16384), *copy = strdup(text), *line, *save;
+	char head[32], jumps[256] = "", rules[12288] = "", hook[32];
+	bool in = false;
+	int at;
+
+	snprintf(head, sizeof(head), "*%s", table);
+	for (line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '*')
+			in = !strcmp(line, head);
+		else if (!in || line[0] == '#' || !strcmp(line, "COMMIT"))
+			continue;
+		else if (line[0] == ':')
+			sprintf(out + strlen(out), "-N %.*s\n",
+				(int)strcspn(line + 1, " "), line + 1);
+		else if (sscanf(line, "-I %31s 1 %n", hook, &at) == 1)
+			sprintf(jumps + strlen(jumps), "-A %s %s\n", hook,
+				line + at);
+		else if (!strncmp(line, "-A ", 3))
+			sprintf(rules + strlen(rules), "%s\n", line);
+	}
+	strcat(out, jumps);
+	strcat(out, rules);
+	free(copy);
+	return out;
+}
+
+static char *edit(char *s, const char *from, const char *to)
+{
+	char *p = strstr(s, from), *out;
+
+	assert_non_null(p);
+	out = malloc(strlen(s) + strlen(to) + 1);
+	sprintf(out, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+	free(s);
+	return out;
+}
+
+static void test_listing_intact(void **state)
+{
+	struct rules_opts o;
+	char *text, *filter, *mangle, *l;
+
+	rules_opts_init(&o);
+	text = rules_text_install(&o, RULES_IPV4, &none);
+	filter = listing_of(text, "filter");
+	mangle = listing_of(text, "mangle");
+	assert_true(rules_listing_intact(&o, RULES_IPV4, "filter", filter));
+	assert_true(rules_listing_intact(&o, RULES_IPV4, "mangle", mangle));
+	/* the other family's, or other options', is not ours */
+	assert_false(rules_listing_intact(&o, RULES_IPV6, "filter", filter));
+	o.no_udp = true;
+	assert_false(rules_listing_intact(&o, RULES_IPV4, "filter", filter));
+	rules_opts_init(&o);
+	assert_false(rules_listing_intact(&o, RULES_IPV4, "filter", ""));
+	assert_false(rules_listing_intact(&o, RULES_IPV4, "filter", NULL));
+	assert_false(rules_listing_intact(&o, RULES_IPV4, "mangle", filter));
+	/* a rule changed, added, removed; a jump before ours; no jump */
+	l = edit(strdup(filter), "--queue-num 0", "--queue-num 7");
+	assert_false(rules_listing_intact(&o, RULES_IPV4, "filter", l));
+	free(l);
+	l = edit(strdup(filter), "-A NFJUDGE-IN -i lo",
+		 "-A NFJUDGE -j ACCEPT\n-A NFJUDGE-IN -i lo");
+	assert_false(rules_listing_intact(&o, RULES_IPV4, "filter", l));
+	free(l);
+	l = edit(strdup(filter),
+		 "-A NFJUDGE -p tcp -m tcp --tcp-flags "
+		 "FIN,SYN,RST,ACK SYN -j NFQUEUE "
+		 "--queue-num 0\n",
+		 "");
+	assert_false(rules_listing_intact(&o, RULES_IPV4, "filter", l));
+	free(l);
+	l = edit(strdup(filter), "-A OUTPUT -j NFJUDGE\n",
+		 "-A OUTPUT -o lo -j ACCEPT\n-A OUTPUT -j NFJUDGE\n");
+	assert_false(rules_listing_intact(&o, RULES_IPV4, "filter", l));
+	free(l);
+	l = edit(strdup(filter), "-A INPUT -j NFJUDGE-IN\n", "");
+	assert_false(rules_listing_intact(&o, RULES_IPV4, "filter", l));
+	free(l);
+	/* others' rules after our jumps are no business of ours */
+	l = edit(strdup(filter), "-A OUTPUT -j NFJUDGE\n",
+		 "-A OUTPUT -j NFJUDGE\n-A OUTPUT -j ACCEPT\n");
+	assert_true(rules_listing_intact(&o, RULES_IPV4, "filter", l));
+	free(l);
+	free(filter);
+	free(mangle);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_backend_exempt_parse),
 		cmocka_unit_test(test_opts_check),
 		cmocka_unit_test(test_error_text),
+		cmocka_unit_test(test_listing_intact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
