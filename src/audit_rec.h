@@ -72,7 +72,6 @@ struct ascan {
 	bool all;	  /* pass every record to cb, not only verdicts */
 	bool fast;	  /* cb reads no tree (a->proc, a->rec->root NULL):
 			   * lines are read on the fast path */
-	char *scratch;	  /* the fast path's strings, while running */
 	const char *prog; /* "nfjudge audit search", for messages */
 };
 

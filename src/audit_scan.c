@@ -195,71 +195,100 @@ static const char *scan_status(enum logread_status st)
 	return NULL;
 }
 
-static void scan_bad(struct ascan *s, struct logread *lr, const char *what,
-		     void *ctx)
+static void scan_bad(struct ascan *s, const char *file, unsigned long lineno,
+		     const char *what, void *ctx)
 {
-	fprintf(stderr, "%s:%lu: %s\n", logread_name(lr), logread_lineno(lr),
-		what);
+	fprintf(stderr, "%s:%lu: %s\n", file, lineno, what);
 	s->bad++;
 	if (s->bad_cb)
-		s->bad_cb(ctx, logread_name(lr), logread_lineno(lr), what);
+		s->bad_cb(ctx, file, lineno, what);
 }
 
-/* The record on the line: the fast path when it can, else jansson. */
-static const char *scan_parse(struct ascan *s, struct logrec *rec,
-			      struct arec *a, const char *line, size_t len,
-			      char *err, size_t errlen)
+/*
+ * Lines read together: both cores parse them, then the callback sees
+ * them in order.  With trees (no fast path) fewer, as each is kept until
+ * its callback.
+ */
+#define SCAN_LINES	8192
+#define SCAN_LINES_TREE 1024
+
+struct sline {
+	const char *what; /* NULL, or why the line is not a record */
+	struct logrec rec;
+	struct arec a;
+	char err[200];
+};
+
+struct sbatch {
+	struct ascan *s;
+	struct lspan spans[SCAN_LINES];
+	struct sline lines[SCAN_LINES];
+	char *scratch; /* the fast path's strings: the lines' bytes and more */
+};
+
+/* The record on line i: the fast path when it can, else jansson. */
+static void sbatch_line(void *ctx, size_t i, int half)
 {
+	struct sbatch *b = ctx;
+	const struct lspan *sp = &b->spans[i];
+	struct sline *l = &b->lines[i];
+	char *scratch = b->scratch + (sp->p - b->spans[0].p) + 64 * i;
 	struct logfast f;
 
-	if (s->fast && !logfast_parse(&f, line, len) &&
-	    !logrec_fast(rec, &f, line, len)) {
-		if (arec_from_fast(a, rec, &f, s->scratch, err, errlen))
-			return err;
-		return NULL;
+	(void)half;
+	l->rec.root = NULL;
+	l->what = scan_status(sp->st);
+	if (l->what)
+		return;
+	if (b->s->fast && !logfast_parse(&f, sp->p, sp->len) &&
+	    !logrec_fast(&l->rec, &f, sp->p, sp->len)) {
+		if (arec_from_fast(&l->a, &l->rec, &f, scratch, l->err,
+				   sizeof(l->err)))
+			l->what = l->err;
+		return;
 	}
-	if (logrec_parse(rec, line, len, err, errlen) ||
-	    arec_from(a, rec, err, errlen))
-		return err;
-	return NULL;
+	if (logrec_parse(&l->rec, sp->p, sp->len, l->err, sizeof(l->err)) ||
+	    arec_from(&l->a, &l->rec, l->err, sizeof(l->err)))
+		l->what = l->err;
 }
 
-/* One line: 0 skipped or passed on, else what cb returned. */
-static int scan_line(struct ascan *s, struct logread *lr,
-		     enum logread_status st, const char *line, size_t len,
-		     arec_cb cb, void *ctx)
+/* The batch in order: what the first non-zero callback returned, or 0. */
+static int sbatch_run(struct sbatch *b, size_t n, const char *file, arec_cb cb,
+		      void *ctx)
 {
-	const char *what = scan_status(st);
-	struct logrec rec = {0};
-	struct arec a;
-	char err[256];
+	struct ascan *s = b->s;
+	size_t i;
 	int ret = 0;
 
-	s->lines++;
-	if (!what)
-		what = scan_parse(s, &rec, &a, line, len, err, sizeof(err));
-	if (what) {
-		scan_bad(s, lr, what, ctx);
-		goto out;
+	logread_parallel(n, sbatch_line, b);
+	for (i = 0; i < n; i++) {
+		struct sline *l = &b->lines[i];
+
+		if (!ret) {
+			s->lines++;
+			if (l->what) {
+				scan_bad(s, file, b->spans[i].lineno, l->what,
+					 ctx);
+			} else if (s->all || l->a.verdict_rec) {
+				l->a.line = b->spans[i].p;
+				l->a.len = b->spans[i].len;
+				l->a.file = file;
+				l->a.lineno = b->spans[i].lineno;
+				ret = cb(ctx, &l->a);
+			}
+		}
+		logrec_clear(&l->rec);
 	}
-	a.line = line;
-	a.len = len;
-	a.file = logread_name(lr);
-	a.lineno = logread_lineno(lr);
-	if (s->all || a.verdict_rec)
-		ret = cb(ctx, &a);
-out:
-	logrec_clear(&rec);
 	return ret;
 }
 
-static int scan_file(struct ascan *s, const char *path, arec_cb cb, void *ctx)
+static int scan_file(struct ascan *s, struct sbatch *b, const char *path,
+		     arec_cb cb, void *ctx)
 {
 	struct logread *lr = logread_open(path);
+	size_t n, max = s->fast ? SCAN_LINES : SCAN_LINES_TREE;
 	enum logread_status st;
-	const char *line;
 	char err[128];
-	size_t len;
 	int ret = 0;
 
 	if (!lr) {
@@ -268,16 +297,13 @@ static int scan_file(struct ascan *s, const char *path, arec_cb cb, void *ctx)
 		return 0;
 	}
 	s->files++;
-	while (!ret && (st = logread_next(lr, &line, &len)) != LOGREAD_EOF) {
-		if (st == LOGREAD_ERROR) {
-			snprintf(err, sizeof(err),
-				 "read error after this "
-				 "line: %s",
-				 strerror(errno));
-			scan_bad(s, lr, err, ctx);
-			break;
-		}
-		ret = scan_line(s, lr, st, line, len, cb, ctx);
+	while (!ret &&
+	       (st = logread_batch(lr, b->spans, max, &n)) == LOGREAD_LINE)
+		ret = sbatch_run(b, n, logread_name(lr), cb, ctx);
+	if (!ret && st == LOGREAD_ERROR) {
+		snprintf(err, sizeof(err), "read error after this line: %s",
+			 strerror(errno));
+		scan_bad(s, logread_name(lr), logread_lineno(lr), err, ctx);
 	}
 	logread_close(lr);
 	return ret;
@@ -285,15 +311,20 @@ static int scan_file(struct ascan *s, const char *path, arec_cb cb, void *ctx)
 
 int ascan_run(struct ascan *s, char *const *paths, int n, arec_cb cb, void *ctx)
 {
+	struct sbatch *b = calloc(1, sizeof(*b));
 	int i, ret = 0;
 
-	s->scratch = s->fast ? malloc(LOGREAD_LINE_MAX + 64) : NULL;
-	if (!s->scratch)
+	if (!b)
+		return -ENOMEM;
+	b->s = s;
+	/* a batch lies in the reader's buffer; 64 more bytes a line */
+	b->scratch = s->fast ? malloc(LOGREAD_BUF + 64 * SCAN_LINES) : NULL;
+	if (!b->scratch)
 		s->fast = false; /* the slow path needs no scratch */
 	for (i = 0; i < n && !ret; i++)
-		ret = scan_file(s, paths[i], cb, ctx);
-	free(s->scratch);
-	s->scratch = NULL;
+		ret = scan_file(s, b, paths[i], cb, ctx);
+	free(b->scratch);
+	free(b);
 	return ret;
 }
 

@@ -24,7 +24,6 @@
  * blocks: no copy per line.  Plain files are read with read(2); gzip and
  * standard input through zlib (which passes plain data through).
  */
-#define LOGREAD_BUF (4 * 1024 * 1024)
 
 struct logread {
 	gzFile gz; /* NULL: plain file, read from fd */

@@ -10,6 +10,9 @@
 
 #include "chain.h"
 
+/* The reader's buffer: a batch of lines lies within it. */
+#define LOGREAD_BUF (4 * 1024 * 1024)
+
 /* Longer lines are reported and skipped: no record comes near this. */
 #define LOGREAD_LINE_MAX (1024 * 1024)
 

@@ -329,4 +329,22 @@ expect_status 0 "report, keyed" "$NFJUDGE" audit report --key "$tmp/key" \
 grep -q 'Intact</b> (HMAC-SHA256): 5 records' "$tmp/k.html" && ok ||
 	bad "report: keyed chain"
 
+# A log read in several batches, parsed on both cores: the same records,
+# in order, and bad lines named at their line numbers.
+"$MKLOG" -s -v -n 20000 >"$tmp/long.log"
+sed -i '9000s/.*/not json/; 16500s/"ip_version":4/"ip_version":5/' "$tmp/long.log"
+expect_status 0 "search, long log" "$NFJUDGE" audit search --verdict reject \
+	"$tmp/long.log"
+expect_eq "search, long log: the records, in order" "$(md5sum <"$tmp/out")" \
+	"$(grep '"verdict":"reject"' "$tmp/long.log" |
+		grep -v '"ip_version":5' | md5sum)"
+expect_err "long log: bad line named" "long.log:9000: invalid JSON"
+expect_err "long log: bad record named" \
+	"long.log:16500: verdict record without \"proto\" or \"ip_version\""
+expect_status 0 "summary, long log" "$NFJUDGE" audit summary --format csv \
+	"$tmp/long.log"
+expect_eq "summary, long log: counts" "$(grep -c '^accept,' "$tmp/out")" 1
+expect_eq "summary, long log: all counted" \
+	"$(tr -d '\r' <"$tmp/out" | awk -F, 'NR > 1 { n += $2 } END { print n }')" \
+	"$(grep -c '"event_type":"verdict"' "$tmp/long.log" | awk '{ print $1 - 1 }')"
 test_summary
