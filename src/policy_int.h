@@ -24,6 +24,7 @@ enum pm_kind {
 	PM_CGROUP,
 	PM_UNATTRIBUTED,
 	PM_DIRECTION,
+	PM_EXE_SHA256,
 	PM__MAX,
 };
 

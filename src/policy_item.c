@@ -309,6 +309,28 @@ static int compile_glob(struct pparse *ps, struct pmatch *m,
 	return keep_item(m, t->text);
 }
 
+/* A SHA-256 digest: 64 hex digits, kept in lowercase. */
+static int compile_sha256(struct pparse *ps, struct pmatch *m,
+			  const struct ptoken *t)
+{
+	char hex[65];
+	size_t i, n = strlen(t->text);
+
+	if (n != 64)
+		return bad(ps, t, "exe-sha256", " (64 hex digits)");
+	for (i = 0; i < n; i++) {
+		char c = t->text[i];
+
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return bad(ps, t, "exe-sha256", " (64 hex digits)");
+		hex[i] = c;
+	}
+	hex[n] = '\0';
+	return keep_item(m, hex);
+}
+
 int pitem_compile(struct pparse *ps, struct pmatch *m, const struct ptoken *t)
 {
 	switch (m->kind) {
@@ -325,6 +347,8 @@ int pitem_compile(struct pparse *ps, struct pmatch *m, const struct ptoken *t)
 	case PM_USER:
 	case PM_GROUP:
 		return compile_id(ps, m, t);
+	case PM_EXE_SHA256:
+		return compile_sha256(ps, m, t);
 	default:
 		return compile_glob(ps, m, t);
 	}

@@ -46,6 +46,7 @@ static const char *const kind_names[PM__MAX] = {
 	[PM_ANCESTOR] = "ancestor",
 	[PM_CGROUP] = "cgroup",
 	[PM_UNATTRIBUTED] = "unattributed",
+	[PM_EXE_SHA256] = "exe-sha256",
 	[PM_DIRECTION] = "direction",
 };
 
@@ -154,6 +155,19 @@ static enum tri match_ancestor(const struct pmatch *m,
 	return res;
 }
 
+/* Items are 64 lowercase hex digits, as the digest is kept. */
+static enum tri match_digest(const struct pmatch *m, const char *hex)
+{
+	size_t i;
+
+	if (!hex[0])
+		return TRI_UNKNOWN;
+	for (i = 0; i < m->n_items; i++)
+		if (!strcmp(m->items[i], hex))
+			return TRI_TRUE;
+	return TRI_FALSE;
+}
+
 static enum tri match_identity(const struct pmatch *m,
 			       const struct proc_info *p)
 {
@@ -162,6 +176,8 @@ static enum tri match_identity(const struct pmatch *m,
 	switch (m->kind) {
 	case PM_EXE:
 		return match_glob(m, p->exe, FNM_PATHNAME);
+	case PM_EXE_SHA256:
+		return match_digest(m, p->exe_sha256);
 	case PM_COMM:
 		return match_glob(m, p->comm, 0);
 	case PM_CMDLINE:
@@ -238,6 +254,7 @@ bool policy_needs_holders(const struct policy *p)
 		for (j = 0; j < p->rules[i].n; j++)
 			switch (p->rules[i].m[j].kind) {
 			case PM_EXE:
+			case PM_EXE_SHA256:
 			case PM_COMM:
 			case PM_CMDLINE:
 			case PM_ANCESTOR:

@@ -36,6 +36,7 @@ struct proc_info {
 	gid_t gid;
 	char user[PROC_USER_MAX];
 	char exe[PROC_EXE_MAX];
+	char exe_sha256[65]; /* of the file it runs, hex; "" when unknown */
 	char comm[PROC_COMM_MAX];
 	/* argv[0] NUL argv[1] NUL ... : cmdline_len bytes, argc strings */
 	char cmdline[PROC_CMDLINE_MAX];

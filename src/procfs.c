@@ -96,6 +96,7 @@ void procfs_info_clear(struct proc_info *info)
 	info->gid = (gid_t)-1;
 	info->user[0] = '\0';
 	info->exe[0] = '\0';
+	info->exe_sha256[0] = '\0';
 	info->comm[0] = '\0';
 	info->cmdline[0] = '\0';
 	info->cmdline_len = 0;

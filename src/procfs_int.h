@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "proc.h"
 #include "procfs.h"
@@ -40,6 +41,17 @@ struct procfs_entry {
 	uint64_t used; /* LRU clock */
 };
 
+#define PROCFS_DIGESTS 32
+
+struct procfs_digest {
+	bool valid;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	char hex[65];
+};
+
 struct procfs_user {
 	bool valid;
 	uid_t uid;
@@ -61,6 +73,8 @@ struct procfs {
 	struct procfs_entry cache[PROCFS_CACHE_SIZE];
 	struct procfs_user users[PROCFS_USERS];
 	unsigned int next_user;
+	struct procfs_digest digests[PROCFS_DIGESTS];
+	unsigned int next_digest;
 	/* directory buffers: an outer walk (/proc, task/) and an inner one */
 	uint64_t dirbuf[2][4096];
 	pid_t *pids; /* scan order, reused across scans */
@@ -86,6 +100,9 @@ int64_t procfs_clock_us(void);
 /* Set from another thread (a reload): read it once per look-up. */
 bool procfs_thorough(const struct procfs *pfs);
 bool procfs_past_deadline(const struct procfs *pfs);
+
+/* procdigest.c: the SHA-256 of dfd's exe, hex, "" when unknown. */
+void procfs_exe_digest(struct procfs *pfs, int dfd, char hex[65]);
 
 /*
  * procscan.c: every process of our network namespace holding the target

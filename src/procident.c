@@ -323,6 +323,9 @@ int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 	/* the quick scan leaves process rules unknown: no need to know */
 	if (procfs_thorough(pfs))
 		info->tainted = procfs_taint(pfs, dfd, info->exe);
+	/* what a tainted process runs does not matter: no rule trusts it */
+	if (procfs_thorough(pfs) && !info->tainted)
+		procfs_exe_digest(pfs, dfd, info->exe_sha256);
 	procinfo_format_start(pfs->btime, st.start, pfs->hz, info->start_time,
 			      sizeof(info->start_time));
 	procfs_ancestors(pfs, st.ppid, info);

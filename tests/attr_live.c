@@ -699,6 +699,29 @@ static const char *curl_rule(const struct flow *f)
 	return rule;
 }
 
+/* The rule that decides under "accept exe-sha256 (curl's digest)". */
+static const char *curl_sha_rule(const struct flow *f)
+{
+	char text[128], hex[65] = "";
+	struct policy_parse_opts o = {.diag = diag_print};
+	struct policy_input in = {.flow = f, .proc = &info};
+	struct policy_decision d;
+	struct policy *pol;
+	static char rule[32];
+	FILE *p = popen("sha256sum " CURL, "r");
+
+	assert_non_null(p);
+	assert_int_equal(fscanf(p, "%64s", hex), 1);
+	pclose(p);
+	snprintf(text, sizeof(text), "accept exe-sha256 %s name sha\n", hex);
+	pol = policy_parse(text, strlen(text), "t.conf", &o);
+	assert_non_null(pol);
+	policy_decide(pol, &in, &d);
+	snprintf(rule, sizeof(rule), "%s", d.rule);
+	policy_free(pol);
+	return rule;
+}
+
 static bool exe_is(pid_t pid, const char *want)
 {
 	char path[64], exe[PROC_EXE_MAX];
@@ -940,7 +963,37 @@ static void test_curl_itself(void **state)
 	if (info.tainted)
 		fail_msg("curl tainted: %s", info.tainted);
 	assert_string_equal(curl_rule(&f), "curl");
+	assert_string_equal(curl_sha_rule(&f), "sha");
 	reap(curl);
+	close(srv);
+	attr_close(at);
+}
+
+/* A copy of curl elsewhere: not exe /usr/bin/curl, but curl's content. */
+static void test_curl_copy(void **state)
+{
+	char copy[] = "/tmp/nfj-curlcopy-XXXXXX", cmd[128];
+	char *envp[] = {(char *)"PATH=/usr/bin:/bin", NULL};
+	struct attr *at = attr_open_live("/proc");
+	int srv = bound_socket(AF_INET, SOCK_DGRAM, V4, 0);
+	int fd = mkstemp(copy);
+	struct flow f;
+	pid_t curl;
+
+	assert_non_null(at);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "cp " CURL " %s && chmod 755 %s", copy,
+		 copy);
+	assert_int_equal(system(cmd), 0);
+	curl = tftp_curl(copy, envp, srv, &f);
+	assert_int_equal(attr_lookup(at, &f, NULL, &info), ATTR_SOCKET);
+	assert_string_equal(info.exe, copy);
+	assert_null(info.tainted);
+	assert_string_equal(curl_rule(&f), "default");
+	assert_string_equal(curl_sha_rule(&f), "sha");
+	reap(curl);
+	unlink(copy);
 	close(srv);
 	attr_close(at);
 }
@@ -964,6 +1017,7 @@ static void test_curl_preloaded(void **state)
 	assert_string_equal(info.tainted,
 			    "started with LD_PRELOAD or LD_AUDIT");
 	assert_string_equal(curl_rule(&f), "default");
+	assert_string_equal(curl_sha_rule(&f), "default");
 	reap(curl);
 	close(srv);
 	attr_close(at);
@@ -1016,6 +1070,8 @@ static void test_curl_bind_mounted(void **state)
 	assert_string_equal(info.tainted,
 			    "exe is not the file its path names here");
 	assert_string_equal(curl_rule(&f), "default");
+	/* the same content, but what runs is not what the path says */
+	assert_string_equal(curl_sha_rule(&f), "default");
 	kill(info.pid, SIGKILL);
 	reap(pid);
 	unlink(copy);
@@ -1101,6 +1157,7 @@ int main(void)
 		cmocka_unit_test(test_curl_inherited_udp),
 		cmocka_unit_test(test_curl_reused_port),
 		cmocka_unit_test(test_curl_itself),
+		cmocka_unit_test(test_curl_copy),
 		cmocka_unit_test(test_curl_preloaded),
 		cmocka_unit_test(test_curl_bind_mounted),
 	};

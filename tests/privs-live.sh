@@ -149,4 +149,29 @@ check "nobody, rules: rules removed as nobody under the filter" \
 check "nobody, rules: no removal warning" \
 	sh -c "! grep -q 'could not be removed' '$tmp/daemon.err'"
 
+# A policy that names programs: every holder, taint, the digest of the
+# executable -- all of it as nobody, under the filter.
+py=$(readlink -f "$(command -v "$PY")")
+sha=$(sha256sum "$py" | cut -d' ' -f1)
+cat >"$tmp/sha.conf" <<EOF
+set default reject
+accept to 10.200.0.1 port 3128 exe-sha256 $sha name sha
+accept to 10.200.0.1 port 3128 exe $py name exe
+EOF
+chmod 644 "$tmp/sha.conf"
+: >"$tmp/daemon.err"
+nsx "$NFJUDGE" rules install
+start_daemon 1 "$tmp/sha.log" -c "$tmp/sha.conf" --user nobody -v ||
+	exit 1
+check "names programs: proxy accepted by the digest" \
+	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+kill -TERM "$DPID"
+wait "$DPID"
+check "names programs: exits 0 on TERM" [ $? -eq 0 ]
+check "names programs: the record names the rule 'sha'" \
+	grep -q '"rule":"sha"' "$tmp/sha.log"
+check "names programs: says it looks for every holder" \
+	grep -q 'every holder' "$tmp/daemon.err"
+nsx "$NFJUDGE" rules remove
+
 test_summary

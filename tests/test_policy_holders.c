@@ -121,6 +121,52 @@ static void test_foreign_ancestor(void **state)
 			    "default");
 }
 
+#define CURL_SHA                           \
+	"0123456789abcdef0123456789abcdef" \
+	"0123456789abcdef0123456789abcdef"
+
+static void test_exe_sha256(void **state)
+{
+	struct pt_diags d;
+	struct policy *p;
+	char *text;
+
+	share(1);
+	snprintf(pi.exe_sha256, sizeof(pi.exe_sha256), "%s", CURL_SHA);
+	/* either case; kept, and printed, in lowercase */
+	p = pt_ok("accept exe-sha256 0123456789ABCDEF0123456789abcdef"
+		  "0123456789abcdef0123456789abcdef name sha\n");
+	assert_string_equal(pt_rule(p, &f, &pi), "sha");
+	text = pt_print(p);
+	assert_non_null(strstr(text, "exe-sha256 " CURL_SHA));
+	free(text);
+	assert_true(policy_needs_holders(p));
+	/* unknown digest, tainted, another digest */
+	pi.exe_sha256[0] = '\0';
+	assert_string_equal(pt_rule(p, &f, &pi), "default");
+	snprintf(pi.exe_sha256, sizeof(pi.exe_sha256), "%s", CURL_SHA);
+	pi.tainted = "started with LD_PRELOAD or LD_AUDIT";
+	assert_string_equal(pt_rule(p, &f, &pi), "default");
+	pi.tainted = NULL;
+	pi.exe_sha256[0] = 'f';
+	assert_string_equal(pt_rule(p, &f, &pi), "default");
+	policy_free(p);
+	assert_non_null(strstr(pt_errors("accept exe-sha256 abc\n", &d),
+			       "t.conf:1:19: invalid exe-sha256 'abc' (64 hex "
+			       "digits)"));
+	assert_non_null(
+		strstr(pt_errors("accept exe-sha256 " CURL_SHA "0\n", &d),
+		       "invalid exe-sha256"));
+	assert_non_null(strstr(pt_errors("accept exe-sha256 "
+					 "g123456789abcdef0123456789abcdef"
+					 "0123456789abcdef0123456789abcdef\n",
+					 &d),
+			       "invalid exe-sha256"));
+	p = pt_ok("accept port 443 cgroup /x name plain\n");
+	assert_false(policy_needs_holders(p));
+	policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +174,7 @@ int main(void)
 		cmocka_unit_test_setup(test_unlisted_or_partial, setup),
 		cmocka_unit_test_setup(test_tainted, setup),
 		cmocka_unit_test_setup(test_foreign_ancestor, setup),
+		cmocka_unit_test_setup(test_exe_sha256, setup),
 	};
 
 	return cmocka_run_group_tests_name("policy-holders", tests, NULL, NULL);
