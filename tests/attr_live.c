@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -29,6 +30,7 @@
 #include <netinet/tcp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -1079,6 +1081,86 @@ static void test_curl_bind_mounted(void **state)
 	attr_close(at);
 }
 
+/* --- the fd-table hog ----------------------------------------------------- */
+
+#define HOGS	19
+#define HOG_FDS 19000 /* under a hard RLIMIT_NOFILE of 20,000 */
+
+static void *hog_thread(void *arg)
+{
+	(void)arg;
+	pause();
+	return NULL;
+}
+
+static double thread_cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * Processes with huge fd tables (one with a thread sharing its table)
+ * must not hold up another program's packet: the look-up's budget ends
+ * it, by the work it did, not by how loaded the machine is.
+ */
+static void test_fd_hog(void **state)
+{
+	struct attr *at = attr_open_live("/proc");
+	int i, fd = open("/dev/null", O_RDONLY | O_CLOEXEC), first = -1;
+	pid_t hogs[HOGS + 1];
+	struct rlimit rl;
+	pthread_t t;
+	uint16_t port;
+	struct flow f;
+	double cpu;
+	int l, c;
+
+	assert_non_null(at);
+	assert_true(fd >= 0);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_cur < HOG_FDS + 100)
+		skip();
+	for (i = 0; i < HOG_FDS; i++) {
+		int d = dup(fd);
+
+		assert_true(d >= 0);
+		if (first < 0)
+			first = d;
+	}
+	for (i = 0; i < HOGS; i++) {
+		hogs[i] = fork_child();
+		if (hogs[i] == 0) {
+			if (i == 0 &&
+			    pthread_create(&t, NULL, hog_thread, NULL))
+				_exit(1);
+			pause();
+			_exit(0);
+		}
+	}
+	for (i = 0; i < HOG_FDS; i++)
+		close(first + i);
+	l = tcp_listener(V4, &port);
+	c = connect_to(SOCK_STREAM, V4, port);
+	f = flow_of(c, IPPROTO_TCP, V4, port);
+	cpu = thread_cpu_ms();
+	assert_int_not_equal(attr_lookup(at, &f, NULL, &info), ATTR_NONE);
+	cpu = thread_cpu_ms() - cpu;
+	print_message("fd hog: %.1f ms of CPU, pid %d, partial %d\n", cpu,
+		      (int)info.pid, info.partial);
+	assert_true(cpu < 50.0);
+	/* 380,000 fds are not read in that time: what it says is partial */
+	assert_true(info.pid == 0 || info.partial);
+	for (i = 0; i < HOGS; i++)
+		reap(hogs[i]);
+	close(c);
+	close(l);
+	close(fd);
+	attr_close(at);
+}
+
 /* --- the attr interface --------------------------------------------------- */
 
 static void test_attr_live(void **state)
@@ -1160,6 +1242,7 @@ int main(void)
 		cmocka_unit_test(test_curl_copy),
 		cmocka_unit_test(test_curl_preloaded),
 		cmocka_unit_test(test_curl_bind_mounted),
+		cmocka_unit_test(test_fd_hog),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
