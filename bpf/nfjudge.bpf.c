@@ -203,8 +203,12 @@ static __always_inline void copy_to_tuple(__u64 cookie, struct kattr_tuple *k)
 	struct kattr_caller *c = bpf_map_lookup_elem(&by_cookie, &cookie);
 	struct kattr_caller copy;
 
-	if (!c)
+	/* Not seen connecting (its entry evicted from the LRU): an older
+	 * socket's entry for this tuple must not name this one's sender. */
+	if (!c) {
+		bpf_map_delete_elem(&by_tuple, k);
 		return;
+	}
 	copy = *c;
 	copy.noted_ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&by_tuple, k, &copy, BPF_ANY);
