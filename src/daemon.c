@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -52,6 +53,7 @@
  * METRICS_TICKS. */
 #define TICK_S	      1
 #define METRICS_TICKS 10
+#define STATUS_TICKS  3 /* STATUS= to the service manager */
 #define WORKER_FAILED "a queue worker failed"
 /*
  * Each fence drop is sent at once (the kernel's batching held single drops
@@ -76,6 +78,10 @@ struct daemon {
 	int died_fd;  /* a worker gave up */
 	int timer_fd; /* the tick, or -1 */
 	unsigned ticks;
+	uint64_t wd_usec; /* the service manager's watchdog; 0: none */
+	int wd_fd;	  /* a ping every half interval, or -1 */
+	uint64_t *beats;  /* each worker's heartbeat at the last ping */
+	bool stalled;	  /* a worker made no progress: no pings */
 	struct dropwatch *drops;
 	struct nflog *nflog; /* the fence's drops; NULL if unbound */
 	struct fencelog *fencelog;
@@ -271,6 +277,30 @@ static int signals_open(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/* The counts, for systemctl status. */
+static void send_status(struct daemon *d)
+{
+	struct record_stats st;
+	uint64_t lq, lu, lost = 0;
+	char buf[256];
+	int i;
+
+	if (!getenv("NOTIFY_SOCKET") || d->stalled)
+		return;
+	gather_stats(d, &st);
+	for (i = 0; i < d->nworkers; i++) {
+		dropwatch_totals(d->drops, d->workers[i].queue, &lq, &lu);
+		lost += lq + lu;
+	}
+	snprintf(buf, sizeof(buf),
+		 "STATUS=judged %" PRIu64 ": accepted %" PRIu64
+		 ", rejected %" PRIu64 ", dropped %" PRIu64 "; lost %" PRIu64
+		 " packets, %" PRIu64 " records",
+		 st.packets, st.accepted, st.rejected, st.dropped, lost,
+		 st.lost_records);
+	runctl_notify(buf);
+}
+
 /* Every second: lost packets are recorded as soon as they are seen. */
 static void chain_alert(struct daemon *d, const char *msg)
 {
@@ -312,8 +342,44 @@ static void tick(struct daemon *d)
 {
 	check_chain(d);
 	dropwatch_check(d->drops);
-	if (d->o->metrics_file && ++d->ticks % METRICS_TICKS == 0)
+	d->ticks++;
+	if (d->o->metrics_file && d->ticks % METRICS_TICKS == 0)
 		write_metrics(d);
+	if (d->ticks % STATUS_TICKS == 0)
+		send_status(d);
+}
+
+/*
+ * WATCHDOG=1 only while every worker has turned its loop since the last
+ * ping: a stuck worker holds its queue's packets (fail-closed), and the
+ * missing pings make the service manager restart us.
+ */
+static void watchdog(struct daemon *d)
+{
+	char buf[160];
+	int i, stuck = -1;
+
+	for (i = 0; i < d->nworkers; i++) {
+		uint64_t b = worker_heartbeat(&d->workers[i]);
+
+		if (b == d->beats[i] && stuck < 0)
+			stuck = i;
+		d->beats[i] = b;
+	}
+	if (stuck < 0) {
+		d->stalled = false;
+		runctl_notify("WATCHDOG=1");
+		return;
+	}
+	if (d->stalled)
+		return;
+	snprintf(buf, sizeof(buf),
+		 "STATUS=the worker of queue %u makes no progress; watchdog "
+		 "pings stopped",
+		 d->workers[stuck].queue);
+	log_warnx("%s", buf + strlen("STATUS="));
+	runctl_notify(buf);
+	d->stalled = true;
 }
 
 static void fence_packet(const struct nflog_packet *pkt, void *data)
@@ -339,17 +405,18 @@ static void read_fence_log(struct daemon *d)
 /* The control loop: returns the reason for stopping. */
 static const char *control_loop(struct daemon *d, int sfd, int tfd)
 {
-	struct pollfd pfd[4] = {
+	struct pollfd pfd[5] = {
 		{.fd = sfd, .events = POLLIN},
 		{.fd = tfd, .events = POLLIN},
 		{.fd = d->died_fd, .events = POLLIN},
-		{.fd = d->nflog ? nflog_fd(d->nflog) : -1, .events = POLLIN}};
+		{.fd = d->nflog ? nflog_fd(d->nflog) : -1, .events = POLLIN},
+		{.fd = d->wd_fd, .events = POLLIN}};
 
 	for (;;) {
 		struct signalfd_siginfo si;
 		uint64_t ticks;
 
-		if (poll(pfd, 4, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 5, -1) < 0 && errno != EINTR)
 			return "poll failed";
 		if (pfd[2].revents & POLLIN)
 			return WORKER_FAILED;
@@ -358,12 +425,17 @@ static const char *control_loop(struct daemon *d, int sfd, int tfd)
 		if ((pfd[1].revents & POLLIN) &&
 		    read(tfd, &ticks, sizeof(ticks)) == sizeof(ticks))
 			tick(d);
+		if ((pfd[4].revents & POLLIN) &&
+		    read(d->wd_fd, &ticks, sizeof(ticks)) == sizeof(ticks))
+			watchdog(d);
 		if (!(pfd[0].revents & POLLIN) ||
 		    read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		switch (si.ssi_signo) {
 		case SIGHUP:
+			runctl_notify_reloading();
 			reload(d);
+			runctl_notify("READY=1");
 			break;
 		case SIGUSR1:
 			write_counts(d, RECORD_STATS, NULL);
@@ -446,6 +518,24 @@ static int open_pcap(struct daemon *d)
 	return 0;
 }
 
+/* A beat at least twice between pings, idle or not; -1: no watchdog. */
+static int beat_ms(uint64_t wd_usec)
+{
+	uint64_t ms = wd_usec / 4000;
+
+	if (!wd_usec)
+		return -1;
+	return ms < 1 ? 1 : ms > 60000 ? 60000 : (int)ms;
+}
+
+/* The hook of tests/notify-live.sh: stall this queue's worker. */
+static bool test_stall(uint16_t queue)
+{
+	const char *v = getenv("NFJUDGE_TEST_STALL_QUEUE");
+
+	return v && *v && strtoul(v, NULL, 10) == queue;
+}
+
 static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
 {
 	struct nfqueue_opts qo = {
@@ -466,6 +556,8 @@ static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
 	w->pcap = d->pcap.w ? &d->pcap : NULL;
 	w->sink = d->sink;
 	w->log_open = d->o->on_log_failure == LOGSINK_OPEN;
+	w->beat_ms = beat_ms(d->wd_usec);
+	w->test_stall = test_stall(queue);
 	w->q = nfqueue_open(&qo);
 	if (!w->q) {
 		/* The kernel says EPERM for both: tell them apart. */
@@ -684,6 +776,29 @@ static int open_timer(struct daemon *d)
 	return 0;
 }
 
+/* The watchdog's timer, like the tick's made before privileges go. */
+static int open_watchdog(struct daemon *d)
+{
+	uint64_t half = d->wd_usec / 2;
+	struct itimerspec it = {
+		{(time_t)(half / 1000000), (long)(half % 1000000) * 1000},
+		{(time_t)(half / 1000000), (long)(half % 1000000) * 1000}};
+
+	if (!d->wd_usec)
+		return 0;
+	d->beats = calloc((size_t)d->nworkers, sizeof(*d->beats));
+	d->wd_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (!d->beats || d->wd_fd < 0 ||
+	    timerfd_settime(d->wd_fd, 0, &it, NULL)) {
+		log_warn("watchdog timer");
+		return -1;
+	}
+	log_info("watchdog: a ping every %" PRIu64 " ms while every queue "
+		 "worker makes progress",
+		 half / 1000);
+	return 0;
+}
+
 static int setup(struct daemon *d)
 {
 	const struct daemon_opts *o = d->o;
@@ -692,7 +807,8 @@ static int setup(struct daemon *d)
 	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	d->died_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (d->stop_fd < 0 || d->died_fd < 0 || open_log(d) || open_pcap(d) ||
-	    open_kattr(d) || open_workers(d) || open_drops(d) || open_timer(d))
+	    open_kattr(d) || open_workers(d) || open_drops(d) ||
+	    open_timer(d) || open_watchdog(d))
 		return -1;
 	open_fence_log(d);
 	if (o->install_rules) {
@@ -720,10 +836,23 @@ static int setup(struct daemon *d)
 	return 0;
 }
 
+static void notify_ready(struct daemon *d)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "READY=1\nSTATUS=judging queue %s",
+		 d->queues);
+	runctl_notify(buf);
+}
+
 int daemon_run(const struct daemon_opts *o)
 {
-	struct daemon d = {
-		.o = o, .stop_fd = -1, .died_fd = -1, .timer_fd = -1};
+	struct daemon d = {.o = o,
+			   .stop_fd = -1,
+			   .died_fd = -1,
+			   .timer_fd = -1,
+			   .wd_usec = runctl_watchdog_usec(),
+			   .wd_fd = -1};
 	struct policy *p = cmdutil_load_policy(o->policy_file, o->proxy);
 	const char *why = "start failed";
 	int sfd, started = 0, rc = 1;
@@ -744,9 +873,10 @@ int daemon_run(const struct daemon_opts *o)
 	for (; started < d.nworkers; started++)
 		if (worker_start(&d.workers[started]))
 			goto out;
-	runctl_notify("READY=1");
+	notify_ready(&d);
 	log_info("judging queue %s", d.queues);
 	why = control_loop(&d, sfd, d.timer_fd);
+	runctl_notify("STOPPING=1");
 	rc = strcmp(why, WORKER_FAILED) ? 0 : 1;
 out:
 	if (started)
@@ -763,6 +893,9 @@ out:
 	teardown(&d, !strcmp(why, "SIGTERM") || !strcmp(why, "SIGINT"));
 	if (d.timer_fd >= 0)
 		close(d.timer_fd);
+	if (d.wd_fd >= 0)
+		close(d.wd_fd);
+	free(d.beats);
 	if (sfd >= 0)
 		close(sfd);
 	return rc;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -36,6 +37,46 @@ void runctl_notify(const char *state)
 	sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa,
 	       (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
 	close(fd);
+}
+
+void runctl_notify_reloading(void)
+{
+	struct timespec ts;
+	char buf[64];
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(buf, sizeof(buf), "RELOADING=1\nMONOTONIC_USEC=%llu",
+		 (unsigned long long)ts.tv_sec * 1000000ULL +
+			 (unsigned long long)ts.tv_nsec / 1000);
+	runctl_notify(buf);
+}
+
+/* A whole decimal number, > 0; 0 for anything else. */
+static uint64_t parse_positive(const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return 0;
+	return v;
+}
+
+uint64_t runctl_watchdog_usec(void)
+{
+	const char *pid = getenv("WATCHDOG_PID");
+	uint64_t usec = parse_positive(getenv("WATCHDOG_USEC"));
+
+	/* Another process's interval (we were started by its child). */
+	if (pid && parse_positive(pid) != (uint64_t)getpid())
+		usec = 0;
+	unsetenv("WATCHDOG_USEC");
+	unsetenv("WATCHDOG_PID");
+	return usec;
 }
 
 int runctl_write_pidfile(const char *path)

@@ -20,6 +20,16 @@ struct runctl_queue {
 /* Send a state line to the service manager ($NOTIFY_SOCKET), if any. */
 void runctl_notify(const char *state);
 
+/* RELOADING=1 with the monotonic time, as Type=notify-reload wants. */
+void runctl_notify_reloading(void);
+
+/*
+ * The watchdog interval the service manager asked for, in microseconds,
+ * or 0: $WATCHDOG_USEC, when $WATCHDOG_PID is unset or names us.  Both
+ * are removed from the environment so that no child takes them as its own.
+ */
+uint64_t runctl_watchdog_usec(void);
+
 /* Write our pid to path, replacing it.  0 or -errno. */
 int runctl_write_pidfile(const char *path);
 

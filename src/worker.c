@@ -246,6 +246,20 @@ static bool serve_batch(struct worker *w)
 	return true;
 }
 
+/*
+ * The test hook of tests/notify-live.sh: after its first batch the worker
+ * serves nothing and beats no more, as a worker stuck in a call would,
+ * but still leaves when told to.
+ */
+static void stall(struct worker *w, struct pollfd *pfd)
+{
+	if (!w->test_stall || pfd[0].fd < 0)
+		return;
+	log_warnx("queue %u: NFJUDGE_TEST_STALL_QUEUE: the worker stalls",
+		  w->queue);
+	pfd[0].fd = -1;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -257,14 +271,18 @@ static void *worker_main(void *arg)
 	uint64_t one = 1;
 
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 2, w->beat_ms) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents) {
 			publish(w);
 			return NULL;
 		}
+		if (pfd[0].fd >= 0)
+			__atomic_add_fetch(&w->heartbeat, 1, __ATOMIC_RELAXED);
 		if (pfd[0].revents && !serve_batch(w))
 			break;
+		if (pfd[0].revents)
+			stall(w, pfd);
 		publish(w);
 	}
 	/* A queue nobody serves holds its packets until it overflows, then
@@ -293,6 +311,11 @@ void worker_destroy(struct worker *w)
 	attr_close(w->attr);
 	nfqueue_close(w->q);
 	pthread_mutex_destroy(&w->lock);
+}
+
+uint64_t worker_heartbeat(struct worker *w)
+{
+	return __atomic_load_n(&w->heartbeat, __ATOMIC_RELAXED);
 }
 
 uint64_t worker_flushed(struct worker *w)

@@ -38,6 +38,9 @@ struct worker {
 	struct dropwatch *drops; /* checked after a receive error */
 	struct logsink *sink;	 /* NULL: accept without waiting */
 	bool log_open;		 /* --on-log-failure open */
+	int beat_ms;		 /* the longest wait between beats; -1: any */
+	bool test_stall;	 /* NFJUDGE_TEST_STALL_QUEUE: see worker.c */
+	uint64_t heartbeat;	 /* every turn of the loop; atomic */
 	/* the receive batch: verdicts wait until its records are out */
 	struct worker_held {
 		uint32_t id;
@@ -68,6 +71,9 @@ void worker_destroy(struct worker *w);
 /* A consistent copy of the worker's counters. */
 void worker_counts(struct worker *w, struct engine_counts *c,
 		   uint64_t *undecodable, uint64_t *errors);
+
+/* How many turns the worker's loop has made: the watchdog's evidence. */
+uint64_t worker_heartbeat(struct worker *w);
 
 /* Verdicts for packets the kernel had flushed (a hook removed). */
 uint64_t worker_flushed(struct worker *w);
