@@ -3,7 +3,8 @@
 # connect latency through the daemon and records per second under a flood
 # of accepted connections, for the daemon built here and, when
 # NFJUDGE_BEFORE names another build, for that one in the same run, with
-# the ratios.  Needs root; uses tests/floodclient (make check builds it).
+# the ratios; BENCH_ROUNDS repeats, alternating the two.  Needs root; uses
+# tests/floodclient (make check builds it).
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -12,6 +13,8 @@ SECS=${BENCH_FLOOD_SECONDS:-5}
 PY=/usr/bin/python3
 FC=$top_builddir/tests/floodclient
 [ "$(id -u)" -eq 0 ] || { echo "commit benchmark: needs root, skipped"; exit 0; }
+[ -z "${NFJUDGE_BEFORE:-}" ] || [ -x "$NFJUDGE_BEFORE" ] ||
+	{ echo "commit benchmark: $NFJUDGE_BEFORE is not a program"; exit 1; }
 [ -x "$FC" ] || { echo "commit benchmark: build tests/floodclient first"; exit 0; }
 NS=nfj-commit-$$
 tmp=$(mktemp -d)
@@ -59,20 +62,20 @@ measure() {
 	echo "$lat $(((after - before) / SECS))"
 }
 
-now=$(measure "$top_builddir/src/nfjudge")
-if [ -n "${NFJUDGE_BEFORE:-}" ]; then
-	was=$(measure "$NFJUDGE_BEFORE")
-else
-	was=""
-fi
+# Rounds alternate the two builds, so that a change in the machine's load
+# falls on both; each round prints its figures and ratios.
+ROUNDS=${BENCH_ROUNDS:-1}
 printf 'group commit, %s connects and %s s of 4 flooding clients (us, records/s)\n' \
 	"$N" "$SECS"
-set -- $now
-printf '  this build        median %6s  p99 %6s  %8s records/s\n' "$1" "$2" "$3"
-if [ -n "$was" ]; then
-	set -- $now $was
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	r=$((r + 1))
+	set -- $(measure "$top_builddir/src/nfjudge")
+	printf '  this build        median %6s  p99 %6s  %8s records/s\n' "$1" "$2" "$3"
+	[ -n "${NFJUDGE_BEFORE:-}" ] || continue
+	set -- "$@" $(measure "$NFJUDGE_BEFORE")
 	printf '  NFJUDGE_BEFORE    median %6s  p99 %6s  %8s records/s\n' "$4" "$5" "$6"
 	printf '  ratio (this/before) median %.2f  p99 %.2f  records/s %.2f\n' \
 		"$(echo "$1 / $4" | bc -l)" "$(echo "$2 / $5" | bc -l)" \
 		"$(echo "$3 / $6" | bc -l)"
-fi
+done
