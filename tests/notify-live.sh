@@ -4,7 +4,9 @@
 # counts, RELOADING=1 with MONOTONIC_USEC then READY=1 on HUP, WATCHDOG=1
 # at half of WATCHDOG_USEC, and STOPPING=1 on TERM, all from the daemon's
 # pid.  A stalled queue worker (the NFJUDGE_TEST_STALL_QUEUE hook) stops
-# the pings, and while it is stalled nothing reaches the far side.
+# the pings, and while it is stalled nothing reaches the far side; the
+# test, playing the service manager, then kills the overdue daemon as
+# systemd would: the rules stay, nothing passes until the restart.
 set -u
 live_name=notify
 . "$(dirname "$0")/livelib.sh"
@@ -104,6 +106,62 @@ wait_for "STOPPING=1 after the stall" after "$st" '^STOPPING=1$'
 check "every message came from the daemon's pid" \
 	awk -v p="$DPID" '$2 != p { exit 1 }' "$msgs"
 check "the rules went with TERM" sh -c "! ip netns exec $NS iptables -S | grep -q NFJUDGE"
+
+# --- what the service manager does when the pings stop ------------------
+# The test plays systemd: past WATCHDOG_USEC without a ping from the
+# daemon, SIGABRT (WatchdogSignal=), then a restart (Restart=on-failure)
+# with --install-rules over the rules the kill left.
+mono_us() { "$PY" -c 'import time; print(time.clock_gettime_ns(time.CLOCK_MONOTONIC) // 1000)'; }
+last_ping() { # pid: the receiver's time of its last WATCHDOG=1, or 0
+	awk -v p="$1" '$2 == p && $3 == "WATCHDOG=1" { t = $1 } END { printf "%.0f\n", t }' "$msgs"
+}
+not() { ! "$@"; }
+overdue() { # pid: no ping for more than WATCHDOG_USEC (2 s)
+	l=$(last_ping "$1")
+	[ "$l" -gt 0 ] && [ $(($(mono_us) - l)) -gt 2000000 ]
+}
+n=$(wc -l <"$msgs")
+# No core file from the SIGABRT.
+nsbg sh -c 'ulimit -c 0 && exec "$@"' sh \
+	env NOTIFY_SOCKET="$tmp/notify" WATCHDOG_USEC=2000000 \
+	NFJUDGE_TEST_STALL_QUEUE=0 \
+	"$NFJUDGE" run -c "$tmp/policy.conf" --install-rules -o "$tmp/log" \
+	2>>"$tmp/daemon.err"
+DPID=$last_pid
+wait_for "restart: READY=1" after "$n" '^READY=1'
+wait_for "restart: WATCHDOG=1 while healthy" sh -c "[ \$(awk -v p=$DPID \
+	'\$2 == p && \$3 == \"WATCHDOG=1\"' '$msgs' | wc -l) -ge 2 ]"
+check "restart: a healthy daemon is not overdue" not overdue "$DPID"
+check "restart: a connection passes before the stall" \
+	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+wait_for "restart: the watchdog deadline passes after the stall" overdue "$DPID"
+kill -ABRT "$DPID"
+i=0
+while kill -0 "$DPID" 2>/dev/null && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+check "restart: SIGABRT ended the daemon" sh -c "! kill -0 $DPID 2>/dev/null"
+check "restart: the rules stay after the kill" \
+	sh -c "ip netns exec $NS iptables -S | grep -q -- '-A OUTPUT -j NFJUDGE'"
+before=$(arrived)
+check "restart: nothing passes between kill and restart" \
+	[ "$(attempt tcp 10.200.0.1:3128)" = timeout ]
+n=$(wc -l <"$msgs")
+nsbg env NOTIFY_SOCKET="$tmp/notify" WATCHDOG_USEC=2000000 \
+	"$NFJUDGE" run -c "$tmp/policy.conf" --install-rules -o "$tmp/log" \
+	2>>"$tmp/daemon.err"
+DPID=$last_pid
+wait_for "restart: READY=1 again" after "$n" '^READY=1'
+check "restart: connections pass again" \
+	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+check "restart: the far side saw only the one after the restart" \
+	[ "$(arrived)" -eq $((before + 1)) ]
+wait_for "restart: WATCHDOG=1 from the new daemon" sh -c "[ \$(awk -v p=$DPID \
+	'\$2 == p && \$3 == \"WATCHDOG=1\"' '$msgs' | wc -l) -ge 1 ]"
+kill -TERM "$DPID"
+wait_for "restart: STOPPING=1" sh -c "awk -v p=$DPID \
+	'\$2 == p && \$3 == \"STOPPING=1\"' '$msgs' | grep -q ."
 
 # WATCHDOG_PID naming another process: the interval is not ours.
 : >"$msgs"
