@@ -202,12 +202,11 @@ def attack(case, args):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         opt = bytes([1, 137, 7, 4]) + socket.inet_aton("10.77.0.5")
         s.setsockopt(socket.IPPROTO_IP, socket.IP_OPTIONS, opt)
-        s.settimeout(0.5)  # before the SYN is sent again
-        try:
-            s.connect((dst, port))
-            return "connected"
-        except OSError as e:
-            return "error-%s" % (e.errno or "timeout")
+        # One SYN: closed at once, the socket never sends it again.
+        s.setblocking(False)
+        r = s.connect_ex((dst, port))
+        s.close()
+        return "connect-%d" % r
     if case == "srh":  # IPv6 segment routing header, first segment ::1
         s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
         segs = [socket.inet_pton(socket.AF_INET6, a)
