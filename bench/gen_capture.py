@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Write a large Ethernet pcap for the replay benchmark: COUNT packets of
-TCP conversations of 50 packets each, so one packet in 50 is a SYN, plus
-one DNS exchange over UDP before every 16th conversation.  Fast enough for millions of
+TCP conversations of CONV packets each (default 50), so one packet in CONV
+is a SYN, plus one DNS exchange over UDP in every 16th conversation.  With
+CONV 4 one packet in four is a SYN: the record path dominates.  Fast enough for millions of
 packets: frames are packed from templates, not built by a packet library.
 
-usage: gen_capture.py FILE [COUNT]
+usage: gen_capture.py FILE [COUNT [CONV]]
 """
 import struct
 import sys
@@ -32,15 +33,16 @@ def frame(proto, sport, dport, flags, dst, payload):
 def main():
     path = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 2000000
+    conv = int(sys.argv[3]) if len(sys.argv) > 3 else 50
     data = b"d" * 100
     with open(path, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
         t = 1795867200 * 1000000
         for i in range(count):
-            flow = i // 50
+            flow = i // conv
             dst = bytes([93, 184, (flow >> 8) & 0xff, flow & 0xff])
             sport = 10000 + flow % 50000
-            k = i % 50
+            k = i % conv
             dns = flow % 16 == 15
             if dns and k < 2:  # a DNS query and its answer
                 fr = frame(17, sport, 53, 0, dst, data)
