@@ -6,10 +6,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture.h"
 #include "chain.h"
@@ -46,10 +48,15 @@ struct replay_opts {
 	enum fail_on fail_on;
 };
 
+/* Records are formatted in place into buf and leave in large write(2)s,
+ * once REPLAY_OUT_FLUSH bytes are pending; RECORD_MAX more always fit. */
+#define REPLAY_OUT_FLUSH (1 << 20)
+
 struct replay_out {
-	FILE *f;
+	int fd; /* -1: not open */
 	struct chain *chain;
 	char *buf;
+	size_t len;
 	int err;
 };
 
@@ -170,20 +177,39 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 	return -1;
 }
 
+/* Write what is pending; an error is kept for the summary at the end. */
+static int out_flush(struct replay_out *out)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < out->len) {
+		n = write(out->fd, out->buf + off, out->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			out->err = n < 0 ? errno : EIO;
+			out->len = 0;
+			return -EIO;
+		}
+		off += (size_t)n;
+	}
+	out->len = 0;
+	return 0;
+}
+
 static int emit_record(void *ctx, const struct record_event *ev)
 {
 	struct replay_out *out = ctx;
-	int n = record_emit(out->chain, out->buf, RECORD_MAX, false, ev);
+	int n;
 
+	n = record_emit(out->chain, out->buf + out->len, RECORD_MAX, false, ev);
 	if (n < 0) {
 		out->err = -n;
 		return n;
 	}
-	if (fwrite(out->buf, 1, (size_t)n, out->f) != (size_t)n) {
-		out->err = errno;
-		return -EIO;
-	}
-	return 0;
+	out->len += (size_t)n;
+	return out->len >= REPLAY_OUT_FLUSH ? out_flush(out) : 0;
 }
 
 static enum attribution attr_sidecar(void *ctx, const struct engine_pkt *pkt,
@@ -382,17 +408,18 @@ static int load_procs(const char *path, struct procmap **out)
 
 static int open_output(const struct replay_opts *o, struct replay_out *out)
 {
-	out->f = stdout;
+	out->fd = STDOUT_FILENO;
 	if (o->output && strcmp(o->output, "-")) {
-		out->f = fopen(o->output, "we");
-		if (!out->f) {
+		out->fd = open(o->output,
+			       O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (out->fd < 0) {
 			fprintf(stderr, "nfjudge replay: %s: %s\n", o->output,
 				strerror(errno));
 			return EXIT_USAGE;
 		}
 	}
 	out->chain = chain_new(NULL, 0);
-	out->buf = malloc(RECORD_MAX);
+	out->buf = malloc(REPLAY_OUT_FLUSH + RECORD_MAX);
 	if (!out->chain || !out->buf) {
 		fprintf(stderr, "nfjudge replay: out of memory\n");
 		return 1;
@@ -404,14 +431,15 @@ static int close_output(struct replay_out *out, const char *name)
 {
 	int rc = 0;
 
-	if (out->f && (fflush(out->f) || ferror(out->f) || out->err)) {
+	if (out->fd >= 0 && out->buf)
+		out_flush(out);
+	if (out->fd > STDOUT_FILENO && close(out->fd) && !out->err)
+		out->err = errno;
+	if (out->err) {
 		fprintf(stderr, "nfjudge replay: writing %s: %s\n",
-			name ? name : "standard output",
-			strerror(out->err ? out->err : errno));
+			name ? name : "standard output", strerror(out->err));
 		rc = 1;
 	}
-	if (out->f && out->f != stdout)
-		fclose(out->f);
 	chain_free(out->chain);
 	free(out->buf);
 	return rc;
@@ -460,7 +488,7 @@ out:
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_opts o = {0};
-	struct replay_out out = {0};
+	struct replay_out out = {.fd = -1};
 	struct procmap *pm = NULL;
 	struct policy *pol = NULL;
 	int rc;

@@ -9,12 +9,33 @@
 
 #include "flowfmt.h"
 
+/* Dotted quad by hand: inet_ntop() goes through sprintf(), and records
+ * format two addresses each. */
+static const char *flowfmt_ipv4(const uint8_t *addr, char *buf)
+{
+	char *p = buf;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned v = addr[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = '.';
+	}
+	p[-1] = '\0';
+	return buf;
+}
+
 const char *flowfmt_addr(int version, const uint8_t *addr,
 			 char buf[FLOWFMT_ADDR_LEN])
 {
-	int af = version == 6 ? AF_INET6 : AF_INET;
-
-	if (!inet_ntop(af, addr, buf, FLOWFMT_ADDR_LEN))
+	if (version != 6)
+		return flowfmt_ipv4(addr, buf);
+	if (!inet_ntop(AF_INET6, addr, buf, FLOWFMT_ADDR_LEN))
 		snprintf(buf, FLOWFMT_ADDR_LEN, "?");
 	return buf;
 }

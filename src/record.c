@@ -40,14 +40,24 @@ static void jb_lit(struct jbuf *jb, const char *s)
 	jb_raw(jb, s, strlen(s));
 }
 
+/* ,"key": in one bounds check: every field pays for it. */
 static void jb_key(struct jbuf *jb, const char *key)
 {
+	size_t n = strlen(key), need = n + 3 + !jb->first;
+	char *p;
+
+	if (jb->full || jb->cap - jb->len < need) {
+		jb->full = true;
+		return;
+	}
+	p = jb->p + jb->len;
 	if (!jb->first)
-		jb_raw(jb, ",", 1);
+		*p++ = ',';
+	*p++ = '"';
+	memcpy(p, key, n);
+	memcpy(p + n, "\":", 2);
+	jb->len += need;
 	jb->first = false;
-	jb_raw(jb, "\"", 1);
-	jb_lit(jb, key);
-	jb_raw(jb, "\":", 2);
 }
 
 static void jb_open(struct jbuf *jb, const char *key, const char *brace)

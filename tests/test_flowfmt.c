@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -43,6 +44,28 @@ static void test_addresses(void **state)
 	assert_int_equal(a[15], 0);
 }
 
+/* IPv4 is formatted by hand: every byte value, in every position, reads
+ * as inet_ntop() writes it. */
+static void test_ipv4_like_ntop(void **state)
+{
+	char got[FLOWFMT_ADDR_LEN], want[INET_ADDRSTRLEN];
+	uint8_t a[16] = {0};
+	unsigned v;
+	int pos;
+
+	for (v = 0; v < 256; v++) {
+		for (pos = 0; pos < 4; pos++) {
+			a[pos] = (uint8_t)v;
+			a[(pos + 1) % 4] = (uint8_t)(255 - v);
+			a[(pos + 2) % 4] = (uint8_t)(v / 3);
+			a[(pos + 3) % 4] = (uint8_t)(v * 7);
+			assert_non_null(
+				inet_ntop(AF_INET, a, want, sizeof(want)));
+			assert_string_equal(flowfmt_addr(4, a, got), want);
+		}
+	}
+}
+
 static void test_protocols(void **state)
 {
 	char buf[8];
@@ -80,6 +103,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_ipv4_like_ntop),
 		cmocka_unit_test(test_protocols),
 		cmocka_unit_test(test_parse_protocols),
 	};
