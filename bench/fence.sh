@@ -35,6 +35,8 @@ ip netns exec "$NS" "$top_builddir/tests/nfq-verdict" 0 accept 0x100000/0x100000
 	>"$tmp/reader" 2>&1 &
 RPID=$!
 until grep -q ready "$tmp/reader"; do sleep 0.05; done
+until nsx $PY -c 'import socket; socket.create_connection(("10.200.0.1", 3128), 1)' \
+	2>/dev/null; do sleep 0.05; done
 
 cat >"$tmp/old" <<'OLD'
 *filter
