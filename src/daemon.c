@@ -779,7 +779,8 @@ static int open_timer(struct daemon *d)
 /* The watchdog's timer, like the tick's made before privileges go. */
 static int open_watchdog(struct daemon *d)
 {
-	uint64_t half = d->wd_usec / 2;
+	/* a zero it_value would disarm the timer */
+	uint64_t half = d->wd_usec / 2 ?: 1;
 	struct itimerspec it = {
 		{(time_t)(half / 1000000), (long)(half % 1000000) * 1000},
 		{(time_t)(half / 1000000), (long)(half % 1000000) * 1000}};
