@@ -2,10 +2,12 @@
 /*
  * libFuzzer target: arbitrary bytes as a process's exe, comm and cmdline
  * must still give one line of valid JSON that verifies, and text that
- * needs no escaping must come back unchanged.
+ * needs no escaping must come back unchanged; the flow's addresses, taken
+ * from the input too, must read as inet_ntop() writes them.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,7 +44,18 @@ static void fill(struct proc_info *p, const uint8_t *data, size_t size)
 	memcpy(p->ancestors[0].exe, p->exe, sizeof(p->ancestors[0].exe));
 }
 
-static void check(const char *exe, const char *text, size_t len)
+static void check_addr(json_t *root, const char *key, const uint8_t *a)
+{
+	char want[INET_ADDRSTRLEN];
+	const char *got = json_string_value(json_object_get(root, key));
+
+	if (!inet_ntop(AF_INET, a, want, sizeof(want)) || !got ||
+	    strcmp(got, want))
+		__builtin_trap();
+}
+
+static void check(const char *exe, const struct flow *f, const char *text,
+		  size_t len)
 {
 	struct verify v = {.chain = chain_new(NULL, 0)};
 	struct logrec rec;
@@ -60,6 +73,8 @@ static void check(const char *exe, const char *text, size_t len)
 		json_object_get(json_object_get(rec.root, "proc"), "exe"));
 	if (*exe && plain(exe, strlen(exe)) && (!got || strcmp(got, exe)))
 		__builtin_trap();
+	check_addr(rec.root, "src_ip", f->src);
+	check_addr(rec.root, "dest_ip", f->dst);
 	logrec_clear(&rec);
 	chain_free(v.chain);
 }
@@ -76,11 +91,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!c)
 		return 0;
 	fill(&p, data, size);
+	if (size >= 8) {
+		memcpy(f.src, data, 4);
+		memcpy(f.dst, data + 4, 4);
+	}
 	v.reason = p.comm;
 	len = record_emit(c, line, sizeof(line), false, &ev);
 	if (len <= 0)
 		__builtin_trap();
-	check(p.exe, line, (size_t)len);
+	check(p.exe, &f, line, (size_t)len);
 	chain_free(c);
 	return 0;
 }
