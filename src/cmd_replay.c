@@ -95,7 +95,8 @@ static const char usage_text[] =
 	"CAPTURE may be - for standard input.  A summary goes to standard "
 	"error.\n"
 	"Exit status: 0, 1 when --fail-on was hit or a capture is damaged, 2 "
-	"on\nbad usage or input that is not a readable capture.\n";
+	"on\nbad usage or input that is not a readable capture.  Every "
+	"capture is read,\neven after a bad one.\n";
 
 static int parse_fail_on(const char *s, enum fail_on *out)
 {
@@ -338,27 +339,74 @@ static void judge_packet(struct engine *eng, struct replay_flows *fl,
 }
 
 /* One capture; returns 0, or the exit status of an error. */
-static int replay_file(const char *path, struct engine *eng,
-		       struct replay_flows *fl, const struct replay_opts *o,
-		       struct replay_stats *st)
+/* How one capture went, for the summary of several. */
+struct replay_file_result {
+	const char *path;
+	uint64_t packets;
+	int rc; /* 0, 1 damaged, EXIT_USAGE not a readable capture */
+};
+
+/*
+ * One capture; its outcome goes to *res.  A capture that cannot be opened
+ * or is damaged is reported here, and the caller goes on with the next.
+ */
+static void replay_file(const char *path, struct engine *eng,
+			struct replay_flows *fl, const struct replay_opts *o,
+			struct replay_stats *st, struct replay_file_result *res)
 {
 	char err[512];
 	struct capture *cap = capture_open(path, o->filter, err, sizeof(err));
 	struct capture_pkt cp;
+	uint64_t before = st->packets;
 	int rc;
 
+	res->path = path;
+	res->rc = 0;
 	if (!cap) {
 		fprintf(stderr, "nfjudge replay: %s\n", err);
-		return EXIT_USAGE;
+		res->rc = EXIT_USAGE;
+		return;
 	}
 	while ((rc = capture_next(cap, &cp, err, sizeof(err))) == 1)
 		judge_packet(eng, fl, o, &cp, capture_link(cap), st);
 	capture_close(cap);
+	res->packets = st->packets - before;
 	if (rc < 0) {
 		fprintf(stderr, "nfjudge replay: %s\n", err);
-		return 1;
+		res->rc = 1;
 	}
-	return 0;
+}
+
+static const char *file_outcome(int rc)
+{
+	if (rc == EXIT_USAGE)
+		return "not a readable capture";
+	return rc ? "damaged" : "read whole";
+}
+
+/* With several captures, a line for each, so a bad one is easy to find. */
+static void print_files(const struct replay_file_result *res, int n)
+{
+	int i;
+
+	if (n < 2)
+		return;
+	fprintf(stderr, "captures: %d\n", n);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "  %s: %llu packets, %s\n", res[i].path,
+			(unsigned long long)res[i].packets,
+			file_outcome(res[i].rc));
+}
+
+/* The worst outcome decides: not a capture (2), then damaged (1). */
+static int files_status(const struct replay_file_result *res, int n)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (res[i].rc > rc)
+			rc = res[i].rc;
+	return rc;
 }
 
 static void print_summary(const struct replay_stats *st,
@@ -461,23 +509,28 @@ static int run_replay(char **files, int n, const struct replay_opts *o,
 		.tcp = newflow_new(REPLAY_FLOWS, NEWFLOW_TCP_TIMEOUT_US),
 		.other = newflow_new(REPLAY_FLOWS, NEWFLOW_UDP_TIMEOUT_US),
 	};
+	struct replay_file_result *res;
 	struct engine *eng;
 	int i, rc = 0;
 
 	cfg.policy = policy_ref_new(pol);
 	eng = cfg.policy ? engine_new(&cfg) : NULL;
-	if (!fl.tcp || !fl.other || !eng) {
+	res = calloc((size_t)n, sizeof(*res));
+	if (!fl.tcp || !fl.other || !eng || !res) {
 		fprintf(stderr, "nfjudge replay: out of memory\n");
 		rc = 1;
 		goto out;
 	}
-	for (i = 0; i < n && !rc; i++)
-		rc = replay_file(files[i], eng, &fl, o, &st);
+	for (i = 0; i < n; i++)
+		replay_file(files[i], eng, &fl, o, &st, &res[i]);
 	engine_get_counts(eng, &counts);
 	print_summary(&st, &counts);
+	print_files(res, n);
+	rc = files_status(res, n);
 	if (!rc && st.failed_on)
 		rc = 1;
 out:
+	free(res);
 	engine_free(eng);
 	newflow_free(fl.tcp);
 	newflow_free(fl.other);
