@@ -51,6 +51,9 @@ after() { # N ere: is there such a message after line N?
 	[ "$(line_of "$1" "$2")" -gt 0 ] 2>/dev/null
 }
 arrived() { wc -l <"$tmp/arrived"; }
+# The listener writes its line after accept(), which may come after the
+# client saw its connection complete: wait for it, up to 10 s.
+arrived_at_least() { [ "$(arrived)" -ge "$1" ]; }
 
 wait_for "the notification socket is bound" test -S "$tmp/notify"
 # Watchdog 2 s: a ping every second, a worker beat every 500 ms.
@@ -85,6 +88,7 @@ n=$(wc -l <"$msgs")
 wait_for "STATUS= names the stalled worker" \
 	after "$n" '^STATUS=the worker of queue 0 makes no progress'
 st=$(line_of "$n" '^STATUS=the worker of queue 0')
+wait_for "the far side saw the connection before the stall" arrived_at_least 1
 before=$(arrived)
 check "no connection passes while the worker is stalled" \
 	[ "$(attempt tcp 10.200.0.1:3128)" = timeout ]
@@ -144,6 +148,8 @@ done
 check "restart: SIGABRT ended the daemon" sh -c "! kill -0 $DPID 2>/dev/null"
 check "restart: the rules stay after the kill" \
 	sh -c "ip netns exec $NS iptables -S | grep -q -- '-A OUTPUT -j NFJUDGE'"
+wait_for "restart: the far side saw the connection before the stall" \
+	arrived_at_least 2
 before=$(arrived)
 check "restart: nothing passes between kill and restart" \
 	[ "$(attempt tcp 10.200.0.1:3128)" = timeout ]
@@ -155,7 +161,9 @@ DPID=$last_pid
 wait_for "restart: READY=1 again" after "$n" '^READY=1'
 check "restart: connections pass again" \
 	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
-check "restart: the far side saw only the one after the restart" \
+wait_for "restart: the far side saw the one after the restart" \
+	arrived_at_least $((before + 1))
+check "restart: the far side saw only that one" \
 	[ "$(arrived)" -eq $((before + 1)) ]
 wait_for "restart: WATCHDOG=1 from the new daemon" sh -c "[ \$(awk -v p=$DPID \
 	'\$2 == p && \$3 == \"WATCHDOG=1\"' '$msgs' | wc -l) -ge 1 ]"
