@@ -539,12 +539,13 @@ bool rules_listing_intact(const struct rules_opts *o, enum rules_family fam,
 			  const char *table, const char *listing)
 {
 	static const struct rules_state none;
-	char *text = rules_text_install(o, fam, &none);
+	char *text;
 	bool ok;
 
-	if (!text || !listing)
+	if (!listing)
 		return false;
-	ok = section_intact(text, table, listing);
+	text = rules_text_install(o, fam, &none);
+	ok = text && section_intact(text, table, listing);
 	free(text);
 	return ok;
 }
