@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,7 @@ int nfqueue_fd(const struct nfqueue *q)
 
 struct pkt_attrs {
 	const struct nlattr *tb[NFQA_MAX + 1];
+	const char *end; /* the message's last byte + 1, as nlmsg_len says */
 };
 
 /* Keep an attribute only when its type is known and its length right. */
@@ -185,6 +187,12 @@ static int attr_cb(const struct nlattr *attr, void *data)
 	struct pkt_attrs *a = data;
 	int type = mnl_attr_get_type(attr);
 
+	/* libmnl walks up to the message's aligned end; the kernel does not
+	 * pad its last message, so an attribute may reach past nlmsg_len
+	 * and past the datagram. */
+	if (a->end - (const char *)attr < (ptrdiff_t)sizeof(*attr) ||
+	    a->end - (const char *)attr < (ptrdiff_t)attr->nla_len)
+		return MNL_CB_ERROR;
 	if (mnl_attr_type_valid(attr, NFQA_MAX) < 0)
 		return MNL_CB_OK; /* newer than us: skip */
 	switch (type) {
@@ -226,7 +234,7 @@ struct nfq_parse {
 static int packet_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nfq_parse *ps = data;
-	struct pkt_attrs a = {0};
+	struct pkt_attrs a = {.end = (const char *)nlh + nlh->nlmsg_len};
 	const struct nfqnl_msg_packet_hdr *ph;
 	struct nfqueue_packet pkt = {0};
 
