@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Replay: judge the flows of captures with the daemon's engine.
+ * Output depends on nothing but the input: capture time, never the clock.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "chain.h"
+#include "cmdutil.h"
+#include "decode.h"
+#include "engine.h"
+#include "fence.h"
+#include "log.h"
+#include "newflow.h"
+#include "policy.h"
+#include "proc.h"
+#include "procmap.h"
+#include "record.h"
+#include "replay.h"
+#include "replayct.h"
+
+/* Flows replay tracks at most, per table; older ones are evicted. */
+#define REPLAY_FLOWS (1 << 18)
+
+/* Records are formatted in place into buf and leave in large write(2)s,
+ * once REPLAY_OUT_FLUSH bytes are pending; RECORD_MAX more always fit. */
+#define REPLAY_OUT_FLUSH (1 << 20)
+
+struct replay_out {
+	int fd; /* -1: not open */
+	struct chain *chain;
+	char *buf;
+	size_t len;
+	int err;
+};
+
+/* One run: flow tables (TCP connections live longer than other flows). */
+struct replay {
+	const struct replay_cfg *cfg;
+	struct engine *eng;
+	struct newflow *tcp;
+	struct newflow *other;
+	struct replay_stats st;
+};
+
+/* How one capture went, for the summary of several. */
+struct replay_file_result {
+	const char *path;
+	uint64_t packets;
+	int rc; /* 0, REPLAY_FAILED damaged, REPLAY_BAD_INPUT not a capture */
+};
+
+/* Write what is pending; an error is kept for the summary at the end. */
+static int out_flush(struct replay_out *out)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < out->len) {
+		n = write(out->fd, out->buf + off, out->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			out->err = n < 0 ? errno : EIO;
+			out->len = 0;
+			return -EIO;
+		}
+		off += (size_t)n;
+	}
+	out->len = 0;
+	return 0;
+}
+
+static int emit_record(void *ctx, const struct record_event *ev)
+{
+	struct replay_out *out = ctx;
+	int n;
+
+	n = record_emit(out->chain, out->buf + out->len, RECORD_MAX, false, ev);
+	if (n < 0) {
+		out->err = -n;
+		return n;
+	}
+	out->len += (size_t)n;
+	return out->len >= REPLAY_OUT_FLUSH ? out_flush(out) : 0;
+}
+
+static enum attribution attr_sidecar(void *ctx, const struct engine_pkt *pkt,
+				     struct proc_info *proc, uid_t *uid,
+				     gid_t *gid)
+{
+	if (procmap_lookup(ctx, pkt->flow, pkt->ts_us, proc))
+		return ATTR_NONE;
+	return ATTR_SIDECAR;
+}
+
+static bool fails(enum replay_fail_on f, enum verdict v)
+{
+	return (f == REPLAY_FAIL_REJECT && v == VERDICT_REJECT) ||
+	       (f == REPLAY_FAIL_DROP && v == VERDICT_DROP) ||
+	       (f == REPLAY_FAIL_ANY && v != VERDICT_ACCEPT);
+}
+
+static bool is_loopback(const struct flow *f)
+{
+	static const uint8_t v6_lo[16] = {[15] = 1};
+
+	if (f->ip_version == 4)
+		return f->src[0] == 127;
+	return !memcmp(f->src, v6_lo, 16);
+}
+
+/*
+ * Who opened the packet's flow.  With --local, the side in those networks
+ * (or on loopback) is the sandbox.  Without it, every packet is taken for
+ * the sandbox's, but one that answers a TCP connection the other side's
+ * SYN started: a SYN says for certain who opened a connection, the first
+ * datagram of a flow seen in a capture does not.
+ */
+static uint8_t direction_of(const struct replay_cfg *cfg, const struct flow *f,
+			    bool reply)
+{
+	if (cfg->local && cfg->local->n)
+		return cidr_list_contains(cfg->local, f) || is_loopback(f)
+			       ? FLOW_DIR_OUT
+			       : FLOW_DIR_IN;
+	return reply && f->proto == 6 ? FLOW_DIR_IN : FLOW_DIR_OUT;
+}
+
+static struct newflow *table_of(struct replay *r, const struct flow *f)
+{
+	return f->proto == 6 ? r->tcp : r->other;
+}
+
+/* The state of the flow an ICMP error quotes (the packet after its
+ * 8-byte header); an error that quotes nothing we can read quotes none. */
+static enum newflow_state quoted_state(struct replay *r,
+				       const struct capture_pkt *cp,
+				       const struct flow *f)
+{
+	size_t off = (size_t)f->l4_off + 8;
+	struct flow q;
+
+	if (off >= cp->caplen || decode_packet(cp->data + off, cp->caplen - off,
+					       DECODE_LINK_IP, &q) != DECODE_OK)
+		return NEWFLOW_NONE;
+	return newflow_peek(table_of(r, &q), &q, cp->ts_us);
+}
+
+/* The fence's class for the packet, as live; *nf is the flow's table. */
+static enum fence_class fence_of(struct replay *r, const struct capture_pkt *cp,
+				 struct flow *f, struct newflow **nf)
+{
+	struct fence_pkt fp = {.flow = f};
+	enum newflow_state state;
+	bool reply;
+
+	/* The capture shows a datagram as the kernel sent it, fragmented
+	 * after the chain had seen it whole. */
+	f->frag = 0;
+	f->ip_flags &= (uint8_t)~FLOW_IP_FRAGHDR;
+	*nf = table_of(r, f);
+	state = newflow_lookup(*nf, f, cp->ts_us, &reply);
+	f->direction = direction_of(r->cfg, f, reply);
+	if (replayct_icmp_error(f))
+		state = quoted_state(r, cp, f);
+	fp.ct = replayct_state(f, state);
+	return fence_classify(&fp);
+}
+
+static void judge_packet(struct replay *r, const struct capture_pkt *cp,
+			 int link)
+{
+	struct engine_pkt pkt = {.ts_us = cp->ts_us};
+	enum decode_result res;
+	enum verdict v, decided = VERDICT_DROP;
+	enum fence_class cls;
+	struct newflow *nf;
+	struct flow f;
+
+	r->st.packets++;
+	res = decode_packet(cp->data, cp->caplen, link, &f);
+	if (res != DECODE_OK) {
+		r->st.undecodable++;
+		r->st.by_reason[res]++;
+		return;
+	}
+	pkt.flow = &f;
+	cls = (f.frag & FLOW_FRAG_LATER) ? FENCE_PASS
+					 : fence_of(r, cp, &f, &nf);
+	if (cls == FENCE_PASS) {
+		r->st.not_judged++;
+		return;
+	}
+	if (fence_is_drop(cls)) {
+		engine_drop(r->eng, &pkt, fence_reason(cls));
+		r->st.fenced++;
+	} else {
+		v = engine_judge(r->eng, &pkt, &decided);
+		if (v == VERDICT_ACCEPT)
+			newflow_pass(nf, &f, cp->ts_us);
+		else
+			newflow_refuse(nf, &f, cp->ts_us);
+	}
+	if (fails(r->cfg->fail_on, decided))
+		r->st.failed_on = true;
+}
+
+/*
+ * One capture; its outcome goes to *res.  A capture that cannot be opened
+ * or is damaged is reported here, and the caller goes on with the next.
+ */
+static void replay_file(struct replay *r, const char *path,
+			struct replay_file_result *res)
+{
+	char err[512];
+	struct capture *cap =
+		capture_open(path, r->cfg->filter, err, sizeof(err));
+	struct capture_pkt cp;
+	uint64_t before = r->st.packets;
+	int rc;
+
+	res->path = path;
+	res->rc = 0;
+	if (!cap) {
+		log_warnx("%s", err);
+		res->rc = REPLAY_BAD_INPUT;
+		return;
+	}
+	while ((rc = capture_next(cap, &cp, err, sizeof(err))) == 1)
+		judge_packet(r, &cp, capture_link(cap));
+	capture_close(cap);
+	res->packets = r->st.packets - before;
+	if (rc < 0) {
+		log_warnx("%s", err);
+		res->rc = REPLAY_FAILED;
+	}
+}
+
+static const char *file_outcome(int rc)
+{
+	if (rc == REPLAY_BAD_INPUT)
+		return "not a readable capture";
+	return rc ? "damaged" : "read whole";
+}
+
+/* With several captures, a line for each, so a bad one is easy to find. */
+static void print_files(const struct replay_file_result *res, int n)
+{
+	int i;
+
+	if (n < 2)
+		return;
+	fprintf(stderr, "captures: %d\n", n);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "  %s: %llu packets, %s\n", res[i].path,
+			(unsigned long long)res[i].packets,
+			file_outcome(res[i].rc));
+}
+
+/* The worst outcome decides: not a capture (2), then damaged (1). */
+static int files_status(const struct replay_file_result *res, int n)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (res[i].rc > rc)
+			rc = res[i].rc;
+	return rc;
+}
+
+static void print_summary(const struct replay_stats *st)
+{
+	const struct engine_counts *c = &st->counts;
+	int r;
+
+	fprintf(stderr,
+		"packets read: %llu\n"
+		"judged: %llu\n"
+		"  accepted: %llu\n"
+		"  rejected: %llu\n"
+		"  dropped: %llu\n"
+		"not judged: %llu\n"
+		"dropped by the fence: %llu\n"
+		"undecodable: %llu\n",
+		(unsigned long long)st->packets, (unsigned long long)c->judged,
+		(unsigned long long)c->accepted,
+		(unsigned long long)c->rejected, (unsigned long long)c->dropped,
+		(unsigned long long)st->not_judged,
+		(unsigned long long)st->fenced,
+		(unsigned long long)st->undecodable);
+	for (r = 1; r < DECODE_ERR__MAX; r++)
+		if (st->by_reason[r])
+			fprintf(stderr, "  %s: %llu\n", decode_result_str(r),
+				(unsigned long long)st->by_reason[r]);
+}
+
+static int open_output(const char *name, struct replay_out *out)
+{
+	out->fd = STDOUT_FILENO;
+	if (name && strcmp(name, "-")) {
+		out->fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			       0666);
+		if (out->fd < 0) {
+			log_warn("%s", name);
+			return REPLAY_BAD_INPUT;
+		}
+	}
+	out->chain = chain_new(NULL, 0);
+	out->buf = malloc(REPLAY_OUT_FLUSH + RECORD_MAX);
+	if (!out->chain || !out->buf) {
+		log_warnx("out of memory");
+		return REPLAY_FAILED;
+	}
+	return 0;
+}
+
+static int close_output(struct replay_out *out, const char *name)
+{
+	int rc = 0;
+
+	if (out->fd >= 0 && out->buf)
+		out_flush(out);
+	if (out->fd > STDOUT_FILENO && close(out->fd) && !out->err)
+		out->err = errno;
+	if (out->err) {
+		errno = out->err;
+		log_warn("writing %s",
+			 name && strcmp(name, "-") ? name : "standard output");
+		rc = REPLAY_FAILED;
+	}
+	chain_free(out->chain);
+	free(out->buf);
+	return rc;
+}
+
+static int replay_setup(struct replay *r, struct replay_out *out,
+			struct engine_cfg *ecfg)
+{
+	ecfg->attribute = r->cfg->procs ? attr_sidecar : NULL;
+	/* procmap_lookup only reads; the callback's context is not const. */
+	ecfg->attr_ctx = (void *)r->cfg->procs;
+	ecfg->emit = emit_record;
+	ecfg->out_ctx = out;
+	ecfg->policy = policy_ref_new(r->cfg->policy);
+	if (!ecfg->policy)
+		policy_free(r->cfg->policy);
+	r->eng = ecfg->policy ? engine_new(ecfg) : NULL;
+	r->tcp = newflow_new(REPLAY_FLOWS, NEWFLOW_TCP_TIMEOUT_US);
+	r->other = newflow_new(REPLAY_FLOWS, NEWFLOW_UDP_TIMEOUT_US);
+	return r->eng && r->tcp && r->other ? 0 : -ENOMEM;
+}
+
+static int replay_files(struct replay *r, char *const *files, int n)
+{
+	struct replay_file_result *res = calloc((size_t)n, sizeof(*res));
+	int i, rc;
+
+	if (!res) {
+		log_warnx("out of memory");
+		return REPLAY_FAILED;
+	}
+	for (i = 0; i < n; i++)
+		replay_file(r, files[i], &res[i]);
+	engine_get_counts(r->eng, &r->st.counts);
+	print_summary(&r->st);
+	print_files(res, n);
+	rc = files_status(res, n);
+	if (!rc && r->st.failed_on)
+		rc = REPLAY_FAILED;
+	free(res);
+	return rc;
+}
+
+int replay_run(const struct replay_cfg *cfg, char *const *files, int n,
+	       struct replay_stats *st)
+{
+	struct replay r = {.cfg = cfg};
+	struct replay_out out = {.fd = -1};
+	struct engine_cfg ecfg = {0};
+	int rc, wrc;
+
+	rc = open_output(cfg->output, &out);
+	if (rc) {
+		policy_free(cfg->policy);
+	} else if (replay_setup(&r, &out, &ecfg)) {
+		log_warnx("out of memory");
+		rc = REPLAY_FAILED;
+	} else {
+		rc = replay_files(&r, files, n);
+	}
+	wrc = close_output(&out, cfg->output);
+	if (wrc && !rc)
+		rc = wrc;
+	if (st)
+		*st = r.st;
+	engine_free(r.eng);
+	newflow_free(r.tcp);
+	newflow_free(r.other);
+	policy_ref_free(ecfg.policy);
+	return rc;
+}
