@@ -57,9 +57,17 @@ static int64_t monotonic_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static bool can_accept(const struct engine *e)
+/*
+ * The closed log-failure policy: nothing passes that cannot be logged.
+ * True (and counted) when an enforced accept must become a reject.
+ */
+static bool gated(struct engine *e, bool enforced, enum verdict v)
 {
-	return !e->cfg.can_accept || e->cfg.can_accept(e->cfg.out_ctx);
+	if (!enforced || v != VERDICT_ACCEPT || !e->cfg.can_accept ||
+	    e->cfg.can_accept(e->cfg.out_ctx))
+		return false;
+	e->counts.gated++;
+	return true;
 }
 
 static enum attribution attribute(struct engine *e,
@@ -101,94 +109,101 @@ static void count(struct engine *e, enum verdict v)
 		e->counts.dropped++;
 }
 
+/*
+ * The decision alone: the policy's verdict, returned and counted, and in
+ * *d what to enforce and record once the log gate has had its say.
+ */
+static enum verdict decide(struct engine *e, const struct policy *pol,
+			   const struct policy_input *in, bool enforced,
+			   struct policy_decision *d)
+{
+	enum verdict v;
+
+	policy_decide(pol, in, d);
+	v = (enum verdict)d->verdict;
+	count(e, v);
+	if (gated(e, enforced, v)) {
+		d->verdict = VERDICT_REJECT;
+		d->rule = "log-unavailable";
+		d->line = 0;
+		d->reason = "records cannot be written (on-log-failure closed)";
+		d->is_default = false;
+	}
+	return v;
+}
+
+/*
+ * Complete a verdict record with what every record of a packet carries and
+ * hand it to emit: 0, or <0 when it was lost (counted).
+ */
+static int record(struct engine *e, const struct engine_pkt *pkt,
+		  struct record_verdict *rv)
+{
+	char cid[COMMUNITYID_LEN] = "";
+	struct record_event ev = {0};
+
+	communityid_flow(e->cid, pkt->flow, cid);
+	rv->flow = pkt->flow;
+	rv->community_id = cid;
+	rv->live = pkt->live;
+	rv->queue = pkt->queue;
+	rv->packet_id = pkt->packet_id;
+	if (pkt->live)
+		rv->latency_us = monotonic_us() - pkt->received_us;
+	ev.type = RECORD_VERDICT;
+	ev.ts_us = pkt->ts_us;
+	ev.verdict = rv;
+	if (e->cfg.emit(e->cfg.out_ctx, &ev) < 0) {
+		e->counts.lost++;
+		return -EIO;
+	}
+	return 0;
+}
+
 enum verdict engine_judge(struct engine *e, const struct engine_pkt *pkt,
 			  enum verdict *decided)
 {
 	struct policy *pol = policy_ref_get(e->cfg.policy);
-	char cid[COMMUNITYID_LEN] = "";
 	struct record_verdict rv = {0};
-	struct record_event ev = {0};
 	struct policy_decision d;
 	struct policy_input in;
 	enum verdict v;
 
 	rv.attribution = attribute(e, pkt, &in);
-	policy_decide(pol, &in, &d);
-	v = (enum verdict)d.verdict;
-	count(e, v);
+	rv.proc = in.proc;
+	rv.enforced = !(e->cfg.force_audit || policy_audit_mode(pol));
+	v = decide(e, pol, &in, rv.enforced, &d);
 	if (decided)
 		*decided = v;
-	rv.enforced = !(e->cfg.force_audit || policy_audit_mode(pol));
-	/* Closed log-failure policy: nothing passes that cannot be logged. */
-	if (rv.enforced && v == VERDICT_ACCEPT && !can_accept(e)) {
-		e->counts.gated++;
-		v = VERDICT_REJECT;
-		d.verdict = VERDICT_REJECT;
-		d.rule = "log-unavailable";
-		d.line = 0;
-		d.reason = "records cannot be written (on-log-failure closed)";
-		d.is_default = false;
-	}
-	communityid_flow(e->cid, pkt->flow, cid);
-	rv.flow = pkt->flow;
 	rv.verdict = (enum verdict)d.verdict;
 	rv.rule = d.rule;
 	rv.rule_line = d.line;
 	rv.reason = d.reason;
 	if (d.is_default && d.verdict == VERDICT_REJECT)
 		rv.hint = record_hint(pkt->flow);
-	rv.community_id = cid;
-	rv.proc = in.proc;
-	rv.live = pkt->live;
-	rv.queue = pkt->queue;
-	rv.packet_id = pkt->packet_id;
-	if (pkt->live)
-		rv.latency_us = monotonic_us() - pkt->received_us;
-	ev.type = RECORD_VERDICT;
-	ev.ts_us = pkt->ts_us;
-	ev.verdict = &rv;
-	if (e->cfg.emit(e->cfg.out_ctx, &ev) < 0) {
-		e->counts.lost++;
-		if (rv.enforced && v == VERDICT_ACCEPT && !can_accept(e)) {
-			e->counts.gated++;
-			v = VERDICT_REJECT;
-		}
-	}
+	v = rv.verdict;
+	/* The record is gone: an accept must not pass unlogged either. */
+	if (record(e, pkt, &rv) < 0 && gated(e, rv.enforced, v))
+		v = VERDICT_REJECT;
 	policy_free(pol);
-	if (!rv.enforced)
-		return VERDICT_ACCEPT;
-	return v;
+	return rv.enforced ? v : VERDICT_ACCEPT;
 }
 
 void engine_drop(struct engine *e, const struct engine_pkt *pkt,
 		 const char *reason)
 {
-	char cid[COMMUNITYID_LEN] = "";
 	struct record_verdict rv = {0};
-	struct record_event ev = {0};
 	struct policy_input in;
 
 	rv.attribution = attribute(e, pkt, &in);
+	rv.proc = in.proc;
 	e->counts.fenced++;
-	communityid_flow(e->cid, pkt->flow, cid);
-	rv.flow = pkt->flow;
 	rv.verdict = VERDICT_DROP;
 	/* The kernel drops these whatever the mode: nothing to enforce. */
 	rv.enforced = true;
 	rv.rule = ENGINE_FENCE_RULE;
 	rv.reason = reason;
-	rv.community_id = cid;
-	rv.proc = in.proc;
-	rv.live = pkt->live;
-	rv.queue = pkt->queue;
-	rv.packet_id = pkt->packet_id;
-	if (pkt->live)
-		rv.latency_us = monotonic_us() - pkt->received_us;
-	ev.type = RECORD_VERDICT;
-	ev.ts_us = pkt->ts_us;
-	ev.verdict = &rv;
-	if (e->cfg.emit(e->cfg.out_ctx, &ev) < 0)
-		e->counts.lost++;
+	record(e, pkt, &rv);
 }
 
 void engine_get_counts(const struct engine *e, struct engine_counts *c)
