@@ -170,6 +170,21 @@ def udp_timing():
     return at([(t, f) for (t, _), f in zip(pkts, frames)])
 
 
+def udp_jump():
+    """One packet stamped a day ahead: flows it does not touch stay open."""
+    q = lambda sport: dns(SANDBOX, PROXY, sport)
+    a = lambda sport: IP(src=PROXY, dst=SANDBOX) / \
+        UDP(sport=53, dport=sport) / DNS(qr=1, qd=DNSQR(qname="example.com"))
+    pkts = [
+        (0.0, q(50000)), (0.01, a(50000)),   # opens
+        (86400.0, q(50010)),                 # a day ahead: judged
+        (5.0, q(50000)), (5.01, a(50000)),   # 5 s after its last: open
+        (40.0, q(50000)),                    # 35 s of its own silence: judged
+    ]
+    frames = eth([p for _, p in pkts])
+    return at([(t, f) for (t, _), f in zip(pkts, frames)])
+
+
 def hostile():
     good = IP(src=SANDBOX, dst=WEB) / TCP(sport=44000, dport=443, flags="S")
     g = raw(Ether(src=MAC_S, dst=MAC_P) / good)
@@ -303,6 +318,7 @@ def write_all():
     wrpcap(f"{OUT}/loop-le.pcap", loopback_frames(False), linktype=108)
     wrpcap(f"{OUT}/ipv6-ext.pcap", ipv6_ext())
     wrpcap(f"{OUT}/udp-timing.pcap", udp_timing())
+    wrpcap(f"{OUT}/udp-jump.pcap", udp_jump())
     wrpcap(f"{OUT}/hostile.pcap", hostile(), linktype=1)
     wrpcap(f"{OUT}/protocols.pcap", protocols())
     wrpcap(f"{OUT}/tcp-flags.pcap", tcp_flags())

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The flow table: a preallocated pool of entries, chained in a hash table
- * and in a recency list.  Expiry pops the stale end of the list; a full
- * table evicts its least recently used flow (and counts it), which can only
- * make a later packet of that flow be judged again, never skipped.
+ * and in a recency list.  Expiry is per entry and lazy: a flow is over when
+ * a packet finds it past its own deadline, so a packet far ahead in capture
+ * time forgets no other flow.  A full table recycles its least recently
+ * used entry (counted as an eviction when that flow had not expired),
+ * which can only make a later packet of that flow be judged again, never
+ * skipped.
  */
 #include "config.h"
 
@@ -186,12 +189,6 @@ static bool expired(const struct newflow *nf, uint32_t i, int64_t now)
 	return now - nf->pool[i].last >= nf->timeout;
 }
 
-static void expire(struct newflow *nf, int64_t now)
-{
-	while (nf->oldest != NIL && expired(nf, nf->oldest, now))
-		remove_entry(nf, nf->oldest);
-}
-
 enum newflow_state newflow_lookup(struct newflow *nf, const struct flow *f,
 				  int64_t ts_us, bool *reply)
 {
@@ -202,11 +199,14 @@ enum newflow_state newflow_lookup(struct newflow *nf, const struct flow *f,
 	*reply = false;
 	if (f->frag & FLOW_FRAG_LATER)
 		return NEWFLOW_NONE;
-	expire(nf, ts_us);
 	swapped = make_key(f, &k);
 	i = find(nf, &k);
-	if (i == NIL || expired(nf, i, ts_us))
+	if (i == NIL)
 		return NEWFLOW_NONE;
+	if (expired(nf, i, ts_us)) {
+		remove_entry(nf, i);
+		return NEWFLOW_NONE;
+	}
 	*reply = swapped != nf->pool[i].opener_swapped;
 	if (nf->pool[i].state != NEWFLOW_OPEN)
 		return (enum newflow_state)nf->pool[i].state;
@@ -216,7 +216,7 @@ enum newflow_state newflow_lookup(struct newflow *nf, const struct flow *f,
 	return NEWFLOW_OPEN;
 }
 
-static uint32_t alloc_entry(struct newflow *nf)
+static uint32_t alloc_entry(struct newflow *nf, int64_t now)
 {
 	uint32_t i;
 
@@ -225,8 +225,9 @@ static uint32_t alloc_entry(struct newflow *nf)
 		return nf->fresh++;
 	}
 	if (nf->free_head == NIL) {
+		if (!expired(nf, nf->oldest, now))
+			nf->evicted++;
 		remove_entry(nf, nf->oldest);
-		nf->evicted++;
 	}
 	i = nf->free_head;
 	nf->free_head = nf->pool[i].hnext;
@@ -259,11 +260,10 @@ static void set_state(struct newflow *nf, const struct flow *f, int64_t ts_us,
 
 	if (f->frag & FLOW_FRAG_LATER)
 		return;
-	expire(nf, ts_us);
 	swapped = make_key(f, &k);
 	i = find(nf, &k);
 	if (i != NIL && expired(nf, i, ts_us)) {
-		/* stale (time ran back between captures): a new flow */
+		/* past its deadline: the packet opens a new flow */
 		lru_unlink(nf, i);
 		nf->pool[i].state = (uint8_t)state;
 		nf->pool[i].opener_swapped = swapped;
@@ -273,7 +273,7 @@ static void set_state(struct newflow *nf, const struct flow *f, int64_t ts_us,
 		if (state == NEWFLOW_OPEN)
 			nf->pool[i].state = NEWFLOW_OPEN;
 	} else {
-		i = alloc_entry(nf);
+		i = alloc_entry(nf, ts_us);
 		bucket = &nf->buckets[hash_key(nf, &k)];
 		nf->pool[i].key = k;
 		nf->pool[i].hnext = *bucket;

@@ -15,8 +15,9 @@ struct newflow;
 #define NEWFLOW_TCP_TIMEOUT_US (5 * 86400 * 1000000LL)
 
 struct newflow_stats {
-	uint64_t evicted; /* flows dropped because the table was full */
-	size_t open;	  /* flows the table holds now, refused ones too */
+	uint64_t evicted; /* live flows dropped because the table was full */
+	size_t open;	  /* entries the table holds now: refused flows too, and
+			   * expired ones no packet has looked up since */
 };
 
 /*
@@ -24,8 +25,9 @@ struct newflow_stats {
  * flow is keyed by protocol, addresses and ports (an ICMP echo by its
  * identifier, a protocol without ports by its addresses), the same in both
  * directions, and stays open while no more than timeout_us of capture time
- * passes between its packets.  The table holds at most capacity flows,
- * preallocated: memory stays flat however long the capture, and time is
+ * passes between its packets (each flow by its own packets: a packet
+ * stamped far ahead closes no other flow).  The table holds at most capacity
+ * flows, preallocated: memory stays flat however long the capture, and time is
  * capture time, never the wall clock.
  */
 struct newflow *newflow_new(size_t capacity, int64_t timeout_us);

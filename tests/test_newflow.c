@@ -281,14 +281,50 @@ static void test_bounded(void **state)
 
 		assert_int_equal(is_new(nf, &f, 11), p <= 6);
 	}
-	/* Expiry frees everything once capture time moves on. */
-	{
-		struct flow f = udp("10.0.0.1", 99, "10.0.0.2", 53);
+	/* Past their deadline, entries are recycled, not evicted: the table
+	 * stays at its capacity and counts no live flow lost. */
+	for (p = 20; p < 30; p++) {
+		struct flow f = udp("10.0.0.1", p, "10.0.0.2", 53);
 
-		assert_true(is_new(nf, &f, 100 * SEC));
+		assert_true(is_new(nf, &f, 100 * SEC + p));
+		newflow_pass(nf, &f, 100 * SEC + p);
+		newflow_get_stats(nf, &st);
+		assert_true(st.open <= 4);
 	}
 	newflow_get_stats(nf, &st);
-	assert_int_equal(st.open, 0);
+	assert_int_equal(st.open, 4);
+	assert_int_equal(st.evicted, 6 + 6);
+	/* A flow looked up past its deadline is over, and frees its entry. */
+	{
+		struct flow f = udp("10.0.0.1", 29, "10.0.0.2", 53);
+
+		assert_true(is_new(nf, &f, 200 * SEC));
+	}
+	newflow_get_stats(nf, &st);
+	assert_int_equal(st.open, 3);
+	newflow_free(nf);
+}
+
+/* A packet stamped far ahead forgets no flow still within its timeout in
+ * packet order; each flow expires by its own packets. */
+static void test_time_jump(void **state)
+{
+	struct newflow *nf = newflow_new(16, NEWFLOW_UDP_TIMEOUT_US);
+	struct flow a = udp("10.0.0.1", 1000, "10.0.0.53", 53);
+	struct flow b = udp("10.0.0.1", 1001, "10.0.0.53", 53);
+	struct flow ra = reverse(&a);
+	struct newflow_stats st;
+
+	newflow_pass(nf, &a, 0);
+	assert_true(is_new(nf, &b, 86400 * SEC));
+	newflow_pass(nf, &b, 86400 * SEC);
+	assert_false(is_new(nf, &ra, 1 * SEC));
+	assert_false(is_new(nf, &a, 2 * SEC));
+	newflow_get_stats(nf, &st);
+	assert_int_equal(st.open, 2);
+	assert_int_equal(st.evicted, 0);
+	/* and its own silence still closes it */
+	assert_true(is_new(nf, &a, 32 * SEC));
 	newflow_free(nf);
 }
 
@@ -328,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_unjudged_packets_open_flows),
 		cmocka_unit_test(test_fragments),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_time_jump),
 		cmocka_unit_test(test_many_flows_stay_flat),
 	};
 
