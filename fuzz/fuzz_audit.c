@@ -46,12 +46,12 @@ static void cells(const struct arec *a)
 	size_t i;
 
 	for (i = 0; i < 3; i++) {
-		out_cell(buf, sizeof(buf), v[i], 12, i == 0);
-		out_cell(buf, sizeof(buf), v[i], 0, false);
+		audit_out_cell(buf, sizeof(buf), v[i], 12, i == 0);
+		audit_out_cell(buf, sizeof(buf), v[i], 0, false);
 	}
 	if (null) {
-		out_csv_row(null, v, 3);
-		out_row(null, &col, 1, v);
+		audit_out_csv_row(null, v, 3);
+		audit_out_row(null, &col, 1, v);
 		fclose(null);
 	}
 }
@@ -67,8 +67,8 @@ static void one(struct agroups *g, const struct afilter *filters, size_t nf,
 	for (i = 0; i < nf; i++)
 		afilter_match(&filters[i], a);
 	for (i = 0; i < 6; i++)
-		parts[i] = aby_value((enum aby)i, a, bufs[i]);
-	agroups_add(g, parts, a);
+		parts[i] = audit_by_value((enum aby)i, a, bufs[i]);
+	audit_groups_add(g, parts, a);
 	cells(a);
 	if (a->proc)
 		procjson_parse(a->proc, &proc, &field);
@@ -97,7 +97,7 @@ static void line_in(struct agroups *g, struct afilter *filters, size_t *nf,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char keep[5 * 1024];
-	struct agroups *g = agroups_new(6);
+	struct agroups *g = audit_groups_new(6);
 	struct afilter filters[4];
 	const char *p = (const char *)data, *end = p + size, *nl;
 	struct agroup **v;
@@ -111,10 +111,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(size_t)((nl ? nl : end) - p));
 		p = nl ? nl + 1 : end;
 	}
-	v = g ? agroups_sorted(g) : NULL;
-	for (i = 0; v && i < agroups_size(g); i++)
-		agroup_part(v[i], 5);
+	v = g ? audit_groups_sorted(g) : NULL;
+	for (i = 0; v && i < audit_groups_size(g); i++)
+		audit_group_part(v[i], 5);
 	free(v);
-	agroups_free(g);
+	audit_groups_free(g);
 	return 0;
 }

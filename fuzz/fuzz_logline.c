@@ -35,12 +35,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			nl = end;
 		if (!logrec_parse(&rec, p, (size_t)(nl - p), err,
 				  sizeof(err))) {
-			verify_record(&v, &rec, p, err, sizeof(err));
+			audit_verify_record(&v, &rec, p, err, sizeof(err));
 			logrec_clear(&rec);
 		}
 		p = nl + 1;
 	}
-	verify_done(&v);
+	audit_verify_done(&v);
 	if (!logrec_tail((const char *)data, size, &seq, tail_chain) &&
 	    strlen(tail_chain) != CHAIN_HEX)
 		__builtin_trap();

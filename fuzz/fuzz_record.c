@@ -67,7 +67,7 @@ static void check(const char *exe, const struct flow *f, const char *text,
 	if (memchr(text, '\n', len - 1) || text[len - 1] != '\n' ||
 	    logrec_parse(&rec, text, len - 1, err, sizeof(err)))
 		__builtin_trap();
-	if (verify_record(&v, &rec, text, err, sizeof(err)))
+	if (audit_verify_record(&v, &rec, text, err, sizeof(err)))
 		__builtin_trap();
 	got = json_string_value(
 		json_object_get(json_object_get(rec.root, "proc"), "exe"));

@@ -56,20 +56,20 @@ struct verify {
 
 /* Check one parsed record against the chain so far: 0, or -EBADMSG with
  * what is wrong in err. */
-int verify_record(struct verify *v, const struct logrec *rec, const char *line,
-		  char *err, size_t errlen);
+int audit_verify_record(struct verify *v, const struct logrec *rec,
+			const char *line, char *err, size_t errlen);
 
 /* The chain to verify with: keyed from keyfile (HMAC) or, with NULL,
  * plain SHA-256.  NULL, with a message on stderr, when the key cannot be
  * read. */
-struct chain *verify_chain(const char *keyfile);
+struct chain *audit_verify_chain(const char *keyfile);
 
-/* Release what verify_record() gathered (not the chain). */
-void verify_done(struct verify *v);
+/* Release what audit_verify_record() gathered (not the chain). */
+void audit_verify_done(struct verify *v);
 
 /* How many chains were followed so far, and each, the current one last. */
-size_t verify_nchains(const struct verify *v);
-const struct vchain *verify_chain_at(const struct verify *v, size_t i);
+size_t audit_verify_nchains(const struct verify *v);
+const struct vchain *audit_verify_chain_at(const struct verify *v, size_t i);
 
 /* nfjudge audit verify [--key FILE] LOG... */
 int audit_verify(int argc, char **argv);

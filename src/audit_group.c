@@ -19,7 +19,7 @@ struct agroups {
 	struct agroup **buckets;
 };
 
-struct agroups *agroups_new(size_t nparts)
+struct agroups *audit_groups_new(size_t nparts)
 {
 	struct agroups *t = calloc(1, sizeof(*t));
 
@@ -35,7 +35,7 @@ struct agroups *agroups_new(size_t nparts)
 	return t;
 }
 
-void agroups_free(struct agroups *t)
+void audit_groups_free(struct agroups *t)
 {
 	struct agroup *g, *next;
 	size_t i;
@@ -53,7 +53,7 @@ void agroups_free(struct agroups *t)
 	free(t);
 }
 
-size_t agroups_size(const struct agroups *t)
+size_t audit_groups_size(const struct agroups *t)
 {
 	return t->n;
 }
@@ -153,8 +153,8 @@ static void count(struct agroup *g, const struct arec *a)
 		g->by_verdict[v]++;
 }
 
-struct agroup *agroups_add(struct agroups *t, const char *const *parts,
-			   const struct arec *a)
+struct agroup *audit_groups_add(struct agroups *t, const char *const *parts,
+				const struct arec *a)
 {
 	size_t len;
 	char *key = join(t, parts, &len);
@@ -183,7 +183,7 @@ static int by_count(const void *pa, const void *pb)
 	return a->key_len < b->key_len ? -1 : a->key_len > b->key_len;
 }
 
-struct agroup **agroups_sorted(const struct agroups *t)
+struct agroup **audit_groups_sorted(const struct agroups *t)
 {
 	struct agroup **v = malloc((t->n ? t->n : 1) * sizeof(*v)), *g;
 	size_t i, n = 0;
@@ -197,7 +197,7 @@ struct agroup **agroups_sorted(const struct agroups *t)
 	return v;
 }
 
-const char *agroup_part(const struct agroup *g, size_t i)
+const char *audit_group_part(const struct agroup *g, size_t i)
 {
 	const char *p = g->key;
 
@@ -209,7 +209,7 @@ const char *agroup_part(const struct agroup *g, size_t i)
 static const char *const aby_names[] = {"verdict", "rule", "exe",
 					"dest",	   "user", "hour"};
 
-int aby_parse(const char *s)
+int audit_by_parse(const char *s)
 {
 	size_t i;
 
@@ -219,7 +219,7 @@ int aby_parse(const char *s)
 	return -EINVAL;
 }
 
-const char *aby_name(enum aby by)
+const char *audit_by_name(enum aby by)
 {
 	return aby_names[by];
 }
@@ -236,8 +236,8 @@ static const char *hour(const struct arec *a, char buf[ABY_VALUE_LEN])
 	return buf;
 }
 
-const char *aby_value(enum aby by, const struct arec *a,
-		      char buf[ABY_VALUE_LEN])
+const char *audit_by_value(enum aby by, const struct arec *a,
+			   char buf[ABY_VALUE_LEN])
 {
 	switch (by) {
 	case ABY_VERDICT:

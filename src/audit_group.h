@@ -23,24 +23,24 @@ struct agroup {
 
 struct agroups;
 
-struct agroups *agroups_new(size_t nparts);
-void agroups_free(struct agroups *t);
-size_t agroups_size(const struct agroups *t);
+struct agroups *audit_groups_new(size_t nparts);
+void audit_groups_free(struct agroups *t);
+size_t audit_groups_size(const struct agroups *t);
 
 /* Count a record (NULL: count only) under the key; NULL when memory ran
  * out. */
-struct agroup *agroups_add(struct agroups *t, const char *const *parts,
-			   const struct arec *a);
+struct agroup *audit_groups_add(struct agroups *t, const char *const *parts,
+				const struct arec *a);
 
 /*
  * The groups by count, highest first, ties by key (byte order), so that
  * output is the same from run to run.  A malloc'ed array of
- * agroups_size() entries; NULL with errno set.
+ * audit_groups_size() entries; NULL with errno set.
  */
-struct agroup **agroups_sorted(const struct agroups *t);
+struct agroup **audit_groups_sorted(const struct agroups *t);
 
 /* Part i of a group's key. */
-const char *agroup_part(const struct agroup *g, size_t i);
+const char *audit_group_part(const struct agroup *g, size_t i);
 
 /* What --by can name. */
 enum aby {
@@ -53,12 +53,12 @@ enum aby {
 };
 
 /* The name of --by's value; -EINVAL when it is not one. */
-int aby_parse(const char *s);
-const char *aby_name(enum aby by);
+int audit_by_parse(const char *s);
+const char *audit_by_name(enum aby by);
 
 /* The key part of a record for --by; "-" when the record has none. */
 #define ABY_VALUE_LEN 64
-const char *aby_value(enum aby by, const struct arec *a,
-		      char buf[ABY_VALUE_LEN]);
+const char *audit_by_value(enum aby by, const struct arec *a,
+			   char buf[ABY_VALUE_LEN]);
 
 #endif

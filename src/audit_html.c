@@ -123,7 +123,7 @@ static void html_chain_one(const struct vchain *c, bool many, FILE *out)
 static void html_chain(const struct report *r, FILE *out)
 {
 	const struct verify *v = &r->verify;
-	size_t i, n = verify_nchains(v);
+	size_t i, n = audit_verify_nchains(v);
 
 	fputs("<h2>Hash chain</h2>\n", out);
 	if (r->broken) {
@@ -182,15 +182,15 @@ static void svg_hbars(FILE *out, const char *const *labels,
 
 static void html_totals(const struct report *r, FILE *out)
 {
-	struct agroup **v = agroups_sorted(r->events);
-	size_t i, n = agroups_size(r->events);
+	struct agroup **v = audit_groups_sorted(r->events);
+	size_t i, n = audit_groups_size(r->events);
 
 	fputs("<h2>Verdicts</h2>\n", out);
 	svg_hbars(out, vnames, r->verdicts, colors, 3);
 	fputs("<p>Records by event type:", out);
 	for (i = 0; v && i < n; i++) {
 		fputs(i ? ", " : " ", out);
-		html_escape(out, agroup_part(v[i], 0));
+		html_escape(out, audit_group_part(v[i], 0));
 		fprintf(out, " %" PRIu64, v[i]->count);
 	}
 	fputs("</p>\n", out);
@@ -295,8 +295,8 @@ static void html_timeline(const struct report *r, FILE *out)
 {
 	static const size_t prefixes[] = {17, 10, 7, 4};
 	static const char *const units[] = {"hour", "day", "month", "year"};
-	struct agroup **v = agroups_sorted(r->hours);
-	size_t n = agroups_size(r->hours), i;
+	struct agroup **v = audit_groups_sorted(r->hours);
+	size_t n = audit_groups_size(r->hours), i;
 	static struct bins b;
 
 	if (!v)
@@ -323,7 +323,7 @@ static void html_top_row(FILE *out, const struct agroup *g)
 	size_t j;
 
 	fputs("<tr><td class=\"mono\">", out);
-	html_escape(out, agroup_part(g, 0));
+	html_escape(out, audit_group_part(g, 0));
 	fprintf(out, "</td><td class=\"n\">%" PRIu64 "</td>", g->count);
 	for (j = 0; j < 3; j++)
 		fprintf(out, "<td class=\"n\">%" PRIu64 "</td>",
@@ -339,8 +339,8 @@ static void html_top_row(FILE *out, const struct agroup *g)
 static void html_top(FILE *out, const char *title, const char *what,
 		     const struct agroups *t)
 {
-	struct agroup **v = agroups_sorted(t);
-	size_t i, n = agroups_size(t);
+	struct agroup **v = audit_groups_sorted(t);
+	size_t i, n = audit_groups_size(t);
 
 	fprintf(out, "<h2>%s</h2>\n", title);
 	if (!v || !n) {

@@ -13,7 +13,7 @@
 
 #define CELL_MAX 4096
 
-int aformat_parse(const char *s, enum aformat *f)
+int audit_format_parse(const char *s, enum aformat *f)
 {
 	if (!strcmp(s, "table"))
 		*f = AFORMAT_TABLE;
@@ -26,9 +26,9 @@ int aformat_parse(const char *s, enum aformat *f)
 	return 0;
 }
 
-int aformat_opt(const char *cmd, const char *arg, enum aformat *f)
+int audit_format_opt(const char *cmd, const char *arg, enum aformat *f)
 {
-	if (!aformat_parse(arg, f))
+	if (!audit_format_parse(arg, f))
 		return 0;
 	fprintf(stderr,
 		"nfjudge audit %s: --format '%s': expected table, json or "
@@ -37,16 +37,16 @@ int aformat_opt(const char *cmd, const char *arg, enum aformat *f)
 	return -EINVAL;
 }
 
-void out_heads(enum aformat f, const struct out_col *cols, size_t ncols,
-	       const char *const *csv, size_t ncsv)
+void audit_out_heads(enum aformat f, const struct out_col *cols, size_t ncols,
+		     const char *const *csv, size_t ncsv)
 {
 	if (f == AFORMAT_CSV)
-		out_csv_row(stdout, csv, ncsv);
+		audit_out_csv_row(stdout, csv, ncsv);
 	else if (f == AFORMAT_TABLE)
-		out_head(stdout, cols, ncols);
+		audit_out_head(stdout, cols, ncols);
 }
 
-void out_csv_field(FILE *out, const char *s)
+void audit_out_csv_field(FILE *out, const char *s)
 {
 	if (!s)
 		s = "";
@@ -63,14 +63,14 @@ void out_csv_field(FILE *out, const char *s)
 	putc('"', out);
 }
 
-void out_csv_row(FILE *out, const char *const *cells, size_t n)
+void audit_out_csv_row(FILE *out, const char *const *cells, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (i)
 			putc(',', out);
-		out_csv_field(out, cells[i]);
+		audit_out_csv_field(out, cells[i]);
 	}
 	fputs("\r\n", out);
 }
@@ -80,7 +80,7 @@ static bool is_cont(unsigned char c)
 	return (c & 0xc0) == 0x80;
 }
 
-size_t out_width(const char *s)
+size_t audit_out_width(const char *s)
 {
 	size_t n = 0;
 
@@ -123,8 +123,8 @@ static size_t head_len(const char *s, size_t cols)
 	return i;
 }
 
-const char *out_cell(char *dst, size_t cap, const char *s, size_t width,
-		     bool keep_tail)
+const char *audit_out_cell(char *dst, size_t cap, const char *s, size_t width,
+			   bool keep_tail)
 {
 	char clean[CELL_MAX];
 	size_t i, len, w;
@@ -134,7 +134,7 @@ const char *out_cell(char *dst, size_t cap, const char *s, size_t width,
 			(unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
 	clean[i] = '\0';
 	len = i;
-	w = out_width(clean);
+	w = audit_out_width(clean);
 	if (!width || w <= width || width < 4) {
 		snprintf(dst, cap, "%s", clean);
 		return dst;
@@ -150,7 +150,7 @@ const char *out_cell(char *dst, size_t cap, const char *s, size_t width,
 static void pad_cell(FILE *out, const char *text, size_t width, bool right,
 		     bool last)
 {
-	size_t w = out_width(text), pad = w < width ? width - w : 0;
+	size_t w = audit_out_width(text), pad = w < width ? width - w : 0;
 
 	if (right)
 		fprintf(out, "%*s", (int)pad, "");
@@ -169,25 +169,25 @@ static void print_row(FILE *out, const struct out_col *cols,
 	for (i = 0; i < ncols; i++) {
 		if (i)
 			fputs("  ", out);
-		out_cell(cell, sizeof(cell), cells[i], cols[i].width,
-			 cols[i].keep_tail);
+		audit_out_cell(cell, sizeof(cell), cells[i], cols[i].width,
+			       cols[i].keep_tail);
 		pad_cell(out, cell, widths[i], cols[i].right, i + 1 == ncols);
 	}
 	putc('\n', out);
 }
 
-void out_head(FILE *out, const struct out_col *cols, size_t ncols)
+void audit_out_head(FILE *out, const struct out_col *cols, size_t ncols)
 {
 	const char *heads[16];
 	size_t i;
 
 	for (i = 0; i < ncols && i < 16; i++)
 		heads[i] = cols[i].head;
-	out_row(out, cols, i, heads);
+	audit_out_row(out, cols, i, heads);
 }
 
-void out_row(FILE *out, const struct out_col *cols, size_t ncols,
-	     const char *const *cells)
+void audit_out_row(FILE *out, const struct out_col *cols, size_t ncols,
+		   const char *const *cells)
 {
 	size_t widths[16], i;
 
@@ -196,15 +196,15 @@ void out_row(FILE *out, const struct out_col *cols, size_t ncols,
 	print_row(out, cols, widths, i, cells);
 }
 
-struct otable {
+struct audit_table {
 	const struct out_col *cols;
 	size_t ncols, nrows, cap;
-	char **cells; /* nrows * ncols, each as out_cell made it */
+	char **cells; /* nrows * ncols, each as audit_out_cell made it */
 };
 
-struct otable *otable_new(const struct out_col *cols, size_t ncols)
+struct audit_table *audit_table_new(const struct out_col *cols, size_t ncols)
 {
-	struct otable *t = calloc(1, sizeof(*t));
+	struct audit_table *t = calloc(1, sizeof(*t));
 
 	if (!t || ncols > 16) {
 		free(t);
@@ -216,7 +216,7 @@ struct otable *otable_new(const struct out_col *cols, size_t ncols)
 	return t;
 }
 
-int otable_add(struct otable *t, const char *const *cells)
+int audit_table_add(struct audit_table *t, const char *const *cells)
 {
 	char cell[CELL_MAX], **grown;
 	size_t i, base = t->nrows * t->ncols;
@@ -230,8 +230,8 @@ int otable_add(struct otable *t, const char *const *cells)
 		t->cap = t->cap ? t->cap * 2 : 16;
 	}
 	for (i = 0; i < t->ncols; i++) {
-		out_cell(cell, sizeof(cell), cells[i], t->cols[i].width,
-			 t->cols[i].keep_tail);
+		audit_out_cell(cell, sizeof(cell), cells[i], t->cols[i].width,
+			       t->cols[i].keep_tail);
 		t->cells[base + i] = strdup(cell);
 		if (!t->cells[base + i]) {
 			while (i--)
@@ -243,16 +243,16 @@ int otable_add(struct otable *t, const char *const *cells)
 	return 0;
 }
 
-void otable_print(const struct otable *t, FILE *out)
+void audit_table_print(const struct audit_table *t, FILE *out)
 {
 	size_t widths[16], r, i, w;
 	const char *heads[16];
 
 	for (i = 0; i < t->ncols; i++) {
 		heads[i] = t->cols[i].head;
-		widths[i] = out_width(heads[i]);
+		widths[i] = audit_out_width(heads[i]);
 		for (r = 0; r < t->nrows; r++) {
-			w = out_width(t->cells[r * t->ncols + i]);
+			w = audit_out_width(t->cells[r * t->ncols + i]);
 			if (w > widths[i])
 				widths[i] = w;
 		}
@@ -263,7 +263,7 @@ void otable_print(const struct otable *t, FILE *out)
 			  (const char *const *)&t->cells[r * t->ncols]);
 }
 
-void otable_free(struct otable *t)
+void audit_table_free(struct audit_table *t)
 {
 	size_t i;
 

@@ -14,21 +14,21 @@ enum aformat {
 };
 
 /* "table", "json" or "csv".  0 or -EINVAL. */
-int aformat_parse(const char *s, enum aformat *f);
+int audit_format_parse(const char *s, enum aformat *f);
 
 /* --format's value into *f; else a message naming cmd, and -EINVAL. */
-int aformat_opt(const char *cmd, const char *arg, enum aformat *f);
+int audit_format_opt(const char *cmd, const char *arg, enum aformat *f);
 
 /* On stdout, the heads of a streamed output: the csv row or the table's
  * column heads; nothing for json. */
 struct out_col;
-void out_heads(enum aformat f, const struct out_col *cols, size_t ncols,
-	       const char *const *csv, size_t ncsv);
+void audit_out_heads(enum aformat f, const struct out_col *cols, size_t ncols,
+		     const char *const *csv, size_t ncsv);
 
 /* One field as RFC 4180 has it: quoted when it holds , " CR or LF. */
-void out_csv_field(FILE *out, const char *s);
+void audit_out_csv_field(FILE *out, const char *s);
 /* A row of n fields ending in CRLF, as RFC 4180 asks. */
-void out_csv_row(FILE *out, const char *const *cells, size_t n);
+void audit_out_csv_row(FILE *out, const char *const *cells, size_t n);
 
 /*
  * The text of one table cell: control characters (a log may carry any)
@@ -36,11 +36,11 @@ void out_csv_row(FILE *out, const char *const *cells, size_t n);
  * columns with "..." at the start (keep_tail: a path keeps its file name)
  * or at the end.  Returns dst.
  */
-const char *out_cell(char *dst, size_t cap, const char *s, size_t width,
-		     bool keep_tail);
+const char *audit_out_cell(char *dst, size_t cap, const char *s, size_t width,
+			   bool keep_tail);
 
 /* Display columns of UTF-8 text (one per code point). */
-size_t out_width(const char *s);
+size_t audit_out_width(const char *s);
 
 struct out_col {
 	const char *head;
@@ -51,19 +51,19 @@ struct out_col {
 
 /*
  * A table whose column widths fit its cells (up to each column's width):
- * rows are kept until otable_print.  NULL with errno set.
+ * rows are kept until audit_table_print.  NULL with errno set.
  */
-struct otable;
-struct otable *otable_new(const struct out_col *cols, size_t ncols);
-int otable_add(struct otable *t, const char *const *cells);
-void otable_print(const struct otable *t, FILE *out);
-void otable_free(struct otable *t);
+struct audit_table;
+struct audit_table *audit_table_new(const struct out_col *cols, size_t ncols);
+int audit_table_add(struct audit_table *t, const char *const *cells);
+void audit_table_print(const struct audit_table *t, FILE *out);
+void audit_table_free(struct audit_table *t);
 
 /* A row in fixed widths, for output that streams: each cell padded to
  * its column's width, the last one not padded. */
-void out_row(FILE *out, const struct out_col *cols, size_t ncols,
-	     const char *const *cells);
-/* The heads of the columns, as out_row prints a row. */
-void out_head(FILE *out, const struct out_col *cols, size_t ncols);
+void audit_out_row(FILE *out, const struct out_col *cols, size_t ncols,
+		   const char *const *cells);
+/* The heads of the columns, as audit_out_row prints a row. */
+void audit_out_head(FILE *out, const struct out_col *cols, size_t ncols);
 
 #endif

@@ -45,7 +45,7 @@ static void report_chain(struct report *r, const struct arec *a)
 	r->verify.file = a->file;
 	r->verify.line = a->lineno;
 	if (!r->broken &&
-	    verify_record(&r->verify, a->rec, a->line, err, sizeof(err)))
+	    audit_verify_record(&r->verify, a->rec, a->line, err, sizeof(err)))
 		report_break(r, a->file, a->lineno, err);
 }
 
@@ -84,7 +84,7 @@ static int report_refused(struct report *r, const struct arec *a)
 	const char *exe[1] = {a->exe ? a->exe : "-"};
 
 	r->refused_total++;
-	if (!agroups_add(r->refused, exe, a))
+	if (!audit_groups_add(r->refused, exe, a))
 		return -ENOMEM;
 	if (r->nrows == r->limit)
 		return 0;
@@ -98,14 +98,15 @@ static int report_refused(struct report *r, const struct arec *a)
 static int report_verdict(struct report *r, const struct arec *a)
 {
 	char buf[ABY_VALUE_LEN], dbuf[ABY_VALUE_LEN];
-	const char *hour[1] = {aby_value(ABY_HOUR, a, buf)};
-	const char *dest[1] = {aby_value(ABY_DEST, a, dbuf)};
+	const char *hour[1] = {audit_by_value(ABY_HOUR, a, buf)};
+	const char *dest[1] = {audit_by_value(ABY_DEST, a, dbuf)};
 	const char *rule[1] = {a->rule};
 
 	int v = arec_verdict(a);
 
-	if (!agroups_add(r->hours, hour, a) ||
-	    !agroups_add(r->dests, dest, a) || !agroups_add(r->rules, rule, a))
+	if (!audit_groups_add(r->hours, hour, a) ||
+	    !audit_groups_add(r->dests, dest, a) ||
+	    !audit_groups_add(r->rules, rule, a))
 		return -ENOMEM;
 	if (v < 0)
 		return 0;
@@ -124,7 +125,7 @@ static int report_one(void *ctx, const struct arec *a)
 	if (!r->records || a->ts_us > r->last)
 		r->last = a->ts_us;
 	r->records++;
-	if (!agroups_add(r->events, type, a))
+	if (!audit_groups_add(r->events, type, a))
 		r->err = -ENOMEM;
 	else if (a->verdict_rec)
 		r->err = report_verdict(r, a);
@@ -201,14 +202,14 @@ static int report_args(struct report *r, const char **out, int argc,
 
 static int report_init(struct report *r)
 {
-	r->verify.chain = verify_chain(r->keyfile);
+	r->verify.chain = audit_verify_chain(r->keyfile);
 	if (!r->verify.chain)
 		return EXIT_USAGE;
-	r->events = agroups_new(1);
-	r->hours = agroups_new(1);
-	r->refused = agroups_new(1);
-	r->dests = agroups_new(1);
-	r->rules = agroups_new(1);
+	r->events = audit_groups_new(1);
+	r->hours = audit_groups_new(1);
+	r->refused = audit_groups_new(1);
+	r->dests = audit_groups_new(1);
+	r->rules = audit_groups_new(1);
 	r->rows = calloc(r->limit ? r->limit : 1, sizeof(*r->rows));
 	if (!r->events || !r->hours || !r->refused || !r->dests || !r->rules ||
 	    !r->rows)
@@ -221,12 +222,12 @@ static void report_free(struct report *r)
 	size_t i;
 
 	chain_free(r->verify.chain);
-	verify_done(&r->verify);
-	agroups_free(r->events);
-	agroups_free(r->hours);
-	agroups_free(r->refused);
-	agroups_free(r->dests);
-	agroups_free(r->rules);
+	audit_verify_done(&r->verify);
+	audit_groups_free(r->events);
+	audit_groups_free(r->hours);
+	audit_groups_free(r->refused);
+	audit_groups_free(r->dests);
+	audit_groups_free(r->rules);
 	for (i = 0; i < r->nrows; i++)
 		free(r->rows[i]);
 	free(r->rows);

@@ -55,7 +55,7 @@ static void search_csv(const struct arec *a)
 					a->file,
 					arec_num((long long)a->lineno, line)};
 
-	out_csv_row(stdout, cells, CSV_NCOLS);
+	audit_out_csv_row(stdout, cells, CSV_NCOLS);
 }
 
 static void search_table(const struct arec *a)
@@ -68,7 +68,7 @@ static void search_table(const struct arec *a)
 	snprintf(pid, sizeof(pid), "%lld", a->pid);
 	if (a->pid < 0)
 		strcpy(pid, "-");
-	out_row(stdout, search_cols, SEARCH_NCOLS, cells);
+	audit_out_row(stdout, search_cols, SEARCH_NCOLS, cells);
 }
 
 static int search_one(void *ctx, const struct arec *a)
@@ -140,7 +140,7 @@ static int search_args(struct search *s, int argc, char **argv)
 			search_usage(stdout);
 			return 0;
 		}
-		if (c == 'f' && aformat_opt("search", optarg, &s->format))
+		if (c == 'f' && audit_format_opt("search", optarg, &s->format))
 			return EXIT_USAGE;
 		if (c == 0 && afilter_set(&s->filter, search_opts[idx].name,
 					  optarg, now, err, sizeof(err))) {
@@ -165,7 +165,8 @@ int audit_search(int argc, char **argv)
 	ret = search_args(&s, argc, argv);
 	if (ret >= 0)
 		return ret;
-	out_heads(s.format, search_cols, SEARCH_NCOLS, csv_head, CSV_NCOLS);
+	audit_out_heads(s.format, search_cols, SEARCH_NCOLS, csv_head,
+			CSV_NCOLS);
 	ascan_run(&scan, argv + optind, argc - optind, search_one, &s);
 	return ascan_status(&scan);
 }

@@ -45,7 +45,7 @@ static int suggest_one(void *ctx, const struct arec *a)
 	parts[PART_DEST] = a->dest_ip;
 	parts[PART_PORT] = port;
 	parts[PART_EXE] = a->exe ? a->exe : "";
-	if (!agroups_add(s->flows, parts, a)) {
+	if (!audit_groups_add(s->flows, parts, a)) {
 		s->err = 1;
 		return 1;
 	}
@@ -83,8 +83,9 @@ static void print_exe(const char *exe)
 static int make_name(struct suggest *s, const struct agroup *g, char *name,
 		     size_t len)
 {
-	const char *exe = agroup_part(g, PART_EXE), *base = strrchr(exe, '/');
-	const char *port = agroup_part(g, PART_PORT);
+	const char *exe = audit_group_part(g, PART_EXE),
+		   *base = strrchr(exe, '/');
+	const char *port = audit_group_part(g, PART_PORT);
 	char stem[96];
 	size_t i;
 	int n = 1;
@@ -93,7 +94,7 @@ static int make_name(struct suggest *s, const struct agroup *g, char *name,
 		 !exe[0] ? "unattributed"
 		 : base	 ? base + 1
 			 : exe,
-		 agroup_part(g, PART_DEST), port[0] ? "-" : "", port);
+		 audit_group_part(g, PART_DEST), port[0] ? "-" : "", port);
 	for (i = 0; stem[i]; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
 			    "WXYZ0123456789_-.",
@@ -102,7 +103,8 @@ static int make_name(struct suggest *s, const struct agroup *g, char *name,
 	snprintf(name, len, "%s", stem);
 	for (;;) {
 		const char *parts[1] = {name};
-		const struct agroup *used = agroups_add(s->names, parts, NULL);
+		const struct agroup *used =
+			audit_groups_add(s->names, parts, NULL);
 
 		if (!used)
 			return -1;
@@ -124,8 +126,8 @@ static void print_counts(const struct agroup *g)
 
 static int print_rule(struct suggest *s, const struct agroup *g)
 {
-	const char *exe = agroup_part(g, PART_EXE);
-	const char *port = agroup_part(g, PART_PORT);
+	const char *exe = audit_group_part(g, PART_EXE);
+	const char *port = audit_group_part(g, PART_PORT);
 	char first[RECORD_TIME_LEN], last[RECORD_TIME_LEN], name[128];
 	char cell[256];
 
@@ -137,13 +139,13 @@ static int print_rule(struct suggest *s, const struct agroup *g)
 	if (!exe_spellable(exe)) {
 		printf("# no rule: the executable \"%s\" cannot be matched "
 		       "exactly\n",
-		       out_cell(cell, sizeof(cell), exe, 200, false));
+		       audit_out_cell(cell, sizeof(cell), exe, 200, false));
 		return 0;
 	}
 	if (make_name(s, g, name, sizeof(name)))
 		return -1;
-	printf("accept proto %s to %s", agroup_part(g, PART_PROTO),
-	       agroup_part(g, PART_DEST));
+	printf("accept proto %s to %s", audit_group_part(g, PART_PROTO),
+	       audit_group_part(g, PART_DEST));
 	if (port[0])
 		printf(" port %s", port);
 	if (exe[0])
@@ -156,8 +158,8 @@ static int print_rule(struct suggest *s, const struct agroup *g)
 
 static int suggest_print(struct suggest *s)
 {
-	struct agroup **v = agroups_sorted(s->flows);
-	size_t i, n = agroups_size(s->flows);
+	struct agroup **v = audit_groups_sorted(s->flows);
+	size_t i, n = audit_groups_size(s->flows);
 	int ret = 0;
 
 	if (!v)
@@ -200,8 +202,8 @@ int audit_suggest(int argc, char **argv)
 	ret = audit_need_logs("suggest", argc);
 	if (ret >= 0)
 		return ret;
-	s.flows = agroups_new(NPARTS);
-	s.names = agroups_new(1);
+	s.flows = audit_groups_new(NPARTS);
+	s.names = audit_groups_new(1);
 	if (s.flows && s.names)
 		ascan_run(&scan, argv + optind, argc - optind, suggest_one, &s);
 	if (!s.flows || !s.names || s.err || suggest_print(&s)) {
@@ -210,7 +212,7 @@ int audit_suggest(int argc, char **argv)
 	} else {
 		ret = ascan_status(&scan);
 	}
-	agroups_free(s.flows);
-	agroups_free(s.names);
+	audit_groups_free(s.flows);
+	audit_groups_free(s.names);
 	return ret;
 }

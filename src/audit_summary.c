@@ -63,8 +63,8 @@ static int summary_one(void *ctx, const struct arec *a)
 		return 0;
 	}
 	for (i = 0; i < s->nby; i++)
-		parts[i] = aby_value(s->by[i], a, bufs[i]);
-	if (!agroups_add(s->groups, parts, a)) {
+		parts[i] = audit_by_value(s->by[i], a, bufs[i]);
+	if (!audit_groups_add(s->groups, parts, a)) {
 		s->err = -ENOMEM;
 		return 1;
 	}
@@ -80,7 +80,7 @@ static void summary_cells(const struct summary *s, const struct agroup *g,
 	size_t i;
 
 	for (i = 0; i < s->nby; i++)
-		cells[i] = agroup_part(g, i);
+		cells[i] = audit_group_part(g, i);
 	snprintf(count, 24, "%llu", (unsigned long long)g->count);
 	if (record_time(g->first, first))
 		strcpy(first, "-");
@@ -98,7 +98,7 @@ static void summary_json(const struct summary *s, const struct agroup *g,
 	size_t i;
 
 	for (i = 0; o && i < s->nby; i++)
-		json_object_set_new(o, aby_name(s->by[i]),
+		json_object_set_new(o, audit_by_name(s->by[i]),
 				    json_string(cells[i]));
 	json_object_set_new(o, "count", json_integer((json_int_t)g->count));
 	json_object_set_new(o, "first_seen", json_string(cells[s->nby + 1]));
@@ -116,10 +116,10 @@ static void summary_cols(const struct summary *s, struct out_col *cols,
 	size_t i, j;
 
 	for (i = 0; i < s->nby; i++) {
-		snprintf(names[i], 16, "%s", aby_name(s->by[i]));
+		snprintf(names[i], 16, "%s", audit_by_name(s->by[i]));
 		for (j = 0; names[i][j]; j++)
 			names[i][j] = (char)(names[i][j] - 32);
-		heads[i] = aby_name(s->by[i]);
+		heads[i] = audit_by_name(s->by[i]);
 		cols[i] = (struct out_col){names[i], 48, false,
 					   s->by[i] == ABY_EXE};
 	}
@@ -132,35 +132,35 @@ static void summary_cols(const struct summary *s, struct out_col *cols,
 
 static int summary_print(const struct summary *s)
 {
-	struct agroup **v = agroups_sorted(s->groups);
+	struct agroup **v = audit_groups_sorted(s->groups);
 	struct out_col cols[BY_MAX + 3];
 	const char *heads[BY_MAX + 3], *cells[BY_MAX + 3];
 	char names[BY_MAX][16], count[24], first[RECORD_TIME_LEN],
 		last[RECORD_TIME_LEN];
-	struct otable *t;
-	size_t i, n = agroups_size(s->groups);
+	struct audit_table *t;
+	size_t i, n = audit_groups_size(s->groups);
 	int ret = -ENOMEM;
 
 	summary_cols(s, cols, heads, names);
-	t = otable_new(cols, s->nby + 3);
+	t = audit_table_new(cols, s->nby + 3);
 	if (!v || !t)
 		goto out;
 	if (s->format == AFORMAT_CSV)
-		out_csv_row(stdout, heads, s->nby + 3);
+		audit_out_csv_row(stdout, heads, s->nby + 3);
 	for (i = 0; i < n; i++) {
 		summary_cells(s, v[i], cells, count, first, last);
 		if (s->format == AFORMAT_JSON)
 			summary_json(s, v[i], cells);
 		else if (s->format == AFORMAT_CSV)
-			out_csv_row(stdout, cells, s->nby + 3);
-		else if (otable_add(t, cells))
+			audit_out_csv_row(stdout, cells, s->nby + 3);
+		else if (audit_table_add(t, cells))
 			goto out;
 	}
 	if (s->format == AFORMAT_TABLE)
-		otable_print(t, stdout);
+		audit_table_print(t, stdout);
 	ret = 0;
 out:
-	otable_free(t);
+	audit_table_free(t);
 	free(v);
 	return ret;
 }
@@ -223,12 +223,13 @@ static int summary_args(struct summary *s, int argc, char **argv)
 			summary_usage(stdout);
 			return 0;
 		}
-		if (c == 'b' && (by = aby_parse(optarg)) >= 0 &&
+		if (c == 'b' && (by = audit_by_parse(optarg)) >= 0 &&
 		    s->nby < BY_MAX) {
 			s->by[s->nby++] = (enum aby)by;
 			continue;
 		}
-		if (c == 'f' && !aformat_opt("summary", optarg, &s->format))
+		if (c == 'f' &&
+		    !audit_format_opt("summary", optarg, &s->format))
 			continue;
 		if (c == 'b')
 			fprintf(stderr,
@@ -254,7 +255,7 @@ int audit_summary(int argc, char **argv)
 
 	if (ret >= 0)
 		return ret;
-	s.groups = agroups_new(s.nby);
+	s.groups = audit_groups_new(s.nby);
 	if (!s.groups)
 		return 1;
 	ascan_run(&scan, argv + optind, argc - optind, summary_one, &s);
@@ -262,7 +263,7 @@ int audit_summary(int argc, char **argv)
 		s.err = summary_print(&s);
 	if (!s.err)
 		summary_gaps(&s);
-	agroups_free(s.groups);
+	audit_groups_free(s.groups);
 	if (s.err) {
 		fprintf(stderr, "nfjudge audit summary: out of memory\n");
 		return 1;

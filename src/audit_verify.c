@@ -182,8 +182,8 @@ static int verify_place(struct verify *v, const struct logrec *rec,
 	return ret;
 }
 
-int verify_record(struct verify *v, const struct logrec *rec, const char *line,
-		  char *err, size_t errlen)
+int audit_verify_record(struct verify *v, const struct logrec *rec,
+			const char *line, char *err, size_t errlen)
 {
 	const char *prev;
 	int ret = verify_place(v, rec, &prev, err, errlen);
@@ -206,19 +206,19 @@ int verify_record(struct verify *v, const struct logrec *rec, const char *line,
 	return 0;
 }
 
-void verify_done(struct verify *v)
+void audit_verify_done(struct verify *v)
 {
 	free(v->done);
 	v->done = NULL;
 	v->ndone = 0;
 }
 
-size_t verify_nchains(const struct verify *v)
+size_t audit_verify_nchains(const struct verify *v)
 {
 	return v->ndone + (v->cur.records ? 1 : 0);
 }
 
-const struct vchain *verify_chain_at(const struct verify *v, size_t i)
+const struct vchain *audit_verify_chain_at(const struct verify *v, size_t i)
 {
 	if (i < v->ndone)
 		return &v->done[i];
@@ -321,7 +321,7 @@ static const char *vbatch_check(struct verify *v, struct vbatch *b, size_t i,
 		return l->what;
 	v->pre_prev = l->pre ? l->prev : NULL;
 	v->pre_digest = l->digest;
-	if (verify_record(v, &l->rec, b->spans[i].p, err, errlen))
+	if (audit_verify_record(v, &l->rec, b->spans[i].p, err, errlen))
 		return err;
 	verify_gap(v, &l->rec);
 	return NULL;
@@ -404,7 +404,7 @@ static void verify_report_chain(const struct verify *v, const struct vchain *c,
 static void verify_report(const struct verify *v, bool keyed)
 {
 	const char *alg = keyed ? "HMAC-SHA256" : "SHA-256";
-	size_t i, n = verify_nchains(v);
+	size_t i, n = audit_verify_nchains(v);
 	const struct vchain *c = &v->cur;
 	uint64_t records = 0;
 
@@ -531,7 +531,7 @@ static int verify_args(struct verify *v, int argc, char **argv,
 	return -1;
 }
 
-struct chain *verify_chain(const char *keyfile)
+struct chain *audit_verify_chain(const char *keyfile)
 {
 	uint8_t key[CHAIN_KEY_MAX];
 	int len;
@@ -558,8 +558,8 @@ int audit_verify(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	b = calloc(1, sizeof(*b));
-	v.chain = verify_chain(keyfile);
-	if (!b || !v.chain || !(b->chains[1] = verify_chain(keyfile))) {
+	v.chain = audit_verify_chain(keyfile);
+	if (!b || !v.chain || !(b->chains[1] = audit_verify_chain(keyfile))) {
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -574,6 +574,6 @@ out:
 		chain_free(b->chains[1]);
 	free(b);
 	chain_free(v.chain);
-	verify_done(&v);
+	audit_verify_done(&v);
 	return ret;
 }

@@ -133,20 +133,21 @@ static void whatif_row(const struct whatif *w, const struct arec *a,
 		return;
 	}
 	if (w->format == AFORMAT_CSV) {
-		out_csv_row(stdout,
-			    (const char *[]){
-				    a->timestamp, a->exe, a->proto, a->dest_ip,
-				    arec_num(a->dest_port, dport), a->verdict,
-				    a->rule, nv, d->rule, a->file,
-				    arec_num((long long)a->lineno, line)},
-			    CSV_NCOLS);
+		audit_out_csv_row(
+			stdout,
+			(const char *[]){
+				a->timestamp, a->exe, a->proto, a->dest_ip,
+				arec_num(a->dest_port, dport), a->verdict,
+				a->rule, nv, d->rule, a->file,
+				arec_num((long long)a->lineno, line)},
+			CSV_NCOLS);
 		return;
 	}
 	snprintf(old, sizeof(old), "%s (%s)", a->verdict, a->rule);
 	snprintf(new, sizeof(new), "%s (%s)", nv, d->rule);
-	out_row(stdout, whatif_cols, WHATIF_NCOLS,
-		(const char *[]){a->timestamp, a->exe ? a->exe : "-", a->proto,
-				 arec_dest(a, dest), old, new});
+	audit_out_row(stdout, whatif_cols, WHATIF_NCOLS,
+		      (const char *[]){a->timestamp, a->exe ? a->exe : "-",
+				       a->proto, arec_dest(a, dest), old, new});
 }
 
 static int whatif_one(void *ctx, const struct arec *a)
@@ -260,7 +261,7 @@ static int whatif_args(struct whatif *w, int argc, char **argv)
 		} else if (c == 'F') {
 			w->fail_on_change = true;
 		} else if (c == 'f') {
-			if (aformat_opt("whatif", optarg, &w->format))
+			if (audit_format_opt("whatif", optarg, &w->format))
 				return EXIT_USAGE;
 		} else {
 			whatif_usage(stderr);
@@ -284,7 +285,8 @@ int audit_whatif(int argc, char **argv)
 	w.policy = cmdutil_load_policy(w.policy_file, w.proxy);
 	if (!w.policy)
 		return EXIT_USAGE;
-	out_heads(w.format, whatif_cols, WHATIF_NCOLS, csv_head, CSV_NCOLS);
+	audit_out_heads(w.format, whatif_cols, WHATIF_NCOLS, csv_head,
+			CSV_NCOLS);
 	ascan_run(&scan, argv + optind, argc - optind, whatif_one, &w);
 	whatif_totals(&w);
 	policy_free(w.policy);

@@ -143,7 +143,7 @@ static int procs_line(void *ctx, const char *line, size_t len, unsigned lineno,
 static int load_procs(const char *path, struct procmap **out)
 {
 	struct procmap *pm = procmap_new();
-	int ret = pm ? lines_foreach(path, procs_line, pm) : -ENOMEM;
+	int ret = pm ? cmdutil_lines_foreach(path, procs_line, pm) : -ENOMEM;
 
 	if (ret) {
 		procmap_free(pm);

@@ -85,7 +85,7 @@ bool cidr_list_contains(const struct cidr_list *list, const struct flow *f)
 	return false;
 }
 
-int lines_foreach(const char *path, lines_cb cb, void *ctx)
+int cmdutil_lines_foreach(const char *path, cmdutil_lines_cb cb, void *ctx)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
 	char *line = NULL, err[512];

@@ -39,9 +39,9 @@ bool cidr_contains(const struct cidr *c, int version, const uint8_t *addr);
  * newline.  The first callback error is printed as "path:MSG" on stderr
  * (the callback's message starts with "LINE:COL: ") and returned.
  */
-typedef int (*lines_cb)(void *ctx, const char *line, size_t len,
-			unsigned lineno, char *err, size_t errlen);
-int lines_foreach(const char *path, lines_cb cb, void *ctx);
+typedef int (*cmdutil_lines_cb)(void *ctx, const char *line, size_t len,
+				unsigned lineno, char *err, size_t errlen);
+int cmdutil_lines_foreach(const char *path, cmdutil_lines_cb cb, void *ctx);
 
 /*
  * The policy a subcommand runs with: file, or without it the embedded

@@ -243,7 +243,7 @@ static bool sink_idle(struct logsink *s)
 	if (s->reopen_pending && s->reopen_at == s->bytes_out) {
 		s->reopen_pending = false;
 		pthread_mutex_unlock(&s->lock);
-		sinkio_reopen(s);
+		logsink_io_reopen(s);
 		pthread_mutex_lock(&s->lock);
 		return true;
 	}
@@ -274,10 +274,10 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 	if (!n)
 		return sink_idle(s);
 	pthread_mutex_unlock(&s->lock);
-	done = sinkio_write(s, data, n);
+	done = logsink_io_write(s, data, n);
 	pthread_mutex_lock(&s->lock);
 	ring_consume(s, done);
-	sinkio_set_failing(s, done < n);
+	logsink_io_set_failing(s, done < n);
 	if (done < n && s->waiters) /* they stop waiting for a failed write */
 		pthread_cond_broadcast(&s->drained);
 	return done == n || sink_retry(s, giveup);
@@ -309,13 +309,13 @@ static void *sink_thread(void *arg)
 static int direct_out(struct logsink *s, const char *line, size_t len)
 {
 	errno = EIO;
-	if (sinkio_write(s, line, len) < len) {
+	if (logsink_io_write(s, line, len) < len) {
 		int err = errno ? -errno : -EIO;
 
-		sinkio_set_failing(s, true);
+		logsink_io_set_failing(s, true);
 		return err;
 	}
-	sinkio_set_failing(s, false);
+	logsink_io_set_failing(s, false);
 	return 0;
 }
 
@@ -326,7 +326,7 @@ static int sink_submit_now(struct logsink *s, const struct record_event *ev)
 	sink_take_reopen(s);
 	if (s->reopen_pending) {
 		s->reopen_pending = false;
-		sinkio_reopen(s);
+		logsink_io_reopen(s);
 	}
 	if (s->lost_pending) {
 		lost_event(&lost, ev->ts_us, s->lost_pending);
@@ -517,7 +517,7 @@ struct logsink *logsink_open(const struct logsink_opts *opts)
 	s->chain = chain_new(opts->key, opts->keylen);
 	if (!s->chain)
 		goto fail;
-	err = sinkio_target(s);
+	err = logsink_io_target(s);
 	if (!err && opts->threaded)
 		err = sink_start(s);
 	if (!err)

@@ -46,7 +46,7 @@ struct logsink {
 };
 
 /* Resolve opts.target, resume the chain if asked, open the file. */
-int sinkio_target(struct logsink *s);
+int logsink_io_target(struct logsink *s);
 
 /*
  * Write one chunk of whole lines; returns the bytes that are out (for a
@@ -54,10 +54,10 @@ int sinkio_target(struct logsink *s);
  * writer thread, or unthreaded the submitter, calls these: the fd needs no
  * lock.
  */
-size_t sinkio_write(struct logsink *s, const char *data, size_t len);
-void sinkio_reopen(struct logsink *s);
+size_t logsink_io_write(struct logsink *s, const char *data, size_t len);
+void logsink_io_reopen(struct logsink *s);
 
 /* Note a change between failing and writing, with one diagnostic. */
-void sinkio_set_failing(struct logsink *s, bool failing);
+void logsink_io_set_failing(struct logsink *s, bool failing);
 
 #endif

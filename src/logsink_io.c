@@ -82,7 +82,7 @@ static bool sync_due(struct logsink *s)
  * a file's chunk, or none).  Only the writer (or, unthreaded, the
  * submitter) calls this, so the fd needs no lock.
  */
-size_t sinkio_write(struct logsink *s, const char *data, size_t len)
+size_t logsink_io_write(struct logsink *s, const char *data, size_t len)
 {
 	ssize_t n;
 
@@ -96,7 +96,7 @@ size_t sinkio_write(struct logsink *s, const char *data, size_t len)
 	return (size_t)n;
 }
 
-void sinkio_reopen(struct logsink *s)
+void logsink_io_reopen(struct logsink *s)
 {
 	int fd = sink_open_file(s->path);
 
@@ -109,7 +109,7 @@ void sinkio_reopen(struct logsink *s)
 	s->fd = fd;
 }
 
-void sinkio_set_failing(struct logsink *s, bool failing)
+void logsink_io_set_failing(struct logsink *s, bool failing)
 {
 	if (failing && !s->failing)
 		log_warn("%s: cannot write records", s->path);
@@ -155,7 +155,7 @@ out:
 	return err;
 }
 
-int sinkio_target(struct logsink *s)
+int logsink_io_target(struct logsink *s)
 {
 	const char *t = s->opts.target ? s->opts.target : "-";
 

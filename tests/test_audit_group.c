@@ -31,12 +31,12 @@ static void add(struct agroups *t, const char *k1, const char *k2,
 	const char *parts[2] = {k1, k2};
 	struct arec a = rec(verdict, ts);
 
-	assert_non_null(agroups_add(t, parts, &a));
+	assert_non_null(audit_groups_add(t, parts, &a));
 }
 
 static void test_counts_and_order(void **state)
 {
-	struct agroups *t = agroups_new(2);
+	struct agroups *t = audit_groups_new(2);
 	struct agroup **v;
 
 	(void)state;
@@ -49,30 +49,30 @@ static void test_counts_and_order(void **state)
 	add(t, "a", "", "accept", 5);
 	/* ("a","b") and ("ab","") must stay two keys */
 	add(t, "a", "b", "accept", 5);
-	assert_int_equal(agroups_size(t), 6);
-	v = agroups_sorted(t);
+	assert_int_equal(audit_groups_size(t), 6);
+	v = audit_groups_sorted(t);
 	assert_non_null(v);
-	assert_string_equal(agroup_part(v[0], 0), "b");
-	assert_string_equal(agroup_part(v[0], 1), "x");
+	assert_string_equal(audit_group_part(v[0], 0), "b");
+	assert_string_equal(audit_group_part(v[0], 1), "x");
 	assert_int_equal(v[0]->count, 2);
 	assert_int_equal(v[0]->first, 10);
 	assert_int_equal(v[0]->last, 30);
 	assert_int_equal(v[0]->by_verdict[1], 1);
 	assert_int_equal(v[0]->by_verdict[2], 1);
 	/* ties of one: by key, byte order, shorter first */
-	assert_string_equal(agroup_part(v[1], 0), "a");
-	assert_string_equal(agroup_part(v[1], 1), "");
-	assert_string_equal(agroup_part(v[2], 1), "b");
-	assert_string_equal(agroup_part(v[3], 1), "x");
-	assert_string_equal(agroup_part(v[4], 1), "y");
-	assert_string_equal(agroup_part(v[5], 0), "ab");
+	assert_string_equal(audit_group_part(v[1], 0), "a");
+	assert_string_equal(audit_group_part(v[1], 1), "");
+	assert_string_equal(audit_group_part(v[2], 1), "b");
+	assert_string_equal(audit_group_part(v[3], 1), "x");
+	assert_string_equal(audit_group_part(v[4], 1), "y");
+	assert_string_equal(audit_group_part(v[5], 0), "ab");
 	free(v);
-	agroups_free(t);
+	audit_groups_free(t);
 }
 
 static void test_many_keys(void **state)
 {
-	struct agroups *t = agroups_new(1);
+	struct agroups *t = audit_groups_new(1);
 	struct agroup **v;
 	char key[16];
 	const char *parts[1] = {key};
@@ -82,18 +82,18 @@ static void test_many_keys(void **state)
 	(void)state;
 	for (i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "k%05d", i % 2500);
-		assert_non_null(agroups_add(t, parts, &a));
+		assert_non_null(audit_groups_add(t, parts, &a));
 	}
-	assert_int_equal(agroups_size(t), 2500);
-	v = agroups_sorted(t);
+	assert_int_equal(audit_groups_size(t), 2500);
+	v = audit_groups_sorted(t);
 	for (i = 0; i < 2500; i++) {
 		snprintf(key, sizeof(key), "k%05d", i);
-		assert_string_equal(agroup_part(v[i], 0), key);
+		assert_string_equal(audit_group_part(v[i], 0), key);
 		assert_int_equal(v[i]->count, 2);
 	}
 	free(v);
-	agroups_free(t);
-	agroups_free(NULL);
+	audit_groups_free(t);
+	audit_groups_free(NULL);
 }
 
 static void test_by(void **state)
@@ -102,24 +102,27 @@ static void test_by(void **state)
 	char buf[ABY_VALUE_LEN];
 
 	(void)state;
-	assert_int_equal(aby_parse("hour"), ABY_HOUR);
-	assert_int_equal(aby_parse("host"), -EINVAL);
+	assert_int_equal(audit_by_parse("hour"), ABY_HOUR);
+	assert_int_equal(audit_by_parse("host"), -EINVAL);
 	a.rule = "default";
 	a.ip_version = 6;
 	a.dest_ip = "2001:db8::1";
 	a.dest_port = 443;
-	assert_string_equal(aby_value(ABY_HOUR, &a, buf), "2026-11-28T12:00Z");
-	assert_string_equal(aby_value(ABY_DEST, &a, buf), "[2001:db8::1]:443");
+	assert_string_equal(audit_by_value(ABY_HOUR, &a, buf),
+			    "2026-11-28T12:00Z");
+	assert_string_equal(audit_by_value(ABY_DEST, &a, buf),
+			    "[2001:db8::1]:443");
 	a.dest_port = -1; /* a record without ports */
-	assert_string_equal(aby_value(ABY_DEST, &a, buf), "2001:db8::1");
-	assert_string_equal(aby_value(ABY_EXE, &a, buf), "-");
-	assert_string_equal(aby_value(ABY_USER, &a, buf), "-");
+	assert_string_equal(audit_by_value(ABY_DEST, &a, buf), "2001:db8::1");
+	assert_string_equal(audit_by_value(ABY_EXE, &a, buf), "-");
+	assert_string_equal(audit_by_value(ABY_USER, &a, buf), "-");
 	a.uid = 1000;
-	assert_string_equal(aby_value(ABY_USER, &a, buf), "1000");
+	assert_string_equal(audit_by_value(ABY_USER, &a, buf), "1000");
 	a.user = "dev";
-	assert_string_equal(aby_value(ABY_USER, &a, buf), "dev");
+	assert_string_equal(audit_by_value(ABY_USER, &a, buf), "dev");
 	a.ts_us = -1; /* before the epoch: the hour before */
-	assert_string_equal(aby_value(ABY_HOUR, &a, buf), "1969-12-31T23:00Z");
+	assert_string_equal(audit_by_value(ABY_HOUR, &a, buf),
+			    "1969-12-31T23:00Z");
 }
 
 int main(void)

@@ -31,7 +31,7 @@ static const char *csv(const char *s)
 {
 	FILE *f = mopen();
 
-	out_csv_field(f, s);
+	audit_out_csv_field(f, s);
 	fclose(f);
 	return mem;
 }
@@ -51,7 +51,7 @@ static void test_csv_quoting(void **state)
 	assert_string_equal(csv("cr\r"), "\"cr\r\"");
 	assert_string_equal(csv(" spaced "), " spaced ");
 	f = mopen();
-	out_csv_row(f, row, 4);
+	audit_out_csv_row(f, row, 4);
 	fclose(f);
 	assert_string_equal(mem, "a,\"b,c\",,\"x\"\"y\"\r\n");
 }
@@ -61,31 +61,35 @@ static void test_cells(void **state)
 	char buf[128];
 
 	(void)state;
-	assert_string_equal(out_cell(buf, sizeof(buf), "short", 10, false),
-			    "short");
-	assert_string_equal(out_cell(buf, sizeof(buf),
-				     "/usr/lib/jvm/java-17/bin/java", 16, true),
-			    ".../bin/java");
-	assert_int_equal(out_width(buf), 12);
 	assert_string_equal(
-		out_cell(buf, sizeof(buf), "abcdefghijklmnop", 8, true),
+		audit_out_cell(buf, sizeof(buf), "short", 10, false), "short");
+	assert_string_equal(audit_out_cell(buf, sizeof(buf),
+					   "/usr/lib/jvm/java-17/bin/java", 16,
+					   true),
+			    ".../bin/java");
+	assert_int_equal(audit_out_width(buf), 12);
+	assert_string_equal(
+		audit_out_cell(buf, sizeof(buf), "abcdefghijklmnop", 8, true),
 		"...lmnop");
-	assert_string_equal(out_cell(buf, sizeof(buf), "abcdefghij", 8, false),
-			    "abcde...");
+	assert_string_equal(
+		audit_out_cell(buf, sizeof(buf), "abcdefghij", 8, false),
+		"abcde...");
 	/* control characters never reach the terminal */
 	assert_string_equal(
-		out_cell(buf, sizeof(buf), "a\033[2Jb\n\x7f", 0, false),
+		audit_out_cell(buf, sizeof(buf), "a\033[2Jb\n\x7f", 0, false),
 		"a?[2Jb??");
 	/* cut on a code point, width counted in code points */
-	assert_int_equal(out_width("caf\xc3\xa9"), 4);
-	assert_string_equal(out_cell(buf, sizeof(buf),
-				     "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
-				     4, false),
-			    "\xc3\xa9...");
-	assert_string_equal(out_cell(buf, sizeof(buf),
-				     "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
-				     4, true),
-			    "...\xc3\xa9");
+	assert_int_equal(audit_out_width("caf\xc3\xa9"), 4);
+	assert_string_equal(
+		audit_out_cell(buf, sizeof(buf),
+			       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 4,
+			       false),
+		"\xc3\xa9...");
+	assert_string_equal(
+		audit_out_cell(buf, sizeof(buf),
+			       "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 4,
+			       true),
+		"...\xc3\xa9");
 }
 
 static const struct out_col cols[] = {
@@ -96,19 +100,21 @@ static const struct out_col cols[] = {
 
 static void test_table_alignment(void **state)
 {
-	struct otable *t = otable_new(cols, 3);
+	struct audit_table *t = audit_table_new(cols, 3);
 	FILE *f;
 
 	(void)state;
 	assert_non_null(t);
-	assert_int_equal(otable_add(t, (const char *[]){"git", "12", "x"}), 0);
+	assert_int_equal(audit_table_add(t, (const char *[]){"git", "12", "x"}),
+			 0);
 	assert_int_equal(
-		otable_add(t, (const char *[]){"caf\xc3\xa9-longer", "3", "y"}),
+		audit_table_add(
+			t, (const char *[]){"caf\xc3\xa9-longer", "3", "y"}),
 		0);
 	f = mopen();
-	otable_print(t, f);
+	audit_table_print(t, f);
 	fclose(f);
-	otable_free(t);
+	audit_table_free(t);
 	assert_string_equal(mem, "NAME         COUNT  LAST\n"
 				 "git             12  x\n"
 				 "caf\xc3\xa9-longer      3  y\n");
@@ -124,8 +130,9 @@ static void test_fixed_rows(void **state)
 	FILE *f = mopen();
 
 	(void)state;
-	out_head(f, fixed, 3);
-	out_row(f, fixed, 3, (const char *[]){"toolong", "7", "/a/b/cdef"});
+	audit_out_head(f, fixed, 3);
+	audit_out_row(f, fixed, 3,
+		      (const char *[]){"toolong", "7", "/a/b/cdef"});
 	fclose(f);
 	assert_string_equal(mem, "A       B  C\n"
 				 "t...    7  ...ef\n");
@@ -136,13 +143,13 @@ static void test_formats(void **state)
 	enum aformat f;
 
 	(void)state;
-	assert_int_equal(aformat_parse("csv", &f), 0);
+	assert_int_equal(audit_format_parse("csv", &f), 0);
 	assert_int_equal(f, AFORMAT_CSV);
-	assert_int_equal(aformat_parse("table", &f), 0);
+	assert_int_equal(audit_format_parse("table", &f), 0);
 	assert_int_equal(f, AFORMAT_TABLE);
-	assert_int_equal(aformat_parse("json", &f), 0);
+	assert_int_equal(audit_format_parse("json", &f), 0);
 	assert_int_equal(f, AFORMAT_JSON);
-	assert_int_equal(aformat_parse("JSON", &f), -EINVAL);
+	assert_int_equal(audit_format_parse("JSON", &f), -EINVAL);
 }
 
 static int teardown(void **state)

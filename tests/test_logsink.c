@@ -49,7 +49,7 @@ static void tally_file(const char *file, struct verify *v, struct tally *t)
 	assert_non_null(lr);
 	while (logread_next(lr, &line, &len) == LOGREAD_LINE) {
 		if (logrec_parse(&rec, line, len, err, sizeof(err)) ||
-		    verify_record(v, &rec, line, err, sizeof(err))) {
+		    audit_verify_record(v, &rec, line, err, sizeof(err))) {
 			print_error("%s:%lu: %s\n", file, logread_lineno(lr),
 				    err);
 			t->bad++;
@@ -88,7 +88,7 @@ static struct tally tally_key(const char *a, const char *b, const char *key)
 	if (b)
 		tally_file(b, &v, &t);
 	chain_free(v.chain);
-	verify_done(&v);
+	audit_verify_done(&v);
 	return t;
 }
 
