@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "audit_group.h"
+#include "audit_html.h"
 #include "audit_report.h"
 #include "record.h"
 
@@ -21,7 +22,7 @@
 static const char *const colors[] = {"#2e7d32", "#c62828", "#ef6c00"};
 static const char *const vnames[] = {"accept", "reject", "drop"};
 
-void html_escape(FILE *out, const char *s)
+void audit_html_escape(FILE *out, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
@@ -88,7 +89,8 @@ static void html_logs(const struct report *r, char *const *logs, int n,
 	fputs("<p>Logs, in order:", out);
 	for (i = 0; i < n; i++) {
 		fputs(" <span class=\"mono\">", out);
-		html_escape(out, strcmp(logs[i], "-") ? logs[i] : "<stdin>");
+		audit_html_escape(out,
+				  strcmp(logs[i], "-") ? logs[i] : "<stdin>");
 		fputs("</span>", out);
 	}
 	fprintf(out, "<br>%" PRIu64 " records", r->records);
@@ -106,7 +108,7 @@ static void html_chain_one(const struct vchain *c, bool many, FILE *out)
 {
 	if (many) {
 		fputs("<li><span class=\"mono\">", out);
-		html_escape(out, c->file);
+		audit_html_escape(out, c->file);
 		fprintf(out, ":%lu</span>: ", c->line);
 	}
 	fprintf(out, "%" PRIu64 " records, seq %" PRIu64 " to %" PRIu64 ".",
@@ -130,7 +132,7 @@ static void html_chain(const struct report *r, FILE *out)
 		fputs("<p class=\"bad\"><b>Tampered, damaged or not "
 		      "anchored.</b> First bad line: <span class=\"mono\">",
 		      out);
-		html_escape(out, r->broken_at);
+		audit_html_escape(out, r->broken_at);
 		fputs("</span>. Nothing after it can be trusted.</p>\n", out);
 		return;
 	}
@@ -190,7 +192,7 @@ static void html_totals(const struct report *r, FILE *out)
 	fputs("<p>Records by event type:", out);
 	for (i = 0; v && i < n; i++) {
 		fputs(i ? ", " : " ", out);
-		html_escape(out, audit_group_part(v[i], 0));
+		audit_html_escape(out, audit_group_part(v[i], 0));
 		fprintf(out, " %" PRIu64, v[i]->count);
 	}
 	fputs("</p>\n", out);
@@ -243,7 +245,7 @@ static void svg_bar(FILE *out, const struct bins *b, size_t i, double w,
 	int j;
 
 	fputs("<g><title>", out);
-	html_escape(out, b->label[i]);
+	audit_html_escape(out, b->label[i]);
 	fprintf(out,
 		": %" PRIu64 " accepted, %" PRIu64 " rejected, %" PRIu64
 		" dropped</title>",
@@ -278,11 +280,11 @@ static void svg_timeline(FILE *out, const struct bins *b)
 		svg_bar(out, b, i, w, 170.0 / (double)max);
 	if (b->count) {
 		fputs("<text x=\"0\" y=\"195\">", out);
-		html_escape(out, b->label[0]);
+		audit_html_escape(out, b->label[0]);
 		fputs("</text><text x=\"800\" y=\"195\" "
 		      "text-anchor=\"end\">",
 		      out);
-		html_escape(out, b->label[b->count - 1]);
+		audit_html_escape(out, b->label[b->count - 1]);
 		fputs("</text>\n", out);
 	}
 	fprintf(out,
@@ -323,7 +325,7 @@ static void html_top_row(FILE *out, const struct agroup *g)
 	size_t j;
 
 	fputs("<tr><td class=\"mono\">", out);
-	html_escape(out, audit_group_part(g, 0));
+	audit_html_escape(out, audit_group_part(g, 0));
 	fprintf(out, "</td><td class=\"n\">%" PRIu64 "</td>", g->count);
 	for (j = 0; j < 3; j++)
 		fprintf(out, "<td class=\"n\">%" PRIu64 "</td>",
@@ -385,8 +387,8 @@ static void html_refused(const struct report *r, FILE *out)
 	fputs("</table>\n", out);
 }
 
-void report_html(const struct report *r, char *const *logs, int nlogs,
-		 FILE *out)
+void audit_html_write(const struct report *r, char *const *logs, int nlogs,
+		      FILE *out)
 {
 	html_head(out);
 	html_logs(r, logs, nlogs, out);

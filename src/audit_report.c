@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "audit_group.h"
+#include "audit_html.h"
 #include "audit_rec.h"
+#include "audit_scan.h"
 #include "audit_report.h"
 #include "chain.h"
 #include "cmd.h"
@@ -65,7 +67,7 @@ static char *refused_row(const struct arec *a)
 	fputs("<tr>", f);
 	for (i = 0; i < sizeof(cells) / sizeof(cells[0]); i++) {
 		fputs("<td>", f);
-		html_escape(f, cells[i] ? cells[i] : "-");
+		audit_html_escape(f, cells[i] ? cells[i] : "-");
 		fputs("</td>", f);
 	}
 	if (a->pid < 0)
@@ -244,7 +246,7 @@ static int report_write(const struct report *r, const char *path,
 			strerror(errno));
 		return 1;
 	}
-	report_html(r, logs, nlogs, f);
+	audit_html_write(r, logs, nlogs, f);
 	bad = ferror(f) != 0;
 	if ((f == stdout ? fflush(f) : fclose(f)) || bad) {
 		fprintf(stderr, "nfjudge audit report: %s: write error\n",
@@ -267,7 +269,8 @@ int audit_report(int argc, char **argv)
 	ret = report_init(&r);
 	if (!ret) {
 		scan.bad_cb = report_bad;
-		ascan_run(&scan, argv + optind, argc - optind, report_one, &r);
+		audit_scan_run(&scan, argv + optind, argc - optind, report_one,
+			       &r);
 		if (r.err)
 			ret = 1;
 	}
@@ -276,5 +279,5 @@ int audit_report(int argc, char **argv)
 	if (!ret)
 		ret = report_write(&r, out, argv + optind, argc - optind);
 	report_free(&r);
-	return ret ? ret : ascan_status(&scan);
+	return ret ? ret : audit_scan_status(&scan);
 }

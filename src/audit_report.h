@@ -33,12 +33,4 @@ struct report {
 	int err;
 };
 
-/* The page, from what was gathered. */
-void report_html(const struct report *r, char *const *logs, int nlogs,
-		 FILE *out);
-
-/* s with & < > " ' as character references, safe in text and quoted
- * attributes, and control characters as the text \u00XX. */
-void html_escape(FILE *out, const char *s);
-
 #endif

@@ -15,6 +15,7 @@
 #include "audit_filter.h"
 #include "audit_out.h"
 #include "audit_rec.h"
+#include "audit_scan.h"
 #include "cmd.h"
 
 struct search {
@@ -167,6 +168,6 @@ int audit_search(int argc, char **argv)
 		return ret;
 	audit_out_heads(s.format, search_cols, SEARCH_NCOLS, csv_head,
 			CSV_NCOLS);
-	ascan_run(&scan, argv + optind, argc - optind, search_one, &s);
-	return ascan_status(&scan);
+	audit_scan_run(&scan, argv + optind, argc - optind, search_one, &s);
+	return audit_scan_status(&scan);
 }

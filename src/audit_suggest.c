@@ -19,6 +19,7 @@
 #include "audit_group.h"
 #include "audit_out.h"
 #include "audit_rec.h"
+#include "audit_scan.h"
 #include "cmd.h"
 #include "record.h"
 
@@ -205,12 +206,13 @@ int audit_suggest(int argc, char **argv)
 	s.flows = audit_groups_new(NPARTS);
 	s.names = audit_groups_new(1);
 	if (s.flows && s.names)
-		ascan_run(&scan, argv + optind, argc - optind, suggest_one, &s);
+		audit_scan_run(&scan, argv + optind, argc - optind, suggest_one,
+			       &s);
 	if (!s.flows || !s.names || s.err || suggest_print(&s)) {
 		fprintf(stderr, "nfjudge audit suggest: out of memory\n");
 		ret = 1;
 	} else {
-		ret = ascan_status(&scan);
+		ret = audit_scan_status(&scan);
 	}
 	audit_groups_free(s.flows);
 	audit_groups_free(s.names);

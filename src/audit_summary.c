@@ -18,6 +18,7 @@
 #include "audit_group.h"
 #include "audit_out.h"
 #include "audit_rec.h"
+#include "audit_scan.h"
 #include "cmd.h"
 #include "logread.h"
 #include "record.h"
@@ -258,7 +259,7 @@ int audit_summary(int argc, char **argv)
 	s.groups = audit_groups_new(s.nby);
 	if (!s.groups)
 		return 1;
-	ascan_run(&scan, argv + optind, argc - optind, summary_one, &s);
+	audit_scan_run(&scan, argv + optind, argc - optind, summary_one, &s);
 	if (!s.err)
 		s.err = summary_print(&s);
 	if (!s.err)
@@ -268,5 +269,5 @@ int audit_summary(int argc, char **argv)
 		fprintf(stderr, "nfjudge audit summary: out of memory\n");
 		return 1;
 	}
-	return ascan_status(&scan);
+	return audit_scan_status(&scan);
 }

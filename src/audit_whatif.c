@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "audit_out.h"
 #include "audit_rec.h"
+#include "audit_scan.h"
 #include "cmd.h"
 #include "cmdutil.h"
 #include "decode.h"
@@ -287,9 +288,9 @@ int audit_whatif(int argc, char **argv)
 		return EXIT_USAGE;
 	audit_out_heads(w.format, whatif_cols, WHATIF_NCOLS, csv_head,
 			CSV_NCOLS);
-	ascan_run(&scan, argv + optind, argc - optind, whatif_one, &w);
+	audit_scan_run(&scan, argv + optind, argc - optind, whatif_one, &w);
 	whatif_totals(&w);
 	policy_free(w.policy);
-	ret = ascan_status(&scan);
+	ret = audit_scan_status(&scan);
 	return ret ? ret : (w.fail_on_change && w.changed);
 }

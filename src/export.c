@@ -16,6 +16,7 @@
 
 #include "audit.h"
 #include "audit_rec.h"
+#include "audit_scan.h"
 #include "cmd.h"
 #include "export.h"
 #include "flowfmt.h"
@@ -244,7 +245,7 @@ int audit_export(int argc, char **argv)
 
 	if (ret >= 0)
 		return ret;
-	ascan_run(&scan, argv + optind, argc - optind, export_one, &x);
+	audit_scan_run(&scan, argv + optind, argc - optind, export_one, &x);
 	free(x.buf);
 	if (fflush(stdout) || ferror(stdout))
 		x.err = -EIO;
@@ -257,5 +258,5 @@ int audit_export(int argc, char **argv)
 			"nfjudge audit export: %lu records of types without "
 			"an %s event skipped\n",
 			x.unmapped, x.format);
-	return ascan_status(&scan);
+	return audit_scan_status(&scan);
 }
