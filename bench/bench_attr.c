@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 
 #include "attr.h"
-#include "decode.h"
+#include "flow.h"
 #include "proc.h"
 #include "procfs.h"
 #include "sockdiag.h"

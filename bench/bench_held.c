@@ -33,7 +33,7 @@
 #include <sys/wait.h>
 
 #include "attr.h"
-#include "decode.h"
+#include "flow.h"
 #include "proc.h"
 
 #define ROUNDS	    300

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "policy.h"
 
 #define LOOKUPS 1000000

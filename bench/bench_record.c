@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "chain.h"
-#include "decode.h"
+#include "flow.h"
 #include "flowfmt.h"
 #include "logsink.h"
 #include "ocsfsink.h"

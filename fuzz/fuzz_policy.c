@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "policy.h"
 #include "proc.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "proc.h"
 #include "procmap.h"
 

@@ -15,7 +15,7 @@
 
 #include "audit.h"
 #include "chain.h"
-#include "decode.h"
+#include "flow.h"
 #include "logread.h"
 #include "record.h"
 

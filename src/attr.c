@@ -10,7 +10,7 @@
 #include <netinet/in.h>
 
 #include "attr.h"
-#include "decode.h"
+#include "flow.h"
 #include "kattr.h"
 #include "proc.h"
 #include "procfs.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cmdutil.h"
-#include "decode.h"
+#include "flow.h"
 #include "flowfmt.h"
 #include "policy.h"
 

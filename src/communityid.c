@@ -18,7 +18,7 @@
 #include <openssl/sha.h>
 
 #include "communityid.h"
-#include "decode.h"
+#include "flow.h"
 
 #define PROTO_ICMP   1
 #define PROTO_TCP    6

@@ -13,8 +13,8 @@
 #include <time.h>
 
 #include "communityid.h"
-#include "decode.h"
 #include "engine.h"
+#include "flow.h"
 #include "policy.h"
 #include "proc.h"
 #include "record.h"

@@ -10,8 +10,8 @@
 
 #include <string.h>
 
-#include "decode.h"
 #include "fence.h"
+#include "flow.h"
 
 #define PROTO_TCP     6
 #define PROTO_UDP     17

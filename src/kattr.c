@@ -17,7 +17,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "kattr.h"
 
 #ifndef SO_NETNS_COOKIE

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "newflow.h"
 
 #define NIL UINT32_MAX

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "policy_int.h"
 #include "proc.h"
 

@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "flowfmt.h"
 #include "proc.h"
 #include "procjson.h"

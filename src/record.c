@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "chain.h"
-#include "decode.h"
+#include "flow.h"
 #include "flowfmt.h"
 #include "record.h"
 

@@ -6,7 +6,7 @@
  */
 #include "config.h"
 
-#include "decode.h"
+#include "flow.h"
 #include "replayct.h"
 
 #define PROTO_ICMP   1

@@ -27,7 +27,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "sockdiag.h"
 
 /* Replies to a request that timed out may arrive late; skip that many. */

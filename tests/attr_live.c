@@ -39,7 +39,7 @@
 #include <linux/sock_diag.h>
 
 #include "attr.h"
-#include "decode.h"
+#include "flow.h"
 #include "policy.h"
 #include "proc.h"
 #include "procfs.h"

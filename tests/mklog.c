@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "chain.h"
-#include "decode.h"
+#include "flow.h"
 #include "flowfmt.h"
 #include "record.h"
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "policy.h"
 #include "proc.h"
 

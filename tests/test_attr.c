@@ -14,7 +14,7 @@
 #include <netinet/in.h>
 
 #include "attr.h"
-#include "decode.h"
+#include "flow.h"
 #include "proc.h"
 
 static struct proc_info info;

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "decode.h"
 #include "fence.h"
+#include "flow.h"
 #include "rules.h"
 
 #define SYN 0x02

@@ -24,7 +24,7 @@
 
 #include "audit.h"
 #include "chain.h"
-#include "decode.h"
+#include "flow.h"
 #include "logread.h"
 #include "logsink.h"
 #include "record.h"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "flowfmt.h"
 #include "newflow.h"
 

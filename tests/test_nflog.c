@@ -21,8 +21,8 @@
 #include <linux/netfilter/nfnetlink_log.h>
 #include <linux/netlink.h>
 
-#include "decode.h"
 #include "fencelog.h"
+#include "flow.h"
 #include "nflog.h"
 #include "record.h"
 

@@ -12,7 +12,7 @@
 
 #include <errno.h>
 
-#include "decode.h"
+#include "flow.h"
 #include "flowfmt.h"
 #include "proc.h"
 #include "procmap.h"

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "chain.h"
-#include "decode.h"
+#include "flow.h"
 #include "flowfmt.h"
 #include "record.h"
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "decode.h"
 #include "fence.h"
+#include "flow.h"
 #include "flowfmt.h"
 #include "replayct.h"
 
