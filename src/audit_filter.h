@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cmdutil.h"
+#include "cidr.h"
 
 struct arec;
 

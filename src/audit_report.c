@@ -18,7 +18,7 @@
 #include "audit_scan.h"
 #include "audit_report.h"
 #include "chain.h"
-#include "cmd.h"
+#include "exitcode.h"
 #include "logread.h"
 
 static void report_break(struct report *r, const char *file, unsigned long line,

@@ -16,7 +16,7 @@
 #include "audit_out.h"
 #include "audit_rec.h"
 #include "audit_scan.h"
-#include "cmd.h"
+#include "exitcode.h"
 
 struct search {
 	struct afilter filter;

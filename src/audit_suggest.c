@@ -20,7 +20,7 @@
 #include "audit_out.h"
 #include "audit_rec.h"
 #include "audit_scan.h"
-#include "cmd.h"
+#include "exitcode.h"
 #include "record.h"
 
 enum { PART_PROTO, PART_DEST, PART_PORT, PART_EXE, NPARTS };

@@ -19,7 +19,7 @@
 #include "audit_out.h"
 #include "audit_rec.h"
 #include "audit_scan.h"
-#include "cmd.h"
+#include "exitcode.h"
 #include "logread.h"
 #include "record.h"
 

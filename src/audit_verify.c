@@ -15,7 +15,7 @@
 
 #include "audit.h"
 #include "chain.h"
-#include "cmd.h"
+#include "exitcode.h"
 #include "logfast.h"
 #include "logread.h"
 

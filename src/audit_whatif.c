@@ -19,9 +19,8 @@
 #include "audit_out.h"
 #include "audit_rec.h"
 #include "audit_scan.h"
-#include "cmd.h"
-#include "cmdutil.h"
 #include "engine.h"
+#include "exitcode.h"
 #include "flow.h"
 #include "flowfmt.h"
 #include "logread.h"
@@ -283,7 +282,7 @@ int audit_whatif(int argc, char **argv)
 	ret = whatif_args(&w, argc, argv);
 	if (ret >= 0)
 		return ret;
-	w.policy = cmdutil_load_policy(w.policy_file, w.proxy);
+	w.policy = policy_load_stderr(w.policy_file, w.proxy);
 	if (!w.policy)
 		return EXIT_USAGE;
 	audit_out_heads(w.format, whatif_cols, WHATIF_NCOLS, csv_head,

@@ -14,7 +14,6 @@ int cmd_rules(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 
-/* Exit status for usage and configuration errors, as SPEC.md fixes it. */
-#define EXIT_USAGE 2
+#include "exitcode.h"
 
 #endif

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "cmdutil.h"
 #include "policy.h"
 
 static void usage(FILE *out)
@@ -56,7 +55,7 @@ static int policy_check(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	return print_policy(cmdutil_load_policy(argv[1], NULL));
+	return print_policy(policy_load_stderr(argv[1], NULL));
 }
 
 static int policy_show(int argc, char **argv)
@@ -94,7 +93,7 @@ static int policy_show(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
-	return print_policy(cmdutil_load_policy(file, proxy));
+	return print_policy(policy_load_stderr(file, proxy));
 }
 
 int cmd_policy(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cidr.h"
 #include "cmd.h"
 #include "cmdutil.h"
 #include "log.h"
@@ -164,7 +165,7 @@ int cmd_replay(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
-	cfg.policy = cmdutil_load_policy(o.policy_file, o.proxy);
+	cfg.policy = policy_load_stderr(o.policy_file, o.proxy);
 	if (!cfg.policy)
 		return EXIT_USAGE;
 	if (o.procs_file && load_procs(o.procs_file, &pm)) {

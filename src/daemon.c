@@ -32,11 +32,10 @@
 #include "attr.h"
 #include "capture.h"
 #include "chain.h"
-#include "cmd.h"
-#include "cmdutil.h"
 #include "daemon.h"
 #include "doctor.h"
 #include "dropwatch.h"
+#include "exitcode.h"
 #include "fencelog.h"
 #include "nflog.h"
 #include "kattr.h"
@@ -209,7 +208,7 @@ static void tune_attribution(struct daemon *d, const struct policy *p)
 
 static void reload(struct daemon *d)
 {
-	struct policy *p = cmdutil_load_policy(d->o->policy_file, d->o->proxy);
+	struct policy *p = policy_load_stderr(d->o->policy_file, d->o->proxy);
 	struct record_event ev = {.type = RECORD_RELOAD};
 
 	logsink_reopen(d->sink);
@@ -854,7 +853,7 @@ int daemon_run(const struct daemon_opts *o)
 			   .timer_fd = -1,
 			   .wd_usec = runctl_watchdog_usec(),
 			   .wd_fd = -1};
-	struct policy *p = cmdutil_load_policy(o->policy_file, o->proxy);
+	struct policy *p = policy_load_stderr(o->policy_file, o->proxy);
 	const char *why = "start failed";
 	int sfd, started = 0, rc = 1;
 

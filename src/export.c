@@ -17,7 +17,7 @@
 #include "audit.h"
 #include "audit_rec.h"
 #include "audit_scan.h"
-#include "cmd.h"
+#include "exitcode.h"
 #include "export.h"
 #include "flowfmt.h"
 #include "logread.h"

@@ -139,4 +139,10 @@ struct policy *policy_load(const char *file,
 			   const struct policy_default_opts *dflt,
 			   const struct policy_parse_opts *opts);
 
+/*
+ * policy_load with the default's proxy (NULL: from the environment) and
+ * every diagnostic on stderr, as the subcommands report them.
+ */
+struct policy *policy_load_stderr(const char *file, const char *proxy);
+
 #endif

@@ -105,3 +105,16 @@ struct policy *policy_load(const char *file,
 	free(text);
 	return p;
 }
+
+static void diag_to_stderr(void *ctx, const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+}
+
+struct policy *policy_load_stderr(const char *file, const char *proxy)
+{
+	struct policy_default_opts dflt = {.proxy = proxy};
+	struct policy_parse_opts popts = {.diag = diag_to_stderr};
+
+	return policy_load(file, &dflt, &popts);
+}

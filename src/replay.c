@@ -14,7 +14,7 @@
 
 #include "capture.h"
 #include "chain.h"
-#include "cmdutil.h"
+#include "cidr.h"
 #include "decode.h"
 #include "engine.h"
 #include "fence.h"

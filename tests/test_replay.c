@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cmdutil.h"
 #include "policy.h"
 #include "replay.h"
 
@@ -88,7 +87,7 @@ static int setup(void **state)
 	close(fd);
 	fx->cfg.output = fx->out;
 	fx->cfg.policy =
-		cmdutil_load_policy(path_of("tests/replay/sandbox.conf"), NULL);
+		policy_load_stderr(path_of("tests/replay/sandbox.conf"), NULL);
 	*state = fx;
 	return fx->cfg.policy ? 0 : -1;
 }
