@@ -82,9 +82,11 @@ static void line_in(struct agroups *g, struct afilter *filters, size_t *nf,
 	char err[256];
 
 	if (len && line[0] == '@') {
-		if (*nf < 4)
-			set_filter(&filters[(*nf)++], keep + 1024 * *nf, line,
+		if (*nf < 4) {
+			set_filter(&filters[*nf], keep + 1024 * *nf, line,
 				   len < 1024 ? len : 1024);
+			(*nf)++;
+		}
 		return;
 	}
 	if (logrec_parse(&rec, line, len, err, sizeof(err)))
