@@ -51,6 +51,9 @@ struct policy_input {
 	bool have_owner;
 	uid_t uid;
 	gid_t gid;
+	/* the names learned for the destination (a host match), or none */
+	const char *const *names;
+	size_t n_names;
 };
 
 /* The rule that decided.  Strings live as long as the policy. */

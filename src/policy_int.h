@@ -25,6 +25,7 @@ enum pm_kind {
 	PM_UNATTRIBUTED,
 	PM_DIRECTION,
 	PM_EXE_SHA256,
+	PM_HOST,
 	PM__MAX,
 };
 

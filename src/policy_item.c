@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -16,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dnsname.h"
 #include "policy_int.h"
 
 #define Q PDIAG_QUOTE
@@ -309,6 +311,27 @@ static int compile_glob(struct pparse *ps, struct pmatch *m,
 	return keep_item(m, t->text);
 }
 
+/*
+ * A name pattern, kept in lower case as names are (RFC 4343), without the
+ * root's trailing dot, which learned names never carry.
+ */
+static int compile_host(struct pparse *ps, struct pmatch *m,
+			const struct ptoken *t)
+{
+	char pat[DNSNAME_NAME_MAX];
+	size_t i, n = strlen(t->text);
+
+	if (!n || n >= sizeof(pat))
+		return bad(ps, t, "host",
+			   " (a name pattern of 1 to 255 characters)");
+	if (t->text[n - 1] == '.')
+		return bad(ps, t, "host",
+			   " (names are written without the trailing '.')");
+	for (i = 0; i <= n; i++)
+		pat[i] = (char)tolower((unsigned char)t->text[i]);
+	return keep_item(m, pat);
+}
+
 /* A SHA-256 digest: 64 hex digits, kept in lowercase. */
 static int compile_sha256(struct pparse *ps, struct pmatch *m,
 			  const struct ptoken *t)
@@ -349,6 +372,8 @@ int pitem_compile(struct pparse *ps, struct pmatch *m, const struct ptoken *t)
 		return compile_id(ps, m, t);
 	case PM_EXE_SHA256:
 		return compile_sha256(ps, m, t);
+	case PM_HOST:
+		return compile_host(ps, m, t);
 	default:
 		return compile_glob(ps, m, t);
 	}

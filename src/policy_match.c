@@ -48,6 +48,7 @@ static const char *const kind_names[PM__MAX] = {
 	[PM_UNATTRIBUTED] = "unattributed",
 	[PM_EXE_SHA256] = "exe-sha256",
 	[PM_DIRECTION] = "direction",
+	[PM_HOST] = "host",
 };
 
 int pmatch_kind_lookup(const char *word)
@@ -214,6 +215,22 @@ static enum tri match_process(const struct pmatch *m, const struct proc_info *p)
 	return match_holders(m, p);
 }
 
+/* Unknown when no name was learned: "not host" never holds for a bare
+ * address.  Names and patterns are in lower case. */
+static enum tri match_host(const struct pmatch *m,
+			   const struct policy_input *in)
+{
+	size_t i, j;
+
+	if (!in->n_names)
+		return TRI_UNKNOWN;
+	for (i = 0; i < in->n_names; i++)
+		for (j = 0; j < m->n_items; j++)
+			if (!fnmatch(m->items[j], in->names[i], FNM_CASEFOLD))
+				return TRI_TRUE;
+	return TRI_FALSE;
+}
+
 static enum tri match_one(const struct pmatch *m, const struct policy_input *in)
 {
 	const struct flow *f = in->flow;
@@ -241,6 +258,8 @@ static enum tri match_one(const struct pmatch *m, const struct policy_input *in)
 		return match_owner(m, in);
 	case PM_UNATTRIBUTED:
 		return tri_of(!in->proc);
+	case PM_HOST:
+		return match_host(m, in);
 	default:
 		return match_process(m, in->proc);
 	}

@@ -456,6 +456,45 @@ static void test_comments_and_continuation(void **state)
 	policy_free(p);
 }
 
+static const char *rule_named(const struct policy *p, const char *dst,
+			      const char *const *names, size_t n)
+{
+	static struct policy_decision d;
+	struct policy_input in = {.names = names, .n_names = n};
+	struct flow f;
+
+	pt_flow(&f, "tcp", "10.0.0.2", dst, 443);
+	in.flow = &f;
+	policy_decide(p, &in, &d);
+	return d.rule;
+}
+
+/* host: any learned name, any pattern, without regard to case; unknown
+ * (never holds, negated or not) when no name was learned. */
+static void test_host(void **state)
+{
+	static const char *const npm[] = {"registry.npmjs.org"};
+	static const char *const two[] = {"cdn.example", "Foo.NPMJS.org"};
+	static const char *const other[] = {"npmjs.org.evil"};
+	struct policy *p = pt_ok("accept proto tcp host *.NPMJS.org, "
+				 "pypi.org port 443 name npm\n"
+				 "reject not host *.example name notex\n");
+	char *out = pt_print(p);
+
+	(void)state;
+	assert_string_equal(out, "set default reject\nset mode enforce\n\n"
+				 "accept proto tcp host *.npmjs.org, pypi.org "
+				 "port 443 name npm\n"
+				 "reject not host *.example name notex\n");
+	assert_string_equal(rule_named(p, "1.2.3.4", npm, 1), "npm");
+	assert_string_equal(rule_named(p, "1.2.3.4", two, 2), "npm");
+	assert_string_equal(rule_named(p, "1.2.3.4", other, 1), "notex");
+	assert_string_equal(rule_named(p, "1.2.3.4", two, 1), "default");
+	assert_string_equal(rule_named(p, "1.2.3.4", NULL, 0), "default");
+	free(out);
+	policy_free(p);
+}
+
 static void test_print_canonical(void **state)
 {
 	struct policy *p = pt_ok("# about\nset mode audit\n"
@@ -531,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_defines),
 		cmocka_unit_test(test_comments_and_continuation),
 		cmocka_unit_test(test_print_canonical),
+		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_round_trip),
 	};
 

@@ -62,6 +62,26 @@ static void test_unknown_words(void **state)
 	CHECK(cases);
 }
 
+static void test_bad_host(void **state)
+{
+	static const struct error_case cases[] = {
+		{"accept host example.org.\n",
+		 "t.conf:1:13: invalid host 'example.org.' (names are written "
+		 "without the trailing '.')\n"},
+		{"accept proto tcp host a.test, \"\", *.b.test.\n",
+		 "t.conf:1:31: invalid host '' (a name pattern of 1 to 255 "
+		 "characters)\n"
+		 "t.conf:1:35: invalid host '*.b.test.' (names are written "
+		 "without the trailing '.')\n"},
+		{"accept hots a.test\n",
+		 "t.conf:1:8: unknown match 'hots' (did you mean 'host'?)\n"},
+		{"accept host\n", "t.conf:1:8: missing value after 'host'\n"},
+	};
+
+	(void)state;
+	CHECK(cases);
+}
+
 static void test_bad_values(void **state)
 {
 	static const struct error_case cases[] = {
@@ -263,6 +283,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unknown_words),
 		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_bad_host),
 		cmocka_unit_test(test_structure),
 		cmocka_unit_test(test_set_and_define),
 		cmocka_unit_test(test_all_errors_reported),
