@@ -34,6 +34,7 @@
 #include "chain.h"
 #include "daemon.h"
 #include "doctor.h"
+#include "dnswatch.h"
 #include "dropwatch.h"
 #include "exitcode.h"
 #include "fencelog.h"
@@ -62,6 +63,9 @@
 /* The installed chain is compared with ours every CHAIN_TICKS ticks. */
 #define CHAIN_TICKS	 3
 #define NFLOG_TIMEOUT_CS 10
+/* Names for addresses: a sandbox resolves a few hundred at most. */
+#define DNS_NAMES   1024
+#define DNS_QUERIES 256
 
 struct daemon {
 	const struct daemon_opts *o;
@@ -82,7 +86,8 @@ struct daemon {
 	uint64_t *beats;  /* each worker's heartbeat at the last ping */
 	bool stalled;	  /* a worker made no progress: no pings */
 	struct dropwatch *drops;
-	struct nflog *nflog; /* the fence's drops; NULL if unbound */
+	struct nflog *nflog;	/* the fence's drops; NULL if unbound */
+	struct dnswatch *names; /* names for addresses; NULL: none */
 	struct fencelog *fencelog;
 	bool rules_installed;
 	unsigned chain_ticks;
@@ -401,26 +406,42 @@ static void read_fence_log(struct daemon *d)
 		log_warnx("NFLOG: %s", strerror(-n));
 }
 
+static void read_names(struct daemon *d)
+{
+	int n = dnswatch_drain(d->names, dnswatch_now());
+
+	if (n == -ENOBUFS)
+		log_warnx("NFLOG group %u: DNS answers were lost, their names "
+			  "are not learned",
+			  rules_dns_group(&d->o->rules));
+	else if (n < 0)
+		log_warnx("NFLOG (DNS): %s", strerror(-n));
+}
+
 /* The control loop: returns the reason for stopping. */
 static const char *control_loop(struct daemon *d, int sfd, int tfd)
 {
-	struct pollfd pfd[5] = {
+	struct pollfd pfd[6] = {
 		{.fd = sfd, .events = POLLIN},
 		{.fd = tfd, .events = POLLIN},
 		{.fd = d->died_fd, .events = POLLIN},
 		{.fd = d->nflog ? nflog_fd(d->nflog) : -1, .events = POLLIN},
-		{.fd = d->wd_fd, .events = POLLIN}};
+		{.fd = d->wd_fd, .events = POLLIN},
+		{.fd = d->names ? dnswatch_fd(d->names) : -1,
+		 .events = POLLIN}};
 
 	for (;;) {
 		struct signalfd_siginfo si;
 		uint64_t ticks;
 
-		if (poll(pfd, 5, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 6, -1) < 0 && errno != EINTR)
 			return "poll failed";
 		if (pfd[2].revents & POLLIN)
 			return WORKER_FAILED;
 		if (pfd[3].revents & POLLIN)
 			read_fence_log(d);
+		if (pfd[5].revents & POLLIN)
+			read_names(d);
 		if ((pfd[1].revents & POLLIN) &&
 		    read(tfd, &ticks, sizeof(ticks)) == sizeof(ticks))
 			tick(d);
@@ -540,8 +561,9 @@ static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
 	struct nfqueue_opts qo = {
 		.queue = queue,
 		.maxlen = d->o->queue_maxlen,
-		/* enough for IPv6 with extension headers and TCP options */
-		.copy = 256,
+		/* enough for IPv6 with extension headers and TCP options,
+		 * and for the DNS queries names are learned from */
+		.copy = 512,
 		.rcvbuf = 8 << 20,
 		.fail_open = d->o->rules.fail_open,
 		.mark = d->o->rules.mark,
@@ -554,6 +576,7 @@ static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
 	w->fail_open = qo.fail_open;
 	w->pcap = d->pcap.w ? &d->pcap : NULL;
 	w->sink = d->sink;
+	w->names = d->names;
 	w->log_open = d->o->on_log_failure == LOGSINK_OPEN;
 	w->beat_ms = beat_ms(d->wd_usec);
 	w->test_stall = test_stall(queue);
@@ -661,6 +684,30 @@ static void open_fence_log(struct daemon *d)
 			 group);
 }
 
+/*
+ * Not fatal either: without the answers no name is learned, so no host
+ * rule matches and records carry no dest_name.
+ */
+static int open_names(struct daemon *d)
+{
+	uint16_t group = rules_dns_group(&d->o->rules);
+	struct nflog *l;
+
+	d->names = dnswatch_new(DNS_NAMES, DNS_QUERIES);
+	if (!d->names) {
+		log_warn("names for addresses");
+		return 0;
+	}
+	l = nflog_open(group, RULES_DNS_NFLOG_SIZE, NFLOG_QTHRESH,
+		       NFLOG_TIMEOUT_CS);
+	if (!l)
+		log_warn("NFLOG group %u: no names are learned from DNS "
+			 "answers",
+			 group);
+	dnswatch_attach(d->names, l);
+	return 0;
+}
+
 static void write_fence_alert(struct daemon *d)
 {
 	char msg[160];
@@ -676,11 +723,19 @@ static void write_fence_alert(struct daemon *d)
 	emit(d, &ev);
 }
 
+static void daemon_names(void *ctx, const struct flow *f,
+			 struct dnswatch_names *out)
+{
+	dnswatch_lookup(ctx, f, dnswatch_now(), out);
+}
+
 static int open_workers(struct daemon *d)
 {
 	const struct rules_opts *r = &d->o->rules;
 	struct engine_cfg cfg = {
 		.policy = d->policy,
+		.names = d->names ? daemon_names : NULL,
+		.names_ctx = d->names,
 		.force_audit = d->o->audit,
 		.emit = sink_emit,
 		.can_accept = sink_can_accept,
@@ -749,6 +804,7 @@ static void teardown(struct daemon *d, bool operator_stop)
 	dropwatch_free(d->drops);
 	nflog_close(d->nflog);
 	fencelog_free(d->fencelog);
+	dnswatch_free(d->names);
 	doctor_report_free(&d->doctor);
 	logsink_close(d->sink);
 	ocsfsink_close(d->ocsf);
@@ -807,8 +863,8 @@ static int setup(struct daemon *d)
 	d->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	d->died_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (d->stop_fd < 0 || d->died_fd < 0 || open_log(d) || open_pcap(d) ||
-	    open_kattr(d) || open_workers(d) || open_drops(d) ||
-	    open_timer(d) || open_watchdog(d))
+	    open_kattr(d) || open_names(d) || open_workers(d) ||
+	    open_drops(d) || open_timer(d) || open_watchdog(d))
 		return -1;
 	open_fence_log(d);
 	if (o->install_rules) {

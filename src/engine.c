@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "communityid.h"
+#include "dnswatch.h"
 #include "engine.h"
 #include "flow.h"
 #include "policy.h"
@@ -23,7 +24,8 @@ struct engine {
 	struct engine_cfg cfg;
 	struct communityid *cid;
 	struct engine_counts counts;
-	struct proc_info proc; /* large: one per engine, not per packet */
+	struct proc_info proc;	     /* large: one per engine, not per packet */
+	struct dnswatch_names names; /* the destination's, as judged */
 };
 
 struct engine *engine_new(const struct engine_cfg *cfg)
@@ -81,6 +83,8 @@ static enum attribution attribute(struct engine *e,
 	in->have_owner = pkt->have_owner;
 	in->uid = pkt->uid;
 	in->gid = pkt->gid;
+	in->names = NULL;
+	in->n_names = 0;
 	if (e->cfg.attribute)
 		a = e->cfg.attribute(e->cfg.attr_ctx, pkt, &e->proc, &in->uid,
 				     &in->gid);
@@ -96,6 +100,18 @@ static enum attribution attribute(struct engine *e,
 		a = ATTR_UID;
 	}
 	return a;
+}
+
+/* The names learned for the destination; the most recent, or NULL. */
+static const char *lookup_names(struct engine *e, const struct engine_pkt *pkt,
+				struct policy_input *in)
+{
+	if (!e->cfg.names)
+		return NULL;
+	e->cfg.names(e->cfg.names_ctx, pkt->flow, &e->names);
+	in->names = e->names.ptr;
+	in->n_names = e->names.n;
+	return e->names.n ? e->names.ptr[0] : NULL;
 }
 
 static void count(struct engine *e, enum verdict v)
@@ -170,6 +186,7 @@ enum verdict engine_judge(struct engine *e, const struct engine_pkt *pkt,
 	enum verdict v;
 
 	rv.attribution = attribute(e, pkt, &in);
+	rv.dest_name = lookup_names(e, pkt, &in);
 	rv.proc = in.proc;
 	rv.enforced = !(e->cfg.force_audit || policy_audit_mode(pol));
 	v = decide(e, pol, &in, rv.enforced, &d);

@@ -8,6 +8,7 @@
 
 #include "verdict.h"
 
+struct dnswatch_names;
 struct flow;
 struct policy_ref;
 struct proc_info;
@@ -38,6 +39,10 @@ typedef enum attribution (*engine_attr_fn)(void *ctx,
 					   struct proc_info *proc, uid_t *uid,
 					   gid_t *gid);
 
+/* The names learned for a flow's destination, the most recent first. */
+typedef void (*engine_names_fn)(void *ctx, const struct flow *f,
+				struct dnswatch_names *out);
+
 /*
  * Where records go.  emit returns 0 when the record was taken for writing
  * and <0 when it was lost.  can_accept (NULL: always) is false while
@@ -46,6 +51,8 @@ typedef enum attribution (*engine_attr_fn)(void *ctx,
  */
 struct engine_cfg {
 	struct policy_ref *policy;
+	engine_names_fn names; /* NULL: no names for addresses */
+	void *names_ctx;
 	bool force_audit;	  /* --audit */
 	engine_attr_fn attribute; /* NULL: no attribution */
 	void *attr_ctx;

@@ -26,7 +26,9 @@
 #define M_PLAIN_SYN "-p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN"
 #define M_EST	    "-m conntrack --ctstate RELATED,ESTABLISHED"
 #define M_NEW	    "-m conntrack --ctstate NEW"
-#define M_NDP(t)    "-p ipv6-icmp -m icmp6 --icmpv6-type " #t
+#define M_DNS_ANSWER \
+	"-p udp -m udp --sport 53 -m conntrack --ctstate ESTABLISHED"
+#define M_NDP(t) "-p ipv6-icmp -m icmp6 --icmpv6-type " #t
 
 static const char *const reasons[FENCE__MAX] = {
 	[FENCE_JUDGE] = "judge",
@@ -170,6 +172,13 @@ static bool m_loopback(const struct fence_pkt *p)
 	return p->loopback;
 }
 
+/* Only answers conntrack ties to a query: the rest reach no resolver. */
+static bool m_dns_answer(const struct fence_pkt *p)
+{
+	return m_udp(p) && p->flow->has_ports && p->flow->sport == 53 &&
+	       p->ct == FENCE_CT_ESTABLISHED;
+}
+
 static bool m_new_udp(const struct fence_pkt *p)
 {
 	return m_new(p) && (m_udp(p) || m_udplite(p));
@@ -216,6 +225,8 @@ static const struct fence_rule table[] = {
 	/* Nothing is left but what conntrack has no state for. */
 	{FENCE_DROP_INVALID, OUT_L, 0, "", "", m_any},
 
+	{FENCE_PASS, IN_E, FENCE_F_LOG_DNS, M_DNS_ANSWER, M_DNS_ANSWER,
+	 m_dns_answer},
 	{FENCE_PASS, IN_E, 0, "-i lo", "-i lo", m_loopback},
 	{FENCE_PASS, IN_E, 0,
 	 "-p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN " M_EST,
@@ -250,6 +261,8 @@ static bool rule_applies(const struct fence_rule *r, const struct fence_pkt *p)
 	if (stage_inbound(r->stage) != (p->flow->direction == FLOW_DIR_IN))
 		return false;
 	if ((r->flags & FENCE_F_NO_UDP) && !p->no_udp)
+		return false;
+	if (r->flags & FENCE_F_LOG_DNS)
 		return false;
 	return text || (r->flags & FENCE_F_MARK);
 }

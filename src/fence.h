@@ -67,6 +67,9 @@ struct fence_pkt {
 #define FENCE_F_NO_UDP 0x1
 /* The match is the reject mark, which the options set: v4 and v6 NULL. */
 #define FENCE_F_MARK 0x2
+/* Not a decision: the packet (a DNS answer to the sandbox) is copied to
+ * the DNS NFLOG group and goes on down the chain; classifying skips it. */
+#define FENCE_F_LOG_DNS 0x4
 
 struct fence_rule {
 	enum fence_class cls;

@@ -434,6 +434,8 @@ static int jb_verdict(struct jbuf *jb, const struct record_verdict *v)
 	if (v->hint)
 		jb_str(jb, "hint", v->hint, false);
 	jb_flow(jb, v->flow);
+	if (v->dest_name)
+		jb_str(jb, "dest_name", v->dest_name, true);
 	jb_str(jb, "community_id", v->community_id, false);
 	jb_str(jb, "attribution", attr, false);
 	jb_proc(jb, v->proc);

@@ -46,6 +46,7 @@ struct record_verdict {
 	const char *reason; /* omitted when NULL */
 	const char *hint;   /* omitted when NULL; see record_hint() */
 	const char *community_id;
+	const char *dest_name; /* learned for dest_ip; omitted when NULL */
 	enum attribution attribution;
 	const struct proc_info *proc; /* NULL: "proc":null */
 	bool live;		      /* queue, packet_id, latency_us */

@@ -122,6 +122,12 @@ int rules_opts_parse_nflog_group(struct rules_opts *o, const char *s,
 	return 0;
 }
 
+uint16_t rules_dns_group(const struct rules_opts *o)
+{
+	return o->nflog_group == UINT16_MAX ? UINT16_MAX - 1
+					    : (uint16_t)(o->nflog_group + 1);
+}
+
 int rules_opts_check(const struct rules_opts *o, const char **why)
 {
 	*why = NULL;
@@ -229,11 +235,26 @@ static void put_drop(FILE *f, const struct rules_opts *o, const char *chain,
 	fprintf(f, " -j DROP\n");
 }
 
+/* The daemon learns names from these; the packet goes on. */
+static void put_log_dns(FILE *f, const struct rules_opts *o, const char *chain,
+			const char *match)
+{
+	put_head(f, chain, match);
+	fprintf(f,
+		" -j NFLOG --nflog-prefix \"" RULES_DNS_PREFIX
+		"\" --nflog-group %u --nflog-size %u\n",
+		rules_dns_group(o), RULES_DNS_NFLOG_SIZE);
+}
+
 static void put_fence_rule(FILE *f, const struct rules_opts *o,
 			   const char *chain, const char *match,
-			   enum fence_class cls)
+			   const struct fence_rule *r)
 {
-	if (cls == FENCE_JUDGE) {
+	enum fence_class cls = r->cls;
+
+	if (r->flags & FENCE_F_LOG_DNS) {
+		put_log_dns(f, o, chain, match);
+	} else if (cls == FENCE_JUDGE) {
 		put_head(f, chain, match);
 		put_queue_target(f, o);
 	} else if (cls == FENCE_PASS) {
@@ -264,7 +285,7 @@ static void put_fence(FILE *f, const struct rules_opts *o,
 		if (r[i].flags & FENCE_F_MARK)
 			match = mark;
 		if (match)
-			put_fence_rule(f, o, chain, match, r[i].cls);
+			put_fence_rule(f, o, chain, match, &r[i]);
 	}
 }
 

@@ -24,6 +24,10 @@
 /* The NFLOG group the drop rules log to, and how much of a packet. */
 #define RULES_NFLOG_GROUP_DEFAULT 20042u
 #define RULES_NFLOG_SIZE	  256
+/* DNS answers are logged, whole, to the group after that (the one before
+ * when it is the last), as "nfjudge dns". */
+#define RULES_DNS_NFLOG_SIZE 4096
+#define RULES_DNS_PREFIX     "nfjudge dns"
 /*
  * One bit, so we coexist with other users of the mark.  Any packet that
  * reaches our chain with this bit set is rejected, so nothing else on the
@@ -87,6 +91,9 @@ int rules_opts_add_exempt(struct rules_opts *o, const char *s,
 			  const char **why);
 int rules_opts_parse_nflog_group(struct rules_opts *o, const char *s,
 				 const char **why);
+
+/* The NFLOG group of DNS answers, next to the fence's. */
+uint16_t rules_dns_group(const struct rules_opts *o);
 
 /* Checks options filled in by hand, as the parsers would. */
 int rules_opts_check(const struct rules_opts *o, const char **why);

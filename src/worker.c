@@ -18,6 +18,7 @@
 #include "attr.h"
 #include "capture.h"
 #include "decode.h"
+#include "dnswatch.h"
 #include "dropwatch.h"
 #include "log.h"
 #include "logsink.h"
@@ -199,6 +200,9 @@ static void on_packet(const struct nfqueue_packet *p, void *data)
 	f.direction = p->inbound ? FLOW_DIR_IN : FLOW_DIR_OUT;
 	pkt.flow = &f;
 	v = engine_judge(w->eng, &pkt, NULL);
+	/* Before the verdict, so the answer cannot come first. */
+	if (w->names && v == VERDICT_ACCEPT)
+		dnswatch_sent(w->names, &f, p->data, p->caplen, dnswatch_now());
 	if (w->pcap)
 		save_packet(w->pcap, p, pkt.ts_us);
 	hold(w, p, to_nfqueue(v));

@@ -14,6 +14,7 @@
 
 struct attr;
 struct capture_writer;
+struct dnswatch;
 struct dropwatch;
 struct logsink;
 struct nfqueue;
@@ -37,6 +38,7 @@ struct worker {
 	struct pcap_out *pcap;	 /* NULL: no --pcap-out */
 	struct dropwatch *drops; /* checked after a receive error */
 	struct logsink *sink;	 /* NULL: accept without waiting */
+	struct dnswatch *names;	 /* queries let out are kept; NULL: none */
 	bool log_open;		 /* --on-log-failure open */
 	int beat_ms;		 /* the longest wait between beats; -1: any */
 	bool test_stall;	 /* NFJUDGE_TEST_STALL_QUEUE: see worker.c */

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Names for addresses in the daemon (see dnswatch.h).  One mutex guards
+ * the tables and the NFLOG socket's buffer: the control thread and the
+ * workers take it for a table scan or a receive, never across a wait.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "decode.h"
+#include "dnswatch.h"
+#include "nflog.h"
+
+#define PROTO_UDP 17
+#define DNS_PORT  53
+#define UDP_HLEN  8
+
+struct dnswatch {
+	pthread_mutex_t lock;
+	struct dnsname *names;
+	struct nflog *log; /* NULL: answers come only by dnswatch_received */
+};
+
+struct dnswatch *dnswatch_new(size_t names, size_t queries)
+{
+	struct dnswatch *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->names = dnsname_new(names, queries);
+	if (!w->names) {
+		free(w);
+		return NULL;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	return w;
+}
+
+void dnswatch_free(struct dnswatch *w)
+{
+	if (!w)
+		return;
+	nflog_close(w->log);
+	dnsname_free(w->names);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
+
+void dnswatch_attach(struct dnswatch *w, struct nflog *l)
+{
+	w->log = l;
+}
+
+int dnswatch_fd(const struct dnswatch *w)
+{
+	return w->log ? nflog_fd(w->log) : -1;
+}
+
+int64_t dnswatch_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/*
+ * The DNS message of a whole, unfragmented UDP datagram of the given
+ * port (source when from_server), and the exchange as seen from its
+ * query.  -EINVAL when it is not one, -EBADMSG when it is cut short.
+ */
+static int dw_message(const struct flow *f, const uint8_t *pkt, size_t caplen,
+		      bool from_server, struct dnsname_flow *df,
+		      const uint8_t **msg, size_t *len)
+{
+	size_t off = f->l4_off, ulen;
+
+	if (f->proto != PROTO_UDP || !f->has_ports || f->frag || !off ||
+	    (from_server ? f->sport : f->dport) != DNS_PORT)
+		return -EINVAL;
+	if (caplen < off + UDP_HLEN)
+		return -EBADMSG;
+	ulen = (size_t)pkt[off + 4] << 8 | pkt[off + 5];
+	if (ulen < UDP_HLEN || off + ulen > caplen)
+		return -EBADMSG;
+	*msg = pkt + off + UDP_HLEN;
+	*len = ulen - UDP_HLEN;
+	df->ip_version = f->ip_version;
+	memcpy(df->client, from_server ? f->dst : f->src, 16);
+	memcpy(df->server, from_server ? f->src : f->dst, 16);
+	df->client_port = from_server ? f->dport : f->sport;
+	df->server_port = from_server ? f->sport : f->dport;
+	return 0;
+}
+
+void dnswatch_sent(struct dnswatch *w, const struct flow *f, const uint8_t *pkt,
+		   size_t caplen, int64_t now_us)
+{
+	struct dnsname_flow df;
+	const uint8_t *msg;
+	size_t len;
+
+	if (f->direction != FLOW_DIR_OUT ||
+	    dw_message(f, pkt, caplen, false, &df, &msg, &len))
+		return;
+	pthread_mutex_lock(&w->lock);
+	dnsname_query(w->names, &df, msg, len, now_us);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* dnswatch_received with the lock held. */
+static int dw_received(struct dnswatch *w, const uint8_t *pkt, size_t caplen,
+		       int64_t now_us)
+{
+	struct dnsname_flow df;
+	const uint8_t *msg;
+	struct flow f;
+	size_t len;
+	int err;
+
+	if (decode_packet(pkt, caplen, DECODE_LINK_IP, &f) != DECODE_OK)
+		return -EINVAL;
+	err = dw_message(&f, pkt, caplen, true, &df, &msg, &len);
+	if (err)
+		return err;
+	return dnsname_answer(w->names, &df, msg, len, now_us);
+}
+
+int dnswatch_received(struct dnswatch *w, const uint8_t *pkt, size_t caplen,
+		      int64_t now_us)
+{
+	int ret;
+
+	pthread_mutex_lock(&w->lock);
+	ret = dw_received(w, pkt, caplen, now_us);
+	pthread_mutex_unlock(&w->lock);
+	return ret;
+}
+
+struct dw_drain {
+	struct dnswatch *w;
+	int64_t now_us;
+};
+
+static void dw_packet(const struct nflog_packet *pkt, void *data)
+{
+	struct dw_drain *d = data;
+
+	dw_received(d->w, pkt->data, pkt->caplen, d->now_us);
+}
+
+/* With the lock held: every message waiting. */
+static int dw_drain(struct dnswatch *w, int64_t now_us)
+{
+	struct dw_drain d = {w, now_us};
+	int n, total = 0;
+
+	if (!w->log)
+		return 0;
+	do {
+		n = nflog_receive(w->log, dw_packet, &d);
+		if (n > 0)
+			total += n;
+	} while (n > 0);
+	return n < 0 ? n : total;
+}
+
+int dnswatch_drain(struct dnswatch *w, int64_t now_us)
+{
+	int ret;
+
+	pthread_mutex_lock(&w->lock);
+	ret = dw_drain(w, now_us);
+	pthread_mutex_unlock(&w->lock);
+	return ret;
+}
+
+static int dw_collect(void *ctx, const char *name)
+{
+	struct dnswatch_names *out = ctx;
+
+	if (out->n && !strcmp(out->name[0], name))
+		return 0;
+	memcpy(out->name[out->n], name, strlen(name) + 1);
+	out->ptr[out->n] = out->name[out->n];
+	return ++out->n == DNSWATCH_NAMES_MAX;
+}
+
+/* With the lock held: the most recent name, then the others. */
+static void dw_lookup(struct dnswatch *w, const struct flow *f, int64_t now_us,
+		      struct dnswatch_names *out)
+{
+	const char *latest =
+		dnsname_lookup(w->names, f->ip_version, f->dst, now_us);
+
+	out->n = 0;
+	if (!latest)
+		return;
+	dw_collect(out, latest);
+	dnsname_each(w->names, f->ip_version, f->dst, now_us, dw_collect, out);
+}
+
+void dnswatch_lookup(struct dnswatch *w, const struct flow *f, int64_t now_us,
+		     struct dnswatch_names *out)
+{
+	pthread_mutex_lock(&w->lock);
+	dw_lookup(w, f, now_us, out);
+	if (!out->n && w->log && dw_drain(w, now_us) > 0)
+		dw_lookup(w, f, now_us, out);
+	pthread_mutex_unlock(&w->lock);
+}

@@ -1,0 +1,143 @@
+#!/bin/sh
+# Names for addresses, live: two namespaces of the test's own joined by a
+# veth, nfjudge in the sandbox with --install-rules, a tiny DNS server and
+# a listener on the far side, and there an AF_PACKET sniffer that counts
+# what the sandbox sends.  A name the sandbox resolved is in the record
+# (dest_name) and lets a `host` rule accept the connection; an address
+# nobody resolved, and the addresses of spoofed answers (another ID,
+# another question, an answer nobody asked for, a third host), are
+# refused, and the far side sees no SYN for them.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${NFJUDGE:=$top_builddir/src/nfjudge}"
+PY=/usr/bin/python3
+RT=$top_srcdir/tests/redteam.py
+DP=$top_srcdir/tests/dnspeer.py
+[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
+SB=nfj-dns-sb-$$
+FAR=nfj-dns-far-$$
+ip netns add "$SB" 2>/dev/null || { echo "skipped: no network namespaces"; exit 77; }
+if ! ip netns add "$FAR"; then
+	ip netns del "$SB"
+	exit 1
+fi
+tmp=$(mktemp -d)
+. "$top_srcdir/tests/testlib.sh"
+pids=""
+cleanup() {
+	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
+	for p in $pids; do wait "$p" 2>/dev/null; done
+	ip netns del "$SB" 2>/dev/null
+	ip netns del "$FAR" 2>/dev/null
+	[ -n "${KEEP:-}" ] && cp -r "$tmp" /tmp/dns-live-debug
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' HUP INT TERM
+
+sb() { ip netns exec "$SB" "$@"; }
+far() { ip netns exec "$FAR" "$@"; }
+bg() { # namespace command...: its pid goes to pids
+	ns=$1
+	shift
+	ip netns exec "$ns" "$@" &
+	pids="$pids $!"
+}
+poll() { # tries command...: up to tries * 0.1 s for the command to pass
+	n=$1
+	shift
+	while ! "$@" 2>/dev/null; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+ip link add dn0 netns "$SB" type veth peer name dn1 netns "$FAR" || exit 1
+sb ip link set lo up
+far ip link set lo up
+sb ip addr add 10.77.0.2/24 dev dn0
+# .1 the DNS server, .3 a third host; .5-.10 what names resolve to
+for a in 1 3 5 6 7 8 9 10; do far ip addr add 10.77.0.$a/24 dev dn1; done
+sb ip link set dn0 up
+far ip link set dn1 up
+mac=$(sb cat /sys/class/net/dn0/address)
+
+cat >"$tmp/policy.conf" <<'POL'
+set default reject
+accept proto udp to 10.77.0.1 port 53 name dns
+accept proto tcp host test.example, *.test.example port 8443 name named
+POL
+
+bg "$FAR" "$PY" "$RT" sniff dn1 "$mac" "$tmp/sniff"
+bg "$FAR" "$PY" "$DP" serve 10.77.0.1 "$tmp/dns.log"
+bg "$FAR" "$PY" "$top_srcdir/tests/netpeer.py" listen 0.0.0.0:8443
+bg "$SB" "$NFJUDGE" run -c "$tmp/policy.conf" --install-rules \
+	-o "$tmp/log" 2>"$tmp/daemon.err"
+DPID=$!
+poll 50 grep -q ready "$tmp/sniff" || bad "the sniffer did not start"
+poll 50 grep -q ready "$tmp/dns.log" || bad "the DNS server did not start"
+poll 100 grep -q '"event_type":"start"' "$tmp/log" ||
+	{ bad "the daemon did not start: $(cat "$tmp/daemon.err")"; exit 1; }
+
+connect() { sb "$PY" "$top_srcdir/tests/netpeer.py" tcp "$1:8443"; }
+resolve() { sb "$PY" "$DP" query 10.77.0.1 "$@"; }
+syns() { "$PY" "$RT" count "$tmp/sniff" proto=6 dst="$1" dport=8443 flags=2; }
+recs() { "$PY" "$RT" records "$tmp/log" "$@"; }
+recs_are() { # what N key=value...: exactly N such records, within 5 s
+	what=$1 want=$2
+	shift 2
+	poll 50 test "$(recs "$@")" -ge "$want"
+	expect_eq "$what: records $*" "$(recs "$@")" "$want"
+}
+refused() { # what addr: refused, judged, and not one SYN got out
+	expect_eq "$1: refused" "$(connect "$2" | cut -d' ' -f1)" refused
+	recs_are "$1" 1 dest_ip="$2" rule=default dest_name=None
+	expect_eq "$1: no SYN on the far side" "$(syns "$2")" 0
+}
+
+# Before any answer the address has no name: the host rule cannot match.
+refused "before resolving" 10.77.0.5
+
+# The answer names the address; the host rule accepts, the far side sees
+# the SYN, and the record says which name.
+expect_eq "resolve test.example" "$(resolve test.example)" 10.77.0.5
+recs_are "the query" 1 rule=dns dest_port=53
+expect_eq "connect to test.example" "$(connect 10.77.0.5)" connected
+recs_are "named" 1 rule=named dest_ip=10.77.0.5 dest_name=test.example
+poll 50 test "$(syns 10.77.0.5)" -ge 1
+expect_eq "named: the SYN is on the far side" "$(syns 10.77.0.5)" 1
+
+# An address nobody resolved is still refused.
+refused "unrelated address" 10.77.0.9
+
+# Answers that answer no query, each naming an address the host rule
+# would accept: under another ID, for another question, unsolicited on
+# the same 5-tuple (unsol.test.example, sent with test.example's).
+expect_eq "wrong ID: the client ignores it" \
+	"$(resolve wrongid.test.example)" none
+refused "wrong ID" 10.77.0.6
+resolve wrongq.test.example >/dev/null
+refused "wrong question" 10.77.0.7
+refused "unsolicited" 10.77.0.8
+
+# A third host answers in the server's stead, with the query's ID and
+# question: it is not the server the query went to.
+bg "$SB" "$PY" "$DP" query 10.77.0.1 silent.test.example 40053 4242
+poll 50 grep -q "^silent.test.example 4242" "$tmp/dns.log" ||
+	bad "the silent query did not reach the server"
+expect_eq "third host: sent" \
+	"$(far "$PY" "$DP" spoof 10.77.0.3 10.77.0.2:40053 4242 \
+		silent.test.example 10.77.0.10)" sent
+refused "third host" 10.77.0.10
+
+# The name shows in the exports too.
+"$NFJUDGE" audit export --format ocsf "$tmp/log" >"$tmp/ocsf" 2>"$tmp/err"
+expect_eq "OCSF: dst_endpoint.hostname" \
+	"$(grep -c '"hostname":"test.example"' "$tmp/ocsf")" 1
+
+kill -TERM "$DPID"
+wait "$DPID"
+expect_eq "the daemon stopped cleanly" "$?" 0
+test_summary
