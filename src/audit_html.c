@@ -14,7 +14,7 @@
 #include "audit_group.h"
 #include "audit_html.h"
 #include "audit_report.h"
-#include "record.h"
+#include "timefmt.h"
 
 #define TOP_N	 20
 #define BARS_MAX 96
@@ -54,9 +54,9 @@ void audit_html_escape(FILE *out, const char *s)
 
 static void html_time(FILE *out, int64_t us)
 {
-	char buf[RECORD_TIME_LEN];
+	char buf[TIMEFMT_LEN];
 
-	fputs(record_time(us, buf) ? "?" : buf, out);
+	fputs(timefmt_format(us, buf) ? "?" : buf, out);
 }
 
 static void html_head(FILE *out)

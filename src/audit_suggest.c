@@ -21,7 +21,7 @@
 #include "audit_rec.h"
 #include "audit_scan.h"
 #include "exitcode.h"
-#include "record.h"
+#include "timefmt.h"
 
 enum { PART_PROTO, PART_DEST, PART_PORT, PART_EXE, NPARTS };
 
@@ -129,10 +129,10 @@ static int print_rule(struct suggest *s, const struct agroup *g)
 {
 	const char *exe = audit_group_part(g, PART_EXE);
 	const char *port = audit_group_part(g, PART_PORT);
-	char first[RECORD_TIME_LEN], last[RECORD_TIME_LEN], name[128];
+	char first[TIMEFMT_LEN], last[TIMEFMT_LEN], name[128];
 	char cell[256];
 
-	if (record_time(g->first, first) || record_time(g->last, last))
+	if (timefmt_format(g->first, first) || timefmt_format(g->last, last))
 		strcpy(first, "?"), strcpy(last, "?");
 	fputs("# ", stdout);
 	print_counts(g);

@@ -21,7 +21,7 @@
 #include "audit_scan.h"
 #include "exitcode.h"
 #include "logread.h"
-#include "record.h"
+#include "timefmt.h"
 
 #define BY_MAX 6
 
@@ -75,17 +75,16 @@ static int summary_one(void *ctx, const struct arec *a)
 /* The cells of one group: key parts, count, first and last seen. */
 static void summary_cells(const struct summary *s, const struct agroup *g,
 			  const char **cells, char *count,
-			  char first[RECORD_TIME_LEN],
-			  char last[RECORD_TIME_LEN])
+			  char first[TIMEFMT_LEN], char last[TIMEFMT_LEN])
 {
 	size_t i;
 
 	for (i = 0; i < s->nby; i++)
 		cells[i] = audit_group_part(g, i);
 	snprintf(count, 24, "%llu", (unsigned long long)g->count);
-	if (record_time(g->first, first))
+	if (timefmt_format(g->first, first))
 		strcpy(first, "-");
-	if (record_time(g->last, last))
+	if (timefmt_format(g->last, last))
 		strcpy(last, "-");
 	cells[i] = count;
 	cells[i + 1] = first;
@@ -136,8 +135,8 @@ static int summary_print(const struct summary *s)
 	struct agroup **v = audit_groups_sorted(s->groups);
 	struct out_col cols[BY_MAX + 3];
 	const char *heads[BY_MAX + 3], *cells[BY_MAX + 3];
-	char names[BY_MAX][16], count[24], first[RECORD_TIME_LEN],
-		last[RECORD_TIME_LEN];
+	char names[BY_MAX][16], count[24], first[TIMEFMT_LEN],
+		last[TIMEFMT_LEN];
 	struct audit_table *t;
 	size_t i, n = audit_groups_size(s->groups);
 	int ret = -ENOMEM;
@@ -169,13 +168,13 @@ out:
 /* After the groups: what was never judged or recorded, when there was. */
 static void summary_gaps(const struct summary *s)
 {
-	char first[RECORD_TIME_LEN], last[RECORD_TIME_LEN];
+	char first[TIMEFMT_LEN], last[TIMEFMT_LEN];
 
 	if (!s->gaps)
 		return;
-	if (record_time(s->gap_first, first))
+	if (timefmt_format(s->gap_first, first))
 		strcpy(first, "-");
-	if (record_time(s->gap_last, last))
+	if (timefmt_format(s->gap_last, last))
 		strcpy(last, "-");
 	if (s->format == AFORMAT_JSON)
 		printf("{\"gaps\":%" PRIu64 ",\"lost_packets\":%" PRIu64

@@ -9,12 +9,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "chain.h"
 #include "flow.h"
 #include "flowfmt.h"
 #include "record.h"
+#include "timefmt.h"
 
 /* An output buffer that stops writing, and remembers it, when full. */
 struct jbuf {
@@ -234,39 +234,6 @@ size_t record_escape(char *dst, size_t cap, const char *src, size_t len)
 }
 
 /* n decimal digits of v, zero-padded, at p. */
-static void put_digits(char *p, unsigned v, int n)
-{
-	while (n-- > 0) {
-		p[n] = (char)('0' + v % 10);
-		v /= 10;
-	}
-}
-
-/* Formatted by hand: this runs once per record, printf was a tenth of it. */
-int record_time(int64_t ts_us, char out[RECORD_TIME_LEN])
-{
-	int64_t sec = ts_us / 1000000, usec = ts_us % 1000000;
-	time_t t;
-	struct tm tm;
-
-	if (usec < 0) {
-		usec += 1000000;
-		sec--;
-	}
-	t = (time_t)sec;
-	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 8099)
-		return -EINVAL;
-	memcpy(out, "0000-00-00T00:00:00.000000Z", RECORD_TIME_LEN);
-	put_digits(out, (unsigned)(tm.tm_year + 1900), 4);
-	put_digits(out + 5, (unsigned)tm.tm_mon + 1, 2);
-	put_digits(out + 8, (unsigned)tm.tm_mday, 2);
-	put_digits(out + 11, (unsigned)tm.tm_hour, 2);
-	put_digits(out + 14, (unsigned)tm.tm_min, 2);
-	put_digits(out + 17, (unsigned)tm.tm_sec, 2);
-	put_digits(out + 20, (unsigned)usec, 6);
-	return 0;
-}
-
 #define HINT_ONLY_TCP "only TCP through the proxy reaches the outside"
 
 const char *record_hint(const struct flow *flow)
@@ -546,14 +513,14 @@ int record_format(char *buf, size_t cap, uint64_t seq, const char *prev_chain,
 		  const struct record_event *ev)
 {
 	struct jbuf jb = {.p = buf, .cap = cap};
-	char ts[RECORD_TIME_LEN];
+	char ts[TIMEFMT_LEN];
 	int err;
 
 	if ((unsigned)ev->type > RECORD_ALERT)
 		return -EINVAL;
 	if (jb.cap > INT32_MAX) /* the length is returned as an int */
 		jb.cap = INT32_MAX;
-	err = record_time(ev->ts_us, ts);
+	err = timefmt_format(ev->ts_us, ts);
 	if (err)
 		return err;
 	jb_open(&jb, NULL, "{");

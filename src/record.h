@@ -141,10 +141,6 @@ int record_emit(struct chain *chain, char *buf, size_t cap, bool with_prev,
  */
 size_t record_escape(char *dst, size_t cap, const char *src, size_t len);
 
-/* "2026-11-28T12:00:00.123456Z" into out; -EINVAL outside years 0..9999. */
-#define RECORD_TIME_LEN 28
-int record_time(int64_t ts_us, char out[RECORD_TIME_LEN]);
-
 /*
  * What a program refused by the default rule should do instead, for the
  * "hint" field: TCP must use the proxy; DNS must use the proxy's resolver;

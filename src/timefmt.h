@@ -11,4 +11,11 @@
  */
 int timefmt_parse(const char *s, int64_t *us);
 
+/*
+ * Microseconds since the epoch as the records write them,
+ * "2026-11-28T12:00:00.123456Z", into out; -EINVAL outside years 0..9999.
+ */
+#define TIMEFMT_LEN 28
+int timefmt_format(int64_t ts_us, char out[TIMEFMT_LEN]);
+
 #endif

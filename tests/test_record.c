@@ -16,6 +16,7 @@
 #include "flow.h"
 #include "flowfmt.h"
 #include "record.h"
+#include "timefmt.h"
 
 static char buf[RECORD_MAX];
 
@@ -94,16 +95,16 @@ static void test_escape_bounded(void **state)
 
 static void test_time(void **state)
 {
-	char ts[RECORD_TIME_LEN];
+	char ts[TIMEFMT_LEN];
 
-	assert_int_equal(record_time(0, ts), 0);
+	assert_int_equal(timefmt_format(0, ts), 0);
 	assert_string_equal(ts, "1970-01-01T00:00:00.000000Z");
-	assert_int_equal(record_time(1795867200123456LL, ts), 0);
+	assert_int_equal(timefmt_format(1795867200123456LL, ts), 0);
 	assert_string_equal(ts, "2026-11-28T12:00:00.123456Z");
-	assert_int_equal(record_time(-1, ts), 0);
+	assert_int_equal(timefmt_format(-1, ts), 0);
 	assert_string_equal(ts, "1969-12-31T23:59:59.999999Z");
-	assert_int_equal(record_time(INT64_MAX, ts), -EINVAL);
-	assert_int_equal(record_time(INT64_MIN, ts), -EINVAL);
+	assert_int_equal(timefmt_format(INT64_MAX, ts), -EINVAL);
+	assert_int_equal(timefmt_format(INT64_MIN, ts), -EINVAL);
 }
 
 static void v4_flow(struct flow *f, uint8_t proto, uint16_t dport)
