@@ -8,23 +8,23 @@ set -u
 MKLOG=$top_builddir/tests/mklog
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass=0
+: "${top_srcdir:=..}"
+. "$top_srcdir/tests/testlib.sh"
 
-# want_status want_stderr_substring description verify-args...
-check() {
+# want_status want_output_substring description verify-args...
+verify() {
 	want=$1 what=$2 desc=$3
 	shift 3
 	"$NFJUDGE" audit verify "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	got=$?
 	if [ "$got" -ne "$want" ]; then
-		echo "FAIL: $desc: exit $got, want $want"; cat "$tmp/err"
-		fails=$((fails + 1))
+		bad "$desc: exit $got, want $want"
+		cat "$tmp/err"
 	elif [ -n "$what" ] && ! grep -qF -- "$what" "$tmp/err" "$tmp/out"; then
-		echo "FAIL: $desc: no '$what' in:"; cat "$tmp/err" "$tmp/out"
-		fails=$((fails + 1))
+		bad "$desc: no '$what' in:"
+		cat "$tmp/err" "$tmp/out"
 	else
-		pass=$((pass + 1))
+		ok
 	fi
 }
 
@@ -34,31 +34,31 @@ printf 'a-secret-key\n' >key
 "$MKLOG" -n 20 -k key >k.log || exit 99
 "$MKLOG" -n 20 -r 8 >r.log || exit 99
 
-check 0 "20 records, seq 1 to 20: chain intact (SHA-256)" "intact" a.log
-check 0 "chain intact (HMAC-SHA256)" "intact, keyed" --key key k.log
-check 1 "k.log:1: chain mismatch" "keyed log without the key" k.log
-check 1 "a.log:1: chain mismatch" "plain log with a key" --key key a.log
+verify 0 "20 records, seq 1 to 20: chain intact (SHA-256)" "intact" a.log
+verify 0 "chain intact (HMAC-SHA256)" "intact, keyed" --key key k.log
+verify 1 "k.log:1: chain mismatch" "keyed log without the key" k.log
+verify 1 "a.log:1: chain mismatch" "plain log with a key" --key key a.log
 
 sed 5d a.log >removed.log
-check 1 "removed.log:5: seq 6 after seq 4: 1 record(s) missing" \
+verify 1 "removed.log:5: seq 6 after seq 4: 1 record(s) missing" \
 	"removed record" removed.log
 { sed -n 1,4p a.log; sed -n 6p a.log; sed -n 5p a.log; sed -n '7,$p' a.log; } \
 	>reordered.log
-check 1 "reordered.log:5: seq 6 after seq 4" "reordered pair" reordered.log
+verify 1 "reordered.log:5: seq 6 after seq 4" "reordered pair" reordered.log
 sed '7s/"dest_port":443/"dest_port":444/' a.log >edited.log
 cmp -s a.log edited.log && { echo "FAIL: edit did nothing"; exit 99; }
-check 1 "edited.log:7: chain mismatch" "edited field" edited.log
+verify 1 "edited.log:7: chain mismatch" "edited field" edited.log
 head -c -1 a.log >nonl.log
-check 1 "nonl.log:20: truncated last line" "last newline cut" nonl.log
+verify 1 "nonl.log:20: truncated last line" "last newline cut" nonl.log
 head -c -40 a.log >cut.log
-check 1 "cut.log:20: truncated last line" "last line cut" cut.log
+verify 1 "cut.log:20: truncated last line" "last line cut" cut.log
 { head -3 a.log; echo 'not json'; } >junk.log
-check 1 "junk.log:4: invalid JSON" "garbage line" junk.log
+verify 1 "junk.log:4: invalid JSON" "garbage line" junk.log
 { head -3 a.log; sed -n 3p a.log; } >dup.log
-check 1 "dup.log:4: seq 3 after seq 3" "repeated record" dup.log
+verify 1 "dup.log:4: seq 3 after seq 3" "repeated record" dup.log
 { cat a.log; sed -n 20p a.log | sed 's/,"chain":"[0-9a-f]*"}$/}/'; } \
 	>nochain.log
-check 1 "nochain.log:21: does not end with the \"chain\" field" \
+verify 1 "nochain.log:21: does not end with the \"chain\" field" \
 	"record without chain" nochain.log
 
 # Insert a record and renumber and re-digest everything after it with
@@ -83,25 +83,25 @@ open(sys.argv[2], "w").write("\n".join(out) + "\n")
 PY
 }
 if forge k.log kforged.log && forge a.log forged.log; then
-	check 1 "kforged.log:11: chain mismatch" "insertion, keyed" \
+	verify 1 "kforged.log:11: chain mismatch" "insertion, keyed" \
 		--key key kforged.log
 	# without a key the chain cannot tell: that is what --key is for
-	check 0 "21 records" "insertion, plain SHA-256 recomputed" forged.log
+	verify 0 "21 records" "insertion, plain SHA-256 recomputed" forged.log
 else
-	echo "FAIL: could not run $PYTHON3"; fails=$((fails + 1))
+	bad "could not run $PYTHON3"
 fi
 
 gzip -c a.log >a.log.gz
-check 0 "chain intact" "gzip" a.log.gz
+verify 0 "chain intact" "gzip" a.log.gz
 head -c 200 a.log.gz >bad.gz
-check 2 "" "truncated gzip" bad.gz
+verify 2 "" "truncated gzip" bad.gz
 "$NFJUDGE" audit verify - <a.log >out 2>&1
-[ $? -eq 0 ] && pass=$((pass + 1)) || { echo "FAIL: stdin"; fails=$((fails + 1)); }
+[ $? -eq 0 ] && ok || bad "stdin"
 "$NFJUDGE" audit verify - <edited.log >out 2>&1
 if [ $? -eq 1 ] && grep -q '^<stdin>:7: chain mismatch' out; then
-	pass=$((pass + 1))
+	ok
 else
-	echo "FAIL: stdin tampered"; cat out; fails=$((fails + 1))
+	bad "stdin tampered"; cat out
 fi
 
 # rotated: three files in order, one compressed
@@ -109,63 +109,62 @@ head -7 a.log >a.log.2
 sed -n 8,14p a.log | gzip -c >a.log.1.gz
 tail -n +15 a.log >a.log.0
 sed -n 8,14p a.log >r.log.mid
-check 0 "20 records, seq 1 to 20" "rotated files in order" \
+verify 0 "20 records, seq 1 to 20" "rotated files in order" \
 	a.log.2 a.log.1.gz a.log.0
-check 1 "a.log.0:1: seq 15 after seq 7: 7 record(s) missing" \
+verify 1 "a.log.0:1: seq 15 after seq 7: 7 record(s) missing" \
 	"rotated file left out" a.log.2 a.log.0
-check 1 "a.log.2:1: seq 1 after seq 14" "rotated files out of order" \
+verify 1 "a.log.2:1: seq 1 after seq 14" "rotated files out of order" \
 	a.log.2 a.log.1.gz a.log.2
 # A file that does not begin at seq 1 has an unverifiable head: it fails
 # unless anchored by a digest the user trusts, or taken on trust openly.
-check 1 "a.log.1.gz:1: the log starts at seq 8, not at seq 1" \
+verify 1 "a.log.1.gz:1: the log starts at seq 8, not at seq 1" \
 	"lone rotated file, no anchor" a.log.1.gz
-check 0 "head trusted, not verified: a.log.1.gz:1: the log starts at seq 8" \
+verify 0 "head trusted, not verified: a.log.1.gz:1: the log starts at seq 8" \
 	"lone rotated file, --trust-head" --trust-head a.log.1.gz
 grep -q "seq 8 to 14: chain intact" out ||
-	{ echo "FAIL: --trust-head: no count"; fails=$((fails + 1)); }
+	bad "--trust-head: no count"
 d7=$(sed -n 7p a.log | sed 's/.*"chain":"\([0-9a-f]*\)"}$/\1/')
 d8=$(sed -n 8p a.log | sed 's/.*"chain":"\([0-9a-f]*\)"}$/\1/')
-check 0 "anchored: seq 8 follows --from 7:$d7" "--from the predecessor" \
+verify 0 "anchored: seq 8 follows --from 7:$d7" "--from the predecessor" \
 	--from "7:$d7" a.log.1.gz
-check 0 "6 records, seq 9 to 14: chain intact" "--from the first record" \
+verify 0 "6 records, seq 9 to 14: chain intact" "--from the first record" \
 	--from "8:$d8" a.log.1.gz
 D7=$(printf %s "$d7" | tr a-f A-F)
-check 0 "7 records, seq 8 to 14" "--from in upper case" --from "7:$D7" \
+verify 0 "7 records, seq 8 to 14" "--from in upper case" --from "7:$D7" \
 	a.log.1.gz
-check 1 "a.log.1.gz:1: chain mismatch" "--from a wrong digest" \
+verify 1 "a.log.1.gz:1: chain mismatch" "--from a wrong digest" \
 	--from "7:$d8" a.log.1.gz
-check 1 "a.log.1.gz:1: seq 8 does not carry the digest --from names" \
+verify 1 "a.log.1.gz:1: seq 8 does not carry the digest --from names" \
 	"--from the first record, wrong digest" --from "8:$d7" a.log.1.gz
-check 1 "must start at seq 5 or 6" "--from another seq" --from "5:$d7" \
+verify 1 "must start at seq 5 or 6" "--from another seq" --from "5:$d7" \
 	a.log.1.gz
 sed -n 8p a.log | sed 's/"dest_port":443/"dest_port":1/' >a.edit8
 sed -n 9,14p a.log >>a.edit8
-check 1 "a.edit8:1: chain mismatch" "--from the predecessor, first edited" \
+verify 1 "a.edit8:1: chain mismatch" "--from the predecessor, first edited" \
 	--from "7:$d7" a.edit8
 # the command says how to anchor the next file, and that works
-check 0 "to verify what follows: --from 7:$d7" "next anchor printed" a.log.2
+verify 0 "to verify what follows: --from 7:$d7" "next anchor printed" a.log.2
 next=$(sed -n 's/^to verify what follows: --from //p' "$tmp/out")
-check 0 "seq 8 to 20" "next anchor used" --from "$next" a.log.1.gz a.log.0
+verify 0 "seq 8 to 20" "next anchor used" --from "$next" a.log.1.gz a.log.0
 for bad in 7 "7:" ":$d7" "0:$d7" "x:$d7" "7:${d7}0" "7:$(printf %s "$d7" | \
 	sed 's/./g/')" "-1:$d7"; do
-	check 2 "expected SEQ:DIGEST" "--from '$bad'" --from "$bad" a.log
+	verify 2 "expected SEQ:DIGEST" "--from '$bad'" --from "$bad" a.log
 done
-check 2 "one of --from and --trust-head" "--from and --trust-head" \
+verify 2 "one of --from and --trust-head" "--from and --trust-head" \
 	--from "7:$d7" --trust-head a.log.1.gz
-check 0 "seq 1 to 20: chain intact" "--trust-head, log from seq 1" \
+verify 0 "seq 1 to 20: chain intact" "--trust-head, log from seq 1" \
 	--trust-head a.log
 if grep -q "head trusted" "$tmp/out"; then
-	echo "FAIL: --trust-head said so of a log from seq 1"
-	fails=$((fails + 1))
+	bad "--trust-head said so of a log from seq 1"
 fi
 # a file that begins after a reopen names its predecessor's digest, but
 # that is the file's word, not an anchor
 sed -n '8,$p' r.log >r.tail
-check 1 "r.tail:1: the log starts at seq 8" "lone file with prev_chain" r.tail
-check 0 "head trusted, not verified" "lone file with prev_chain, trusted" \
+verify 1 "r.tail:1: the log starts at seq 8" "lone file with prev_chain" r.tail
+verify 0 "head trusted, not verified" "lone file with prev_chain, trusted" \
 	--trust-head r.tail
 sed '1s/"dest_port":443/"dest_port":1/' r.tail >r.edit
-check 1 "r.edit:1: chain mismatch" "lone file, first record edited" \
+verify 1 "r.edit:1: chain mismatch" "lone file, first record edited" \
 	--trust-head r.edit
 
 # The forged head (keyed): cut the first record, rewrite the next at will.
@@ -174,13 +173,13 @@ sed 1d k.log | sed '1s/"verdict":"reject"/"verdict":"accept"/;
 cmp -s khead.log k.log && { echo "FAIL: head forgery did nothing"; exit 99; }
 grep -q '"seq":2,"verdict":"accept"' khead.log ||
 	{ echo "FAIL: head forgery did not rewrite"; exit 99; }
-check 1 "khead.log:1: the log starts at seq 2, not at seq 1" \
+verify 1 "khead.log:1: the log starts at seq 2, not at seq 1" \
 	"forged head, keyed" --key key khead.log
 k1=$(sed -n 1p k.log | sed 's/.*"chain":"\([0-9a-f]*\)"}$/\1/')
-check 1 "khead.log:1: chain mismatch" "forged head, keyed, anchored" \
+verify 1 "khead.log:1: chain mismatch" "forged head, keyed, anchored" \
 	--key key --from "1:$k1" khead.log
 sed 1d k.log >kcut.log
-check 0 "seq 2 to 20: chain intact (HMAC-SHA256)" "cut head, anchored" \
+verify 0 "seq 2 to 20: chain intact (HMAC-SHA256)" "cut head, anchored" \
 	--key key --from "1:$k1" kcut.log
 
 # Several daemons' logs: each begins at its start record, seq 1, and is
@@ -190,31 +189,31 @@ check 0 "seq 2 to 20: chain intact (HMAC-SHA256)" "cut head, anchored" \
 "$MKLOG" -s -n 10 -k key >kd1.log || exit 99
 "$MKLOG" -s -n 12 -t 60 -k key >kd2.log || exit 99
 grep -q '"event_type":"start","seq":1' d1.log || { echo "FAIL: mklog -s"; exit 99; }
-check 0 "2 chains, 22 records: chain intact (SHA-256)" "two daemons' logs" \
+verify 0 "2 chains, 22 records: chain intact (SHA-256)" "two daemons' logs" \
 	d1.log d2.log
 grep -q "^d1.log:1: 10 records, seq 1 to 10: intact" out &&
 	grep -q "^d2.log:1: 12 records, seq 1 to 12: intact" out ||
-	{ echo "FAIL: chains not listed"; cat out; fails=$((fails + 1)); }
+	{ bad "chains not listed"; cat out; }
 cat d1.log d2.log >d12.log
-check 0 "d12.log:11: 12 records, seq 1 to 12: intact" "two logs in one file" \
+verify 0 "d12.log:11: 12 records, seq 1 to 12: intact" "two logs in one file" \
 	d12.log
 gzip -c kd2.log >kd2.log.gz
-check 0 "2 chains, 22 records: chain intact (HMAC-SHA256)" \
+verify 0 "2 chains, 22 records: chain intact (HMAC-SHA256)" \
 	"two keyed logs, one gzip'd" --key key kd1.log kd2.log.gz
-check 1 "d1.log:1: seq 1 after seq 10: a chain begun again" \
+verify 1 "d1.log:1: seq 1 after seq 10: a chain begun again" \
 	"the same log twice" d1.log d1.log
 sed 1d d2.log >d2.cut
-check 1 "d2.cut:1: seq 2 after seq 10" "second log's head cut" d1.log d2.cut
-check 1 "d2.log:1: chain mismatch" "unkeyed log among keyed ones" \
+verify 1 "d2.cut:1: seq 2 after seq 10" "second log's head cut" d1.log d2.cut
+verify 1 "d2.log:1: chain mismatch" "unkeyed log among keyed ones" \
 	--key key kd1.log d2.log
-check 1 "d2.cut:1: the log starts at seq 2" "cut head first, then a log" \
+verify 1 "d2.cut:1: the log starts at seq 2" "cut head first, then a log" \
 	d2.cut d1.log
-check 0 "2 chains, 21 records" "trusted head, then a log" --trust-head \
+verify 0 "2 chains, 21 records" "trusted head, then a log" --trust-head \
 	d2.cut d1.log
-check 0 "seq 1 to 20" "prev_chain inside a whole log" r.log
+verify 0 "seq 1 to 20" "prev_chain inside a whole log" r.log
 sed '8s/"prev_chain":"[0-9a-f]/"prev_chain":"f/' r.log >r.prev
 cmp -s r.log r.prev && { echo "FAIL: prev_chain edit did nothing"; exit 99; }
-check 1 "r.prev:8: prev_chain is not the digest" "edited prev_chain" r.prev
+verify 1 "r.prev:8: prev_chain is not the digest" "edited prev_chain" r.prev
 
 # A "lost" record (packets never judged, records never written) is a gap:
 # reported, counted, not a break in the chain, not a failure.
@@ -241,51 +240,50 @@ open(sys.argv[2], "w").write("\n".join(out) + "\n")
 PY
 }
 if lost d1.log lost.log && lost kd1.log klost.log key; then
-	check 0 "lost.log:6: gap: 17 packet(s) never judged" "lost record" \
+	verify 0 "lost.log:6: gap: 17 packet(s) never judged" "lost record" \
 		lost.log
 	grep -q "^lost.log:9: gap: 3 record(s) could not be written" out ||
-		{ echo "FAIL: records gap"; cat out; fails=$((fails + 1)); }
+		{ bad "records gap"; cat out; }
 	grep -q "12 records, seq 1 to 12, 2 gap(s): 17 packet(s) never judged, 3 record(s) not written" out ||
-		{ echo "FAIL: gap not counted"; cat out; fails=$((fails + 1)); }
-	check 0 "not written: chain intact (HMAC" \
+		{ bad "gap not counted"; cat out; }
+	verify 0 "not written: chain intact (HMAC" \
 		"lost record, keyed" --key key klost.log
 	sed '6s/"count":17/"count":1/' klost.log >klost.edit
-	check 1 "klost.edit:6: chain mismatch" "lost count edited" \
+	verify 1 "klost.edit:6: chain mismatch" "lost count edited" \
 		--key key klost.edit
-	check 0 "lost.log:1: 12 records, seq 1 to 12, 2 gap(s)" \
+	verify 0 "lost.log:1: 12 records, seq 1 to 12, 2 gap(s)" \
 		"lost record in the first of two logs" lost.log d2.log
 else
-	echo "FAIL: could not run $PYTHON3"; fails=$((fails + 1))
+	bad "could not run $PYTHON3"
 fi
 
 # A log long enough to be read in several batches, each parsed and hashed
 # on both cores: a break is named at its line wherever it falls (the
 # first line of a batch, the second half, across files).
 "$MKLOG" -s -n 20000 >big.log || exit 99
-check 0 "20000 records, seq 1 to 20000: chain intact" "long log" big.log
+verify 0 "20000 records, seq 1 to 20000: chain intact" "long log" big.log
 for n in 2 4097 8192 8193 12000 16385 20000; do
 	sed "${n}s/\"dest_port\":\([0-9]*\)/\"dest_port\":1\1/" big.log >big.edit
 	cmp -s big.log big.edit && { echo "FAIL: edit $n did nothing"; exit 99; }
-	check 1 "big.edit:$n: chain mismatch" "long log, line $n edited" big.edit
+	verify 1 "big.edit:$n: chain mismatch" "long log, line $n edited" big.edit
 done
 sed 12345d big.log >big.cut
-check 1 "big.cut:12345: seq 12346 after seq 12344" "long log, record cut" \
+verify 1 "big.cut:12345: seq 12346 after seq 12344" "long log, record cut" \
 	big.cut
 head -9000 big.log >big.1
 tail -n +9001 big.log | gzip -c >big.2.gz
-check 0 "seq 1 to 20000: chain intact" "long log, rotated" big.1 big.2.gz
+verify 0 "seq 1 to 20000: chain intact" "long log, rotated" big.1 big.2.gz
 tail -n +9001 big.log | sed "1s/\"dest_port\":\([0-9]*\)/\"dest_port\":1\1/" \
 	>big.2.edit
-check 1 "big.2.edit:1: chain mismatch" "long log, rotated, first edited" \
+verify 1 "big.2.edit:1: chain mismatch" "long log, rotated, first edited" \
 	big.1 big.2.edit
 "$MKLOG" -s -n 20000 -k key >kbig.log || exit 99
-check 0 "seq 1 to 20000: chain intact (HMAC-SHA256)" "long log, keyed" \
+verify 0 "seq 1 to 20000: chain intact (HMAC-SHA256)" "long log, keyed" \
 	--key key kbig.log
 sed "10000s/\"dest_port\":\([0-9]*\)/\"dest_port\":1\1/" kbig.log >kbig.edit
-check 1 "kbig.edit:10000: chain mismatch" "long log, keyed, edited" \
+verify 1 "kbig.edit:10000: chain mismatch" "long log, keyed, edited" \
 	--key key kbig.edit
 # the independent check that nfjudge-log(5) prints agrees
-: "${top_srcdir:=..}"
 sed -n '/^import hashlib/,/^print("intact")/p' "$top_srcdir/man/nfjudge-log.5" |
 	sed -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\e/\\/g' >manpage.py
 mancheck() { # want_status description args...
@@ -293,14 +291,11 @@ mancheck() { # want_status description args...
 	shift 2
 	"$PYTHON3" manpage.py "$@" >/dev/null 2>&1
 	got=$?
-	if [ "$got" -eq "$want" ]; then
-		pass=$((pass + 1))
-	else
-		echo "FAIL: man page script: $desc: exit $got, want $want"
-		fails=$((fails + 1))
+	if [ "$got" -eq "$want" ]; then ok; else
+		bad "man page script: $desc: exit $got, want $want"
 	fi
 }
-[ -s manpage.py ] || { echo "FAIL: no script in the man page"; fails=$((fails + 1)); }
+[ -s manpage.py ] || bad "no script in the man page"
 mancheck 0 "intact" a.log
 mancheck 0 "keyed" --key key k.log
 mancheck 0 "rotated" a.log.2 r.log.mid a.log.0
@@ -313,13 +308,12 @@ mancheck 1 "edited" edited.log
 mancheck 1 "removed" removed.log
 mancheck 1 "keyed insertion" --key key kforged.log
 
-check 2 "" "missing file" nonexistent.log
-check 2 "" "no LOG"
-check 2 "" "missing key file" --key nonexistent a.log
-check 0 "no records" "empty log" /dev/null
+verify 2 "" "missing file" nonexistent.log
+verify 2 "" "no LOG"
+verify 2 "" "missing key file" --key nonexistent a.log
+verify 0 "no records" "empty log" /dev/null
 
 "$NFJUDGE" audit nosuchcommand a.log >/dev/null 2>&1
-[ $? -eq 2 ] && pass=$((pass + 1)) || { echo "FAIL: unknown command"; fails=$((fails + 1)); }
+[ $? -eq 2 ] && ok || bad "unknown command"
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+test_summary

@@ -21,8 +21,8 @@ DATA=$top_srcdir/tests/data
 cd "$X" || exit 99
 M=mixed.jsonl
 
-# check FORMAT LOG...: the export validates and maps record by record
-check() {
+# export_check FORMAT LOG...: the export validates and maps record by record
+export_check() {
 	fmt=$1
 	shift
 	expect_status 0 "export $fmt $*" "$NFJUDGE" audit export --format \
@@ -38,7 +38,7 @@ check() {
 }
 
 for fmt in ocsf ecs; do
-	check "$fmt" "$M"
+	export_check "$fmt" "$M"
 	expect_err "$fmt: the bad line named" "$M:8: invalid JSON"
 	expect_err "$fmt: the records without an event counted" \
 		"3 records of types without an"
@@ -47,7 +47,7 @@ for fmt in ocsf ecs; do
 	# the audit tests' fixtures: proxy logs, process identity, hostile
 	for log in ../audit/sandbox.jsonl ../audit/procs.jsonl \
 		../audit/hostile.jsonl; do
-		check "$fmt" "$log"
+		export_check "$fmt" "$log"
 	done
 	gzip -c "$M" >"$tmp/m.gz"
 	expect_status 0 "$fmt from gzip on stdin" "$NFJUDGE" audit export \

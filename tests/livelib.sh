@@ -28,11 +28,6 @@ trap live_cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
 nsx() { ip netns exec "$NS" "$@"; }
-check() { # description command...: passes when the command does
-	d=$1
-	shift
-	if "$@"; then ok; else bad "$d"; fi
-}
 
 ns_addrs() {
 	nsx ip link set lo up

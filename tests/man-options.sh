@@ -4,7 +4,7 @@
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${NFJUDGE:=$top_srcdir/src/nfjudge}"
-pass=0 fails=0
+. "$top_srcdir/tests/testlib.sh"
 
 check_cmd() { # man page, subcommand words...
 	page=$top_srcdir/man/$1
@@ -15,11 +15,8 @@ check_cmd() { # man page, subcommand words...
 		sort -u); do
 		[ "$opt" = --help ] && continue
 		case $text in
-		*"$opt"*) pass=$((pass + 1)) ;;
-		*)
-			echo "FAIL: nfjudge $* --help names $opt, man/$(basename "$page") does not"
-			fails=$((fails + 1))
-			;;
+		*"$opt"*) ok ;;
+		*) bad "nfjudge $* --help names $opt, man/$(basename "$page") does not" ;;
 		esac
 	done
 }
@@ -33,5 +30,4 @@ for sub in $("$NFJUDGE" audit --help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
 	[ -f "$top_srcdir/man/nfjudge-audit.1" ] && check_cmd nfjudge-audit.1 audit "$sub"
 done
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ] && [ "$pass" -gt 20 ]
+test_summary && [ "$pass" -gt 20 ]

@@ -11,10 +11,7 @@ P=$top_srcdir/pcaps
 update=${1:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0 fails=0
-
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. "$top_srcdir/tests/testlib.sh"
 
 # The environment must not leak into the embedded policy.
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY
@@ -64,5 +61,4 @@ cmp -s "$T/sandbox.out" "$T/sandbox-pcapng.out" && ok || bad "pcapng differs fro
 	"$NFJUDGE" audit verify "$T/multi.out" >/dev/null 2>&1 &&
 	ok || bad "audit verify rejects replay output"
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+test_summary

@@ -21,14 +21,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
-pass=0 fails=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*"; fails=$((fails + 1)); }
-check() { # description command...
-	d=$1
-	shift
-	if "$@"; then ok; else bad "$d"; fi
-}
+. "$top_srcdir/tests/testlib.sh"
 nsx() { ip netns exec "$NS" "$@"; }
 
 nsx ip link set lo up
@@ -163,5 +156,4 @@ print("ok" if ok else "FAIL")
 PY
 check "replay of --pcap-out agrees with the live log" grep -q '^ok' "$tmp/agree.out"
 
-echo "$pass passed, $fails failed"
-[ "$fails" -eq 0 ]
+test_summary

@@ -32,6 +32,15 @@ expect_err() { # description text
 		cat "$tmp/err"
 	fi
 }
+expect_in() { # description file text
+	if grep -qF -- "$3" "$2"; then ok; else bad "$1: no '$3' in $2"; fi
+}
+# check description command...: passes when the command does
+check() {
+	d=$1
+	shift
+	if "$@"; then ok; else bad "$d"; fi
+}
 test_summary() {
 	echo "$pass passed, $fails failed"
 	[ "$fails" -eq 0 ]
