@@ -47,6 +47,7 @@
 #include "privs.h"
 #include "record.h"
 #include "runctl.h"
+#include "timefmt.h"
 #include "worker.h"
 
 /* The kernel's drop counters are read every tick, metrics written every
@@ -99,14 +100,6 @@ struct daemon {
 	int keylen;
 };
 
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* SHA-256 of the policy's canonical form: what is in force, not bytes. */
 static void policy_digest(struct policy *p, char out[65])
 {
@@ -129,7 +122,7 @@ static void policy_digest(struct policy *p, char out[65])
 
 static void emit(struct daemon *d, struct record_event *ev)
 {
-	ev->ts_us = now_us();
+	ev->ts_us = timefmt_clock_us(CLOCK_REALTIME);
 	if (logsink_submit(d->sink, ev) < 0)
 		log_warnx("a %s record could not be written",
 			  ev->type == RECORD_START ? "start" : "control");
@@ -388,7 +381,7 @@ static void watchdog(struct daemon *d)
 
 static void fence_packet(const struct nflog_packet *pkt, void *data)
 {
-	fencelog_packet(data, pkt, now_us());
+	fencelog_packet(data, pkt, timefmt_clock_us(CLOCK_REALTIME));
 }
 
 /* Whatever the fence dropped since the last time, as records. */

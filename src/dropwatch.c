@@ -14,6 +14,7 @@
 #include "dropwatch.h"
 #include "nfqueue.h"
 #include "record.h"
+#include "timefmt.h"
 
 struct counter {
 	uint64_t base;	   /* the kernel's value at the start */
@@ -30,14 +31,6 @@ struct dropwatch {
 	struct dropwatch_cfg cfg;
 	struct dw_queue q[];
 };
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 struct dropwatch *dropwatch_new(const struct dropwatch_cfg *cfg)
 {
@@ -86,7 +79,7 @@ static void report(struct dropwatch *dw, int queue, const char *what,
 		return;
 	lost.total = now - c->base;
 	lost.count = lost.total - c->reported;
-	ev.ts_us = now_us();
+	ev.ts_us = timefmt_clock_us(CLOCK_REALTIME);
 	if (dw->cfg.emit(dw->cfg.ctx, &ev) == 0)
 		c->reported = lost.total;
 }

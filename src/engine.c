@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "proc.h"
 #include "record.h"
+#include "timefmt.h"
 
 struct engine {
 	struct engine_cfg cfg;
@@ -49,14 +50,6 @@ void engine_free(struct engine *e)
 		return;
 	communityid_free(e->cid);
 	free(e);
-}
-
-static int64_t monotonic_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /*
@@ -165,7 +158,8 @@ static int record(struct engine *e, const struct engine_pkt *pkt,
 	rv->queue = pkt->queue;
 	rv->packet_id = pkt->packet_id;
 	if (pkt->live)
-		rv->latency_us = monotonic_us() - pkt->received_us;
+		rv->latency_us =
+			timefmt_clock_us(CLOCK_MONOTONIC) - pkt->received_us;
 	ev.type = RECORD_VERDICT;
 	ev.ts_us = pkt->ts_us;
 	ev.verdict = rv;

@@ -21,6 +21,7 @@
 #include "logsink.h"
 #include "logsink_int.h"
 #include "record.h"
+#include "timefmt.h"
 
 #define LOGSINK_RING_DEFAULT	(8u << 20)
 #define LOGSINK_RING_MIN	(4u * RECORD_MAX)
@@ -28,14 +29,6 @@
 #define LOGSINK_LINGER_MS	10
 #define LOGSINK_BATCH_BYTES	(64u << 10)
 #define LOGSINK_CLOSE_GIVEUP_MS 3000
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* ---- the ring (callers hold the lock) ---------------------------------- */
 
@@ -269,7 +262,7 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 
 	sink_take_reopen(s);
 	if (s->lost_pending && !s->failing)
-		sink_report_lost(s, now_us());
+		sink_report_lost(s, timefmt_clock_us(CLOCK_REALTIME));
 	n = ring_chunk(s, &data);
 	if (!n)
 		return sink_idle(s);

@@ -125,3 +125,11 @@ int timefmt_format(int64_t ts_us, char out[TIMEFMT_LEN])
 	put_digits(out + 20, (unsigned)usec, 6);
 	return 0;
 }
+
+int64_t timefmt_clock_us(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}

@@ -3,6 +3,7 @@
 #define NFJUDGE_TIMEFMT_H
 
 #include <stdint.h>
+#include <time.h>
 
 /*
  * Parse an RFC 3339 time, "2026-11-28T12:00:00.123456Z" or with a numeric
@@ -17,5 +18,8 @@ int timefmt_parse(const char *s, int64_t *us);
  */
 #define TIMEFMT_LEN 28
 int timefmt_format(int64_t ts_us, char out[TIMEFMT_LEN]);
+
+/* The clock id's time in microseconds (epoch for CLOCK_REALTIME). */
+int64_t timefmt_clock_us(clockid_t id);
 
 #endif

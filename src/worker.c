@@ -25,6 +25,7 @@
 #include "nfqueue.h"
 #include "proc.h"
 #include "record.h"
+#include "timefmt.h"
 #include "worker.h"
 
 static enum attribution worker_attribute(void *ctx,
@@ -57,14 +58,6 @@ int worker_init(struct worker *w, struct engine_cfg *cfg)
 		return -errno;
 	pthread_mutex_init(&w->lock, NULL);
 	return 0;
-}
-
-static int64_t clock_us(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static enum nfqueue_verdict to_nfqueue(enum verdict v)
@@ -162,7 +155,7 @@ static void record_undecodable(struct worker *w, const struct engine_pkt *pkt,
 
 	if (!f->ip_version && p->caplen)
 		f->ip_version = p->data[0] >> 4 == 6 ? 6 : 4;
-	rv.latency_us = clock_us(CLOCK_MONOTONIC) - pkt->received_us;
+	rv.latency_us = timefmt_clock_us(CLOCK_MONOTONIC) - pkt->received_us;
 	if (w->sink && logsink_submit(w->sink, &ev) < 0)
 		w->local_errors++;
 }
@@ -174,8 +167,8 @@ static void on_packet(const struct nfqueue_packet *p, void *data)
 		.live = true,
 		.queue = p->queue,
 		.packet_id = p->id,
-		.received_us = clock_us(CLOCK_MONOTONIC),
-		.ts_us = clock_us(CLOCK_REALTIME),
+		.received_us = timefmt_clock_us(CLOCK_MONOTONIC),
+		.ts_us = timefmt_clock_us(CLOCK_REALTIME),
 		.ifindex = p->outdev,
 		.have_owner = p->have_owner,
 		.uid = p->uid,
