@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit_filter.h"
+#include "audit_group.h"
+#include "audit_out.h"
 #include "chain.h"
 
 struct chain;
@@ -71,15 +74,69 @@ void audit_verify_done(struct verify *v);
 size_t audit_verify_nchains(const struct verify *v);
 const struct vchain *audit_verify_chain_at(const struct verify *v, size_t i);
 
-/* nfjudge audit verify [--key FILE] LOG... */
-int audit_verify(int argc, char **argv);
+/*
+ * The bodies of the audit commands: each takes its options as a plain
+ * struct (cmd_audit*.c fills it from argv) and the logs, prints its
+ * output on stdout and diagnostics through log.h, and returns the exit
+ * status: 0, 1 (tampered, changed, out of memory), 2 (unreadable).
+ */
 
-/* The other subcommands: argv[0] is the subcommand's name. */
-int audit_search(int argc, char **argv);
-int audit_summary(int argc, char **argv);
-int audit_whatif(int argc, char **argv);
-int audit_suggest(int argc, char **argv);
-int audit_report(int argc, char **argv);
-int audit_export(int argc, char **argv);
+/* nfjudge audit verify */
+struct audit_verify_config {
+	const char *keyfile; /* the HMAC key; NULL: plain SHA-256 */
+	enum verify_head head;
+	uint64_t from_seq; /* VERIFY_FROM: record from_seq had digest from */
+	char from[CHAIN_HEX + 1];
+};
+int audit_verify_run(const struct audit_verify_config *c, char *const *logs,
+		     int nlogs);
+
+/* nfjudge audit search */
+struct audit_search_config {
+	struct afilter filter;
+	enum aformat format;
+};
+int audit_search_run(const struct audit_search_config *c, char *const *logs,
+		     int nlogs);
+
+/* nfjudge audit summary: counts by up to AUDIT_BY_MAX keys together */
+#define AUDIT_BY_MAX 6
+struct audit_summary_config {
+	enum aby by[AUDIT_BY_MAX];
+	size_t nby; /* at least one */
+	enum aformat format;
+};
+int audit_summary_run(const struct audit_summary_config *c, char *const *logs,
+		      int nlogs);
+
+/* nfjudge audit whatif: the policy stays the caller's */
+struct policy;
+struct audit_whatif_config {
+	struct policy *policy;
+	enum aformat format;
+	bool fail_on_change; /* exit 1 when a verdict would change */
+};
+int audit_whatif_run(const struct audit_whatif_config *c, char *const *logs,
+		     int nlogs);
+
+/* nfjudge audit suggest */
+int audit_suggest_run(char *const *logs, int nlogs);
+
+/* nfjudge audit report */
+struct audit_report_config {
+	const char *output;  /* the page's path, "-" for stdout */
+	const char *keyfile; /* as for verify */
+	size_t limit;	     /* refused records listed at most */
+};
+int audit_report_run(const struct audit_report_config *c, char *const *logs,
+		     int nlogs);
+
+/* nfjudge audit export (export.c) */
+enum audit_export_format { AUDIT_EXPORT_OCSF, AUDIT_EXPORT_ECS };
+struct audit_export_config {
+	enum audit_export_format format;
+};
+int audit_export_run(const struct audit_export_config *c, char *const *logs,
+		     int nlogs);
 
 #endif

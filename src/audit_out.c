@@ -26,17 +26,6 @@ int audit_format_parse(const char *s, enum aformat *f)
 	return 0;
 }
 
-int audit_format_opt(const char *cmd, const char *arg, enum aformat *f)
-{
-	if (!audit_format_parse(arg, f))
-		return 0;
-	fprintf(stderr,
-		"nfjudge audit %s: --format '%s': expected table, json or "
-		"csv\n",
-		cmd, arg);
-	return -EINVAL;
-}
-
 void audit_out_heads(enum aformat f, const struct out_col *cols, size_t ncols,
 		     const char *const *csv, size_t ncsv)
 {

@@ -16,9 +16,6 @@ enum aformat {
 /* "table", "json" or "csv".  0 or -EINVAL. */
 int audit_format_parse(const char *s, enum aformat *f);
 
-/* --format's value into *f; else a message naming cmd, and -EINVAL. */
-int audit_format_opt(const char *cmd, const char *arg, enum aformat *f);
-
 /* On stdout, the heads of a streamed output: the csv row or the table's
  * column heads; nothing for json. */
 struct out_col;

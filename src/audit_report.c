@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include "audit_report.h"
 #include "chain.h"
 #include "exitcode.h"
+#include "log.h"
 #include "logread.h"
 
 static void report_break(struct report *r, const char *file, unsigned long line,
@@ -134,74 +134,6 @@ static int report_one(void *ctx, const struct arec *a)
 	return r->err;
 }
 
-static void report_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: nfjudge audit report -o FILE.html [--key FILE] "
-		"[--limit N] LOG...\n\n"
-		"One self-contained HTML page (inline CSS and SVG, no "
-		"scripts): the state\nof the hash chain, totals by verdict, "
-		"a timeline, the executables,\ndestinations and rules seen, "
-		"and the rejected and dropped records.\n\n"
-		"  -o, --output FILE  where to write the page (- for "
-		"standard output)\n"
-		"  -k, --key FILE     the HMAC key the log was written with\n"
-		"  --limit N          list at most N refused records "
-		"(default 1000)\n"
-		"  -h, --help         this help\n");
-}
-
-static int report_limit(struct report *r, const char *arg)
-{
-	char *end;
-
-	errno = 0;
-	r->limit = strtoul(arg, &end, 10);
-	if (errno || *end || arg[0] < '0' || arg[0] > '9' ||
-	    r->limit > 1000000) {
-		fprintf(stderr,
-			"nfjudge audit report: --limit '%s': expected "
-			"0..1000000\n",
-			arg);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* -1 to go on, else the exit status. */
-static int report_args(struct report *r, const char **out, int argc,
-		       char **argv)
-{
-	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"key", required_argument, NULL, 'k'},
-		{"limit", required_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:k:h", opts, NULL)) != -1) {
-		if (c == 'o') {
-			*out = optarg;
-		} else if (c == 'k') {
-			r->keyfile = optarg;
-		} else if (c == 'l') {
-			if (report_limit(r, optarg))
-				return EXIT_USAGE;
-		} else {
-			report_usage(c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : EXIT_USAGE;
-		}
-	}
-	if (!*out) {
-		fprintf(stderr, "nfjudge audit report: no -o FILE given\n");
-		return EXIT_USAGE;
-	}
-	return audit_need_logs("report", argc);
-}
-
 static int report_init(struct report *r)
 {
 	r->verify.chain = audit_verify_chain(r->keyfile);
@@ -242,42 +174,35 @@ static int report_write(const struct report *r, const char *path,
 	bool bad;
 
 	if (!f) {
-		fprintf(stderr, "nfjudge audit report: %s: %s\n", path,
-			strerror(errno));
+		log_warn("%s", path);
 		return 1;
 	}
 	audit_html_write(r, logs, nlogs, f);
 	bad = ferror(f) != 0;
 	if ((f == stdout ? fflush(f) : fclose(f)) || bad) {
-		fprintf(stderr, "nfjudge audit report: %s: write error\n",
-			path);
+		log_warnx("%s: write error", path);
 		return 1;
 	}
 	return 0;
 }
 
-int audit_report(int argc, char **argv)
+int audit_report_run(const struct audit_report_config *c, char *const *logs,
+		     int nlogs)
 {
-	struct report r = {.limit = 1000};
-	struct ascan scan = {
-		.prog = "nfjudge audit report", .all = true, .fast = true};
-	const char *out = NULL;
-	int ret = report_args(&r, &out, argc, argv);
+	struct report r = {.limit = c->limit, .keyfile = c->keyfile};
+	struct ascan scan = {.all = true, .fast = true};
+	int ret = report_init(&r);
 
-	if (ret >= 0)
-		return ret;
-	ret = report_init(&r);
 	if (!ret) {
 		scan.bad_cb = report_bad;
-		audit_scan_run(&scan, argv + optind, argc - optind, report_one,
-			       &r);
+		audit_scan_run(&scan, logs, nlogs, report_one, &r);
 		if (r.err)
 			ret = 1;
 	}
 	if (ret == 1)
-		fprintf(stderr, "nfjudge audit report: out of memory\n");
+		log_warnx("out of memory");
 	if (!ret)
-		ret = report_write(&r, out, argv + optind, argc - optind);
+		ret = report_write(&r, c->output, logs, nlogs);
 	report_free(&r);
 	return ret ? ret : audit_scan_status(&scan);
 }

@@ -7,16 +7,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit_scan.h"
-#include "flowfmt.h"
+#include "log.h"
 #include "logfast.h"
 #include "logread.h"
-#include "timefmt.h"
 
 static const char *scan_status(enum logread_status st)
 {
@@ -30,7 +28,7 @@ static const char *scan_status(enum logread_status st)
 static void scan_bad(struct ascan *s, const char *file, unsigned long lineno,
 		     const char *what, void *ctx)
 {
-	fprintf(stderr, "%s:%lu: %s\n", file, lineno, what);
+	log_warnx_at(file, lineno, "%s", what);
 	s->bad++;
 	if (s->bad_cb)
 		s->bad_cb(ctx, file, lineno, what);
@@ -124,7 +122,7 @@ static int scan_file(struct ascan *s, struct sbatch *b, const char *path,
 	int ret = 0;
 
 	if (!lr) {
-		fprintf(stderr, "%s: %s: %s\n", s->prog, path, strerror(errno));
+		log_warn("%s", path);
 		s->unreadable++;
 		return 0;
 	}
@@ -164,18 +162,7 @@ int audit_scan_run(struct ascan *s, char *const *paths, int n, arec_cb cb,
 int audit_scan_status(const struct ascan *s)
 {
 	if (s->bad)
-		fprintf(stderr, "%s: %lu of %lu lines skipped: not records\n",
-			s->prog, s->bad, s->lines);
+		log_warnx("%lu of %lu lines skipped: not records", s->bad,
+			  s->lines);
 	return s->unreadable ? 2 : 0;
-}
-
-int audit_need_logs(const char *sub, int argc)
-{
-	if (optind < argc)
-		return -1;
-	fprintf(stderr,
-		"nfjudge audit %s: no LOG given (- for standard "
-		"input)\n",
-		sub);
-	return 2;
 }

@@ -21,15 +21,15 @@ struct ascan {
 	unsigned long bad;	  /* lines that are not records, reported */
 	unsigned long unreadable; /* files that could not be opened or read */
 	unsigned long files;
-	bool all;	  /* pass every record to cb, not only verdicts */
-	bool fast;	  /* cb reads no tree (a->proc, a->rec->root NULL):
-			   * lines are read on the fast path */
-	const char *prog; /* "nfjudge audit search", for messages */
+	bool all;  /* pass every record to cb, not only verdicts */
+	bool fast; /* cb reads no tree (a->proc, a->rec->root NULL):
+		    * lines are read on the fast path */
 };
 
 /*
- * Read the logs in order, report each bad line as "FILE:LINE: reason" on
- * stderr and go on.  Returns the first non-zero value of cb, else 0.
+ * Read the logs in order, report each bad line as "FILE:LINE: reason"
+ * through log_warnx() and go on.  Returns the first non-zero value of cb, else
+ * 0.
  */
 int audit_scan_run(struct ascan *s, char *const *paths, int n, arec_cb cb,
 		   void *ctx);
@@ -37,8 +37,5 @@ int audit_scan_run(struct ascan *s, char *const *paths, int n, arec_cb cb,
 /* Exit status after a scan: 2 when a file could not be opened.  Says
  * on stderr how many lines were skipped, if any. */
 int audit_scan_status(const struct ascan *s);
-
-/* After option parsing: -1 when LOGs follow, else 2 with a message. */
-int audit_need_logs(const char *sub, int argc);
 
 #endif

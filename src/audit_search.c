@@ -6,17 +6,14 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit.h"
 #include "audit_filter.h"
 #include "audit_out.h"
 #include "audit_rec.h"
 #include "audit_scan.h"
-#include "exitcode.h"
 
 struct search {
 	struct afilter filter;
@@ -90,84 +87,14 @@ static int search_one(void *ctx, const struct arec *a)
 	return 0;
 }
 
-static void search_usage(FILE *out)
+int audit_search_run(const struct audit_search_config *c, char *const *logs,
+		     int nlogs)
 {
-	fprintf(out,
-		"usage: nfjudge audit search [OPTIONS] LOG...\n\n"
-		"The verdict records that meet every condition given.\n\n"
-		"  --verdict V      accept, reject or drop\n"
-		"  --rule NAME      decided by this rule (\"default\" too)\n"
-		"  --exe GLOB       executable, fnmatch(3) with FNM_PATHNAME\n"
-		"  --user NAME|UID  owner of the process\n"
-		"  --pid N          process id\n"
-		"  --dest CIDR      destination address or network, v4 or "
-		"v6\n"
-		"  --port N|N-M     destination port or range\n"
-		"  --proto P        tcp or udp\n"
-		"  --since T        at or after T: RFC 3339, or -N[smhd] (now "
-		"minus N)\n"
-		"  --until T        at or before T\n"
-		"  --format F       json (the records as they are, the "
-		"default), table, csv\n"
-		"  -h, --help       this help\n");
-}
+	struct search s = {.filter = c->filter, .format = c->format};
+	struct ascan scan = {.fast = true};
 
-static const struct option search_opts[] = {
-	{"verdict", required_argument, NULL, 0},
-	{"rule", required_argument, NULL, 0},
-	{"exe", required_argument, NULL, 0},
-	{"user", required_argument, NULL, 0},
-	{"pid", required_argument, NULL, 0},
-	{"dest", required_argument, NULL, 0},
-	{"port", required_argument, NULL, 0},
-	{"proto", required_argument, NULL, 0},
-	{"since", required_argument, NULL, 0},
-	{"until", required_argument, NULL, 0},
-	{"format", required_argument, NULL, 'f'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
-
-/* -1 to go on, else the exit status. */
-static int search_args(struct search *s, int argc, char **argv)
-{
-	int64_t now = (int64_t)time(NULL) * 1000000;
-	char err[256];
-	int c, idx;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", search_opts, &idx)) != -1) {
-		if (c == 'h') {
-			search_usage(stdout);
-			return 0;
-		}
-		if (c == 'f' && audit_format_opt("search", optarg, &s->format))
-			return EXIT_USAGE;
-		if (c == 0 && afilter_set(&s->filter, search_opts[idx].name,
-					  optarg, now, err, sizeof(err))) {
-			fprintf(stderr, "nfjudge audit search: %s\n", err);
-			return EXIT_USAGE;
-		}
-		if (c == '?') {
-			search_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	return audit_need_logs("search", argc);
-}
-
-int audit_search(int argc, char **argv)
-{
-	struct search s = {.format = AFORMAT_JSON};
-	struct ascan scan = {.prog = "nfjudge audit search", .fast = true};
-	int ret;
-
-	afilter_init(&s.filter);
-	ret = search_args(&s, argc, argv);
-	if (ret >= 0)
-		return ret;
 	audit_out_heads(s.format, search_cols, SEARCH_NCOLS, csv_head,
 			CSV_NCOLS);
-	audit_scan_run(&scan, argv + optind, argc - optind, search_one, &s);
+	audit_scan_run(&scan, logs, nlogs, search_one, &s);
 	return audit_scan_status(&scan);
 }

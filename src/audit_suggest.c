@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,7 @@
 #include "audit_out.h"
 #include "audit_rec.h"
 #include "audit_scan.h"
-#include "exitcode.h"
+#include "log.h"
 #include "timefmt.h"
 
 enum { PART_PROTO, PART_DEST, PART_PORT, PART_EXE, NPARTS };
@@ -173,43 +172,18 @@ static int suggest_print(struct suggest *s)
 	return ret;
 }
 
-static void suggest_usage(FILE *out)
+int audit_suggest_run(char *const *logs, int nlogs)
 {
-	fprintf(out,
-		"usage: nfjudge audit suggest LOG...\n\n"
-		"Policy lines (nfjudge.conf(5)) that would accept what the "
-		"logs show\nrejected or dropped: one rule per executable, "
-		"protocol, destination\naddress and port, most frequent "
-		"first.  Review them before use; put them\nbefore the rules "
-		"that reject.\n\n"
-		"  -h, --help   this help\n");
-}
-
-int audit_suggest(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	struct ascan scan = {.prog = "nfjudge audit suggest", .fast = true};
+	struct ascan scan = {.fast = true};
 	struct suggest s = {0};
-	int c, ret;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		suggest_usage(c == 'h' ? stdout : stderr);
-		return c == 'h' ? 0 : EXIT_USAGE;
-	}
-	ret = audit_need_logs("suggest", argc);
-	if (ret >= 0)
-		return ret;
 	s.flows = audit_groups_new(NPARTS);
 	s.names = audit_groups_new(1);
 	if (s.flows && s.names)
-		audit_scan_run(&scan, argv + optind, argc - optind, suggest_one,
-			       &s);
+		audit_scan_run(&scan, logs, nlogs, suggest_one, &s);
 	if (!s.flows || !s.names || s.err || suggest_print(&s)) {
-		fprintf(stderr, "nfjudge audit suggest: out of memory\n");
+		log_warnx("out of memory");
 		ret = 1;
 	} else {
 		ret = audit_scan_status(&scan);

@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +18,12 @@
 #include "audit_out.h"
 #include "audit_rec.h"
 #include "audit_scan.h"
-#include "exitcode.h"
+#include "log.h"
 #include "logread.h"
 #include "timefmt.h"
 
-#define BY_MAX 6
-
 struct summary {
-	enum aby by[BY_MAX];
+	enum aby by[AUDIT_BY_MAX];
 	size_t nby;
 	enum aformat format;
 	struct agroups *groups;
@@ -55,8 +52,8 @@ static void summary_gap(struct summary *s, const struct arec *a)
 static int summary_one(void *ctx, const struct arec *a)
 {
 	struct summary *s = ctx;
-	char bufs[BY_MAX][ABY_VALUE_LEN];
-	const char *parts[BY_MAX];
+	char bufs[AUDIT_BY_MAX][ABY_VALUE_LEN];
+	const char *parts[AUDIT_BY_MAX];
 	size_t i;
 
 	if (!a->verdict_rec) {
@@ -133,9 +130,9 @@ static void summary_cols(const struct summary *s, struct out_col *cols,
 static int summary_print(const struct summary *s)
 {
 	struct agroup **v = audit_groups_sorted(s->groups);
-	struct out_col cols[BY_MAX + 3];
-	const char *heads[BY_MAX + 3], *cells[BY_MAX + 3];
-	char names[BY_MAX][16], count[24], first[TIMEFMT_LEN],
+	struct out_col cols[AUDIT_BY_MAX + 3];
+	const char *heads[AUDIT_BY_MAX + 3], *cells[AUDIT_BY_MAX + 3];
+	char names[AUDIT_BY_MAX][16], count[24], first[TIMEFMT_LEN],
 		last[TIMEFMT_LEN];
 	struct audit_table *t;
 	size_t i, n = audit_groups_size(s->groups);
@@ -191,81 +188,24 @@ static void summary_gaps(const struct summary *s)
 			s->lost_packets, s->lost_records, s->gaps, first, last);
 }
 
-static void summary_usage(FILE *out)
+int audit_summary_run(const struct audit_summary_config *c, char *const *logs,
+		      int nlogs)
 {
-	fprintf(out,
-		"usage: nfjudge audit summary [--by KEY]... [--format F] "
-		"LOG...\n\n"
-		"Verdict records counted by KEY, most frequent first, with "
-		"when each was\nfirst and last seen.  Several --by group by "
-		"all of them together.\n\n"
-		"  --by KEY     verdict (the default), rule, exe, dest, user, "
-		"hour\n"
-		"  --format F   table (the default), json (one object a "
-		"line), csv\n"
-		"  -h, --help   this help\n");
-}
+	struct summary s = {.nby = c->nby, .format = c->format};
+	struct ascan scan = {.all = true, .fast = true};
 
-/* -1 to go on, else the exit status. */
-static int summary_args(struct summary *s, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"by", required_argument, NULL, 'b'},
-		{"format", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c, by;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			summary_usage(stdout);
-			return 0;
-		}
-		if (c == 'b' && (by = audit_by_parse(optarg)) >= 0 &&
-		    s->nby < BY_MAX) {
-			s->by[s->nby++] = (enum aby)by;
-			continue;
-		}
-		if (c == 'f' &&
-		    !audit_format_opt("summary", optarg, &s->format))
-			continue;
-		if (c == 'b')
-			fprintf(stderr,
-				"nfjudge audit summary: --by '%s': "
-				"expected verdict, rule, exe, dest, "
-				"user or hour (at most %d)\n",
-				optarg, BY_MAX);
-		else if (c != 'f')
-			summary_usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (!s->nby)
-		s->by[s->nby++] = ABY_VERDICT;
-	return audit_need_logs("summary", argc);
-}
-
-int audit_summary(int argc, char **argv)
-{
-	struct summary s = {.format = AFORMAT_TABLE};
-	struct ascan scan = {
-		.prog = "nfjudge audit summary", .all = true, .fast = true};
-	int ret = summary_args(&s, argc, argv);
-
-	if (ret >= 0)
-		return ret;
+	memcpy(s.by, c->by, c->nby * sizeof(c->by[0]));
 	s.groups = audit_groups_new(s.nby);
 	if (!s.groups)
 		return 1;
-	audit_scan_run(&scan, argv + optind, argc - optind, summary_one, &s);
+	audit_scan_run(&scan, logs, nlogs, summary_one, &s);
 	if (!s.err)
 		s.err = summary_print(&s);
 	if (!s.err)
 		summary_gaps(&s);
 	audit_groups_free(s.groups);
 	if (s.err) {
-		fprintf(stderr, "nfjudge audit summary: out of memory\n");
+		log_warnx("out of memory");
 		return 1;
 	}
 	return audit_scan_status(&scan);

@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "audit.h"
 #include "chain.h"
 #include "exitcode.h"
+#include "log.h"
 #include "logfast.h"
 #include "logread.h"
 
@@ -338,8 +338,7 @@ static int vbatch_run(struct verify *v, struct vbatch *b, size_t n)
 	logread_parallel(n, vbatch_line, b);
 	for (i = 0; i < n; i++) {
 		if ((what = vbatch_check(v, b, i, err, sizeof(err)))) {
-			fprintf(stderr, "%s:%lu: %s\n", v->file,
-				b->spans[i].lineno, what);
+			log_warnx_at(v->file, b->spans[i].lineno, "%s", what);
 			return 1;
 		}
 	}
@@ -360,8 +359,7 @@ static int verify_file(struct verify *v, struct vbatch *b, const char *path)
 	int ret = 0;
 
 	if (!lr) {
-		fprintf(stderr, "nfjudge audit verify: %s: %s\n", path,
-			strerror(errno));
+		log_warn("%s", path);
 		return EXIT_USAGE;
 	}
 	v->file = logread_name(lr);
@@ -369,8 +367,8 @@ static int verify_file(struct verify *v, struct vbatch *b, const char *path)
 	       (st = logread_batch(lr, b->spans, VB_LINES, &n)) == LOGREAD_LINE)
 		ret = vbatch_run(v, b, n);
 	if (!ret && st == LOGREAD_ERROR) {
-		fprintf(stderr, "%s: read error after line %lu: %s\n",
-			logread_name(lr), logread_lineno(lr), strerror(errno));
+		log_warn("%s: read error after line %lu", logread_name(lr),
+			 logread_lineno(lr));
 		ret = EXIT_USAGE;
 	}
 	logread_close(lr);
@@ -424,113 +422,6 @@ static void verify_report(const struct verify *v, bool keyed)
 	       v->last);
 }
 
-static void verify_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: nfjudge audit verify [--key FILE] "
-		"[--from SEQ:DIGEST | --trust-head] LOG...\n\n"
-		"Check that verdict logs are complete and unaltered: valid "
-		"records, seq\nwithout gaps, hash chain intact across the "
-		"files in the order given.\nThe first record must be seq 1 "
-		"(the start of a log) unless the head is\nanchored; each "
-		"later record with seq 1 begins the chain of another log.\n"
-		"LOG may be - (standard input) or gzip-compressed.\n\n"
-		"  -k, --key FILE         the HMAC key the log was written "
-		"with\n"
-		"  --from SEQ:DIGEST      the trusted digest of record SEQ "
-		"(from an earlier\n"
-		"                         verify): the logs start at SEQ or "
-		"SEQ+1\n"
-		"  --trust-head           take the first record on trust "
-		"(said in the output)\n\n"
-		"Exit status: 0 intact, 1 tampered, truncated or head not "
-		"anchored,\n2 unreadable or usage.\n");
-}
-
-/* SEQ:DIGEST, 64 hex digits of a chain digest; 0 or -EINVAL. */
-static int verify_from_arg(struct verify *v, const char *arg)
-{
-	const char *colon = strchr(arg, ':');
-	char *end;
-	size_t i;
-
-	if (!colon || arg[0] < '0' || arg[0] > '9' ||
-	    strlen(colon + 1) != CHAIN_HEX)
-		return -EINVAL;
-	errno = 0;
-	v->from_seq = strtoull(arg, &end, 10);
-	if (errno || end != colon || !v->from_seq)
-		return -EINVAL;
-	for (i = 0; i < CHAIN_HEX; i++) {
-		char c = colon[1 + i];
-
-		if (c >= 'A' && c <= 'F')
-			c = (char)(c - 'A' + 'a');
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return -EINVAL;
-		v->from[i] = c;
-	}
-	v->from[CHAIN_HEX] = '\0';
-	v->head = VERIFY_FROM;
-	return 0;
-}
-
-/* One option; 0 or the exit status. */
-static int verify_opt(struct verify *v, int c, const char **key)
-{
-	if (c == 'k') {
-		*key = optarg;
-	} else if (c == 'f' && verify_from_arg(v, optarg)) {
-		fprintf(stderr,
-			"nfjudge audit verify: --from '%s': expected "
-			"SEQ:DIGEST, a seq from 1 and 64 hex digits\n",
-			optarg);
-		return EXIT_USAGE;
-	} else if (c == 't') {
-		v->head = VERIFY_TRUST;
-	} else if (c != 'f') {
-		verify_usage(stderr);
-		return EXIT_USAGE;
-	}
-	return 0;
-}
-
-/* -1 to go on, else the exit status. */
-static int verify_args(struct verify *v, int argc, char **argv,
-		       const char **key)
-{
-	static const struct option opts[] = {
-		{"key", required_argument, NULL, 'k'},
-		{"from", required_argument, NULL, 'f'},
-		{"trust-head", no_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c, heads = 0, ret;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "k:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			verify_usage(stdout);
-			return 0;
-		}
-		heads += c == 'f' || c == 't';
-		if ((ret = verify_opt(v, c, key)))
-			return ret;
-	}
-	if (heads > 1) {
-		fprintf(stderr, "nfjudge audit verify: give one of --from "
-				"and --trust-head, once\n");
-		return EXIT_USAGE;
-	}
-	if (optind == argc) {
-		fprintf(stderr, "nfjudge audit verify: no LOG given\n");
-		verify_usage(stderr);
-		return EXIT_USAGE;
-	}
-	return -1;
-}
-
 struct chain *audit_verify_chain(const char *keyfile)
 {
 	uint8_t key[CHAIN_KEY_MAX];
@@ -540,35 +431,31 @@ struct chain *audit_verify_chain(const char *keyfile)
 		return chain_new(NULL, 0);
 	len = chain_key_load(keyfile, key);
 	if (len < 0) {
-		fprintf(stderr, "nfjudge audit verify: %s: %s\n", keyfile,
-			len == -EINVAL ? "empty or longer than 1024 bytes"
-				       : strerror(-len));
+		log_warnx("%s: %s", keyfile,
+			  len == -EINVAL ? "empty or longer than 1024 bytes"
+					 : strerror(-len));
 		return NULL;
 	}
 	return chain_new(key, (size_t)len);
 }
 
-int audit_verify(int argc, char **argv)
+int audit_verify_run(const struct audit_verify_config *c, char *const *logs,
+		     int nlogs)
 {
-	struct verify v = {0};
-	struct vbatch *b = NULL;
-	const char *keyfile = NULL;
-	int i, ret = verify_args(&v, argc, argv, &keyfile);
+	struct verify v = {.head = c->head, .from_seq = c->from_seq};
+	struct vbatch *b = calloc(1, sizeof(*b));
+	int i, ret = EXIT_USAGE;
 
-	if (ret >= 0)
-		return ret;
-	b = calloc(1, sizeof(*b));
-	v.chain = audit_verify_chain(keyfile);
-	if (!b || !v.chain || !(b->chains[1] = audit_verify_chain(keyfile))) {
-		ret = EXIT_USAGE;
+	memcpy(v.from, c->from, sizeof(v.from));
+	v.chain = audit_verify_chain(c->keyfile);
+	if (!b || !v.chain || !(b->chains[1] = audit_verify_chain(c->keyfile)))
 		goto out;
-	}
 	b->chains[0] = v.chain;
 	ret = 0;
-	for (i = optind; i < argc && !ret; i++)
-		ret = verify_file(&v, b, argv[i]);
+	for (i = 0; i < nlogs && !ret; i++)
+		ret = verify_file(&v, b, logs[i]);
 	if (!ret)
-		verify_report(&v, keyfile != NULL);
+		verify_report(&v, c->keyfile != NULL);
 out:
 	if (b)
 		chain_free(b->chains[1]);

@@ -8,7 +8,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,9 +19,9 @@
 #include "audit_rec.h"
 #include "audit_scan.h"
 #include "engine.h"
-#include "exitcode.h"
 #include "flow.h"
 #include "flowfmt.h"
+#include "log.h"
 #include "logread.h"
 #include "policy.h"
 #include "proc.h"
@@ -30,9 +29,6 @@
 #include "verdict.h"
 
 struct whatif {
-	const char *policy_file;
-	const char *proxy;
-	bool fail_on_change;
 	enum aformat format;
 	struct policy *policy;
 	struct proc_info proc;
@@ -82,13 +78,13 @@ static int whatif_decide(struct whatif *w, const struct arec *a,
 	struct flow f;
 
 	if (whatif_flow(a, &f)) {
-		fprintf(stderr, "%s:%lu: cannot judge protocol %s again\n",
-			a->file, a->lineno, a->proto);
+		log_warnx_at(a->file, a->lineno,
+			     "cannot judge protocol %s again", a->proto);
 		return -EINVAL;
 	}
 	if (a->proc && procjson_parse(a->proc, &w->proc, &field)) {
-		fprintf(stderr, "%s:%lu: bad \"proc\" field \"%s\"\n", a->file,
-			a->lineno, field);
+		log_warnx_at(a->file, a->lineno, "bad \"proc\" field \"%s\"",
+			     field);
 		return -EINVAL;
 	}
 	in.flow = &f;
@@ -157,8 +153,8 @@ static int whatif_one(void *ctx, const struct arec *a)
 	int old = arec_verdict(a);
 
 	if (old < 0) {
-		fprintf(stderr, "%s:%lu: unknown verdict '%s'\n", a->file,
-			a->lineno, a->verdict);
+		log_warnx_at(a->file, a->lineno, "unknown verdict '%s'",
+			     a->verdict);
 		w->skipped++;
 		return 0;
 	}
@@ -217,79 +213,20 @@ static void whatif_totals(const struct whatif *w)
 	json_decref(o);
 }
 
-static void whatif_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: nfjudge audit whatif [-c POLICY] [--proxy HOST:PORT] "
-		"[--format F]\n"
-		"                            [--fail-on-change] LOG...\n\n"
-		"Judge every recorded flow again under POLICY and list the "
-		"records whose\nverdict would change, then the totals.\n\n"
-		"  -c, --config POLICY  the policy file; without it the "
-		"embedded default\n"
-		"  --proxy HOST:PORT    the proxy of the embedded default "
-		"policy\n"
-		"  --format F           table (the default), json, csv "
-		"(totals on stderr)\n"
-		"  --fail-on-change     exit 1 when any verdict would "
-		"change\n"
-		"  -h, --help           this help\n");
-}
-
-/* -1 to go on, else the exit status. */
-static int whatif_args(struct whatif *w, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"proxy", required_argument, NULL, 'p'},
-		{"format", required_argument, NULL, 'f'},
-		{"fail-on-change", no_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			whatif_usage(stdout);
-			return 0;
-		} else if (c == 'c') {
-			w->policy_file = optarg;
-		} else if (c == 'p') {
-			w->proxy = optarg;
-		} else if (c == 'F') {
-			w->fail_on_change = true;
-		} else if (c == 'f') {
-			if (audit_format_opt("whatif", optarg, &w->format))
-				return EXIT_USAGE;
-		} else {
-			whatif_usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	return audit_need_logs("whatif", argc);
-}
-
-int audit_whatif(int argc, char **argv)
+int audit_whatif_run(const struct audit_whatif_config *c, char *const *logs,
+		     int nlogs)
 {
 	static struct whatif w; /* proc_info is large */
-	struct ascan scan = {.prog = "nfjudge audit whatif"};
+	struct ascan scan = {0};
 	int ret;
 
 	memset(&w, 0, sizeof(w));
-	w.format = AFORMAT_TABLE;
-	ret = whatif_args(&w, argc, argv);
-	if (ret >= 0)
-		return ret;
-	w.policy = policy_load_stderr(w.policy_file, w.proxy);
-	if (!w.policy)
-		return EXIT_USAGE;
+	w.policy = c->policy;
+	w.format = c->format;
 	audit_out_heads(w.format, whatif_cols, WHATIF_NCOLS, csv_head,
 			CSV_NCOLS);
-	audit_scan_run(&scan, argv + optind, argc - optind, whatif_one, &w);
+	audit_scan_run(&scan, logs, nlogs, whatif_one, &w);
 	whatif_totals(&w);
-	policy_free(w.policy);
 	ret = audit_scan_status(&scan);
-	return ret ? ret : (w.fail_on_change && w.changed);
+	return ret ? ret : (c->fail_on_change && w.changed);
 }

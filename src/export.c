@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <stdbool.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +16,9 @@
 #include "audit.h"
 #include "audit_rec.h"
 #include "audit_scan.h"
-#include "exitcode.h"
 #include "export.h"
 #include "flowfmt.h"
+#include "log.h"
 #include "logread.h"
 
 typedef int (*export_fn)(struct export_state *st, const struct arec *a,
@@ -187,76 +186,24 @@ static int export_one(void *ctx, const struct arec *a)
 	return 0;
 }
 
-static void export_usage(FILE *out)
+int audit_export_run(const struct audit_export_config *c, char *const *logs,
+		     int nlogs)
 {
-	fprintf(out,
-		"usage: nfjudge audit export --format ocsf|ecs LOG...\n\n"
-		"The records as JSON Lines for a SIEM: "
-		"OCSF " EXPORT_OCSF_VERSION
-		" (Network Activity 4001,\nDetection Finding 2004 for a "
-		"refused bypass or an alert, Application\nLifecycle 6002 for "
-		"start and stop) or ECS " EXPORT_ECS_VERSION ".  Records of "
-		"other\ntypes are counted and skipped.\n\n"
-		"  -f, --format ocsf|ecs   the schema to write (required)\n"
-		"  -h, --help              this help\n");
-}
-
-/* -1 when LOGs follow and the format is set, else the exit status. */
-static int export_args(struct export *x, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		if (c == 'f' && !strcmp(optarg, "ocsf")) {
-			x->fn = export_ocsf;
-		} else if (c == 'f' && !strcmp(optarg, "ecs")) {
-			x->fn = export_ecs;
-		} else if (c == 'f') {
-			fprintf(stderr,
-				"nfjudge audit export: unknown format '%s' "
-				"(ocsf or ecs)\n",
-				optarg);
-			return EXIT_USAGE;
-		} else {
-			export_usage(c == 'h' ? stdout : stderr);
-			return c == 'h' ? 0 : EXIT_USAGE;
-		}
-		x->format = x->fn == export_ocsf ? "OCSF" : "ECS";
-	}
-	if (!x->fn) {
-		fprintf(stderr, "nfjudge audit export: --format ocsf|ecs is "
-				"required\n");
-		return EXIT_USAGE;
-	}
-	return audit_need_logs("export", argc);
-}
-
-int audit_export(int argc, char **argv)
-{
-	struct ascan scan = {.prog = "nfjudge audit export", .all = true};
+	struct ascan scan = {.all = true};
 	struct export x = {0};
-	int ret = export_args(&x, argc, argv);
 
-	if (ret >= 0)
-		return ret;
-	audit_scan_run(&scan, argv + optind, argc - optind, export_one, &x);
+	x.fn = c->format == AUDIT_EXPORT_ECS ? export_ecs : export_ocsf;
+	x.format = c->format == AUDIT_EXPORT_ECS ? "ECS" : "OCSF";
+	audit_scan_run(&scan, logs, nlogs, export_one, &x);
 	free(x.buf);
 	if (fflush(stdout) || ferror(stdout))
 		x.err = -EIO;
 	if (x.err) {
-		fprintf(stderr, "nfjudge audit export: %s\n", strerror(-x.err));
+		log_warnx("%s", strerror(-x.err));
 		return 1;
 	}
 	if (x.unmapped)
-		fprintf(stderr,
-			"nfjudge audit export: %lu records of types without "
-			"an %s event skipped\n",
-			x.unmapped, x.format);
+		log_warnx("%lu records of types without an %s event skipped",
+			  x.unmapped, x.format);
 	return audit_scan_status(&scan);
 }

@@ -62,6 +62,22 @@ void log_warnx(const char *fmt, ...)
 	va_end(ap);
 }
 
+void log_warnx_at(const char *file, unsigned long line, const char *fmt, ...)
+{
+	int saved = errno;
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (log_syslog)
+		syslog(LOG_WARNING, "%s:%lu: %s", file, line, msg);
+	else
+		fprintf(stderr, "%s:%lu: %s\n", file, line, msg);
+	errno = saved;
+}
+
 void log_info(const char *fmt, ...)
 {
 	va_list ap;
