@@ -185,6 +185,84 @@ def udp_jump():
     return at([(t, f) for (t, _), f in zip(pkts, frames)])
 
 
+def v4_frags(pkt, cuts, ident):
+    """An IPv4 datagram as fragments, its payload cut at these offsets."""
+    data = raw(pkt)[pkt.ihl * 4 if pkt.ihl else 20:]
+    bounds = [0] + cuts + [len(data)]
+    return [IP(src=pkt.src, dst=pkt.dst, id=ident, proto=pkt.proto,
+               flags="MF" if b < len(data) else 0, frag=a // 8) /
+            Raw(data[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+def v6_frags(pkt, cuts, ident, before=None):
+    """An IPv6 datagram as fragments; before: headers ahead of each."""
+    data = raw(pkt.payload)
+    bounds = [0] + cuts + [len(data)]
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        head = IPv6(src=pkt.src, dst=pkt.dst)
+        if before is not None:
+            head = head / before.copy()
+        out.append(head / IPv6ExtHdrFragment(
+            nh=pkt.nh, offset=a // 8, m=int(b < len(data)), id=ident) /
+            Raw(data[a:b]))
+    return out
+
+
+def syn(src, dst, sport, dport, v6=False, **kw):
+    ip = IPv6 if v6 else IP
+    return ip(src=src, dst=dst) / TCP(sport=sport, dport=dport, flags="S",
+                                      seq=1000, **kw)
+
+
+def frag_tiny():
+    """SYNs in fragments too small for the TCP header: judged whole."""
+    web = v4_frags(syn(SANDBOX, WEB, 45000, 443), [8, 16], 101)
+    proxy = v4_frags(syn(SANDBOX, PROXY, 45001, 3128), [8, 16], 102)
+    query = v4_frags(dns(SANDBOX, PROXY, 45002), [16], 103)
+    # in order; last fragment first; the first fragment twice
+    return at(eth(web + proxy[::-1] + [query[0], query[0], query[1]]))
+
+
+def frag_overlap():
+    """Overlapping fragments: the kernel discards the whole datagram."""
+    first = v4_frags(syn(SANDBOX, PROXY, 45100, 3128) / Raw(b"x" * 16),
+                     [24], 111)[0]
+    # a second fragment that rewrites bytes of the first
+    other = raw(syn(SANDBOX, WEB, 45100, 443) / Raw(b"x" * 8))[20:]
+    later = IP(src=SANDBOX, dst=PROXY, id=111, proto=6, frag=2) / \
+        Raw(other[16:])
+    q6 = v6_frags(dns(SANDBOX6, PROXY6, 45101, v6=True), [16, 24], 112)
+    q6[2] = IPv6(src=SANDBOX6, dst=PROXY6) / IPv6ExtHdrFragment(
+        nh=17, offset=2, m=0, id=112) / Raw(raw(q6[2])[48:] + b"yyyyyyyy")
+    return at(eth([first, later] + q6))
+
+
+def frag_timeout():
+    """Fragments apart by more than the reassembly timeout (v4 30 s,
+    v6 60 s) never make a datagram; within it they do."""
+    a = v4_frags(syn(SANDBOX, WEB, 45200, 443), [8], 121)
+    b = v4_frags(syn(SANDBOX, PROXY, 45201, 3128), [8], 122)
+    c = v6_frags(dns(SANDBOX6, PROXY6, 45202, v6=True), [16], 123)
+    pkts = [(0.0, a[0]), (0.001, b[0]), (0.002, c[0]),
+            (29.0, b[1]), (31.0, a[1]), (59.0, c[1])]
+    frames = eth([p for _, p in pkts])
+    return at([(t, f) for (t, _), f in zip(pkts, frames)])
+
+
+def frag_v6():
+    """IPv6: a query behind a destination options header, a SYN whose
+    first fragment lacks the TCP header (RFC 8200 4.5: nf_defrag lets it
+    through unreassembled and the fence drops it), a SYN that fits."""
+    q = v6_frags(dns(SANDBOX6, PROXY6, 45300, v6=True), [16], 131,
+                 before=IPv6ExtHdrDestOpt())
+    tiny = v6_frags(syn(SANDBOX6, WEB6, 45301, 443, v6=True), [8], 132)
+    opts = [("MSS", 1460), ("SAckOK", b""), ("WScale", 7), ("NOP", None)]
+    whole = v6_frags(syn(SANDBOX6, PROXY6, 45302, 3128, v6=True,
+                         options=opts), [24], 133)
+    return at(eth(q + tiny + whole))
+
+
 def hostile():
     good = IP(src=SANDBOX, dst=WEB) / TCP(sport=44000, dport=443, flags="S")
     g = raw(Ether(src=MAC_S, dst=MAC_P) / good)
@@ -319,6 +397,10 @@ def write_all():
     wrpcap(f"{OUT}/ipv6-ext.pcap", ipv6_ext())
     wrpcap(f"{OUT}/udp-timing.pcap", udp_timing())
     wrpcap(f"{OUT}/udp-jump.pcap", udp_jump())
+    wrpcap(f"{OUT}/frag-tiny.pcap", frag_tiny())
+    wrpcap(f"{OUT}/frag-overlap.pcap", frag_overlap())
+    wrpcap(f"{OUT}/frag-timeout.pcap", frag_timeout())
+    wrpcap(f"{OUT}/frag-v6.pcap", frag_v6())
     wrpcap(f"{OUT}/hostile.pcap", hostile(), linktype=1)
     wrpcap(f"{OUT}/protocols.pcap", protocols())
     wrpcap(f"{OUT}/tcp-flags.pcap", tcp_flags())

@@ -328,9 +328,9 @@ static enum decode_result decode_ip(struct cursor c, struct flow *f)
 	}
 }
 
-/* An ethertype, possibly behind VLAN tags, at c.p - 2. */
-static enum decode_result decode_ethertype(struct cursor c, uint16_t type,
-					   struct flow *f)
+/* An ethertype, possibly behind VLAN tags, at c->p - 2: the IP version. */
+static enum decode_result strip_ethertype(struct cursor *c, uint16_t type,
+					  int *version)
 {
 	int depth;
 
@@ -339,19 +339,14 @@ static enum decode_result decode_ethertype(struct cursor c, uint16_t type,
 	     depth++) {
 		if (depth == VLAN_MAX_DEPTH)
 			return DECODE_ERR_VLAN_DEPTH;
-		if (c.len < VLAN_TAG_LEN)
+		if (c->len < VLAN_TAG_LEN)
 			return DECODE_ERR_LINK_TRUNC;
-		type = get16(c.p + 2);
-		skip(&c, VLAN_TAG_LEN);
+		type = get16(c->p + 2);
+		skip(c, VLAN_TAG_LEN);
 	}
 	if (type == ETHERTYPE_IPV4 || type == ETHERTYPE_IPV6) {
-		enum decode_result res = decode_ip(c, f);
-
-		/* The ethertype and the IP version must agree. */
-		if (res == DECODE_OK &&
-		    f->ip_version != (type == ETHERTYPE_IPV4 ? 4 : 6))
-			return DECODE_ERR_IP_VERSION;
-		return res;
+		*version = type == ETHERTYPE_IPV4 ? 4 : 6;
+		return DECODE_OK;
 	}
 	return DECODE_ERR_NOT_IP;
 }
@@ -374,27 +369,70 @@ static bool af_is_inet6(uint32_t af)
  * order for both, as tcpdump does.  Families are small numbers, so one
  * read in the wrong order is no family at all.
  */
-static enum decode_result decode_loopback(struct cursor c, struct flow *f)
+static enum decode_result strip_loopback(struct cursor *c)
 {
 	uint32_t a, b;
 
-	if (c.len < 4)
+	if (c->len < 4)
 		return DECODE_ERR_LINK_TRUNC;
-	a = get32be(c.p);
-	b = get32le(c.p);
-	skip(&c, 4);
+	a = get32be(c->p);
+	b = get32le(c->p);
+	skip(c, 4);
 	if (af_is_inet(a) || af_is_inet(b) || af_is_inet6(a) || af_is_inet6(b))
-		return decode_ip(c, f);
+		return DECODE_OK;
 	return DECODE_ERR_NOT_IP;
 }
 
-static enum decode_result decode_fixed_ip(struct cursor c, int version,
-					  struct flow *f)
+/* A fixed-size header with the ethertype at type_at. */
+static enum decode_result strip_header(struct cursor *c, size_t hlen,
+				       size_t type_at, int *version)
 {
-	enum decode_result res = decode_ip(c, f);
+	uint16_t type;
 
-	if (res == DECODE_OK && f->ip_version != version)
-		return DECODE_ERR_IP_VERSION;
+	if (c->len < hlen)
+		return DECODE_ERR_LINK_TRUNC;
+	type = get16(c->p + type_at);
+	skip(c, hlen);
+	return strip_ethertype(c, type, version);
+}
+
+/* Move c to the IP header; *version: the one the link announces, or 0. */
+static enum decode_result strip_link(struct cursor *c, int link, int *version)
+{
+	*version = 0;
+	switch (link) {
+	case DECODE_LINK_ETHERNET:
+		return strip_header(c, ETH_HLEN, 12, version);
+	case DECODE_LINK_LINUX_SLL:
+		return strip_header(c, SLL_HLEN, 14, version);
+	case DECODE_LINK_LINUX_SLL2:
+		return strip_header(c, SLL2_HLEN, 0, version);
+	case DECODE_LINK_NULL:
+	case DECODE_LINK_LOOP:
+		return strip_loopback(c);
+	case DECODE_LINK_RAW:
+	case DECODE_LINK_RAW_DLT:
+	case DECODE_LINK_RAW_DLT14:
+	case DECODE_LINK_IP:
+		return DECODE_OK;
+	case DECODE_LINK_IPV4:
+		*version = 4;
+		return DECODE_OK;
+	case DECODE_LINK_IPV6:
+		*version = 6;
+		return DECODE_OK;
+	default:
+		return DECODE_ERR_LINKTYPE;
+	}
+}
+
+enum decode_result decode_link(const uint8_t *data, size_t len, int link,
+			       size_t *ip_off, int *version)
+{
+	struct cursor c = {.p = data, .len = len, .start = data};
+	enum decode_result res = strip_link(&c, link, version);
+
+	*ip_off = (size_t)(c.p - data);
 	return res;
 }
 
@@ -402,39 +440,18 @@ enum decode_result decode_packet(const uint8_t *data, size_t len, int link,
 				 struct flow *flow)
 {
 	struct cursor c = {.p = data, .len = len, .start = data};
+	enum decode_result res;
+	int version;
 
 	memset(flow, 0, sizeof(*flow));
-	switch (link) {
-	case DECODE_LINK_ETHERNET:
-		if (len < ETH_HLEN)
-			return DECODE_ERR_LINK_TRUNC;
-		skip(&c, ETH_HLEN);
-		return decode_ethertype(c, get16(data + 12), flow);
-	case DECODE_LINK_LINUX_SLL:
-		if (len < SLL_HLEN)
-			return DECODE_ERR_LINK_TRUNC;
-		skip(&c, SLL_HLEN);
-		return decode_ethertype(c, get16(data + 14), flow);
-	case DECODE_LINK_LINUX_SLL2:
-		if (len < SLL2_HLEN)
-			return DECODE_ERR_LINK_TRUNC;
-		skip(&c, SLL2_HLEN);
-		return decode_ethertype(c, get16(data), flow);
-	case DECODE_LINK_NULL:
-	case DECODE_LINK_LOOP:
-		return decode_loopback(c, flow);
-	case DECODE_LINK_RAW:
-	case DECODE_LINK_RAW_DLT:
-	case DECODE_LINK_RAW_DLT14:
-	case DECODE_LINK_IP:
-		return decode_ip(c, flow);
-	case DECODE_LINK_IPV4:
-		return decode_fixed_ip(c, 4, flow);
-	case DECODE_LINK_IPV6:
-		return decode_fixed_ip(c, 6, flow);
-	default:
-		return DECODE_ERR_LINKTYPE;
-	}
+	res = strip_link(&c, link, &version);
+	if (res != DECODE_OK)
+		return res;
+	res = decode_ip(c, flow);
+	/* The link layer and the IP version must agree. */
+	if (res == DECODE_OK && version && flow->ip_version != version)
+		return DECODE_ERR_IP_VERSION;
+	return res;
 }
 
 bool decode_link_supported(int link)

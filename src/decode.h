@@ -54,6 +54,13 @@ enum decode_result {
 enum decode_result decode_packet(const uint8_t *data, size_t len, int link,
 				 struct flow *flow);
 
+/*
+ * The link layer alone: where the IP header starts (*ip_off) and the IP
+ * version the link layer announces (*version, 0 when it does not say).
+ */
+enum decode_result decode_link(const uint8_t *data, size_t len, int link,
+			       size_t *ip_off, int *version);
+
 /* A short, stable, lower-case name for a result, e.g. "ip-truncated". */
 const char *decode_result_str(enum decode_result res);
 

@@ -16,6 +16,7 @@
 #include "chain.h"
 #include "cidr.h"
 #include "decode.h"
+#include "defrag.h"
 #include "engine.h"
 #include "fence.h"
 #include "log.h"
@@ -48,6 +49,7 @@ struct replay {
 	struct engine *eng;
 	struct newflow *tcp;
 	struct newflow *other;
+	struct defrag *defrag;
 	struct replay_stats st;
 };
 
@@ -155,18 +157,23 @@ static enum newflow_state quoted_state(struct replay *r,
 	return newflow_peek(table_of(r, &q), &q, cp->ts_us);
 }
 
-/* The fence's class for the packet, as live; *nf is the flow's table. */
+/*
+ * The fence's class for the packet, as live; *nf is the flow's table.
+ * raw: a fragment nf_defrag let through as it is, which the fence sees.
+ */
 static enum fence_class fence_of(struct replay *r, const struct capture_pkt *cp,
-				 struct flow *f, struct newflow **nf)
+				 struct flow *f, bool raw, struct newflow **nf)
 {
 	struct fence_pkt fp = {.flow = f};
 	enum newflow_state state;
 	bool reply;
 
-	/* The capture shows a datagram as the kernel sent it, fragmented
-	 * after the chain had seen it whole. */
-	f->frag = 0;
-	f->ip_flags &= (uint8_t)~FLOW_IP_FRAGHDR;
+	/* Otherwise the capture shows a datagram as the kernel sent it,
+	 * fragmented after the chain had seen it whole. */
+	if (!raw) {
+		f->frag = 0;
+		f->ip_flags &= (uint8_t)~FLOW_IP_FRAGHDR;
+	}
 	*nf = table_of(r, f);
 	state = newflow_lookup(*nf, f, cp->ts_us, &reply);
 	f->direction = direction_of(r->cfg, f, reply);
@@ -176,26 +183,17 @@ static enum fence_class fence_of(struct replay *r, const struct capture_pkt *cp,
 	return fence_classify(&fp);
 }
 
-static void judge_packet(struct replay *r, const struct capture_pkt *cp,
-			 int link)
+static void judge_flow(struct replay *r, const struct capture_pkt *cp,
+		       struct flow *f, bool raw)
 {
-	struct engine_pkt pkt = {.ts_us = cp->ts_us};
-	enum decode_result res;
+	struct engine_pkt pkt = {.ts_us = cp->ts_us, .flow = f};
 	enum verdict v, decided = VERDICT_DROP;
 	enum fence_class cls;
 	struct newflow *nf;
-	struct flow f;
 
-	r->st.packets++;
-	res = decode_packet(cp->data, cp->caplen, link, &f);
-	if (res != DECODE_OK) {
-		r->st.undecodable++;
-		r->st.by_reason[res]++;
-		return;
-	}
-	pkt.flow = &f;
-	cls = (f.frag & FLOW_FRAG_LATER) ? FENCE_PASS
-					 : fence_of(r, cp, &f, &nf);
+	cls = (f->frag & FLOW_FRAG_LATER) && !raw
+		      ? FENCE_PASS
+		      : fence_of(r, cp, f, raw, &nf);
 	if (cls == FENCE_PASS) {
 		r->st.not_judged++;
 		return;
@@ -206,12 +204,65 @@ static void judge_packet(struct replay *r, const struct capture_pkt *cp,
 	} else {
 		v = engine_judge(r->eng, &pkt, &decided);
 		if (v == VERDICT_ACCEPT)
-			newflow_pass(nf, &f, cp->ts_us);
+			newflow_pass(nf, f, cp->ts_us);
 		else
-			newflow_refuse(nf, &f, cp->ts_us);
+			newflow_refuse(nf, f, cp->ts_us);
 	}
 	if (fails(r->cfg->fail_on, decided))
 		r->st.failed_on = true;
+}
+
+/*
+ * What of the packet reaches the chain live: nf_defrag holds fragments
+ * until their datagram is whole.  On DEFRAG_DONE, *whole is the datagram
+ * and *link its link type.
+ */
+static enum defrag_result defrag_of(struct replay *r,
+				    const struct capture_pkt *cp, int *link,
+				    struct capture_pkt *whole)
+{
+	const uint8_t *dgram;
+	enum defrag_result dr;
+	size_t off, len;
+	int version;
+
+	*whole = *cp;
+	if (decode_link(cp->data, cp->caplen, *link, &off, &version) ||
+	    off >= cp->caplen || (version && cp->data[off] >> 4 != version))
+		return DEFRAG_WHOLE;
+	dr = defrag_feed(r->defrag, cp->data + off, cp->caplen - off, cp->ts_us,
+			 &dgram, &len);
+	if (dr == DEFRAG_DONE) {
+		whole->data = dgram;
+		whole->caplen = len;
+		*link = DECODE_LINK_IP;
+	}
+	return dr;
+}
+
+static void judge_packet(struct replay *r, const struct capture_pkt *cp,
+			 int link)
+{
+	enum decode_result res;
+	enum defrag_result dr;
+	struct capture_pkt whole;
+	struct flow f;
+
+	r->st.packets++;
+	dr = defrag_of(r, cp, &link, &whole);
+	if (dr == DEFRAG_HELD || dr == DEFRAG_DROPPED) {
+		r->st.not_judged++;
+		return;
+	}
+	res = decode_packet(whole.data, whole.caplen, link, &f);
+	/* The fence logs a raw fragment with what it can decode of it. */
+	if (res != DECODE_OK &&
+	    (dr != DEFRAG_RAW || !(f.ip_flags & FLOW_IP_FRAGHDR))) {
+		r->st.undecodable++;
+		r->st.by_reason[res]++;
+		return;
+	}
+	judge_flow(r, &whole, &f, dr == DEFRAG_RAW);
 }
 
 /*
@@ -277,6 +328,23 @@ static int files_status(const struct replay_file_result *res, int n)
 	return rc;
 }
 
+/* Only a capture that has fragments says so. */
+static void print_fragments(const struct defrag_stats *fs)
+{
+	int r;
+
+	if (!fs->fragments)
+		return;
+	fprintf(stderr, "fragments: %llu\n  datagrams reassembled: %llu\n",
+		(unsigned long long)fs->fragments,
+		(unsigned long long)fs->datagrams);
+	for (r = 0; r < DEFRAG_DROP__MAX; r++)
+		if (fs->dropped[r])
+			fprintf(stderr, "  discarded, %s: %llu\n",
+				defrag_drop_str(r),
+				(unsigned long long)fs->dropped[r]);
+}
+
 static void print_summary(const struct replay_stats *st)
 {
 	const struct engine_counts *c = &st->counts;
@@ -301,6 +369,7 @@ static void print_summary(const struct replay_stats *st)
 		if (st->by_reason[r])
 			fprintf(stderr, "  %s: %llu\n", decode_result_str(r),
 				(unsigned long long)st->by_reason[r]);
+	print_fragments(&st->frag);
 }
 
 static int open_output(const char *name, struct replay_out *out)
@@ -356,7 +425,8 @@ static int replay_setup(struct replay *r, struct replay_out *out,
 	r->eng = ecfg->policy ? engine_new(ecfg) : NULL;
 	r->tcp = newflow_new(REPLAY_FLOWS, NEWFLOW_TCP_TIMEOUT_US);
 	r->other = newflow_new(REPLAY_FLOWS, NEWFLOW_UDP_TIMEOUT_US);
-	return r->eng && r->tcp && r->other ? 0 : -ENOMEM;
+	r->defrag = defrag_new();
+	return r->eng && r->tcp && r->other && r->defrag ? 0 : -ENOMEM;
 }
 
 static int replay_files(struct replay *r, char *const *files, int n)
@@ -370,6 +440,8 @@ static int replay_files(struct replay *r, char *const *files, int n)
 	}
 	for (i = 0; i < n; i++)
 		replay_file(r, files[i], &res[i]);
+	defrag_finish(r->defrag);
+	defrag_get_stats(r->defrag, &r->st.frag);
 	engine_get_counts(r->eng, &r->st.counts);
 	print_summary(&r->st);
 	print_files(res, n);
@@ -405,6 +477,7 @@ int replay_run(const struct replay_cfg *cfg, char *const *files, int n,
 	engine_free(r.eng);
 	newflow_free(r.tcp);
 	newflow_free(r.other);
+	defrag_free(r.defrag);
 	policy_ref_free(ecfg.policy);
 	return rc;
 }

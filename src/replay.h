@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "defrag.h"
 #include "engine.h"
 
 struct cidr_list;
@@ -33,6 +34,7 @@ struct replay_stats {
 	uint64_t packets, not_judged, undecodable, fenced;
 	uint64_t by_reason[DECODE_ERR__MAX];
 	struct engine_counts counts;
+	struct defrag_stats frag;
 	bool failed_on; /* a judged packet got the --fail-on verdict */
 };
 
