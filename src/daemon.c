@@ -137,7 +137,7 @@ static void gather_stats(struct daemon *d, struct record_stats *st)
 		struct engine_counts c;
 		uint64_t undec, errs;
 
-		worker_counts(&d->workers[i], &c, &undec, &errs);
+		worker_get_counts(&d->workers[i], &c, &undec, &errs);
 		st->packets += c.judged + undec;
 		st->accepted += c.accepted;
 		st->rejected += c.rejected;
@@ -186,7 +186,7 @@ static void write_start(struct daemon *d)
 	struct record_event ev = {.type = RECORD_START, .start = &s};
 
 	emit(d, &ev);
-	policy_free(p);
+	policy_ref_put(p);
 }
 
 /* Find every holder of a socket only for a policy that asks who it is. */
@@ -357,7 +357,7 @@ static void watchdog(struct daemon *d)
 	int i, stuck = -1;
 
 	for (i = 0; i < d->nworkers; i++) {
-		uint64_t b = worker_heartbeat(&d->workers[i]);
+		uint64_t b = worker_get_heartbeat(&d->workers[i]);
 
 		if (b == d->beats[i] && stuck < 0)
 			stuck = i;

@@ -900,23 +900,9 @@ int doctor_run(const struct doctor_env *env, struct doctor_report *r)
 	return r->oom ? -ENOMEM : 0;
 }
 
-int doctor_check_here(const struct rules_opts *o, bool is_daemon,
-		      struct doctor_report *r)
-{
-	struct doctor_env env = {
-		.is_daemon = is_daemon,
-		.proc_root = "/proc",
-		.self = getpid(),
-		.rules = o,
-		.list = doctor_list_tool,
-		.list_ctx = (void *)o,
-	};
-
-	return doctor_run(&env, r);
-}
-
-int doctor_list_tool(void *ctx, enum rules_family fam, const char *table,
-		     char **out)
+/* The real lister: rules_program()'s tool with -w -t TABLE -S. */
+static int doctor_list_tool(void *ctx, enum rules_family fam, const char *table,
+			    char **out)
 {
 	const struct rules_opts *o = ctx;
 	char prog[32], *err = NULL;
@@ -938,4 +924,19 @@ int doctor_list_tool(void *ctx, enum rules_family fam, const char *table,
 	}
 	free(err);
 	return ret;
+}
+
+int doctor_check_here(const struct rules_opts *o, bool is_daemon,
+		      struct doctor_report *r)
+{
+	struct doctor_env env = {
+		.is_daemon = is_daemon,
+		.proc_root = "/proc",
+		.self = getpid(),
+		.rules = o,
+		.list = doctor_list_tool,
+		.list_ctx = (void *)o,
+	};
+
+	return doctor_run(&env, r);
 }

@@ -69,10 +69,6 @@ int doctor_run(const struct doctor_env *env, struct doctor_report *r);
 int doctor_check_here(const struct rules_opts *o, bool is_daemon,
 		      struct doctor_report *r);
 
-/* The real lister: rules_program()'s tool with -w -t TABLE -S. */
-int doctor_list_tool(void *ctx, enum rules_family fam, const char *table,
-		     char **out);
-
 size_t doctor_holes(const struct doctor_report *r);
 void doctor_report_free(struct doctor_report *r);
 

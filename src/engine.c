@@ -196,7 +196,7 @@ enum verdict engine_judge(struct engine *e, const struct engine_pkt *pkt,
 	/* The record is gone: an accept must not pass unlogged either. */
 	if (record(e, pkt, &rv) < 0 && gated(e, rv.enforced, v))
 		v = VERDICT_REJECT;
-	policy_free(pol);
+	policy_ref_put(pol);
 	return rv.enforced ? v : VERDICT_ACCEPT;
 }
 

@@ -108,6 +108,11 @@ struct policy *policy_ref_get(struct policy_ref *ref)
 	return p;
 }
 
+void policy_ref_put(struct policy *p)
+{
+	policy_free(p);
+}
+
 void policy_ref_set(struct policy_ref *ref, struct policy *p)
 {
 	struct policy *old;

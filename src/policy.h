@@ -93,12 +93,13 @@ void policy_print(const struct policy *p, FILE *out);
 
 /*
  * A swappable current policy for a daemon: workers take a reference with
- * policy_ref_get (and drop it with policy_free); a reload installs a new
+ * policy_ref_get and drop it with policy_ref_put; a reload installs a new
  * policy with policy_ref_set.  The old policy is freed only once no
  * worker holds it.  policy_ref_new takes over the caller's reference.
  */
 struct policy_ref *policy_ref_new(struct policy *p);
 struct policy *policy_ref_get(struct policy_ref *ref);
+void policy_ref_put(struct policy *p);
 void policy_ref_set(struct policy_ref *ref, struct policy *p);
 void policy_ref_free(struct policy_ref *ref);
 

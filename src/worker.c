@@ -310,7 +310,7 @@ void worker_destroy(struct worker *w)
 	pthread_mutex_destroy(&w->lock);
 }
 
-uint64_t worker_heartbeat(struct worker *w)
+uint64_t worker_get_heartbeat(struct worker *w)
 {
 	return __atomic_load_n(&w->heartbeat, __ATOMIC_RELAXED);
 }
@@ -325,8 +325,8 @@ uint64_t worker_flushed(struct worker *w)
 	return n;
 }
 
-void worker_counts(struct worker *w, struct engine_counts *c,
-		   uint64_t *undecodable, uint64_t *errors)
+void worker_get_counts(struct worker *w, struct engine_counts *c,
+		       uint64_t *undecodable, uint64_t *errors)
 {
 	pthread_mutex_lock(&w->lock);
 	*c = w->counts;

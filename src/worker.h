@@ -71,11 +71,11 @@ void worker_join(struct worker *w);
 void worker_destroy(struct worker *w);
 
 /* A consistent copy of the worker's counters. */
-void worker_counts(struct worker *w, struct engine_counts *c,
-		   uint64_t *undecodable, uint64_t *errors);
+void worker_get_counts(struct worker *w, struct engine_counts *c,
+		       uint64_t *undecodable, uint64_t *errors);
 
 /* How many turns the worker's loop has made: the watchdog's evidence. */
-uint64_t worker_heartbeat(struct worker *w);
+uint64_t worker_get_heartbeat(struct worker *w);
 
 /* Verdicts for packets the kernel had flushed (a hook removed). */
 uint64_t worker_flushed(struct worker *w);

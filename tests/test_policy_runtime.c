@@ -284,7 +284,7 @@ static void *worker_run(void *arg)
 		/* rule "gN" always carries reason "gN" */
 		if (!d.reason || strcmp(d.rule, d.reason))
 			w->bad++;
-		policy_free(p);
+		policy_ref_put(p);
 		w->decisions++;
 	}
 	return NULL;
@@ -326,10 +326,10 @@ static void test_reload_under_load(void **state)
 	p = policy_ref_get(ref);
 	policy_ref_set(ref, generation(9999));
 	assert_string_equal(pt_rule_to(p, "tcp", "10.0.0.1", 1), "g2000");
-	policy_free(p);
+	policy_ref_put(p);
 	p = policy_ref_get(ref);
 	assert_string_equal(pt_rule_to(p, "tcp", "10.0.0.1", 1), "g9999");
-	policy_free(p);
+	policy_ref_put(p);
 	policy_ref_free(ref);
 	policy_ref_free(NULL);
 }
