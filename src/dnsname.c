@@ -25,7 +25,9 @@ struct dn_name {
 	uint8_t addr[16];
 	int ip_version; /* 0: unused */
 	int64_t expires_us;
-	uint64_t stamp; /* when learned, for "most recent" */
+	uint64_t stamp;	 /* when learned, for "most recent" */
+	int32_t next;	 /* the next entry of its bucket, or -1 */
+	uint32_t bucket; /* while in use */
 };
 
 struct dn_query {
@@ -37,9 +39,15 @@ struct dn_query {
 	uint64_t stamp;
 };
 
+/*
+ * Names are found by address through a hash table of chains, so that a
+ * look-up on the verdict path reads a few entries, not the table.
+ */
 struct dnsname {
 	struct dn_name *names;
 	size_t n_names;
+	int32_t *heads; /* the first entry of each bucket, or -1 */
+	size_t mask;	/* buckets - 1, a power of two at least 2 names */
 	struct dn_query *queries;
 	size_t n_queries;
 	uint64_t clock;
@@ -59,16 +67,25 @@ struct dnsname *dnsname_new(size_t names, size_t queries)
 		errno = EINVAL;
 		return NULL;
 	}
+	if (names > INT32_MAX / 4) {
+		errno = EINVAL;
+		return NULL;
+	}
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
+	for (d->mask = 1; d->mask < 2 * names; d->mask <<= 1)
+		;
 	d->names = calloc(names, sizeof(*d->names));
 	d->queries = calloc(queries, sizeof(*d->queries));
-	if (!d->names || !d->queries) {
+	d->heads = malloc(d->mask * sizeof(*d->heads));
+	if (!d->names || !d->queries || !d->heads) {
 		dnsname_free(d);
 		errno = ENOMEM;
 		return NULL;
 	}
+	memset(d->heads, 0xff, d->mask * sizeof(*d->heads));
+	d->mask--;
 	d->n_names = names;
 	d->n_queries = queries;
 	return d;
@@ -80,6 +97,7 @@ void dnsname_free(struct dnsname *d)
 		return;
 	free(d->names);
 	free(d->queries);
+	free(d->heads);
 	free(d);
 }
 
@@ -301,17 +319,47 @@ static struct dn_name *dn_name_slot(struct dnsname *d, const char *name,
 	return best;
 }
 
+/* FNV-1a of the address: the table's owner chose it, not the peer. */
+static uint32_t dn_bucket(const struct dnsname *d, int ver, const uint8_t *addr)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < dn_addr_len(ver); i++)
+		h = (h ^ addr[i]) * 16777619u;
+	return h & (uint32_t)d->mask;
+}
+
+static void dn_unlink(struct dnsname *d, struct dn_name *e)
+{
+	int32_t idx = (int32_t)(e - d->names), *pp = &d->heads[e->bucket];
+
+	while (*pp != idx)
+		pp = &d->names[*pp].next;
+	*pp = e->next;
+}
+
+static void dn_link(struct dnsname *d, struct dn_name *e)
+{
+	e->bucket = dn_bucket(d, e->ip_version, e->addr);
+	e->next = d->heads[e->bucket];
+	d->heads[e->bucket] = (int32_t)(e - d->names);
+}
+
 static void dn_learn(struct dnsname *d, const char *name, int ver,
 		     const uint8_t *addr, uint32_t ttl, int64_t now_us)
 {
 	struct dn_name *e = dn_name_slot(d, name, ver, addr, now_us);
 
+	if (e->ip_version)
+		dn_unlink(d, e);
 	memcpy(e->name, name, strlen(name) + 1);
 	memset(e->addr, 0, sizeof(e->addr));
 	memcpy(e->addr, addr, dn_addr_len(ver));
 	e->ip_version = ver;
 	e->expires_us = dn_expiry(ttl, now_us);
 	e->stamp = ++d->clock;
+	dn_link(d, e);
 }
 
 /* Each A or AAAA record whose owner is on the chain: the question's name
@@ -373,15 +421,15 @@ static bool dn_live(const struct dn_name *e, int ver, const uint8_t *addr,
 const char *dnsname_lookup(const struct dnsname *d, int ip_version,
 			   const uint8_t addr[16], int64_t now_us)
 {
-	const struct dn_name *best = NULL;
-	size_t i;
+	const struct dn_name *e, *best = NULL;
+	int32_t i = d->heads[dn_bucket(d, ip_version, addr)];
 
-	/* XXX a linear scan: fine for the few hundred names a sandbox
-	 * resolves; an index by address when tables grow */
-	for (i = 0; i < d->n_names; i++)
-		if (dn_live(&d->names[i], ip_version, addr, now_us) &&
-		    (!best || d->names[i].stamp > best->stamp))
-			best = &d->names[i];
+	for (; i >= 0; i = e->next) {
+		e = &d->names[i];
+		if (dn_live(e, ip_version, addr, now_us) &&
+		    (!best || e->stamp > best->stamp))
+			best = e;
+	}
 	return best ? best->name : NULL;
 }
 
@@ -389,13 +437,15 @@ int dnsname_each(const struct dnsname *d, int ip_version,
 		 const uint8_t addr[16], int64_t now_us,
 		 int (*fn)(void *ctx, const char *name), void *ctx)
 {
-	size_t i;
+	int32_t i = d->heads[dn_bucket(d, ip_version, addr)];
+	const struct dn_name *e;
 	int ret;
 
-	for (i = 0; i < d->n_names; i++) {
-		if (!dn_live(&d->names[i], ip_version, addr, now_us))
+	for (; i >= 0; i = e->next) {
+		e = &d->names[i];
+		if (!dn_live(e, ip_version, addr, now_us))
 			continue;
-		ret = fn(ctx, d->names[i].name);
+		ret = fn(ctx, e->name);
 		if (ret)
 			return ret;
 	}
