@@ -25,6 +25,7 @@ struct dnswatch {
 	pthread_mutex_t lock;
 	struct dnsname *names;
 	struct nflog *log; /* NULL: answers come only by dnswatch_received */
+	int64_t last_query_us; /* INT64_MIN: none kept yet */
 };
 
 struct dnswatch *dnswatch_new(size_t names, size_t queries)
@@ -39,6 +40,7 @@ struct dnswatch *dnswatch_new(size_t names, size_t queries)
 		return NULL;
 	}
 	pthread_mutex_init(&w->lock, NULL);
+	w->last_query_us = INT64_MIN;
 	return w;
 }
 
@@ -110,7 +112,8 @@ void dnswatch_sent(struct dnswatch *w, const struct flow *f, const uint8_t *pkt,
 	    dw_message(f, pkt, caplen, false, &df, &msg, &len))
 		return;
 	pthread_mutex_lock(&w->lock);
-	dnsname_query(w->names, &df, msg, len, now_us);
+	if (!dnsname_query(w->names, &df, msg, len, now_us))
+		w->last_query_us = now_us;
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -206,12 +209,21 @@ static void dw_lookup(struct dnswatch *w, const struct flow *f, int64_t now_us,
 	dnsname_each(w->names, f->ip_version, f->dst, now_us, dw_collect, out);
 }
 
+/* Whether an answer waiting could teach anything: with no query kept for
+ * the last DNSNAME_QUERY_TIMEOUT_S, none could, and the receive (a system
+ * call on the verdict path) is saved. */
+static bool dw_may_learn(const struct dnswatch *w, int64_t now_us)
+{
+	return w->log && w->last_query_us != INT64_MIN &&
+	       now_us - w->last_query_us <= DNSNAME_QUERY_TIMEOUT_S * 1000000LL;
+}
+
 void dnswatch_lookup(struct dnswatch *w, const struct flow *f, int64_t now_us,
 		     struct dnswatch_names *out)
 {
 	pthread_mutex_lock(&w->lock);
 	dw_lookup(w, f, now_us, out);
-	if (!out->n && w->log && dw_drain(w, now_us) > 0)
+	if (!out->n && dw_may_learn(w, now_us) && dw_drain(w, now_us) > 0)
 		dw_lookup(w, f, now_us, out);
 	pthread_mutex_unlock(&w->lock);
 }

@@ -60,9 +60,10 @@ int dnswatch_received(struct dnswatch *w, const uint8_t *pkt, size_t caplen,
 int dnswatch_drain(struct dnswatch *w, int64_t now_us);
 
 /*
- * The names of f's destination, into *out.  When none is known the
- * socket is drained first: an answer the sandbox has received before it
- * connects is then learned before the connection is judged.
+ * The names of f's destination, into *out.  When none is known and a
+ * query is outstanding, the socket is drained first: an answer the
+ * sandbox has received before it connects is then learned before the
+ * connection is judged.
  */
 void dnswatch_lookup(struct dnswatch *w, const struct flow *f, int64_t now_us,
 		     struct dnswatch_names *out);
