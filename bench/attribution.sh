@@ -12,15 +12,14 @@
 #     name with pid and exe.
 # Needs root and a build with the test helpers (make check).
 set -eu
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
+bench_name=attribution
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_CONNECTS:-2000}
 FRESH=${BENCH_FRESH:-200}
-PY=/usr/bin/python3
 NFJ=$top_builddir/src/nfjudge
 CLIENT=$(cd "$top_builddir/tests" 2>/dev/null && pwd)/kattr_client
 BARE=$top_builddir/tests/nfq-verdict
-[ "$(id -u)" -eq 0 ] || { echo "attribution benchmark: needs root, skipped"; exit 0; }
+bench_need_root
 [ -x "$CLIENT" ] && [ -x "$BARE" ] ||
 	{ echo "attribution benchmark: make check builds its helpers first, skipped"; exit 0; }
 NS=nfj-abench-$$
@@ -34,7 +33,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 ip netns add "$NS"
-nsx() { ip netns exec "$NS" "$@"; }
 spawn() { ip netns exec "$NS" "$@" & last=$!; pids="$pids $last"; }
 stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null || true; }
 waitfor() { # file text: up to 10 s
@@ -156,7 +154,6 @@ done
 
 med() { echo "$1" | cut -d' ' -f1; }
 p99() { echo "$1" | cut -d' ' -f2; }
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
 b=$(med "$base") bb=$(med "$bare")
 printf 'attribution: %s blocking connects, 8 x %s concurrent, %s fresh processes\n' \
 	"$N" $((N / 2)) "$FRESH"
@@ -167,19 +164,19 @@ for mode in kernel proc; do
 	eval "l=\$lat_$mode"
 	m=$(med "$l")
 	printf '  nfjudge %-9s %7s %6s %6s %11s\n' "$mode" "$m" "$(p99 "$l")" \
-		$((m - b)) "$(ratio $((m - b)) $((bb - b)))"
+		$((m - b)) "$(bench_ratio $((m - b)) $((bb - b)))"
 done
 printf '  connects/s, 8 clients: bare %s' "$bare_rate"
 for mode in kernel proc; do
 	eval "r=\$rate_$mode"
-	printf ', %s %s (%sx)' "$mode" "$r" "$(ratio "$r" "$bare_rate")"
+	printf ', %s %s (%sx)' "$mode" "$r" "$(bench_ratio "$r" "$bare_rate")"
 done
 printf '\n  held time of fresh processes (us)   p50   p99  | 400 x 20 sockets: p50   p99  p50 ratio\n'
 for mode in kernel proc; do
 	eval "h=\$held_$mode c=\$crowd_$mode n=\$named_$mode"
 	printf '  %-6s %28s %5s  | %21s %5s  %s\n' "$mode" "$(med "$h")" \
 		"$(p99 "$h")" "$(med "$c")" "$(p99 "$c")" \
-		"$(ratio "$(med "$c")" "$(med "$h")")"
+		"$(bench_ratio "$(med "$c")" "$(med "$h")")"
 done
 for mode in kernel proc; do
 	eval "n=\$named_$mode"

@@ -7,33 +7,18 @@
 #   verify                          vs  Python, sha256 of each line
 # The jq comparisons are skipped, said so, when jq is not installed.
 set -eu
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
+bench_name=audit
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_RECORDS:-1000000}
-RUNS=${BENCH_RUNS:-3}
 NFJUDGE=$top_builddir/src/nfjudge
 log=${TMPDIR:-/tmp}/nfjudge-bench-audit-$N.log
 [ -s "$log" ] || "$top_builddir/tests/mklog" -s -v -n "$N" >"$log"
-
-best() { # command...: the best wall time in seconds over RUNS runs
-	b=
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1
-		e=$(date +%s.%N)
-		t=$(echo "$e - $s" | bc)
-		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" -eq 1 ]; then b=$t; fi
-		i=$((i + 1))
-	done
-	echo "$b"
-}
 
 jq_summary() {
 	jq -r '[(.proc.exe // "-"), .verdict] | @tsv' "$log" | sort | uniq -c
 }
 py_sha() {
-	/usr/bin/python3 -c '
+	"$PY" -c '
 import hashlib, sys
 with open(sys.argv[1], "rb") as f:
     for line in f:
@@ -44,19 +29,19 @@ cat "$log" >/dev/null # the page cache, for every contender alike
 printf 'audit benchmark: %s records (%s MB), best of %s\n' "$N" \
 	"$(($(wc -c <"$log") / 1000000))" "$RUNS"
 line() { # name ours theirs baseline-name
-	printf '  %-34s %7.3f s  vs %-22s %7.3f s  (%.1fx faster)\n' "$1" "$2" \
-		"$4" "$3" "$(echo "$3 / $2" | bc -l)"
+	printf '  %-34s %7.3f s  vs %-22s %7.3f s  (%sx faster)\n' "$1" "$2" \
+		"$4" "$3" "$(bench_ratio "$3" "$2" 1)"
 }
 if command -v jq >/dev/null 2>&1; then
-	ours=$(best "$NFJUDGE" audit summary --by exe --by verdict "$log")
-	theirs=$(best jq_summary)
+	ours=$(bench_best "$NFJUDGE" audit summary --by exe --by verdict "$log")
+	theirs=$(bench_best jq_summary)
 	line "summary --by exe --by verdict" "$ours" "$theirs" "jq | sort | uniq -c"
-	ours=$(best "$NFJUDGE" audit search --verdict reject --format json "$log")
-	theirs=$(best jq -c 'select(.verdict=="reject")' "$log")
+	ours=$(bench_best "$NFJUDGE" audit search --verdict reject --format json "$log")
+	theirs=$(bench_best jq -c 'select(.verdict=="reject")' "$log")
 	line "search --verdict reject" "$ours" "$theirs" "jq select"
 else
 	echo "  jq not installed: summary and search comparisons skipped"
 fi
-ours=$(best "$NFJUDGE" audit verify "$log")
-theirs=$(best py_sha)
+ours=$(bench_best "$NFJUDGE" audit verify "$log")
+theirs=$(bench_best py_sha)
 line "verify" "$ours" "$theirs" "python sha256 a line"

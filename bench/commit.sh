@@ -6,50 +6,37 @@
 # the ratios; BENCH_ROUNDS repeats, alternating the two.  Needs root; uses
 # tests/floodclient (make check builds it).
 set -eu
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
+bench_name=commit
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_CONNECTS:-2000}
 SECS=${BENCH_FLOOD_SECONDS:-5}
-PY=/usr/bin/python3
 FC=$top_builddir/tests/floodclient
-[ "$(id -u)" -eq 0 ] || { echo "commit benchmark: needs root, skipped"; exit 0; }
+bench_need_root
 [ -z "${NFJUDGE_BEFORE:-}" ] || [ -x "$NFJUDGE_BEFORE" ] ||
 	{ echo "commit benchmark: $NFJUDGE_BEFORE is not a program"; exit 1; }
 [ -x "$FC" ] || { echo "commit benchmark: build tests/floodclient first"; exit 0; }
-NS=nfj-commit-$$
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "${DPID:-}" ] && kill "$DPID" 2>/dev/null && wait "$DPID" 2>/dev/null
-	[ -n "${LPID:-}" ] && kill "$LPID" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 10.200.0.1/32 dev lo
-ip netns exec "$NS" sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_time_wait=1 \
+bench_netns
+nsx sysctl -qw net.netfilter.nf_conntrack_tcp_timeout_time_wait=1 \
 	2>/dev/null || true
-ip netns exec "$NS" "$FC" serve 10.200.0.1:3128 &
-LPID=$!
-sleep 0.3
+bench_bg "$FC" serve 10.200.0.1:3128
+bench_wait_listen 10.200.0.1 3128
 echo "accept proto tcp to 10.200.0.1 port 3128 name proxy" >"$tmp/policy"
 
 # measure BINARY: prints "median p99 records_per_second"
 measure() {
 	rm -f "$tmp/log"
-	ip netns exec "$NS" "$1" run -c "$tmp/policy" --install-rules \
-		-o "$tmp/log" 2>"$tmp/err" &
-	DPID=$!
-	until grep -q '"start"' "$tmp/log" 2>/dev/null; do sleep 0.05; done
-	ip netns exec "$NS" $PY "$top_srcdir/bench/connect_latency.py" \
+	bench_bg "$1" run -c "$tmp/policy" --install-rules -o "$tmp/log" \
+		2>"$tmp/err"
+	DPID=$last
+	bench_wait_for "$tmp/log" '"start"' >&2 || { cat "$tmp/err" >&2; exit 1; }
+	nsx "$PY" "$top_srcdir/bench/connect_latency.py" \
 		10.200.0.1 3128 200 >/dev/null # warm the process cache
-	lat=$(ip netns exec "$NS" $PY "$top_srcdir/bench/connect_latency.py" \
+	lat=$(nsx "$PY" "$top_srcdir/bench/connect_latency.py" \
 		10.200.0.1 3128 "$N")
 	before=$(grep -c '"verdict"' "$tmp/log")
 	fl=""
 	for c in 0 1 2 3; do
-		ip netns exec "$NS" "$FC" flood tcp 10.200.0.1:3128 "$SECS" \
+		nsx "$FC" flood tcp 10.200.0.1:3128 "$SECS" \
 			$((20000 + c * 10000)) 10000 >/dev/null &
 		fl="$fl $!"
 	done
@@ -57,7 +44,6 @@ measure() {
 	wait $fl
 	kill "$DPID"
 	wait "$DPID" || true
-	DPID=
 	after=$(grep -c '"event_type":"verdict"' "$tmp/log")
 	echo "$lat $(((after - before) / SECS))"
 }
@@ -75,7 +61,7 @@ while [ $r -lt "$ROUNDS" ]; do
 	[ -n "${NFJUDGE_BEFORE:-}" ] || continue
 	set -- "$@" $(measure "$NFJUDGE_BEFORE")
 	printf '  NFJUDGE_BEFORE    median %6s  p99 %6s  %8s records/s\n' "$4" "$5" "$6"
-	printf '  ratio (this/before) median %.2f  p99 %.2f  records/s %.2f\n' \
-		"$(echo "$1 / $4" | bc -l)" "$(echo "$2 / $5" | bc -l)" \
-		"$(echo "$3 / $6" | bc -l)"
+	printf '  ratio (this/before) median %s  p99 %s  records/s %s\n' \
+		"$(bench_ratio "$1" "$4")" "$(bench_ratio "$2" "$5")" \
+		"$(bench_ratio "$3" "$6")"
 done

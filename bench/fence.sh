@@ -9,34 +9,18 @@
 # each chain's median connect time (us) and bulk rate (MB/s) over the
 # rounds, and the ratios.  Needs root.
 set -eu
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
+bench_name=fence
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_CONNECTS:-2000}
 MB=${BENCH_BULK_MB:-1024}
 ROUNDS=${BENCH_ROUNDS:-9}
-PY=/usr/bin/python3
-[ "$(id -u)" -eq 0 ] || { echo "fence benchmark: needs root, skipped"; exit 0; }
-NS=nfj-fbench-$$
-tmp=$(mktemp -d)
-cleanup() {
-	[ -n "${RPID:-}" ] && kill "$RPID" 2>/dev/null
-	[ -n "${LPID:-}" ] && kill "$LPID" 2>/dev/null
-	ip netns del "$NS" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-ip netns add "$NS"
-nsx() { ip netns exec "$NS" "$@"; }
-nsx ip link set lo up
-nsx ip addr add 10.200.0.1/32 dev lo
-ip netns exec "$NS" $PY "$top_srcdir/tests/netpeer.py" listen 10.200.0.1:3128 &
-LPID=$!
-ip netns exec "$NS" "$top_builddir/tests/nfq-verdict" 0 accept 0x100000/0x100000 \
-	>"$tmp/reader" 2>&1 &
-RPID=$!
-until grep -q ready "$tmp/reader"; do sleep 0.05; done
-until nsx $PY -c 'import socket; socket.create_connection(("10.200.0.1", 3128), 1)' \
-	2>/dev/null; do sleep 0.05; done
+bench_need_root
+bench_netns
+bench_bg "$PY" "$top_srcdir/tests/netpeer.py" listen 10.200.0.1:3128
+bench_bg "$top_builddir/tests/nfq-verdict" 0 accept 0x100000/0x100000 \
+	>"$tmp/reader" 2>&1
+bench_wait_for "$tmp/reader" ready
+bench_wait_listen 10.200.0.1 3128
 
 cat >"$tmp/old" <<'OLD'
 *filter
@@ -59,8 +43,8 @@ use_new() {
 	nsx iptables -X NFJUDGE 2>/dev/null || true
 	nsx "$top_builddir/src/nfjudge" rules install --no-ipv6
 }
-connects() { nsx $PY "$top_srcdir/bench/connect_latency.py" 10.200.0.1 3128 "$N"; }
-bulk() { nsx $PY "$top_srcdir/bench/bulk.py" 10.200.0.1 5001 "$MB"; }
+connects() { nsx "$PY" "$top_srcdir/bench/connect_latency.py" 10.200.0.1 3128 "$N"; }
+bulk() { nsx "$PY" "$top_srcdir/bench/bulk.py" 10.200.0.1 5001 "$MB"; }
 
 # The machine may be shared: many short rounds, alternating, and the
 # median of each figure over the rounds.
@@ -74,10 +58,9 @@ while [ $r -lt "$ROUNDS" ]; do
 	done
 	r=$((r + 1))
 done
-median() { sort -n "$1" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 for f in lat bw; do
-	o=$(median "$tmp/$f.old") n=$(median "$tmp/$f.new")
+	o=$(bench_median "$tmp/$f.old") n=$(bench_median "$tmp/$f.new")
 	echo "$f: old chain $o, fence chain $n ($(tr '\n' ' ' <"$tmp/$f.new"| \
 		sed 's/ $//') against $(tr '\n' ' ' <"$tmp/$f.old" | sed 's/ $//')),"\
-		"ratio $(echo "scale=3; $n / $o" | bc)"
+		"ratio $(bench_ratio "$n" "$o" 3)"
 done

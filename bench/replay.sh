@@ -7,25 +7,10 @@
 # run, best of BENCH_RUNS (default 3) each; the goals for the SYN-heavy
 # capture are replay <= 2.5x the bare loop and tcpdump >= 3x replay.
 set -eu
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
+bench_name=replay
+. "$(dirname "$0")/lib.sh"
 N=${BENCH_PACKETS:-2000000}
-RUNS=${BENCH_RUNS:-3}
 NFJUDGE=${BENCH_NFJUDGE:-$top_builddir/src/nfjudge}
-
-best() { # command...: the best wall time in seconds over RUNS runs
-	b=
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1
-		e=$(date +%s.%N)
-		t=$(echo "$e - $s" | bc)
-		if [ -z "$b" ] || [ "$(echo "$t < $b" | bc)" -eq 1 ]; then b=$t; fi
-		i=$((i + 1))
-	done
-	echo "$b"
-}
 
 # The connections are allowed, so that their packets pass as established
 # ones do (a refused connection's later packets are fence drops, each
@@ -37,18 +22,18 @@ printf 'set default reject\naccept proto tcp port 443 name web\n' >"$pol"
 bench_capture() { # conversation length, label
 	cap=${TMPDIR:-/tmp}/nfjudge-bench-v3-$N-$1.pcap
 	[ -f "$cap" ] ||
-		/usr/bin/python3 "$top_srcdir/bench/gen_capture.py" "$cap" "$N" "$1"
-	count=$(best "$top_builddir/bench/pcap_count" "$cap")
-	replay=$(best "$NFJUDGE" replay -c "$pol" -o /dev/null "$cap")
-	tcpd=$(best tcpdump -nr "$cap" \
+		"$PY" "$top_srcdir/bench/gen_capture.py" "$cap" "$N" "$1"
+	count=$(bench_best "$top_builddir/bench/pcap_count" "$cap")
+	replay=$(bench_best "$NFJUDGE" replay -c "$pol" -o /dev/null "$cap")
+	tcpd=$(bench_best tcpdump -nr "$cap" \
 		'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn')
 	printf 'replay benchmark: %s packets, %s, best of %s\n' "$N" "$2" \
 		"$RUNS"
 	printf '  libpcap count loop   %8.3f s\n' "$count"
-	printf '  nfjudge replay       %8.3f s  (%.2fx the bare loop)\n' \
-		"$replay" "$(echo "$replay / $count" | bc -l)"
-	printf '  tcpdump SYN filter   %8.3f s  (replay is %.2fx faster)\n' \
-		"$tcpd" "$(echo "$tcpd / $replay" | bc -l)"
+	printf '  nfjudge replay       %8.3f s  (%sx the bare loop)\n' \
+		"$replay" "$(bench_ratio "$replay" "$count")"
+	printf '  tcpdump SYN filter   %8.3f s  (replay is %sx faster)\n' \
+		"$tcpd" "$(bench_ratio "$tcpd" "$replay")"
 }
 
 bench_capture 50 "one SYN in 50"
