@@ -13,6 +13,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
 
 #include "exitcode.h"
 

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,10 @@ static const char usage_text[] =
 	"      --ocsf FILE          also write the records as OCSF events to "
 	"FILE, or -\n"
 	"                           (standard output, when -o is not)\n"
+	"      --control PATH       serve nfjudge ctl on a unix socket at "
+	"PATH (0660)\n"
+	"      --control-group GRP  peers whose group is GRP may use it "
+	"too (else root)\n"
 	"      --on-log-failure P   closed (default): reject while records "
 	"cannot be\n"
 	"                           written; open: go on, count and report "
@@ -107,6 +112,8 @@ enum {
 	OPT_PROC_ROOT,
 	OPT_OCSF,
 	OPT_ATTRIBUTION,
+	OPT_CONTROL,
+	OPT_CONTROL_GROUP,
 };
 
 static const struct option longopts[] = {
@@ -135,6 +142,8 @@ static const struct option longopts[] = {
 	{"print-privileges", no_argument, NULL, OPT_PRIVS},
 	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
 	{"attribution", required_argument, NULL, OPT_ATTRIBUTION},
+	{"control", required_argument, NULL, OPT_CONTROL},
+	{"control-group", required_argument, NULL, OPT_CONTROL_GROUP},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -157,6 +166,27 @@ static int parse_attribution(const char *arg, struct daemon_opts *o)
 	else
 		return bad("--attribution", arg,
 			   "expected auto, kernel or proc");
+	return 0;
+}
+
+/* A group name, or a number for a group without one. */
+static int parse_group(const char *arg, struct daemon_opts *o)
+{
+	struct group *g = getgrnam(arg);
+	char *end;
+	unsigned long v;
+
+	if (g) {
+		o->control_group = g->gr_gid;
+	} else {
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || *end || end == arg || v >= (gid_t)-1)
+			return bad("--control-group", arg,
+				   "no such group (a name or a number)");
+		o->control_group = (gid_t)v;
+	}
+	o->have_control_group = true;
 	return 0;
 }
 
@@ -279,6 +309,11 @@ static int parse_one(int c, struct daemon_opts *o, int *verbose)
 		return parse_small("--queue-maxlen", optarg, o) ?: -1;
 	case OPT_ATTRIBUTION:
 		return parse_attribution(optarg, o) ?: -1;
+	case OPT_CONTROL:
+		o->control = optarg;
+		break;
+	case OPT_CONTROL_GROUP:
+		return parse_group(optarg, o) ?: -1;
 	case 'q':
 	case OPT_MARK:
 	case OPT_BACKEND:
@@ -320,6 +355,11 @@ int cmd_run(int argc, char **argv)
 	if (o.ocsf && !strcmp(o.ocsf, "-") && !strcmp(o.output, "-")) {
 		fprintf(stderr, "nfjudge run: --ocsf - and the records would "
 				"share standard output: give -o FILE\n");
+		return EXIT_USAGE;
+	}
+	if (o.have_control_group && !o.control) {
+		fprintf(stderr, "nfjudge run: --control-group needs --control "
+				"PATH\n");
 		return EXIT_USAGE;
 	}
 	log_init("nfjudge", false, verbose);

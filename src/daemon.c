@@ -32,6 +32,9 @@
 #include "attr.h"
 #include "capture.h"
 #include "chain.h"
+#include "control.h"
+#include "ctlcmd.h"
+#include "ctlrules.h"
 #include "daemon.h"
 #include "doctor.h"
 #include "dnswatch.h"
@@ -98,7 +101,22 @@ struct daemon {
 	char queues[16];
 	uint8_t key[CHAIN_KEY_MAX];
 	int keylen;
+	struct policy *base; /* the policy file's, without temporary rules */
+	char policy_path[CTLREQ_FILE_MAX]; /* "" for the embedded one */
+	uint64_t generation;		   /* 1 at start, +1 a reload */
+	int64_t started_ms;
+	char last_error[512];
+	struct control *ctl; /* --control, or NULL */
+	struct ctlcmd_host host;
+	struct ctlrules temps;
+	unsigned refused; /* refused peers recorded this tick */
 };
+
+/* The temporary rules' and control clients' clock. */
+static int64_t mono_ms(void)
+{
+	return timefmt_clock_us(CLOCK_MONOTONIC) / 1000;
+}
 
 /* SHA-256 of the policy's canonical form: what is in force, not bytes. */
 static void policy_digest(struct policy *p, char out[65])
@@ -204,27 +222,88 @@ static void tune_attribution(struct daemon *d, const struct policy *p)
 		       "program)");
 }
 
-static void reload(struct daemon *d)
+/* The base policy with the temporary rules in front, into force. */
+static void install_policy(struct daemon *d)
 {
-	struct policy *p = policy_load_stderr(d->o->policy_file, d->o->proxy);
+	struct policy *p = ctlrules_compose(&d->temps, d->base);
+
+	if (!p) {
+		log_warnx("temporary rules: out of memory; unchanged");
+		return;
+	}
+	tune_attribution(d, p);
+	policy_ref_set(d->policy, p);
+}
+
+struct diag_buf {
+	char *buf;
+	size_t cap;
+	size_t len;
+};
+
+/* Each diagnostic to stderr and, one a line, to the control reply. */
+static void diag_collect(void *ctx, const char *msg)
+{
+	struct diag_buf *db = ctx;
+	int n;
+
+	fprintf(stderr, "%s\n", msg);
+	if (!db->cap || db->len >= db->cap - 1)
+		return;
+	n = snprintf(db->buf + db->len, db->cap - db->len, "%s\n", msg);
+	db->len = n < 0 ? db->cap - 1 : db->len + (size_t)n;
+	if (db->len >= db->cap)
+		db->len = db->cap - 1;
+}
+
+/*
+ * Load file (NULL: the one in force) and put it in force atomically;
+ * with errors the old policy stays.  0, or -EINVAL with the errors in err.
+ */
+static int reload_policy(struct daemon *d, const char *file, char *err,
+			 size_t errlen)
+{
+	struct policy_default_opts dflt = {.proxy = d->o->proxy};
+	struct diag_buf db = {err, errlen, 0};
+	struct policy_parse_opts popts = {.diag = diag_collect, .ctx = &db};
 	struct record_event ev = {.type = RECORD_RELOAD};
+	const char *path = file		       ? file
+			   : d->policy_path[0] ? d->policy_path
+					       : NULL;
+	struct policy *p;
 
 	logsink_reopen(d->sink);
+	if (d->ocsf && (errno = -ocsfsink_reopen(d->ocsf)))
+		log_warn("cannot reopen the OCSF stream %s", d->o->ocsf);
+	p = policy_load(path, &dflt, &popts);
 	if (!p) {
-		/* The diagnostics went to stderr; the old policy stays. */
 		ev.ok = false;
 		ev.message = "the new policy has errors; the old one stays in "
 			     "force";
+		snprintf(d->last_error, sizeof(d->last_error), "reload: %s",
+			 db.len ? err : ev.message);
 		emit(d, &ev);
-		return;
+		return -EINVAL;
 	}
+	if (file)
+		snprintf(d->policy_path, sizeof(d->policy_path), "%s", file);
 	policy_digest(p, d->policy_sha);
-	tune_attribution(d, p);
-	policy_ref_set(d->policy, p);
+	policy_free(d->base);
+	d->base = p;
+	install_policy(d);
+	d->generation++;
 	ev.ok = true;
 	ev.policy_sha256 = d->policy_sha;
 	emit(d, &ev);
 	log_info("policy reloaded");
+	return 0;
+}
+
+static void reload(struct daemon *d)
+{
+	char err[1];
+
+	reload_policy(d, NULL, err, 0);
 }
 
 static void write_counts(struct daemon *d, enum record_type type,
@@ -335,8 +414,27 @@ static void check_chain(struct daemon *d)
 			       "restored");
 }
 
+/* Temporary rules whose time is up leave, each with its record. */
+static void expire_rules(struct daemon *d)
+{
+	struct ctlrule r, gone[CTLRULES_MAX];
+	int i, n = 0;
+
+	d->refused = 0;
+	if (d->ctl)
+		control_expire(d->ctl, mono_ms());
+	while (n < CTLRULES_MAX && ctlrules_expire(&d->temps, mono_ms(), &r))
+		gone[n++] = r;
+	if (!n)
+		return;
+	install_policy(d);
+	for (i = 0; i < n; i++)
+		ctlcmd_expired(&d->host, &gone[i]);
+}
+
 static void tick(struct daemon *d)
 {
+	expire_rules(d);
 	check_chain(d);
 	dropwatch_check(d->drops);
 	d->ticks++;
@@ -414,7 +512,7 @@ static void read_names(struct daemon *d)
 /* The control loop: returns the reason for stopping. */
 static const char *control_loop(struct daemon *d, int sfd, int tfd)
 {
-	struct pollfd pfd[6] = {
+	struct pollfd pfd[6 + CONTROL_FDS] = {
 		{.fd = sfd, .events = POLLIN},
 		{.fd = tfd, .events = POLLIN},
 		{.fd = d->died_fd, .events = POLLIN},
@@ -426,9 +524,12 @@ static const char *control_loop(struct daemon *d, int sfd, int tfd)
 	for (;;) {
 		struct signalfd_siginfo si;
 		uint64_t ticks;
+		int nc = d->ctl ? control_pollfds(d->ctl, pfd + 6) : 0;
 
-		if (poll(pfd, 6, -1) < 0 && errno != EINTR)
+		if (poll(pfd, (nfds_t)(6 + nc), -1) < 0 && errno != EINTR)
 			return "poll failed";
+		if (nc)
+			control_service(d->ctl, pfd + 6, nc, mono_ms());
 		if (pfd[2].revents & POLLIN)
 			return WORKER_FAILED;
 		if (pfd[3].revents & POLLIN)
@@ -799,9 +900,11 @@ static void teardown(struct daemon *d, bool operator_stop)
 	fencelog_free(d->fencelog);
 	dnswatch_free(d->names);
 	doctor_report_free(&d->doctor);
+	control_close(d->ctl);
 	logsink_close(d->sink);
 	ocsfsink_close(d->ocsf);
 	policy_ref_free(d->policy);
+	policy_free(d->base);
 	if (d->stop_fd >= 0)
 		close(d->stop_fd);
 	if (d->died_fd >= 0)
@@ -848,6 +951,116 @@ static int open_watchdog(struct daemon *d)
 	return 0;
 }
 
+static void host_status(void *ctx, struct ctlcmd_status *st)
+{
+	struct daemon *d = ctx;
+	struct policy *p = policy_ref_get(d->policy);
+
+	st->mode = d->o->audit || policy_audit_mode(p) ? "audit" : "enforce";
+	policy_free(p);
+	st->attribution = d->kattr ? "kernel" : "proc";
+	st->policy = d->policy_path[0] ? d->policy_path : "embedded";
+	st->policy_sha256 = d->policy_sha;
+	st->queues = d->queues;
+	st->last_error = d->last_error[0] ? d->last_error : NULL;
+	st->generation = d->generation;
+	st->uptime_s = (mono_ms() - d->started_ms) / 1000;
+	gather_stats(d, &st->stats);
+}
+
+static int host_reload(void *ctx, const char *file, uint64_t *generation,
+		       char *err, size_t errlen)
+{
+	struct daemon *d = ctx;
+	int ret;
+
+	runctl_notify_reloading();
+	ret = reload_policy(d, file, err, errlen);
+	runctl_notify("READY=1");
+	*generation = d->generation;
+	return ret;
+}
+
+static struct policy *host_policy(void *ctx)
+{
+	return policy_ref_get(((struct daemon *)ctx)->policy);
+}
+
+static void host_rules_changed(void *ctx)
+{
+	install_policy(ctx);
+}
+
+static void host_record(void *ctx, const struct record_control *rc)
+{
+	struct record_event ev = {.type = RECORD_CONTROL, .control = rc};
+
+	emit(ctx, &ev);
+}
+
+/* A flood of refused peers is recorded up to a bound each second. */
+#define REFUSED_PER_TICK 10
+
+static void host_refused(void *ctx, const struct control_peer *peer)
+{
+	struct daemon *d = ctx;
+	struct record_control rc = {
+		.command = "refused",
+		.ok = false,
+		.message = "not root and not in the control group",
+		.uid = peer->uid,
+		.gid = peer->gid,
+		.pid = peer->pid,
+	};
+
+	if (d->refused++ < REFUSED_PER_TICK)
+		host_record(d, &rc);
+	else if (d->refused == REFUSED_PER_TICK + 1)
+		log_warnx("control socket: more than %d refused peers in a "
+			  "second; the rest go unrecorded",
+			  REFUSED_PER_TICK);
+}
+
+static size_t host_handle(void *ctx, const struct control_peer *peer,
+			  const char *line, size_t len, char *reply, size_t cap)
+{
+	struct daemon *d = ctx;
+
+	return ctlcmd_handle(&d->host, peer, line, len, reply, cap, mono_ms());
+}
+
+/* Bound before privileges go: the socket's owner must be root. */
+static int open_control(struct daemon *d)
+{
+	const struct daemon_opts *o = d->o;
+	struct control_opts co = {
+		.path = o->control,
+		.have_group = o->have_control_group,
+		.group = o->control_group,
+		.handle = host_handle,
+		.refused = host_refused,
+		.ctx = d,
+	};
+
+	d->host = (struct ctlcmd_host){
+		.status = host_status,
+		.reload = host_reload,
+		.policy = host_policy,
+		.rules_changed = host_rules_changed,
+		.record = host_record,
+		.rules = &d->temps,
+		.ctx = d,
+	};
+	if (!o->control)
+		return 0;
+	d->ctl = control_open(&co);
+	if (!d->ctl) {
+		log_warn("control socket %s", o->control);
+		return -1;
+	}
+	return 0;
+}
+
 static int setup(struct daemon *d)
 {
 	const struct daemon_opts *o = d->o;
@@ -857,7 +1070,8 @@ static int setup(struct daemon *d)
 	d->died_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (d->stop_fd < 0 || d->died_fd < 0 || open_log(d) || open_pcap(d) ||
 	    open_kattr(d) || open_names(d) || open_workers(d) ||
-	    open_drops(d) || open_timer(d) || open_watchdog(d))
+	    open_drops(d) || open_timer(d) || open_watchdog(d) ||
+	    open_control(d))
 		return -1;
 	open_fence_log(d);
 	if (o->install_rules) {
@@ -909,7 +1123,13 @@ int daemon_run(const struct daemon_opts *o)
 	if (!p)
 		return EXIT_USAGE;
 	policy_digest(p, d.policy_sha);
-	d.policy = policy_ref_new(p);
+	d.base = p;
+	d.policy = policy_ref_new(policy_hold(p));
+	d.generation = 1;
+	d.started_ms = mono_ms();
+	if (o->policy_file)
+		snprintf(d.policy_path, sizeof(d.policy_path), "%s",
+			 o->policy_file);
 	snprintf(d.queues, sizeof(d.queues), "%u:%u", o->rules.queue_first,
 		 o->rules.queue_last);
 	sfd = signals_open();

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "logsink.h"
 #include "rules.h"
@@ -28,6 +29,9 @@ struct daemon_opts {
 	const char *key_file;
 	const char *user;
 	const char *proc_root;
+	const char *control; /* --control: the socket's path, or NULL */
+	bool have_control_group;
+	gid_t control_group;
 	enum logsink_failure on_log_failure;
 	enum logsink_fsync fsync;
 	enum daemon_attribution attribution;

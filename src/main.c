@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	 "list the holes of a namespace that the fence cannot close"},
 	{"policy", cmd_policy,
 	 "check a policy file or show the policy in effect"},
+	{"ctl", cmd_ctl, "talk to a running daemon's control socket"},
 	{"version", cmd_version, "print version information"},
 };
 

@@ -29,6 +29,8 @@
 
 struct ocsfsink {
 	int fd;
+	int new_fd;   /* reopened, for the writer to take up; or -1 */
+	char *target; /* NULL: standard output */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	pthread_t thread;
@@ -190,6 +192,12 @@ static void sink_drain(struct ocsfsink *s, bool wait)
 	for (;;) {
 		while (wait && !s->used && !s->stop)
 			pthread_cond_wait(&s->wake, &s->lock);
+		if (s->new_fd >= 0) {
+			close(s->fd);
+			s->fd = s->new_fd;
+			s->new_fd = -1;
+			s->partial = false;
+		}
 		if (!s->used)
 			break;
 		n = ring_pop(s);
@@ -214,11 +222,14 @@ struct ocsfsink *ocsfsink_open(const char *target)
 	if (!s)
 		return NULL;
 	s->fd = -1;
+	s->new_fd = -1;
+	s->target = strcmp(target, "-") ? strdup(target) : NULL;
 	s->ring = malloc(OCSFSINK_RING);
 	s->line = malloc(RECORD_MAX);
 	s->out_cap = 2 * RECORD_MAX;
 	s->out = malloc(s->out_cap);
-	if (!s->ring || !s->line || !s->out)
+	if (!s->ring || !s->line || !s->out ||
+	    (!s->target && strcmp(target, "-")))
 		goto fail;
 	s->fd = strcmp(target, "-")
 			? open(target,
@@ -231,6 +242,7 @@ struct ocsfsink *ocsfsink_open(const char *target)
 	pthread_cond_init(&s->wake, NULL);
 	return s;
 fail:
+	free(s->target);
 	free(s->ring);
 	free(s->line);
 	free(s->out);
@@ -271,12 +283,38 @@ void ocsfsink_close(struct ocsfsink *s)
 			  (unsigned long long)s->unwritten);
 	if (s->fd > STDOUT_FILENO)
 		close(s->fd);
+	if (s->new_fd >= 0)
+		close(s->new_fd);
+	free(s->target);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
 	free(s->ring);
 	free(s->line);
 	free(s->out);
 	free(s);
+}
+
+int ocsfsink_reopen(struct ocsfsink *s)
+{
+	int fd;
+
+	if (!s->target)
+		return 0;
+	fd = open(s->target, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return -errno;
+	pthread_mutex_lock(&s->lock);
+	if (s->new_fd >= 0)
+		close(s->new_fd);
+	s->new_fd = fd;
+	if (!s->running) {
+		close(s->fd);
+		s->fd = fd;
+		s->new_fd = -1;
+	}
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
 }
 
 uint64_t ocsfsink_dropped(struct ocsfsink *s)

@@ -31,6 +31,13 @@ void ocsfsink_line(void *ctx, const char *line, size_t len);
  * dropped, if any. */
 void ocsfsink_close(struct ocsfsink *s);
 
+/*
+ * Open the file again by its name (logrotate moved it) and let the writer
+ * go on in the new one from its next event; standard output stays.
+ * 0 or -errno (the old file is kept).
+ */
+int ocsfsink_reopen(struct ocsfsink *s);
+
 /* Lines dropped because the ring was full. */
 uint64_t ocsfsink_dropped(struct ocsfsink *s);
 

@@ -28,6 +28,10 @@ void policy_decide(const struct policy *p, const struct policy_input *in,
 		d->is_default = false;
 		return;
 	}
+	if (p->base) {
+		policy_decide(p->base, in, d);
+		return;
+	}
 	d->verdict = p->def;
 	d->rule = "default";
 	d->line = 0;
@@ -42,7 +46,7 @@ bool policy_audit_mode(const struct policy *p)
 
 size_t policy_rule_count(const struct policy *p)
 {
-	return p->n;
+	return p->n + (p->base ? policy_rule_count(p->base) : 0);
 }
 
 struct policy *policy_hold(struct policy *p)
@@ -74,6 +78,7 @@ void policy_free(struct policy *p)
 		prule_release(&p->rules[i]);
 	free(p->rules);
 	free(p->header);
+	policy_free(p->base);
 	free(p);
 }
 

@@ -104,6 +104,29 @@ void policy_ref_set(struct policy_ref *ref, struct policy *p);
 void policy_ref_free(struct policy_ref *ref);
 
 /*
+ * Rules in front of a policy: front's rules (their line numbers made 0)
+ * are tried first, then base decides, default and mode included.  Takes
+ * over the caller's reference to front, holds a reference to base, and
+ * returns front.
+ */
+struct policy *policy_overlay(struct policy *front, struct policy *base);
+
+/*
+ * Why a decision: for each rule tried, in order, match() for each of its
+ * matches (its text and whether it holds alone), then rule() with the
+ * rule's outcome; it stops after the rule that decides, which may be
+ * "default".  Pure like policy_decide.
+ */
+struct policy_explain_cb {
+	void (*match)(void *ctx, const char *text, bool holds);
+	void (*rule)(void *ctx, const char *name, unsigned line, int verdict,
+		     bool holds);
+	void *ctx;
+};
+void policy_explain(const struct policy *p, const struct policy_input *in,
+		    const struct policy_explain_cb *cb);
+
+/*
  * The embedded default policy (SPEC §3): reject all but loopback and the
  * proxy.  proxy is HOST:PORT or a URL; NULL takes it from HTTPS_PROXY,
  * https_proxy, HTTP_PROXY, http_proxy, ALL_PROXY (the first set and not

@@ -61,7 +61,8 @@ struct policy {
 	atomic_uint refs;
 	int def;
 	bool audit;
-	char *header; /* comment lines before the first statement */
+	char *header;	     /* comment lines before the first statement */
+	struct policy *base; /* decides what no rule here does; or NULL */
 	struct prule *rules;
 	size_t n;
 	size_t cap;

@@ -281,7 +281,7 @@ bool policy_needs_holders(const struct policy *p)
 			default:
 				break;
 			}
-	return false;
+	return p->base && policy_needs_holders(p->base);
 }
 
 bool prule_matches(const struct prule *r, const struct policy_input *in)

@@ -455,6 +455,7 @@ static const char *const record_types[] = {
 	[RECORD_RELOAD] = "reload",   [RECORD_STOP] = "stop",
 	[RECORD_STATS] = "stats",     [RECORD_ERROR] = "error",
 	[RECORD_LOST] = "lost",	      [RECORD_ALERT] = "alert",
+	[RECORD_CONTROL] = "control",
 };
 
 static int jb_lost(struct jbuf *jb, const struct record_lost *l)
@@ -475,6 +476,36 @@ static int jb_alert(struct jbuf *jb, const struct record_event *ev)
 		return -EINVAL;
 	jb_str(jb, "kind", ev->kind, false);
 	jb_str(jb, "message", ev->message, false);
+	return 0;
+}
+
+static void jb_id(struct jbuf *jb, const char *key, int64_t v)
+{
+	if (v >= 0) {
+		jb_i64(jb, key, v);
+	} else {
+		jb_key(jb, key);
+		jb_lit(jb, "null");
+	}
+}
+
+static int jb_control(struct jbuf *jb, const struct record_control *c)
+{
+	if (!c || !c->command)
+		return -EINVAL;
+	jb_str(jb, "command", c->command, false);
+	if (c->args)
+		jb_str(jb, "args", c->args, false);
+	jb_bool(jb, "ok", c->ok);
+	if (c->rule) {
+		jb_str(jb, "rule", c->rule, false);
+		jb_u64(jb, "ttl_s", c->ttl_s);
+	}
+	jb_id(jb, "peer_uid", c->uid);
+	jb_id(jb, "peer_gid", c->gid);
+	jb_id(jb, "peer_pid", c->pid);
+	if (c->message)
+		jb_str(jb, "message", c->message, false);
 	return 0;
 }
 
@@ -505,6 +536,8 @@ static int jb_event(struct jbuf *jb, const struct record_event *ev)
 		return jb_lost(jb, ev->lost);
 	case RECORD_ALERT:
 		return jb_alert(jb, ev);
+	case RECORD_CONTROL:
+		return jb_control(jb, ev->control);
 	}
 	return -EINVAL;
 }
@@ -516,7 +549,7 @@ int record_format(char *buf, size_t cap, uint64_t seq, const char *prev_chain,
 	char ts[TIMEFMT_LEN];
 	int err;
 
-	if ((unsigned)ev->type > RECORD_ALERT)
+	if ((unsigned)ev->type > RECORD_CONTROL)
 		return -EINVAL;
 	if (jb.cap > INT32_MAX) /* the length is returned as an int */
 		jb.cap = INT32_MAX;

@@ -34,6 +34,7 @@ enum record_type {
 	RECORD_ERROR,
 	RECORD_LOST,
 	RECORD_ALERT,
+	RECORD_CONTROL,
 };
 
 /* One judged flow.  Strings may be NULL (written as null). */
@@ -97,6 +98,22 @@ struct record_start {
 };
 
 /*
+ * A control-socket action (nfjudge ctl) or a temporary rule's expiry: who
+ * asked (the peer's credentials from the kernel), what, and the outcome.
+ */
+struct record_control {
+	const char *command; /* "status", "allow", ..., "refused", "expire" */
+	const char *args;    /* the request's arguments as text; may be NULL */
+	bool ok;
+	const char *message; /* may be NULL */
+	const char *rule;    /* a temporary rule's name; may be NULL */
+	uint32_t ttl_s;	     /* with rule */
+	int64_t uid;	     /* the peer's; -1: none */
+	int64_t gid;
+	int64_t pid;
+};
+
+/*
  * One event to record.  ts_us is microseconds since the epoch, supplied by
  * the caller (capture time in replay) so that formatting is deterministic.
  */
@@ -109,6 +126,7 @@ struct record_event {
 	bool ok;			      /* RECORD_RELOAD */
 	const struct record_lost *lost;	      /* RECORD_LOST */
 	const char *kind;		      /* RECORD_ALERT */
+	const struct record_control *control; /* RECORD_CONTROL */
 	const char *message; /* RELOAD, ERROR, ALERT; the reason of STOP */
 	const char *policy_sha256; /* RECORD_RELOAD */
 	uint64_t lost_records;	   /* RECORD_ERROR, when > 0 */

@@ -49,7 +49,7 @@ static const char *const sc_io[] = {
 
 static const char *const sc_net[] = {
 	"recvmsg", "recvfrom", "sendto", "sendmsg", "sendmmsg", "connect",
-	"bind", "getsockname", "setsockopt", NULL,
+	"bind", "getsockname", "setsockopt", "accept4", "accept", NULL,
 };
 
 static const char *const sc_mem[] = {
@@ -86,7 +86,8 @@ static const char *const sc_rules[] = {
 static const struct sc_group groups[] = {
 	{"files: /proc, the log, pcap-out, metrics, pidfile, policy", false,
 	 sc_io},
-	{"sockets: the queue, sock_diag, syslog, name look-ups on reload",
+	{"sockets: the queue, sock_diag, syslog, name look-ups on reload, "
+	 "the control socket",
 	 false, sc_net},
 	{"name services (user, group and host names on reload)", false,
 	 sc_names},

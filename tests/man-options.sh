@@ -26,6 +26,7 @@ check_cmd nfjudge.8 rules
 check_cmd nfjudge.8 doctor
 check_cmd nfjudge.8 policy
 check_cmd nfjudge-replay.1 replay
+check_cmd nfjudge-ctl.8 ctl
 for sub in $("$NFJUDGE" audit --help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
 	[ -f "$top_srcdir/man/nfjudge-audit.1" ] && check_cmd nfjudge-audit.1 audit "$sub"
 done
