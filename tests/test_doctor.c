@@ -15,12 +15,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "doctor.h"
+#include "fakeproc.h"
 #include "rules.h"
 
 #define STATUS_FMT                                                        \
@@ -31,48 +31,6 @@
 
 #define RAW   (1ull << DOCTOR_CAP_NET_RAW)
 #define ADMIN (1ull << DOCTOR_CAP_NET_ADMIN)
-
-static char root[64];
-
-static const char *at(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static const char *at(const char *fmt, ...)
-{
-	static char bufs[4][256];
-	static int next;
-	char *b = bufs[next++ % 4];
-	va_list ap;
-	int n;
-
-	n = snprintf(b, sizeof(bufs[0]), "%s/", root);
-	va_start(ap, fmt);
-	vsnprintf(b + n, sizeof(bufs[0]) - (size_t)n, fmt, ap);
-	va_end(ap);
-	return b;
-}
-
-static void put_str(const char *s, const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(s, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void mkdirs(const char *path)
-{
-	char buf[256], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(buf, 0755);
-		*p = '/';
-	}
-	mkdir(buf, 0755);
-}
 
 /* "iptables -S" of what install writes: the form the kernel lists back. */
 static char *listing_of(const char *text, const char *table)
@@ -397,13 +355,14 @@ static void mkproc(int pid, const char *ns, const char *name, int uid,
 {
 	char buf[1024], target[256];
 
-	snprintf(target, sizeof(target), "%s", exe); /* exe may be at()'s */
-	mkdirs(at("%d/ns", pid));
-	symlink(ns, at("%d/ns/net", pid));
+	snprintf(target, sizeof(target), "%s",
+		 exe); /* exe may be fakeproc_at()'s */
+	fakeproc_mkdirs(fakeproc_at("%d/ns", pid));
+	symlink(ns, fakeproc_at("%d/ns/net", pid));
 	snprintf(buf, sizeof(buf), STATUS_FMT, name, pid, 1, uid, uid, uid, uid,
 		 kthread, prm, eff, 0ull);
-	put_str(buf, at("%d/status", pid));
-	symlink(target, at("%d/exe", pid));
+	fakeproc_put_str(buf, fakeproc_at("%d/status", pid));
+	symlink(target, fakeproc_at("%d/exe", pid));
 }
 
 /* Thread tid of pid, as /proc/PID/task/TID shows it. */
@@ -411,11 +370,11 @@ static void mkthread(int pid, int tid, const char *ns, unsigned long long caps)
 {
 	char buf[1024];
 
-	mkdirs(at("%d/task/%d/ns", pid, tid));
-	symlink(ns, at("%d/task/%d/ns/net", pid, tid));
+	fakeproc_mkdirs(fakeproc_at("%d/task/%d/ns", pid, tid));
+	symlink(ns, fakeproc_at("%d/task/%d/ns/net", pid, tid));
 	snprintf(buf, sizeof(buf), STATUS_FMT, "worker", pid, 1, 0, 0, 0, 0, 0,
 		 caps, caps, 0ull);
-	put_str(buf, at("%d/task/%d/status", pid, tid));
+	fakeproc_put_str(buf, fakeproc_at("%d/task/%d/status", pid, tid));
 }
 
 struct lists {
@@ -441,45 +400,31 @@ static int fake_list(void *ctx, enum rules_family fam, const char *table,
 	return 0;
 }
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-		  struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int tree_setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/test_doctor.XXXXXX");
-	assert_non_null(mkdtemp(root));
-	put_str("#!/bin/true\n", at("nfjudge-bin"));
-	put_str("#!/bin/true\n", at("other-bin"));
-	mkproc(100, ns_self, "nfjudge", 0, 0, ~0ull, ~0ull, at("nfjudge-bin"));
-	symlink("100", at("self"));
-	mkdirs(at("sys/net/ipv4"));
-	mkdirs(at("net/netfilter"));
+	assert_non_null(fakeproc_make("doctor"));
+	fakeproc_put_str("#!/bin/true\n", fakeproc_at("nfjudge-bin"));
+	fakeproc_put_str("#!/bin/true\n", fakeproc_at("other-bin"));
+	mkproc(100, ns_self, "nfjudge", 0, 0, ~0ull, ~0ull,
+	       fakeproc_at("nfjudge-bin"));
+	symlink("100", fakeproc_at("self"));
+	fakeproc_mkdirs(fakeproc_at("sys/net/ipv4"));
+	fakeproc_mkdirs(fakeproc_at("net/netfilter"));
 	return 0;
-}
-
-static int tree_remove(const char *path)
-{
-	return nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static int tree_teardown(void **state)
 {
 	(void)state;
-	return tree_remove(root);
+	return fakeproc_remove(NULL);
 }
 
 static void run_as(const struct rules_opts *o, struct lists *l,
 		   struct doctor_report *r, bool is_daemon)
 {
 	struct doctor_env env = {
-		.proc_root = root,
+		.proc_root = fakeproc_root(),
 		.self = 100,
 		.rules = o,
 		.list = fake_list,
@@ -513,15 +458,17 @@ static void test_run(void **state)
 	l.v6 = listing_of(t6, "filter");
 	l.m4 = listing_of(t4, "mangle");
 	l.m6 = listing_of(t6, "mangle");
-	put_str("0\n", at("sys/net/ipv4/ip_forward"));
-	put_str("1\t0\n", at("sys/net/ipv4/ping_group_range"));
-	put_str("    0  23437     0 2 65531     0     0        0  1\n",
-		at("net/netfilter/nfnetlink_queue"));
+	fakeproc_put_str("0\n", fakeproc_at("sys/net/ipv4/ip_forward"));
+	fakeproc_put_str("1\t0\n",
+			 fakeproc_at("sys/net/ipv4/ping_group_range"));
+	fakeproc_put_str("    0  23437     0 2 65531     0     0        0  1\n",
+			 fakeproc_at("net/netfilter/nfnetlink_queue"));
 	/* a clean namespace: the daemon, a plain user, others elsewhere */
-	mkproc(101, ns_self, "nfjudge", 0, 0, ADMIN, ADMIN, at("nfjudge-bin"));
-	mkproc(102, ns_self, "sh", 1000, 0, 0, 0, at("other-bin"));
+	mkproc(101, ns_self, "nfjudge", 0, 0, ADMIN, ADMIN,
+	       fakeproc_at("nfjudge-bin"));
+	mkproc(102, ns_self, "sh", 1000, 0, 0, 0, fakeproc_at("other-bin"));
 	mkproc(103, "net:[4026531833]", "sshd", 0, 0, ~0ull, ~0ull,
-	       at("other-bin"));
+	       fakeproc_at("other-bin"));
 	mkproc(104, ns_self, "kworker/0:1", 0, 1, ~0ull, ~0ull, "/none");
 	run(&o, &l, &r);
 	assert_int_equal(doctor_holes(&r), 0);
@@ -533,53 +480,55 @@ static void test_run(void **state)
 	assert_int_equal(l.calls, 2);
 
 	/* the queue's reader: nfjudge, or something else */
-	put_str("sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode\n"
-		"00000000c373115f 12  23437  00000000 0 0 0 2 0 777\n",
-		at("net/netlink"));
-	mkdirs(at("101/fd"));
-	symlink("socket:[777]", at("101/fd/3"));
+	fakeproc_put_str("sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode\n"
+			 "00000000c373115f 12  23437  00000000 0 0 0 2 0 777\n",
+			 fakeproc_at("net/netlink"));
+	fakeproc_mkdirs(fakeproc_at("101/fd"));
+	symlink("socket:[777]", fakeproc_at("101/fd/3"));
 	run(&o, &l, &r);
 	assert_int_equal(doctor_holes(&r), 0);
 	assert_false(has(&r, DOCTOR_INFO, "is read by"));
-	remove(at("101/fd/3"));
-	mkdirs(at("102/fd"));
-	symlink("socket:[777]", at("102/fd/3"));
+	remove(fakeproc_at("101/fd/3"));
+	fakeproc_mkdirs(fakeproc_at("102/fd"));
+	symlink("socket:[777]", fakeproc_at("102/fd/3"));
 	run(&o, &l, &r);
 	assert_true(has(&r, DOCTOR_HOLE,
 			"queue 0 is read by pid 102 (sh), "
 			"which is not nfjudge"));
-	remove(at("102/fd/3"));
+	remove(fakeproc_at("102/fd/3"));
 	run(&o, &l, &r);
 	assert_true(has(&r, DOCTOR_INFO,
 			"queue 0 is read by netlink port "
 			"23437, of no process"));
 	assert_int_equal(doctor_holes(&r), 0);
-	symlink("socket:[777]", at("101/fd/3"));
+	symlink("socket:[777]", fakeproc_at("101/fd/3"));
 
 	/* each hole on its own */
-	mkproc(105, ns_self, "python3", 1000, 0, RAW, 0, at("other-bin"));
+	mkproc(105, ns_self, "python3", 1000, 0, RAW, 0,
+	       fakeproc_at("other-bin"));
 	run(&o, &l, &r);
 	assert_int_equal(doctor_holes(&r), 1);
 	assert_true(has(&r, DOCTOR_HOLE,
 			"pid 105 (python3, uid 1000) holds "
 			"CAP_NET_RAW (sets: permitted)"));
-	remove(at("105/status"));
-	put_str("Name:\tx\n", at("105/status"));
+	remove(fakeproc_at("105/status"));
+	fakeproc_put_str("Name:\tx\n", fakeproc_at("105/status"));
 	run(&o, &l, &r);
 	assert_true(has(&r, DOCTOR_HOLE,
 			"1 process(es) or thread(s) could not be "
 			"checked (pid 105 first)"));
-	remove(at("105/status"));
-	remove(at("105/exe"));
-	remove(at("105/ns/net"));
-	remove(at("105/ns"));
-	remove(at("105"));
+	remove(fakeproc_at("105/status"));
+	remove(fakeproc_at("105/exe"));
+	remove(fakeproc_at("105/ns/net"));
+	remove(fakeproc_at("105/ns"));
+	remove(fakeproc_at("105"));
 
 	/* capabilities and namespaces are the threads' own */
-	mkproc(106, ns_self, "app", 0, 0, 0, 0, at("other-bin"));
+	mkproc(106, ns_self, "app", 0, 0, 0, 0, fakeproc_at("other-bin"));
 	mkthread(106, 106, ns_self, 0);
 	mkthread(106, 107, ns_self, RAW);
-	mkproc(108, "net:[4026531833]", "agent", 0, 0, 0, 0, at("other-bin"));
+	mkproc(108, "net:[4026531833]", "agent", 0, 0, 0, 0,
+	       fakeproc_at("other-bin"));
 	mkthread(108, 108, "net:[4026531833]", ADMIN);
 	mkthread(108, 109, ns_self, ADMIN);
 	mkthread(108, 110, ns_self, ADMIN);
@@ -595,12 +544,13 @@ static void test_run(void **state)
 	assert_true(has(&r, DOCTOR_HOLE, "holds CAP_NET_ADMIN"));
 	assert_true(has(&r, DOCTOR_HOLE, "pid 108 thread 1"));
 	assert_false(has(&r, DOCTOR_HOLE, "pid 108 thread 108"));
-	tree_remove(at("106"));
-	tree_remove(at("108"));
+	fakeproc_remove(fakeproc_at("106"));
+	fakeproc_remove(fakeproc_at("108"));
 
-	put_str("1\n", at("sys/net/ipv4/ip_forward"));
-	put_str("0\t2147483647\n", at("sys/net/ipv4/ping_group_range"));
-	put_str("", at("net/netfilter/nfnetlink_queue"));
+	fakeproc_put_str("1\n", fakeproc_at("sys/net/ipv4/ip_forward"));
+	fakeproc_put_str("0\t2147483647\n",
+			 fakeproc_at("sys/net/ipv4/ping_group_range"));
+	fakeproc_put_str("", fakeproc_at("net/netfilter/nfnetlink_queue"));
 	run(&o, &l, &r);
 	assert_int_equal(doctor_holes(&r), 2);
 	assert_true(has(&r, DOCTOR_HOLE, "net.ipv4.ip_forward is 1"));
@@ -615,11 +565,13 @@ static void test_run(void **state)
 	assert_true(has(&r, DOCTOR_HOLE, "IPv4 chain NFJUDGE is missing"));
 
 	/* IPv6 on an interface: its chain is checked, or --no-ipv6 is one */
-	put_str("0\n", at("sys/net/ipv4/ip_forward"));
-	mkdirs(at("sys/net/ipv6/conf/eth0"));
-	mkdirs(at("sys/net/ipv6/conf/all"));
-	put_str("0\n", at("sys/net/ipv6/conf/eth0/disable_ipv6"));
-	put_str("1\n", at("sys/net/ipv6/conf/all/forwarding"));
+	fakeproc_put_str("0\n", fakeproc_at("sys/net/ipv4/ip_forward"));
+	fakeproc_mkdirs(fakeproc_at("sys/net/ipv6/conf/eth0"));
+	fakeproc_mkdirs(fakeproc_at("sys/net/ipv6/conf/all"));
+	fakeproc_put_str("0\n",
+			 fakeproc_at("sys/net/ipv6/conf/eth0/disable_ipv6"));
+	fakeproc_put_str("1\n",
+			 fakeproc_at("sys/net/ipv6/conf/all/forwarding"));
 	free(l.v6);
 	l.v6 = NULL;
 	o.no_ipv6 = true;
@@ -633,8 +585,8 @@ static void test_run(void **state)
 			"cannot be listed"));
 
 	/* the daemon itself (pid 100 here) checking: its uid is the one */
-	tree_remove(at("101"));
-	mkproc(120, ns_self, "svc", 0, 0, 0, 0, at("other-bin"));
+	fakeproc_remove(fakeproc_at("101"));
+	mkproc(120, ns_self, "svc", 0, 0, 0, 0, fakeproc_at("other-bin"));
 	run(&o, &l, &r);
 	assert_false(has(&r, DOCTOR_HOLE, "runs as uid 0"));
 	run_as(&o, &l, &r, true);

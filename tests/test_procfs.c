@@ -16,65 +16,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fakeproc.h"
 #include "proc.h"
 #include "procfs.h"
 #include "procinfo.h"
 
 #define BTIME 1700000000LL /* 2023-11-14T22:13:20Z */
 
-static char root[64];
 static struct proc_info info;
-
-static const char *at(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-/* root/fmt..., in one of a few rotating buffers */
-static const char *at(const char *fmt, ...)
-{
-	static char bufs[4][256];
-	static int next;
-	char *b = bufs[next++ % 4];
-	va_list ap;
-	int n;
-
-	n = snprintf(b, sizeof(bufs[0]), "%s/", root);
-	va_start(ap, fmt);
-	vsnprintf(b + n, sizeof(bufs[0]) - (size_t)n, fmt, ap);
-	va_end(ap);
-	return b;
-}
-
-static void put_file(const char *data, size_t len, const char *path)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void put_str(const char *s, const char *path)
-{
-	put_file(s, strlen(s), path);
-}
-
-static void mkdir_at(const char *path)
-{
-	assert_int_equal(mkdir(path, 0755), 0);
-}
-
-static void link_at(const char *target, const char *path)
-{
-	unlink(path);
-	assert_int_equal(symlink(target, path), 0);
-}
 
 static long hz(void)
 {
@@ -92,7 +47,7 @@ static void put_stat(int pid, int ppid, const char *comm,
 		 "%llu 1000 10 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 "
 		 "17 0 0 0 0 0 0\n",
 		 pid, comm, ppid, pid, pid, start);
-	put_str(buf, at("%d/stat", pid));
+	fakeproc_put_str(buf, fakeproc_at("%d/stat", pid));
 }
 
 static void put_ids(int pid, unsigned uid, unsigned gid)
@@ -103,7 +58,7 @@ static void put_ids(int pid, unsigned uid, unsigned gid)
 		 "Name:\tx\nUmask:\t0022\nState:\tS\nTgid:\t%d\n"
 		 "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n",
 		 pid, uid + 1, uid, uid, uid, gid + 1, gid, gid, gid);
-	put_str(buf, at("%d/status", pid));
+	fakeproc_put_str(buf, fakeproc_at("%d/status", pid));
 }
 
 /* A process with everything /proc would show; cmdline "comm\0-x\0". */
@@ -112,20 +67,22 @@ static void mkproc(int pid, int ppid, const char *comm,
 {
 	char buf[128];
 
-	mkdir_at(at("%d", pid));
-	mkdir_at(at("%d/fd", pid));
+	fakeproc_mkdir(fakeproc_at("%d", pid));
+	fakeproc_mkdir(fakeproc_at("%d/fd", pid));
 	put_stat(pid, ppid, comm, start);
 	put_ids(pid, 1000, 100);
-	put_file(buf, (size_t)snprintf(buf, sizeof(buf), "%s%c-x", comm, 0) + 1,
-		 at("%d/cmdline", pid));
+	fakeproc_put_file(
+		buf, (size_t)snprintf(buf, sizeof(buf), "%s%c-x", comm, 0) + 1,
+		fakeproc_at("%d/cmdline", pid));
 	snprintf(buf, sizeof(buf), "%s\n", comm);
-	put_str(buf, at("%d/comm", pid));
-	put_str("1:name=systemd:/\n0::/user.slice/app.scope\n",
-		at("%d/cgroup", pid));
+	fakeproc_put_str(buf, fakeproc_at("%d/comm", pid));
+	fakeproc_put_str("1:name=systemd:/\n0::/user.slice/app.scope\n",
+			 fakeproc_at("%d/cgroup", pid));
 	snprintf(buf, sizeof(buf), "/usr/bin/%s", comm);
-	link_at(buf, at("%d/exe", pid));
-	put_file("PATH=/bin\0HOME=/\0", 17, at("%d/environ", pid));
-	put_str("", at("%d/maps", pid));
+	fakeproc_link(buf, fakeproc_at("%d/exe", pid));
+	fakeproc_put_file("PATH=/bin\0HOME=/\0", 17,
+			  fakeproc_at("%d/environ", pid));
+	fakeproc_put_str("", fakeproc_at("%d/maps", pid));
 }
 
 /* /proc/PID/syscall of a task blocked in syscall nr with fd first */
@@ -136,7 +93,7 @@ static void put_syscall(int pid, long nr, int fd)
 	snprintf(buf, sizeof(buf),
 		 "%ld 0x%x 0x7ffd0000 0x10 0x0 0x0 0x0 0x7ffd0010 0x7f000000\n",
 		 nr, fd);
-	put_str(buf, at("%d/syscall", pid));
+	fakeproc_put_str(buf, fakeproc_at("%d/syscall", pid));
 }
 
 static void add_fd(int pid, int fd, unsigned inode)
@@ -144,18 +101,12 @@ static void add_fd(int pid, int fd, unsigned inode)
 	char target[32];
 
 	snprintf(target, sizeof(target), "socket:[%u]", inode);
-	link_at(target, at("%d/fd/%d", pid, fd));
+	fakeproc_link(target, fakeproc_at("%d/fd/%d", pid, fd));
 }
 
 static void del_fd(int pid, int fd)
 {
-	assert_int_equal(unlink(at("%d/fd/%d", pid, fd)), 0);
-}
-
-static int rm_cb(const char *path, const struct stat *st, int flag,
-		 struct FTW *ftw)
-{
-	return remove(path);
+	assert_int_equal(unlink(fakeproc_at("%d/fd/%d", pid, fd)), 0);
 }
 
 /* A fresh tree: init (1) <- shell (50) <- app (100, holds 12345). */
@@ -163,11 +114,10 @@ static int setup(void **state)
 {
 	char buf[64];
 
-	snprintf(root, sizeof(root), "/tmp/nfj-procfs-XXXXXX");
-	if (!mkdtemp(root))
+	if (!fakeproc_make("procfs"))
 		return -1;
 	snprintf(buf, sizeof(buf), "cpu  1 2 3\nintr 0\nbtime %lld\n", BTIME);
-	put_str(buf, at("stat"));
+	fakeproc_put_str(buf, fakeproc_at("stat"));
 	mkproc(1, 0, "init", 1);
 	mkproc(50, 1, "sh", 10 * hz());
 	mkproc(100, 50, "app", 250 * hz() + hz() / 4);
@@ -178,12 +128,12 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	return nftw(root, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	return fakeproc_remove(NULL);
 }
 
 static struct procfs *open_root(void)
 {
-	struct procfs *pfs = procfs_open(root);
+	struct procfs *pfs = procfs_open(fakeproc_root());
 
 	assert_non_null(pfs);
 	/* these cases are about what is found, not how fast */
@@ -296,13 +246,13 @@ static void test_cmdline_odd(void **state)
 	static char big[PROC_CMDLINE_MAX + 100];
 	struct procfs *pfs = open_root();
 
-	put_file(odd, sizeof(odd) - 1, at("%d/cmdline", 100));
+	fakeproc_put_file(odd, sizeof(odd) - 1, fakeproc_at("%d/cmdline", 100));
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
 	assert_int_equal(info.argc, 3);
 	assert_int_equal(info.cmdline_len, sizeof(odd) - 1);
 	assert_memory_equal(info.cmdline, odd, sizeof(odd) - 1);
 	/* No final NUL (setproctitle): the last argument still counts. */
-	put_file("abc", 3, at("%d/cmdline", 100));
+	fakeproc_put_file("abc", 3, fakeproc_at("%d/cmdline", 100));
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
 	assert_int_equal(info.argc, 1);
 	assert_int_equal(info.cmdline_len, 4);
@@ -310,14 +260,14 @@ static void test_cmdline_odd(void **state)
 	/* Longer than the buffer: cut, terminated, flagged. */
 	memset(big, 'y', sizeof(big));
 	big[10] = '\0';
-	put_file(big, sizeof(big), at("%d/cmdline", 100));
+	fakeproc_put_file(big, sizeof(big), fakeproc_at("%d/cmdline", 100));
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
 	assert_true(info.cmdline_truncated);
 	assert_int_equal(info.cmdline_len, PROC_CMDLINE_MAX);
 	assert_int_equal(info.cmdline[PROC_CMDLINE_MAX - 1], '\0');
 	assert_int_equal(info.argc, 2);
 	/* Empty (kernel thread, zombie): no arguments. */
-	put_file("", 0, at("%d/cmdline", 100));
+	fakeproc_put_file("", 0, fakeproc_at("%d/cmdline", 100));
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
 	assert_int_equal(info.argc, 0);
 	assert_int_equal(info.cmdline_len, 0);
@@ -333,9 +283,9 @@ static void test_shared(void **state)
 	 * parent first and must look at its children */
 	mkproc(400, 500, "child", 300 * hz());
 	mkproc(500, 1, "parent", 260 * hz());
-	mkdir_at(at("%d/task", 500));
-	mkdir_at(at("%d/task/%d", 500, 500));
-	put_str("400 ", at("%d/task/%d/children", 500, 500));
+	fakeproc_mkdir(fakeproc_at("%d/task", 500));
+	fakeproc_mkdir(fakeproc_at("%d/task/%d", 500, 500));
+	fakeproc_put_str("400 ", fakeproc_at("%d/task/%d/children", 500, 500));
 	add_fd(400, 3, 888);
 	add_fd(500, 6, 888);
 	assert_int_equal(procfs_lookup(pfs, 888, &info), 0);
@@ -443,13 +393,13 @@ static void test_pid_wrap(void **state)
 	mkproc(40, 1, "new", 200 * hz());
 	add_fd(700, 3, 893);
 	add_fd(40, 3, 893);
-	put_str("0.10 0.20 0.30 1/120 45\n", at("loadavg"));
+	fakeproc_put_str("0.10 0.20 0.30 1/120 45\n", fakeproc_at("loadavg"));
 	assert_int_equal(procfs_lookup(pfs, 893, &info), 0);
 	assert_int_equal(info.pid, 40);
 	procfs_close(pfs);
 	pfs = open_root();
 	procfs_set_thorough(pfs, false);
-	put_str("0.10 0.20 0.30 1/120 999\n", at("loadavg"));
+	fakeproc_put_str("0.10 0.20 0.30 1/120 999\n", fakeproc_at("loadavg"));
 	assert_int_equal(procfs_lookup(pfs, 893, &info), 0);
 	assert_int_equal(info.pid, 700);
 	procfs_close(pfs);
@@ -493,7 +443,7 @@ static void put_map(int pid, const char *path, bool exec, const char *tail)
 		 "    %s%s\n7f00002000-7f00003000 rwxp 00000000 00:00 0 \n",
 		 exec ? "-x" : "--", major(st.st_dev), minor(st.st_dev),
 		 (unsigned long long)st.st_ino, path, tail);
-	put_str(buf, at("%d/maps", pid));
+	fakeproc_put_str(buf, fakeproc_at("%d/maps", pid));
 }
 
 static void expect_taint(struct procfs *pfs, const char *why)
@@ -519,7 +469,7 @@ static void test_tainted(void **state)
 	self[n] = '\0';
 	/* no such file here */
 	expect_taint(pfs, "exe is not the file its path names here");
-	link_at(self, at("%d/exe", 100));
+	fakeproc_link(self, fakeproc_at("%d/exe", 100));
 	expect_taint(pfs, NULL);
 	if (access(lib, R_OK) == 0) {
 		put_map(100, lib, true, "");
@@ -529,31 +479,34 @@ static void test_tainted(void **state)
 		put_map(100, self, false, ""); /* not executable: not code */
 		expect_taint(pfs, NULL);
 	}
-	put_map(100, at("%d/environ", 100), true, "");
+	put_map(100, fakeproc_at("%d/environ", 100), true, "");
 	if (getuid() != 0)
 		expect_taint(pfs, "executable code from a writable place");
-	put_str("7f0-7f1 r-xp 0 08:01 99 /no/such/lib.so\n",
-		at("%d/maps", 100));
+	fakeproc_put_str("7f0-7f1 r-xp 0 08:01 99 /no/such/lib.so\n",
+			 fakeproc_at("%d/maps", 100));
 	expect_taint(pfs, "executable code from a file not named here");
-	put_str("garbage\n", at("%d/maps", 100));
+	fakeproc_put_str("garbage\n", fakeproc_at("%d/maps", 100));
 	expect_taint(pfs, "memory map unreadable");
-	put_str("", at("%d/maps", 100));
+	fakeproc_put_str("", fakeproc_at("%d/maps", 100));
 	/* the loader told to load more, wherever in the environment */
-	put_file("A=1\0LD_PRELOAD=/tmp/x.so\0", 26, at("%d/environ", 100));
+	fakeproc_put_file("A=1\0LD_PRELOAD=/tmp/x.so\0", 26,
+			  fakeproc_at("%d/environ", 100));
 	expect_taint(pfs, "started with LD_PRELOAD or LD_AUDIT");
-	put_file("LD_AUDIT=/tmp/a.so", 18, at("%d/environ", 100));
+	fakeproc_put_file("LD_AUDIT=/tmp/a.so", 18,
+			  fakeproc_at("%d/environ", 100));
 	expect_taint(pfs, "started with LD_PRELOAD or LD_AUDIT");
-	put_file("X=LD_PRELOAD=\0", 14, at("%d/environ", 100));
+	fakeproc_put_file("X=LD_PRELOAD=\0", 14,
+			  fakeproc_at("%d/environ", 100));
 	expect_taint(pfs, NULL);
 	/* past the name of a long entry, past a read's end */
-	w = fopen(at("%d/environ", 100), "w");
+	w = fopen(fakeproc_at("%d/environ", 100), "w");
 	assert_non_null(w);
 	for (n = 0; n < 10000; n++)
 		fputc('v', w);
 	fwrite("\0LD_PRELOAD=y", 1, 13, w);
 	fclose(w);
 	expect_taint(pfs, "started with LD_PRELOAD or LD_AUDIT");
-	unlink(at("%d/environ", 100));
+	unlink(fakeproc_at("%d/environ", 100));
 	expect_taint(pfs, "environment unreadable");
 	procfs_close(pfs);
 }
@@ -563,17 +516,19 @@ static void test_thread_table(void **state)
 {
 	struct procfs *pfs = open_root();
 
-	mkdir_at(at("%d/task", 100));
-	mkdir_at(at("%d/task/%d", 100, 100));
-	mkdir_at(at("%d/task/%d", 100, 101));
-	mkdir_at(at("%d/task/%d/fd", 100, 101));
-	link_at("socket:[999]", at("%d/task/%d/fd/%d", 100, 101, 5));
+	fakeproc_mkdir(fakeproc_at("%d/task", 100));
+	fakeproc_mkdir(fakeproc_at("%d/task/%d", 100, 100));
+	fakeproc_mkdir(fakeproc_at("%d/task/%d", 100, 101));
+	fakeproc_mkdir(fakeproc_at("%d/task/%d/fd", 100, 101));
+	fakeproc_link("socket:[999]",
+		      fakeproc_at("%d/task/%d/fd/%d", 100, 101, 5));
 	assert_int_equal(procfs_lookup(pfs, 999, &info), 0);
 	assert_int_equal(info.pid, 100);
 	assert_string_equal(info.comm, "app");
 	/* the hit revalidates through the thread's table too */
 	assert_int_equal(procfs_lookup(pfs, 999, &info), 0);
-	link_at("socket:[998]", at("%d/task/%d/fd/%d", 100, 101, 5));
+	fakeproc_link("socket:[998]",
+		      fakeproc_at("%d/task/%d/fd/%d", 100, 101, 5));
 	assert_int_equal(procfs_lookup(pfs, 999, &info), -ENOENT);
 	procfs_close(pfs);
 }
@@ -585,8 +540,8 @@ static void test_eviction(void **state)
 	struct procfs_stats st;
 	unsigned i, n = PROCFS_CACHE_SIZE + 1;
 
-	mkdir_at(at("%d", 600));
-	mkdir_at(at("%d/fd", 600));
+	fakeproc_mkdir(fakeproc_at("%d", 600));
+	fakeproc_mkdir(fakeproc_at("%d/fd", 600));
 	put_stat(600, 1, "many", 42);
 	put_ids(600, 0, 0);
 	for (i = 0; i < n; i++)
@@ -618,7 +573,7 @@ static void test_btime_far(void **state)
 	while (n < sizeof(stat) - 64)
 		n += (size_t)snprintf(stat + n, sizeof(stat) - n, " 0");
 	snprintf(stat + n, sizeof(stat) - n, "\nbtime %lld\n", BTIME);
-	put_str(stat, at("stat"));
+	fakeproc_put_str(stat, fakeproc_at("stat"));
 	pfs = open_root();
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
 	assert_string_equal(info.start_time, "2023-11-14T22:17:30.250000Z");
@@ -681,11 +636,11 @@ static void test_missing_files(void **state)
 {
 	struct procfs *pfs = open_root();
 
-	assert_int_equal(unlink(at("100/status")), 0);
+	assert_int_equal(unlink(fakeproc_at("100/status")), 0);
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), -ENOENT);
 	put_ids(100, 7, 8);
-	assert_int_equal(unlink(at("100/cgroup")), 0);
-	assert_int_equal(unlink(at("100/exe")), 0);
+	assert_int_equal(unlink(fakeproc_at("100/cgroup")), 0);
+	assert_int_equal(unlink(fakeproc_at("100/exe")), 0);
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
 	assert_int_equal(info.uid, 7);
 	assert_string_equal(info.cgroup, "");
