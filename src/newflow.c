@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The flow table: a preallocated pool of entries, chained in a hash table
- * and in a recency list.  Expiry is per entry and lazy: a flow is over when
- * a packet finds it past its own deadline, so a packet far ahead in capture
- * time forgets no other flow.  A full table recycles its least recently
- * used entry (counted as an eviction when that flow had not expired),
- * which can only make a later packet of that flow be judged again, never
- * skipped.
+ * The flow table: a preallocated pool of one-cache-line entries, found
+ * through an open-addressed index of (hash, entry) pairs and chained in a
+ * recency list.  A miss, the common case for a SYN, costs one index line
+ * and no entry; deletion shifts the probe run back, so no tombstones.  Expiry
+ * is per entry and lazy: a flow is over when a packet finds it past its own
+ * deadline, so a packet far ahead in capture time forgets no other flow.  A
+ * full table recycles its least recently used entry (counted as an eviction
+ * when that flow had not expired), which can only make a later packet of that
+ * flow be judged again, never skipped.
  */
 #include "config.h"
 
@@ -28,19 +30,31 @@ struct nf_key {
 	uint8_t pad[2];
 };
 
+/* One cache line. */
 struct nf_entry {
 	struct nf_key key;
 	int64_t last;
-	uint32_t hnext;	     /* hash chain */
 	uint32_t prev, next; /* recency list, oldest first */
+	uint32_t hash;	     /* hash_key(key): its index slot's home */
 	uint8_t state;	     /* NEWFLOW_OPEN or NEWFLOW_REFUSED */
 	bool opener_swapped; /* the first packet's source is key.b */
+	uint8_t pad[2];
+};
+
+_Static_assert(sizeof(struct nf_entry) == 64, "an entry is one cache line");
+
+/* An index slot: the entry's hash and its pool index plus one (0: empty,
+ * so that a zeroed index is an empty one). */
+struct nf_slot {
+	uint32_t hash;
+	uint32_t ref;
 };
 
 struct newflow {
 	struct nf_entry *pool;
-	uint32_t *buckets;
-	uint32_t nbuckets; /* a power of two */
+	struct nf_slot *index;
+	uint32_t
+		mask; /* index slots - 1, a power of two at least 2x capacity */
 	uint32_t capacity, used, free_head;
 	uint32_t fresh; /* entries below it have been used: the pool is
 			 * taken in order, so untouched pages stay unmapped */
@@ -53,20 +67,22 @@ struct newflow {
 struct newflow *newflow_new(size_t capacity, int64_t timeout_us)
 {
 	struct newflow *nf = calloc(1, sizeof(*nf));
-	uint32_t i;
+	size_t nslots = 16;
+	void *pool = NULL;
 
-	if (!nf || capacity == 0 || capacity >= NIL / 2)
+	if (!nf || capacity == 0 || capacity >= NIL / 4)
 		goto fail;
 	nf->capacity = (uint32_t)capacity;
-	for (nf->nbuckets = 16; nf->nbuckets < 2 * capacity;)
-		nf->nbuckets <<= 1;
-	nf->pool = calloc(capacity, sizeof(*nf->pool));
-	nf->buckets = malloc(nf->nbuckets * sizeof(*nf->buckets));
-	if (!nf->pool || !nf->buckets)
+	while (nslots < 2 * capacity)
+		nslots <<= 1;
+	nf->mask = (uint32_t)(nslots - 1);
+	if (posix_memalign(&pool, 64, capacity * sizeof(*nf->pool)))
 		goto fail;
-	for (i = 0; i < nf->nbuckets; i++)
-		nf->buckets[i] = NIL;
-	/* The seed only spreads the buckets; results do not depend on it. */
+	nf->pool = pool;
+	nf->index = calloc(nslots, sizeof(*nf->index));
+	if (!nf->index)
+		goto fail;
+	/* The seed only spreads the slots; results do not depend on it. */
 	if (getrandom(&nf->seed, sizeof(nf->seed), GRND_NONBLOCK) !=
 	    sizeof(nf->seed))
 		nf->seed = 0x9e3779b97f4a7c15ULL;
@@ -83,7 +99,7 @@ void newflow_free(struct newflow *nf)
 	if (!nf)
 		return;
 	free(nf->pool);
-	free(nf->buckets);
+	free(nf->index);
 	free(nf);
 }
 
@@ -132,7 +148,7 @@ static uint32_t hash_key(const struct newflow *nf, const struct nf_key *k)
 	}
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 29;
-	return (uint32_t)h & (nf->nbuckets - 1);
+	return (uint32_t)h;
 }
 
 static void lru_unlink(struct newflow *nf, uint32_t i)
@@ -162,26 +178,74 @@ static void lru_append(struct newflow *nf, uint32_t i)
 	nf->newest = i;
 }
 
+/* i was used now: the newest. */
+static void lru_touch(struct newflow *nf, uint32_t i)
+{
+	if (nf->newest == i)
+		return;
+	lru_unlink(nf, i);
+	lru_append(nf, i);
+}
+
+/* Whether home lies cyclically in (hole, at]: the slot at at may not
+ * move back into the hole. */
+static bool stays(uint32_t hole, uint32_t at, uint32_t home)
+{
+	if (hole <= at)
+		return home > hole && home <= at;
+	return home > hole || home <= at;
+}
+
+/* Empty slot pos, shifting the rest of its probe run back into it. */
+static void index_delete(struct newflow *nf, uint32_t pos)
+{
+	uint32_t at = pos;
+
+	for (;;) {
+		nf->index[pos].ref = 0;
+		do {
+			at = (at + 1) & nf->mask;
+			if (!nf->index[at].ref)
+				return;
+		} while (stays(pos, at, nf->index[at].hash & nf->mask));
+		nf->index[pos] = nf->index[at];
+		pos = at;
+	}
+}
+
 static void remove_entry(struct newflow *nf, uint32_t i)
 {
-	uint32_t *pp = &nf->buckets[hash_key(nf, &nf->pool[i].key)];
+	uint32_t pos = nf->pool[i].hash & nf->mask;
 
-	while (*pp != i)
-		pp = &nf->pool[*pp].hnext;
-	*pp = nf->pool[i].hnext;
+	while (nf->index[pos].ref != i + 1)
+		pos = (pos + 1) & nf->mask;
+	index_delete(nf, pos);
 	lru_unlink(nf, i);
-	nf->pool[i].hnext = nf->free_head;
+	nf->pool[i].next = nf->free_head;
 	nf->free_head = i;
 	nf->used--;
 }
 
-static uint32_t find(const struct newflow *nf, const struct nf_key *k)
+/* The entry of key k (hash h), or NIL; *pos: its slot, or the empty slot
+ * where it would go. */
+static uint32_t find(const struct newflow *nf, const struct nf_key *k,
+		     uint32_t h, uint32_t *pos)
 {
-	uint32_t i = nf->buckets[hash_key(nf, k)];
+	uint32_t at = h & nf->mask;
+	const struct nf_slot *s;
 
-	while (i != NIL && memcmp(&nf->pool[i].key, k, sizeof(*k)))
-		i = nf->pool[i].hnext;
-	return i;
+	for (;; at = (at + 1) & nf->mask) {
+		s = &nf->index[at];
+		if (!s->ref)
+			break;
+		if (s->hash == h &&
+		    !memcmp(&nf->pool[s->ref - 1].key, k, sizeof(*k))) {
+			*pos = at;
+			return s->ref - 1;
+		}
+	}
+	*pos = at;
+	return NIL;
 }
 
 static bool expired(const struct newflow *nf, uint32_t i, int64_t now)
@@ -194,13 +258,13 @@ enum newflow_state newflow_lookup(struct newflow *nf, const struct flow *f,
 {
 	struct nf_key k;
 	bool swapped;
-	uint32_t i;
+	uint32_t i, pos;
 
 	*reply = false;
 	if (f->frag & FLOW_FRAG_LATER)
 		return NEWFLOW_NONE;
 	swapped = make_key(f, &k);
-	i = find(nf, &k);
+	i = find(nf, &k, hash_key(nf, &k), &pos);
 	if (i == NIL)
 		return NEWFLOW_NONE;
 	if (expired(nf, i, ts_us)) {
@@ -211,8 +275,7 @@ enum newflow_state newflow_lookup(struct newflow *nf, const struct flow *f,
 	if (nf->pool[i].state != NEWFLOW_OPEN)
 		return (enum newflow_state)nf->pool[i].state;
 	nf->pool[i].last = ts_us;
-	lru_unlink(nf, i);
-	lru_append(nf, i);
+	lru_touch(nf, i);
 	return NEWFLOW_OPEN;
 }
 
@@ -230,7 +293,7 @@ static uint32_t alloc_entry(struct newflow *nf, int64_t now)
 		remove_entry(nf, nf->oldest);
 	}
 	i = nf->free_head;
-	nf->free_head = nf->pool[i].hnext;
+	nf->free_head = nf->pool[i].next;
 	nf->used++;
 	return i;
 }
@@ -239,15 +302,30 @@ enum newflow_state newflow_peek(const struct newflow *nf, const struct flow *f,
 				int64_t ts_us)
 {
 	struct nf_key k;
-	uint32_t i;
+	uint32_t i, pos;
 
 	if (f->frag & FLOW_FRAG_LATER)
 		return NEWFLOW_NONE;
 	make_key(f, &k);
-	i = find(nf, &k);
+	i = find(nf, &k, hash_key(nf, &k), &pos);
 	if (i == NIL || expired(nf, i, ts_us))
 		return NEWFLOW_NONE;
 	return (enum newflow_state)nf->pool[i].state;
+}
+
+/* A new entry for key k; recycling one may move index slots. */
+static uint32_t add_entry(struct newflow *nf, const struct nf_key *k,
+			  uint32_t h, int64_t now)
+{
+	uint32_t i = alloc_entry(nf, now), pos;
+
+	find(nf, k, h, &pos);
+	nf->index[pos].hash = h;
+	nf->index[pos].ref = i + 1;
+	nf->pool[i].key = *k;
+	nf->pool[i].hash = h;
+	lru_append(nf, i);
+	return i;
 }
 
 /* Set the flow's state; a new entry remembers who sent its first packet. */
@@ -255,34 +333,26 @@ static void set_state(struct newflow *nf, const struct flow *f, int64_t ts_us,
 		      enum newflow_state state)
 {
 	struct nf_key k;
-	uint32_t i, *bucket;
+	uint32_t i, h, pos;
 	bool swapped;
 
 	if (f->frag & FLOW_FRAG_LATER)
 		return;
 	swapped = make_key(f, &k);
-	i = find(nf, &k);
-	if (i != NIL && expired(nf, i, ts_us)) {
-		/* past its deadline: the packet opens a new flow */
-		lru_unlink(nf, i);
+	h = hash_key(nf, &k);
+	i = find(nf, &k, h, &pos);
+	if (i == NIL || expired(nf, i, ts_us)) {
+		/* new, or past its deadline: the packet opens a new flow */
+		if (i == NIL)
+			i = add_entry(nf, &k, h, ts_us);
 		nf->pool[i].state = (uint8_t)state;
 		nf->pool[i].opener_swapped = swapped;
-	} else if (i != NIL) {
-		lru_unlink(nf, i);
+	} else if (state == NEWFLOW_OPEN) {
 		/* a refusal does not close a flow already let through */
-		if (state == NEWFLOW_OPEN)
-			nf->pool[i].state = NEWFLOW_OPEN;
-	} else {
-		i = alloc_entry(nf, ts_us);
-		bucket = &nf->buckets[hash_key(nf, &k)];
-		nf->pool[i].key = k;
-		nf->pool[i].hnext = *bucket;
-		nf->pool[i].state = (uint8_t)state;
-		nf->pool[i].opener_swapped = swapped;
-		*bucket = i;
+		nf->pool[i].state = NEWFLOW_OPEN;
 	}
 	nf->pool[i].last = ts_us;
-	lru_append(nf, i);
+	lru_touch(nf, i);
 }
 
 void newflow_pass(struct newflow *nf, const struct flow *f, int64_t ts_us)
