@@ -1108,6 +1108,28 @@ static void notify_ready(struct daemon *d)
 	runctl_notify(buf);
 }
 
+/* Stop what started, write the last records, and give everything back. */
+static void finish(struct daemon *d, int started, const char *why)
+{
+	if (started)
+		stop_workers(d, started);
+	if (d->drops)
+		dropwatch_check(d->drops);
+	if (d->nflog)
+		read_fence_log(d);
+	if (d->sink) {
+		write_counts(d, RECORD_STOP, why);
+		if (d->o->metrics_file)
+			write_metrics(d);
+	}
+	teardown(d, !strcmp(why, "SIGTERM") || !strcmp(why, "SIGINT"));
+	if (d->timer_fd >= 0)
+		close(d->timer_fd);
+	if (d->wd_fd >= 0)
+		close(d->wd_fd);
+	free(d->beats);
+}
+
 int daemon_run(const struct daemon_opts *o)
 {
 	struct daemon d = {.o = o,
@@ -1148,23 +1170,7 @@ int daemon_run(const struct daemon_opts *o)
 	runctl_notify("STOPPING=1");
 	rc = strcmp(why, WORKER_FAILED) ? 0 : 1;
 out:
-	if (started)
-		stop_workers(&d, started);
-	if (d.drops)
-		dropwatch_check(d.drops);
-	if (d.nflog)
-		read_fence_log(&d);
-	if (d.sink) {
-		write_counts(&d, RECORD_STOP, why);
-		if (o->metrics_file)
-			write_metrics(&d);
-	}
-	teardown(&d, !strcmp(why, "SIGTERM") || !strcmp(why, "SIGINT"));
-	if (d.timer_fd >= 0)
-		close(d.timer_fd);
-	if (d.wd_fd >= 0)
-		close(d.wd_fd);
-	free(d.beats);
+	finish(&d, started, why);
 	if (sfd >= 0)
 		close(sfd);
 	return rc;
