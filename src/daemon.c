@@ -509,6 +509,30 @@ static void read_names(struct daemon *d)
 		log_warnx("NFLOG (DNS): %s", strerror(-n));
 }
 
+/* A signal read from sfd: the reason to stop, or NULL to go on. */
+static const char *on_signal(struct daemon *d, int sfd)
+{
+	struct signalfd_siginfo si;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return NULL;
+	switch (si.ssi_signo) {
+	case SIGHUP:
+		runctl_notify_reloading();
+		reload(d);
+		runctl_notify("READY=1");
+		return NULL;
+	case SIGUSR1:
+		write_counts(d, RECORD_STATS, NULL);
+		return NULL;
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGINT:
+		return "SIGINT";
+	}
+	return NULL;
+}
+
 /* The control loop: returns the reason for stopping. */
 static const char *control_loop(struct daemon *d, int sfd, int tfd)
 {
@@ -522,7 +546,7 @@ static const char *control_loop(struct daemon *d, int sfd, int tfd)
 		 .events = POLLIN}};
 
 	for (;;) {
-		struct signalfd_siginfo si;
+		const char *why;
 		uint64_t ticks;
 		int nc = d->ctl ? control_pollfds(d->ctl, pfd + 6) : 0;
 
@@ -542,22 +566,10 @@ static const char *control_loop(struct daemon *d, int sfd, int tfd)
 		if ((pfd[4].revents & POLLIN) &&
 		    read(d->wd_fd, &ticks, sizeof(ticks)) == sizeof(ticks))
 			watchdog(d);
-		if (!(pfd[0].revents & POLLIN) ||
-		    read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		switch (si.ssi_signo) {
-		case SIGHUP:
-			runctl_notify_reloading();
-			reload(d);
-			runctl_notify("READY=1");
-			break;
-		case SIGUSR1:
-			write_counts(d, RECORD_STATS, NULL);
-			break;
-		case SIGTERM:
-			return "SIGTERM";
-		case SIGINT:
-			return "SIGINT";
+		if (pfd[0].revents & POLLIN) {
+			why = on_signal(d, sfd);
+			if (why)
+				return why;
 		}
 	}
 }
