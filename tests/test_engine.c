@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "communityid.h"
+#include "dnswatch.h"
 #include "engine.h"
 #include "policytest.h"
 #include "record.h"
@@ -31,7 +32,8 @@ static const char policy_text[] =
 	"reject proto tcp port 23 name telnet reason \"no telnet\"\n"
 	"accept exe /usr/bin/curl port 8443 name curl\n"
 	"accept user alice port 7000 name alice\n"
-	"reject unattributed port 9000 name nobody\n";
+	"reject unattributed port 9000 name nobody\n"
+	"accept proto tcp host *.npmjs.org port 4430 name npm\n";
 
 /* What the fake attribution answers. */
 struct fake_attr {
@@ -58,6 +60,8 @@ struct fake_out {
 	char reason[128];
 	bool has_reason;
 	bool has_hint;
+	char dest_name[64];
+	bool has_dest_name;
 	char community_id[COMMUNITYID_LEN];
 	enum attribution attribution;
 	bool has_proc;
@@ -96,6 +100,21 @@ static enum attribution fake_attribute(void *ctx, const struct engine_pkt *pkt,
 	return a->answer;
 }
 
+/* The names the fake DNS learned for every destination. */
+static void fake_names(void *ctx, const struct flow *f,
+		       struct dnswatch_names *out)
+{
+	const char *const *names = ctx;
+
+	(void)f;
+	for (out->n = 0; names[out->n] && out->n < DNSWATCH_NAMES_MAX;
+	     out->n++) {
+		snprintf(out->name[out->n], sizeof(out->name[out->n]), "%s",
+			 names[out->n]);
+		out->ptr[out->n] = out->name[out->n];
+	}
+}
+
 static void copy(char *dst, size_t cap, const char *src)
 {
 	snprintf(dst, cap, "%s", src ? src : "");
@@ -116,6 +135,8 @@ static int fake_emit(void *ctx, const struct record_event *ev)
 	o->has_reason = rv->reason != NULL;
 	copy(o->reason, sizeof(o->reason), rv->reason);
 	o->has_hint = rv->hint != NULL;
+	o->has_dest_name = rv->dest_name != NULL;
+	copy(o->dest_name, sizeof(o->dest_name), rv->dest_name);
 	copy(o->community_id, sizeof(o->community_id), rv->community_id);
 	o->attribution = rv->attribution;
 	o->has_proc = rv->proc != NULL;
@@ -614,6 +635,69 @@ static void test_reload(void **state)
 	assert_string_equal(f->out.rule, "default");
 }
 
+/* Temporary rules stand in front of the policy, as the control socket
+ * composes them: they decide first, the policy decides the rest. */
+static void test_temporary_rule(void **state)
+{
+	struct fixture *f = *state;
+	struct policy *base = policy_ref_get(f->ref);
+	struct policy *front = pt_ok("reject proto tcp port 443 name ctl-1\n"
+				     "accept proto tcp port 1234 name ctl-2\n");
+
+	policy_ref_set(f->ref, policy_overlay(front, base));
+	policy_ref_put(base);
+	assert_int_equal(judge_port(f, 443, NULL), VERDICT_REJECT);
+	assert_string_equal(f->out.rule, "ctl-1");
+	assert_int_equal(f->out.rule_line, 0);
+	assert_false(f->out.has_hint);
+	assert_int_equal(judge_port(f, 1234, NULL), VERDICT_ACCEPT);
+	assert_string_equal(f->out.rule, "ctl-2");
+	assert_int_equal(judge_port(f, 25, NULL), VERDICT_DROP);
+	assert_string_equal(f->out.rule, "smtp");
+	assert_int_equal(f->out.rule_line, 3);
+	assert_int_equal(judge_port(f, 1235, NULL), VERDICT_REJECT);
+	assert_string_equal(f->out.rule, "default");
+	assert_true(f->out.has_hint);
+	/* The closed gate holds for a temporary accept too. */
+	f->out.can_accept = false;
+	assert_int_equal(judge_port(f, 1234, NULL), VERDICT_REJECT);
+	assert_string_equal(f->out.rule, "log-unavailable");
+}
+
+static void test_dest_names(void **state)
+{
+	static const char *const npm[] = {"registry.npmjs.org", "npmjs.org",
+					  NULL};
+	static const char *const none[] = {NULL};
+	struct fixture *f = fixture_new(policy_text, true, true);
+
+	f->cfg.names = fake_names;
+	f->cfg.names_ctx = (void *)npm;
+	fixture_start(f);
+	assert_int_equal(judge_port(f, 4430, NULL), VERDICT_ACCEPT);
+	assert_string_equal(f->out.rule, "npm");
+	assert_true(f->out.has_dest_name);
+	assert_string_equal(f->out.dest_name, "registry.npmjs.org");
+	engine_free(f->eng);
+	f->cfg.names_ctx = (void *)none;
+	fixture_start(f);
+	assert_int_equal(judge_port(f, 4430, NULL), VERDICT_REJECT);
+	assert_string_equal(f->out.rule, "default");
+	assert_false(f->out.has_dest_name);
+	*state = f;
+	teardown(state);
+}
+
+/* Without a names source no host rule holds and no name is recorded. */
+static void test_no_names_source(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(judge_port(f, 4430, NULL), VERDICT_REJECT);
+	assert_string_equal(f->out.rule, "default");
+	assert_false(f->out.has_dest_name);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -642,6 +726,9 @@ int main(void)
 		T(test_live_fields),
 		cmocka_unit_test(test_fence_drop),
 		T(test_reload),
+		T(test_temporary_rule),
+		cmocka_unit_test(test_dest_names),
+		T(test_no_names_source),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
