@@ -19,7 +19,7 @@ void policy_decide(const struct policy *p, const struct policy_input *in,
 	for (i = 0; i < p->n; i++) {
 		const struct prule *r = &p->rules[i];
 
-		if (!prule_matches(r, in))
+		if (!policy_match_rule(r, in))
 			continue;
 		d->verdict = r->verdict;
 		d->rule = r->name;
@@ -56,12 +56,12 @@ struct policy *policy_hold(struct policy *p)
 	return p;
 }
 
-void prule_release(struct prule *r)
+void policy_rule_release(struct prule *r)
 {
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		pmatch_release(&r->m[i]);
+		policy_match_release(&r->m[i]);
 	free(r->m);
 	free(r->name);
 	free(r->reason);
@@ -75,7 +75,7 @@ void policy_free(struct policy *p)
 	if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
 		return;
 	for (i = 0; i < p->n; i++)
-		prule_release(&p->rules[i]);
+		policy_rule_release(&p->rules[i]);
 	free(p->rules);
 	free(p->header);
 	policy_free(p->base);

@@ -57,7 +57,8 @@ static int split_hostport(const char *s, size_t n, struct policy_proxy *out,
 		hlen = (size_t)(colon - s);
 	}
 	if (colon)
-		port = pnum_parse(colon + 1, (size_t)(end - colon - 1), 65535);
+		port = policy_item_num(colon + 1, (size_t)(end - colon - 1),
+				       65535);
 	if (port <= 0 || hlen == 0 || hlen >= sizeof(out->host) ||
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 			 "0123456789.-_:%") < hlen)

@@ -34,7 +34,7 @@ static struct pindex_slot *slot_for(struct pindex_slot *s, size_t cap,
 	return &s[i];
 }
 
-long pindex_find(const struct pindex *ix, const char *name)
+long policy_index_find(const struct pindex *ix, const char *name)
 {
 	const struct pindex_slot *s;
 
@@ -60,7 +60,7 @@ static int grow(struct pindex *ix)
 	return 0;
 }
 
-int pindex_add(struct pindex *ix, const char *name, size_t idx)
+int policy_index_add(struct pindex *ix, const char *name, size_t idx)
 {
 	struct pindex_slot *s;
 
@@ -74,7 +74,7 @@ int pindex_add(struct pindex *ix, const char *name, size_t idx)
 	return 0;
 }
 
-void pindex_release(struct pindex *ix)
+void policy_index_release(struct pindex *ix)
 {
 	free(ix->s);
 	memset(ix, 0, sizeof(*ix));

@@ -69,12 +69,12 @@ struct policy {
 };
 
 /* policy_match.c */
-int pmatch_kind_lookup(const char *word);
-const char *pmatch_kind_name(enum pm_kind kind);
-const char *const *pmatch_kind_names(size_t *n);
-bool prule_matches(const struct prule *r, const struct policy_input *in);
-void pmatch_release(struct pmatch *m);
-void prule_release(struct prule *r);
+int policy_match_kind_lookup(const char *word);
+const char *policy_match_kind_name(enum pm_kind kind);
+const char *const *policy_match_kind_names(size_t *n);
+bool policy_match_rule(const struct prule *r, const struct policy_input *in);
+void policy_match_release(struct pmatch *m);
+void policy_rule_release(struct prule *r);
 
 /* Diagnostics: "FILE:LINE:COL: message" to the caller's callback. */
 struct pdiag {
@@ -83,8 +83,9 @@ struct pdiag {
 	unsigned errors;
 };
 
-void pdiag_error(struct pdiag *d, unsigned line, unsigned col, const char *fmt,
-		 ...) __attribute__((format(printf, 4, 5)));
+void policy_lex_error(struct pdiag *d, unsigned line, unsigned col,
+		      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* Long user text in a message is cut to this many bytes. */
 #define PDIAG_QUOTE 64
@@ -94,10 +95,11 @@ void pdiag_error(struct pdiag *d, unsigned line, unsigned col, const char *fmt,
  * n; *cap grows by doubling, so that appending stays linear.  NULL when
  * memory ran out (arr is then still valid).
  */
-void *pgrow(void *arr, size_t n, size_t *cap, size_t size);
+void *policy_lex_grow(void *arr, size_t n, size_t *cap, size_t size);
 
 /* The closest of words[0..n) to word by edit distance, or NULL. */
-const char *pdiag_suggest(const char *word, const char *const *words, size_t n);
+const char *policy_lex_suggest(const char *word, const char *const *words,
+			       size_t n);
 
 /* policy_lex.c: a statement is the tokens of one logical line. */
 enum ptok_type {
@@ -132,18 +134,20 @@ struct plex {
 	size_t header_len;
 };
 
-void plex_init(struct plex *lx, const char *s, size_t len, struct pdiag *d);
-int plex_next(struct plex *lx, struct pstmt *st);
-void pstmt_clear(struct pstmt *st);
-int ptoken_copy(struct ptoken *dst, const struct ptoken *src);
+void policy_lex_init(struct plex *lx, const char *s, size_t len,
+		     struct pdiag *d);
+int policy_lex_next(struct plex *lx, struct pstmt *st);
+void policy_lex_stmt_clear(struct pstmt *st);
+int policy_lex_token_copy(struct ptoken *dst, const struct ptoken *src);
 
 /* policy_item.c: compile one list item into a match. */
 struct pparse;
-int pitem_compile(struct pparse *ps, struct pmatch *m, const struct ptoken *t);
-void pmatch_finish(struct pmatch *m);
+int policy_item_compile(struct pparse *ps, struct pmatch *m,
+			const struct ptoken *t);
+void policy_item_finish(struct pmatch *m);
 
 /* A decimal number of s[0..n) in [0, max]; -1 for anything else. */
-long pnum_parse(const char *s, size_t n, long max);
+long policy_item_num(const char *s, size_t n, long max);
 
 /* policy_index.c: names (not owned) to array indexes. */
 struct pindex_slot {
@@ -157,9 +161,9 @@ struct pindex {
 	size_t n;
 };
 
-long pindex_find(const struct pindex *ix, const char *name);
-int pindex_add(struct pindex *ix, const char *name, size_t idx);
-void pindex_release(struct pindex *ix);
+long policy_index_find(const struct pindex *ix, const char *name);
+int policy_index_add(struct pindex *ix, const char *name, size_t idx);
+void policy_index_release(struct pindex *ix);
 
 struct pdefine {
 	char *name;
@@ -183,10 +187,10 @@ struct pparse {
 
 /* policy_list.c */
 typedef int (*item_fn)(struct pparse *ps, void *arg, const struct ptoken *t);
-int plist_parse(struct pparse *ps, const struct pstmt *st, size_t *i,
-		item_fn fn, void *arg);
-int pdefine_parse(struct pparse *ps, const struct pstmt *st);
-void pdefines_release(struct pparse *ps);
-bool pname_valid(const char *s);
+int policy_list_parse(struct pparse *ps, const struct pstmt *st, size_t *i,
+		      item_fn fn, void *arg);
+int policy_list_define(struct pparse *ps, const struct pstmt *st);
+void policy_list_defines_release(struct pparse *ps);
+bool policy_list_name_valid(const char *s);
 
 #endif

@@ -24,8 +24,8 @@
 
 static int keep_item(struct pmatch *m, const char *text)
 {
-	char **items =
-		pgrow(m->items, m->n_items, &m->items_cap, sizeof(*items));
+	char **items = policy_lex_grow(m->items, m->n_items, &m->items_cap,
+				       sizeof(*items));
 
 	if (!items)
 		return -ENOMEM;
@@ -40,8 +40,8 @@ static int keep_item(struct pmatch *m, const char *text)
 static int bad(struct pparse *ps, const struct ptoken *t, const char *what,
 	       const char *expected)
 {
-	pdiag_error(&ps->diag, t->line, t->col, "invalid %s '%.*s'%s", what, Q,
-		    t->text, expected);
+	policy_lex_error(&ps->diag, t->line, t->col, "invalid %s '%.*s'%s",
+			 what, Q, t->text, expected);
 	return 0;
 }
 
@@ -86,11 +86,11 @@ static int bad_proto(struct pparse *ps, const struct ptoken *t)
 	for (i = 0; i < N_PROTO_NAMES; i++)
 		words[i] = proto_names[i].name;
 	words[i] = "any";
-	hint = pdiag_suggest(t->text, words, N_PROTO_NAMES + 1);
+	hint = policy_lex_suggest(t->text, words, N_PROTO_NAMES + 1);
 	if (hint)
-		pdiag_error(&ps->diag, t->line, t->col,
-			    "invalid protocol '%.*s' (did you mean '%s'?)", Q,
-			    t->text, hint);
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "invalid protocol '%.*s' (did you mean '%s'?)",
+				 Q, t->text, hint);
 	else
 		bad(ps, t, "protocol",
 		    " (expected tcp, udp, udplite, icmp, icmpv6, sctp, gre, "
@@ -102,7 +102,7 @@ static int bad_proto(struct pparse *ps, const struct ptoken *t)
 static int compile_proto(struct pparse *ps, struct pmatch *m,
 			 const struct ptoken *t)
 {
-	long lo = pnum_parse(t->text, strlen(t->text), 255), hi = lo;
+	long lo = policy_item_num(t->text, strlen(t->text), 255), hi = lo;
 	char buf[8];
 	size_t i;
 
@@ -197,7 +197,7 @@ static int compile_addr(struct pparse *ps, struct pmatch *m,
 	return bad(ps, t, "address", " (expected ADDR or CIDR)");
 }
 
-long pnum_parse(const char *s, size_t n, long max)
+long policy_item_num(const char *s, size_t n, long max)
 {
 	long v = 0;
 	size_t i;
@@ -217,16 +217,16 @@ static int compile_port(struct pparse *ps, struct pmatch *m,
 {
 	const char *dash = strchr(t->text, '-');
 	size_t n = dash ? (size_t)(dash - t->text) : strlen(t->text);
-	long lo = pnum_parse(t->text, n, 65535), hi = lo;
+	long lo = policy_item_num(t->text, n, 65535), hi = lo;
 	char buf[48]; /* room for any two longs */
 
 	if (dash)
-		hi = pnum_parse(dash + 1, strlen(dash + 1), 65535);
+		hi = policy_item_num(dash + 1, strlen(dash + 1), 65535);
 	if (lo < 0 || hi < 0)
 		return bad(ps, t, "port", " (expected N or N-M, 0 to 65535)");
 	if (hi < lo) {
-		pdiag_error(&ps->diag, t->line, t->col,
-			    "port range %ld-%ld is reversed", lo, hi);
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "port range %ld-%ld is reversed", lo, hi);
 		return 0;
 	}
 	if (rangeset_add(&m->set[0], (rangeset_key)lo, (rangeset_key)hi))
@@ -286,14 +286,14 @@ static int compile_id(struct pparse *ps, struct pmatch *m,
 {
 	bool group = m->kind == PM_GROUP;
 	const char *what = group ? "group" : "user";
-	long id = pnum_parse(t->text, strlen(t->text), 4294967294L);
+	long id = policy_item_num(t->text, strlen(t->text), 4294967294L);
 
 	if (id < 0 && t->text[strspn(t->text, "0123456789")] == '\0')
 		return bad(ps, t, what,
 			   " (a numeric id must be below 4294967295)");
 	if (id < 0 && lookup_id(ps, group, t->text, &id)) {
-		pdiag_error(&ps->diag, t->line, t->col, "unknown %s '%.*s'",
-			    what, Q, t->text);
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "unknown %s '%.*s'", what, Q, t->text);
 		return 0;
 	}
 	if (rangeset_add(&m->set[0], (rangeset_key)id, (rangeset_key)id))
@@ -305,7 +305,7 @@ static int compile_glob(struct pparse *ps, struct pmatch *m,
 			const struct ptoken *t)
 {
 	if (!t->text[0]) {
-		pdiag_error(&ps->diag, t->line, t->col, "empty pattern");
+		policy_lex_error(&ps->diag, t->line, t->col, "empty pattern");
 		return 0;
 	}
 	return keep_item(m, t->text);
@@ -354,7 +354,8 @@ static int compile_sha256(struct pparse *ps, struct pmatch *m,
 	return keep_item(m, hex);
 }
 
-int pitem_compile(struct pparse *ps, struct pmatch *m, const struct ptoken *t)
+int policy_item_compile(struct pparse *ps, struct pmatch *m,
+			const struct ptoken *t)
 {
 	switch (m->kind) {
 	case PM_PROTO:
@@ -379,7 +380,7 @@ int pitem_compile(struct pparse *ps, struct pmatch *m, const struct ptoken *t)
 	}
 }
 
-void pmatch_finish(struct pmatch *m)
+void policy_item_finish(struct pmatch *m)
 {
 	rangeset_finish(&m->set[0]);
 	rangeset_finish(&m->set[1]);

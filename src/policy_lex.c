@@ -14,8 +14,8 @@
 
 #include "policy_int.h"
 
-void pdiag_error(struct pdiag *d, unsigned line, unsigned col, const char *fmt,
-		 ...)
+void policy_lex_error(struct pdiag *d, unsigned line, unsigned col,
+		      const char *fmt, ...)
 {
 	char msg[512], full[700];
 	va_list ap;
@@ -57,7 +57,8 @@ static size_t edit_distance(const char *a, const char *b)
 	return prev[lb];
 }
 
-const char *pdiag_suggest(const char *word, const char *const *words, size_t n)
+const char *policy_lex_suggest(const char *word, const char *const *words,
+			       size_t n)
 {
 	size_t i, best = (size_t)-1, limit = strlen(word) <= 3 ? 1 : 2;
 	const char *found = NULL;
@@ -73,7 +74,8 @@ const char *pdiag_suggest(const char *word, const char *const *words, size_t n)
 	return found;
 }
 
-void plex_init(struct plex *lx, const char *s, size_t len, struct pdiag *d)
+void policy_lex_init(struct plex *lx, const char *s, size_t len,
+		     struct pdiag *d)
 {
 	memset(lx, 0, sizeof(*lx));
 	lx->s = s;
@@ -113,7 +115,7 @@ static size_t continuation_len(const struct plex *lx)
 	return peek(lx, i) == '\n' ? i + 1 : 0;
 }
 
-void *pgrow(void *arr, size_t n, size_t *cap, size_t size)
+void *policy_lex_grow(void *arr, size_t n, size_t *cap, size_t size)
 {
 	size_t c = *cap ? *cap * 2 : 8;
 	void *p;
@@ -131,7 +133,7 @@ static int push_token(struct pstmt *st, enum ptok_type type, const char *s,
 {
 	struct ptoken *t;
 
-	t = pgrow(st->t, st->n, &st->cap, sizeof(*t));
+	t = policy_lex_grow(st->t, st->n, &st->cap, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	st->t = t;
@@ -168,8 +170,8 @@ static int skip_comment(struct plex *lx, bool whole_line)
 	while (peek(lx, 0) != -1 && peek(lx, 0) != '\n') {
 		/* it would cut the header short where it is printed */
 		if (peek(lx, 0) == '\0')
-			pdiag_error(lx->diag, lx->line, lx->col,
-				    "NUL byte in policy");
+			policy_lex_error(lx->diag, lx->line, lx->col,
+					 "NUL byte in policy");
 		advance(lx);
 	}
 	if (whole_line && !lx->started)
@@ -221,7 +223,7 @@ static int lex_string(struct plex *lx, struct pstmt *st)
 	int rc;
 
 	if (len < 0) {
-		pdiag_error(lx->diag, line, col, "unterminated string");
+		policy_lex_error(lx->diag, line, col, "unterminated string");
 		st->bad = true;
 		while (peek(lx, 0) != -1 && peek(lx, 0) != '\n')
 			advance(lx);
@@ -273,7 +275,8 @@ static int lex_one(struct plex *lx, struct pstmt *st)
 	if (c == '"')
 		return lex_string(lx, st);
 	if (c == '\0') {
-		pdiag_error(lx->diag, lx->line, lx->col, "NUL byte in policy");
+		policy_lex_error(lx->diag, lx->line, lx->col,
+				 "NUL byte in policy");
 		st->bad = true;
 		advance(lx);
 		return 0;
@@ -281,11 +284,11 @@ static int lex_one(struct plex *lx, struct pstmt *st)
 	return lex_word(lx, st);
 }
 
-int plex_next(struct plex *lx, struct pstmt *st)
+int policy_lex_next(struct plex *lx, struct pstmt *st)
 {
 	int rc;
 
-	pstmt_clear(st);
+	policy_lex_stmt_clear(st);
 	while (peek(lx, 0) != -1) {
 		rc = lex_one(lx, st);
 		if (rc < 0)
@@ -298,7 +301,7 @@ int plex_next(struct plex *lx, struct pstmt *st)
 	return st->n || st->bad;
 }
 
-void pstmt_clear(struct pstmt *st)
+void policy_lex_stmt_clear(struct pstmt *st)
 {
 	size_t i;
 
@@ -308,7 +311,7 @@ void pstmt_clear(struct pstmt *st)
 	st->bad = false;
 }
 
-int ptoken_copy(struct ptoken *dst, const struct ptoken *src)
+int policy_lex_token_copy(struct ptoken *dst, const struct ptoken *src)
 {
 	*dst = *src;
 	dst->text = strdup(src->text);

@@ -18,7 +18,7 @@
 static const struct pdefine *find_define(const struct pparse *ps,
 					 const char *name)
 {
-	long i = pindex_find(&ps->def_names, name);
+	long i = policy_index_find(&ps->def_names, name);
 
 	return i < 0 ? NULL : &ps->defs[i];
 }
@@ -32,8 +32,8 @@ static int expand_ref(struct pparse *ps, const struct ptoken *t, item_fn fn,
 	int rc;
 
 	if (!d) {
-		pdiag_error(&ps->diag, t->line, t->col, "%.*s is not defined",
-			    Q, t->text);
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "%.*s is not defined", Q, t->text);
 		return 0;
 	}
 	for (i = 0; i < d->n; i++) {
@@ -48,8 +48,8 @@ static int expand_ref(struct pparse *ps, const struct ptoken *t, item_fn fn,
  * ITEM [, ITEM]... starting at st->t[*i]; *i is left on the first token
  * past the list.
  */
-int plist_parse(struct pparse *ps, const struct pstmt *st, size_t *i,
-		item_fn fn, void *arg)
+int policy_list_parse(struct pparse *ps, const struct pstmt *st, size_t *i,
+		      item_fn fn, void *arg)
 {
 	const struct ptoken *t;
 	int rc;
@@ -58,9 +58,9 @@ int plist_parse(struct pparse *ps, const struct pstmt *st, size_t *i,
 		if (*i >= st->n || st->t[*i].type == PTOK_COMMA) {
 			/* point at what is missing: the comma, or after */
 			t = *i < st->n ? &st->t[*i] : &st->t[*i - 1];
-			pdiag_error(&ps->diag, t->line, t->col,
-				    "missing value after '%.*s'", Q,
-				    st->t[*i - 1].text);
+			policy_lex_error(&ps->diag, t->line, t->col,
+					 "missing value after '%.*s'", Q,
+					 st->t[*i - 1].text);
 			if (*i >= st->n)
 				return 0;
 			(*i)++;
@@ -84,17 +84,17 @@ static int define_item(struct pparse *ps, void *arg, const struct ptoken *t)
 	struct pdefine *d = arg;
 	struct ptoken *items;
 
-	items = pgrow(d->items, d->n, &d->cap, sizeof(*items));
+	items = policy_lex_grow(d->items, d->n, &d->cap, sizeof(*items));
 	if (!items)
 		return -ENOMEM;
 	d->items = items;
-	if (ptoken_copy(&items[d->n], t))
+	if (policy_lex_token_copy(&items[d->n], t))
 		return -ENOMEM;
 	d->n++;
 	return 0;
 }
 
-bool pname_valid(const char *s)
+bool policy_list_name_valid(const char *s)
 {
 	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz"
 			     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.");
@@ -117,24 +117,25 @@ static bool define_head_ok(struct pparse *ps, const struct pstmt *st)
 	const struct ptoken *name = &st->t[st->n > 1];
 	const struct pdefine *old;
 
-	if (st->n < 2 || name->type != PTOK_WORD || !pname_valid(name->text)) {
-		pdiag_error(&ps->diag, name->line, name->col,
-			    "expected 'define NAME = ITEM, ...'%s",
-			    name->text[0] && strchr(name->text + 1, '=')
-				    ? " (with spaces around '=')"
-				    : "");
+	if (st->n < 2 || name->type != PTOK_WORD ||
+	    !policy_list_name_valid(name->text)) {
+		policy_lex_error(&ps->diag, name->line, name->col,
+				 "expected 'define NAME = ITEM, ...'%s",
+				 name->text[0] && strchr(name->text + 1, '=')
+					 ? " (with spaces around '=')"
+					 : "");
 		return false;
 	}
 	if (st->n < 3 || strcmp(st->t[2].text, "=")) {
-		pdiag_error(&ps->diag, name->line, name->col,
-			    "expected '=' after 'define %s'", name->text);
+		policy_lex_error(&ps->diag, name->line, name->col,
+				 "expected '=' after 'define %s'", name->text);
 		return false;
 	}
 	old = find_define(ps, name->text);
 	if (old)
-		pdiag_error(&ps->diag, name->line, name->col,
-			    "'%s' is already defined (line %u)", name->text,
-			    old->line);
+		policy_lex_error(&ps->diag, name->line, name->col,
+				 "'%s' is already defined (line %u)",
+				 name->text, old->line);
 	return !old;
 }
 
@@ -142,39 +143,39 @@ static bool define_head_ok(struct pparse *ps, const struct pstmt *st)
  * The name is known only after its list, so that a define cannot refer
  * to itself.
  */
-int pdefine_parse(struct pparse *ps, const struct pstmt *st)
+int policy_list_define(struct pparse *ps, const struct pstmt *st)
 {
 	struct pdefine d = {.line = st->t[0].line}, *defs = NULL;
 	size_t i = 3;
 
 	if (!define_head_ok(ps, st))
 		return 0;
-	if (plist_parse(ps, st, &i, define_item, &d))
+	if (policy_list_parse(ps, st, &i, define_item, &d))
 		goto fail;
 	if (i < st->n)
-		pdiag_error(&ps->diag, st->t[i].line, st->t[i].col,
-			    "unexpected '%.*s' after the list", Q,
-			    st->t[i].text);
+		policy_lex_error(&ps->diag, st->t[i].line, st->t[i].col,
+				 "unexpected '%.*s' after the list", Q,
+				 st->t[i].text);
 	d.name = strdup(st->t[1].text);
 	if (d.name)
-		defs = pgrow(ps->defs, ps->n_defs, &ps->defs_cap,
-			     sizeof(*defs));
+		defs = policy_lex_grow(ps->defs, ps->n_defs, &ps->defs_cap,
+				       sizeof(*defs));
 	if (!defs)
 		goto fail;
 	ps->defs = defs;
 	defs[ps->n_defs++] = d;
-	return pindex_add(&ps->def_names, d.name, ps->n_defs - 1);
+	return policy_index_add(&ps->def_names, d.name, ps->n_defs - 1);
 fail:
 	define_release(&d);
 	return -ENOMEM;
 }
 
-void pdefines_release(struct pparse *ps)
+void policy_list_defines_release(struct pparse *ps)
 {
 	size_t i;
 
 	for (i = 0; i < ps->n_defs; i++)
 		define_release(&ps->defs[i]);
 	free(ps->defs);
-	pindex_release(&ps->def_names);
+	policy_index_release(&ps->def_names);
 }

@@ -51,7 +51,7 @@ static const char *const kind_names[PM__MAX] = {
 	[PM_HOST] = "host",
 };
 
-int pmatch_kind_lookup(const char *word)
+int policy_match_kind_lookup(const char *word)
 {
 	int k;
 
@@ -61,12 +61,12 @@ int pmatch_kind_lookup(const char *word)
 	return -1;
 }
 
-const char *pmatch_kind_name(enum pm_kind kind)
+const char *policy_match_kind_name(enum pm_kind kind)
 {
 	return kind < PM__MAX ? kind_names[kind] : "?";
 }
 
-const char *const *pmatch_kind_names(size_t *n)
+const char *const *policy_match_kind_names(size_t *n)
 {
 	*n = PM__MAX;
 	return kind_names;
@@ -284,7 +284,7 @@ bool policy_needs_holders(const struct policy *p)
 	return p->base && policy_needs_holders(p->base);
 }
 
-bool prule_matches(const struct prule *r, const struct policy_input *in)
+bool policy_match_rule(const struct prule *r, const struct policy_input *in)
 {
 	size_t i;
 
@@ -302,7 +302,7 @@ bool prule_matches(const struct prule *r, const struct policy_input *in)
 	return true;
 }
 
-void pmatch_release(struct pmatch *m)
+void policy_match_release(struct pmatch *m)
 {
 	size_t i;
 

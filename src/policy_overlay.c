@@ -31,13 +31,13 @@ static void match_text(const struct pmatch *m, char *buf, size_t size)
 	size_t i, n;
 
 	n = (size_t)snprintf(buf, size, "%s%s", m->negate ? "not " : "",
-			     pmatch_kind_name(m->kind));
+			     policy_match_kind_name(m->kind));
 	for (i = 0; i < m->n_items && n < size; i++)
 		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : " ",
 				      m->items[i]);
 }
 
-/* Each match alone, with the rule's direction, as prule_matches sees it. */
+/* Each match alone, with the rule's direction, as policy_match_rule sees it. */
 static bool explain_rule(const struct prule *r, const struct policy_input *in,
 			 const struct policy_explain_cb *cb)
 {
@@ -49,9 +49,9 @@ static bool explain_rule(const struct prule *r, const struct policy_input *in,
 	for (i = 0; i < r->n; i++) {
 		one.m = &r->m[i];
 		match_text(&r->m[i], text, sizeof(text));
-		cb->match(cb->ctx, text, prule_matches(&one, in));
+		cb->match(cb->ctx, text, policy_match_rule(&one, in));
 	}
-	return prule_matches(r, in);
+	return policy_match_rule(r, in);
 }
 
 void policy_explain(const struct policy *p, const struct policy_input *in,

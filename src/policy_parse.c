@@ -34,8 +34,8 @@ static int verdict_lookup(const char *word)
 static void unexpected(struct pparse *ps, const struct ptoken *t,
 		       const char *after)
 {
-	pdiag_error(&ps->diag, t->line, t->col, "unexpected '%.*s' after %s", Q,
-		    t->text, after);
+	policy_lex_error(&ps->diag, t->line, t->col,
+			 "unexpected '%.*s' after %s", Q, t->text, after);
 }
 
 static void set_value(struct pparse *ps, const struct ptoken *key,
@@ -46,9 +46,9 @@ static void set_value(struct pparse *ps, const struct ptoken *key,
 	int v = verdict_lookup(val->text);
 
 	if (*seen) {
-		pdiag_error(&ps->diag, key->line, key->col,
-			    "'set %s' given twice (first on line %u)",
-			    key->text, *seen);
+		policy_lex_error(&ps->diag, key->line, key->col,
+				 "'set %s' given twice (first on line %u)",
+				 key->text, *seen);
 		return;
 	}
 	*seen = key->line;
@@ -56,16 +56,18 @@ static void set_value(struct pparse *ps, const struct ptoken *key,
 	    (!strcmp(val->text, "enforce") || !strcmp(val->text, "audit")))
 		ps->p->audit = !strcmp(val->text, "audit");
 	else if (mode)
-		pdiag_error(&ps->diag, val->line, val->col,
-			    "invalid mode '%.*s' (expected enforce or audit)",
-			    Q, val->text);
+		policy_lex_error(
+			&ps->diag, val->line, val->col,
+			"invalid mode '%.*s' (expected enforce or audit)", Q,
+			val->text);
 	else if (v >= 0 && val->type == PTOK_WORD)
 		ps->p->def = v;
 	else
-		pdiag_error(&ps->diag, val->line, val->col,
-			    "invalid default '%.*s' (expected accept, reject "
-			    "or drop)",
-			    Q, val->text);
+		policy_lex_error(
+			&ps->diag, val->line, val->col,
+			"invalid default '%.*s' (expected accept, reject "
+			"or drop)",
+			Q, val->text);
 }
 
 static void parse_set(struct pparse *ps, const struct pstmt *st)
@@ -73,19 +75,20 @@ static void parse_set(struct pparse *ps, const struct pstmt *st)
 	const struct ptoken *key = &st->t[st->n > 1];
 
 	if (st->n < 2) {
-		pdiag_error(&ps->diag, key->line, key->col,
-			    "expected 'default' or 'mode' after 'set'");
+		policy_lex_error(&ps->diag, key->line, key->col,
+				 "expected 'default' or 'mode' after 'set'");
 		return;
 	}
 	if (strcmp(key->text, "default") && strcmp(key->text, "mode")) {
-		pdiag_error(&ps->diag, key->line, key->col,
-			    "unknown setting '%.*s' (expected default or mode)",
-			    Q, key->text);
+		policy_lex_error(
+			&ps->diag, key->line, key->col,
+			"unknown setting '%.*s' (expected default or mode)", Q,
+			key->text);
 		return;
 	}
 	if (st->n < 3) {
-		pdiag_error(&ps->diag, key->line, key->col,
-			    "'set %s' needs a value", key->text);
+		policy_lex_error(&ps->diag, key->line, key->col,
+				 "'set %s' needs a value", key->text);
 		return;
 	}
 	set_value(ps, key, &st->t[2]);
@@ -95,7 +98,7 @@ static void parse_set(struct pparse *ps, const struct pstmt *st)
 
 static int match_item(struct pparse *ps, void *arg, const struct ptoken *t)
 {
-	return pitem_compile(ps, arg, t);
+	return policy_item_compile(ps, arg, t);
 }
 
 static void unknown_match(struct pparse *ps, const struct ptoken *t)
@@ -103,25 +106,25 @@ static void unknown_match(struct pparse *ps, const struct ptoken *t)
 	const char *words[PM__MAX + 3], *const *kinds, *hint;
 	size_t n, k;
 
-	kinds = pmatch_kind_names(&n);
+	kinds = policy_match_kind_names(&n);
 	for (k = 0; k < n; k++)
 		words[k] = kinds[k];
 	words[n++] = "not";
 	words[n++] = "name";
 	words[n++] = "reason";
-	hint = pdiag_suggest(t->text, words, n);
+	hint = policy_lex_suggest(t->text, words, n);
 	if (hint)
-		pdiag_error(&ps->diag, t->line, t->col,
-			    "unknown match '%.*s' (did you mean '%s'?)", Q,
-			    t->text, hint);
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "unknown match '%.*s' (did you mean '%s'?)", Q,
+				 t->text, hint);
 	else
-		pdiag_error(&ps->diag, t->line, t->col, "unknown match '%.*s'",
-			    Q, t->text);
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "unknown match '%.*s'", Q, t->text);
 }
 
 static struct pmatch *new_match(struct prule *r, int kind, bool negate)
 {
-	struct pmatch *m = pgrow(r->m, r->n, &r->cap, sizeof(*m));
+	struct pmatch *m = policy_lex_grow(r->m, r->n, &r->cap, sizeof(*m));
 
 	if (!m)
 		return NULL;
@@ -135,7 +138,7 @@ static struct pmatch *new_match(struct prule *r, int kind, bool negate)
 
 static bool is_rule_word(const char *word)
 {
-	return pmatch_kind_lookup(word) >= 0 || !strcmp(word, "not") ||
+	return policy_match_kind_lookup(word) >= 0 || !strcmp(word, "not") ||
 	       !strcmp(word, "name") || !strcmp(word, "reason");
 }
 
@@ -150,11 +153,11 @@ static int parse_match(struct pparse *ps, const struct pstmt *st, size_t *i,
 
 	if (negate && ++*i < st->n)
 		t = &st->t[*i];
-	kind = t->type == PTOK_WORD ? pmatch_kind_lookup(t->text) : -1;
+	kind = t->type == PTOK_WORD ? policy_match_kind_lookup(t->text) : -1;
 	if (kind < 0) {
 		if (negate)
-			pdiag_error(&ps->diag, t->line, t->col,
-				    "'not' must be followed by a match");
+			policy_lex_error(&ps->diag, t->line, t->col,
+					 "'not' must be followed by a match");
 		else
 			unknown_match(ps, t);
 		/* skip its values, so that later matches are still checked */
@@ -170,32 +173,35 @@ static int parse_match(struct pparse *ps, const struct pstmt *st, size_t *i,
 		return -ENOMEM;
 	if (kind == PM_DIRECTION)
 		r->has_direction = true;
-	if (kind != PM_UNATTRIBUTED && plist_parse(ps, st, i, match_item, m))
+	if (kind != PM_UNATTRIBUTED &&
+	    policy_list_parse(ps, st, i, match_item, m))
 		return -ENOMEM;
-	pmatch_finish(m);
+	policy_item_finish(m);
 	return 0;
 }
 
 static int parse_name(struct pparse *ps, const struct ptoken *t,
 		      struct prule *r)
 {
-	long old = pindex_find(&ps->rule_names, t->text);
+	long old = policy_index_find(&ps->rule_names, t->text);
 
 	if (r->named) {
-		pdiag_error(&ps->diag, t->line, t->col, "rule has two names");
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "rule has two names");
 		return 0;
 	}
-	if (t->type != PTOK_WORD || !pname_valid(t->text)) {
-		pdiag_error(&ps->diag, t->line, t->col,
-			    "invalid rule name '%.*s' (letters, digits, '_', "
-			    "'-' and '.')",
-			    Q, t->text);
+	if (t->type != PTOK_WORD || !policy_list_name_valid(t->text)) {
+		policy_lex_error(
+			&ps->diag, t->line, t->col,
+			"invalid rule name '%.*s' (letters, digits, '_', "
+			"'-' and '.')",
+			Q, t->text);
 		return 0;
 	}
 	if (old >= 0) {
-		pdiag_error(&ps->diag, t->line, t->col,
-			    "duplicate rule name '%s' (first on line %u)",
-			    t->text, ps->p->rules[old].line);
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "duplicate rule name '%s' (first on line %u)",
+				 t->text, ps->p->rules[old].line);
 		return 0;
 	}
 	r->named = true;
@@ -207,12 +213,13 @@ static int parse_reason(struct pparse *ps, const struct ptoken *t,
 			struct prule *r)
 {
 	if (r->reason) {
-		pdiag_error(&ps->diag, t->line, t->col, "rule has two reasons");
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "rule has two reasons");
 		return 0;
 	}
 	if (t->type == PTOK_COMMA) {
-		pdiag_error(&ps->diag, t->line, t->col,
-			    "'reason' needs a text in double quotes");
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "'reason' needs a text in double quotes");
 		return 0;
 	}
 	r->reason = strdup(t->text);
@@ -226,8 +233,8 @@ static int parse_attr(struct pparse *ps, const struct pstmt *st, size_t *i,
 	const struct ptoken *key = &st->t[(*i)++];
 
 	if (*i >= st->n) {
-		pdiag_error(&ps->diag, key->line, key->col,
-			    "'%s' needs a value", key->text);
+		policy_lex_error(&ps->diag, key->line, key->col,
+				 "'%s' needs a value", key->text);
 		return 0;
 	}
 	if (!strcmp(key->text, "name"))
@@ -245,10 +252,11 @@ static int parse_rule_body(struct pparse *ps, const struct pstmt *st,
 		const struct ptoken *t = &st->t[i];
 
 		if (t->type != PTOK_WORD) {
-			pdiag_error(&ps->diag, t->line, t->col,
-				    "expected a match, 'name' or 'reason', "
-				    "not '%.*s'",
-				    Q, t->text);
+			policy_lex_error(
+				&ps->diag, t->line, t->col,
+				"expected a match, 'name' or 'reason', "
+				"not '%.*s'",
+				Q, t->text);
 			return 0;
 		}
 		if (!strcmp(t->text, "name") || !strcmp(t->text, "reason"))
@@ -273,14 +281,16 @@ static int parse_rule(struct pparse *ps, const struct pstmt *st, int verdict)
 		rc = r.name ? 0 : -ENOMEM;
 	}
 	rules = rc ? NULL
-		   : pgrow(ps->p->rules, ps->p->n, &ps->p->cap, sizeof(*rules));
+		   : policy_lex_grow(ps->p->rules, ps->p->n, &ps->p->cap,
+				     sizeof(*rules));
 	if (!rules) {
-		prule_release(&r);
+		policy_rule_release(&r);
 		return -ENOMEM;
 	}
 	ps->p->rules = rules;
 	rules[ps->p->n++] = r;
-	return r.named ? pindex_add(&ps->rule_names, r.name, ps->p->n - 1) : 0;
+	return r.named ? policy_index_add(&ps->rule_names, r.name, ps->p->n - 1)
+		       : 0;
 }
 
 static void unknown_statement(struct pparse *ps, const struct ptoken *t)
@@ -288,22 +298,23 @@ static void unknown_statement(struct pparse *ps, const struct ptoken *t)
 	const char *hint = NULL;
 
 	if (t->type == PTOK_WORD && is_rule_word(t->text)) {
-		pdiag_error(&ps->diag, t->line, t->col,
-			    "missing action: a rule starts with accept, "
-			    "reject or drop");
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "missing action: a rule starts with accept, "
+				 "reject or drop");
 		return;
 	}
 	if (t->type == PTOK_WORD)
-		hint = pdiag_suggest(t->text, statements, 5);
+		hint = policy_lex_suggest(t->text, statements, 5);
 	if (hint)
-		pdiag_error(&ps->diag, t->line, t->col,
-			    "unknown action '%.*s' (did you mean '%s'?)", Q,
-			    t->text, hint);
+		policy_lex_error(&ps->diag, t->line, t->col,
+				 "unknown action '%.*s' (did you mean '%s'?)",
+				 Q, t->text, hint);
 	else
-		pdiag_error(&ps->diag, t->line, t->col,
-			    "expected accept, reject, drop, set or define, "
-			    "not '%.*s'",
-			    Q, t->text);
+		policy_lex_error(
+			&ps->diag, t->line, t->col,
+			"expected accept, reject, drop, set or define, "
+			"not '%.*s'",
+			Q, t->text);
 }
 
 static int parse_statement(struct pparse *ps, const struct pstmt *st)
@@ -316,7 +327,7 @@ static int parse_statement(struct pparse *ps, const struct pstmt *st)
 	if (t->type == PTOK_WORD && !strcmp(t->text, "set"))
 		parse_set(ps, st);
 	else if (t->type == PTOK_WORD && !strcmp(t->text, "define"))
-		return pdefine_parse(ps, st);
+		return policy_list_define(ps, st);
 	else
 		unknown_statement(ps, t);
 	return 0;
@@ -327,14 +338,14 @@ static int parse_all(struct pparse *ps, struct plex *lx)
 	struct pstmt st = {0};
 	int rc;
 
-	while ((rc = plex_next(lx, &st)) > 0) {
+	while ((rc = policy_lex_next(lx, &st)) > 0) {
 		if (st.bad)
 			continue;
 		rc = parse_statement(ps, &st);
 		if (rc)
 			break;
 	}
-	pstmt_clear(&st);
+	policy_lex_stmt_clear(&st);
 	free(st.t);
 	return rc;
 }
@@ -352,14 +363,14 @@ struct policy *policy_parse(const char *text, size_t len, const char *filename,
 		goto out;
 	atomic_init(&ps.p->refs, 1);
 	ps.p->def = VERDICT_REJECT;
-	plex_init(&lx, text ? text : "", text ? len : 0, &ps.diag);
+	policy_lex_init(&lx, text ? text : "", text ? len : 0, &ps.diag);
 	rc = parse_all(&ps, &lx);
 	ps.p->header = lx.header;
 	if (!rc && ps.diag.errors)
 		rc = -EINVAL;
 out:
-	pdefines_release(&ps);
-	pindex_release(&ps.rule_names);
+	policy_list_defines_release(&ps);
+	policy_index_release(&ps.rule_names);
 	if (rc) {
 		policy_free(ps.p);
 		errno = -rc;

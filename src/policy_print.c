@@ -76,7 +76,7 @@ static void put_word(struct printer *pr, const char *lead, const char *s,
 
 static void print_match(struct printer *pr, const struct pmatch *m)
 {
-	const char *kind = pmatch_kind_name(m->kind);
+	const char *kind = policy_match_kind_name(m->kind);
 	char lead[32];
 	size_t i;
 
