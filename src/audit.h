@@ -32,6 +32,13 @@ struct vchain {
 	char first[CHAIN_HEX + 1]; /* the digest of its first record */
 	bool trusted;		   /* its head was not verified */
 	bool anchored;		   /* its head follows the --from anchor */
+	/* audit_verify_break(): where the chain broke, why, and how many
+	 * records after it were passed over unverified */
+	bool broken;
+	const char *bad_file;
+	unsigned long bad_line;
+	uint64_t unverified;
+	char why[256];
 };
 
 /*
@@ -52,6 +59,7 @@ struct verify {
 	size_t ndone;
 	char last[CHAIN_HEX + 1];
 	bool at_anchor; /* the anchor record was read; cur.records is 0 */
+	bool resync;	/* cur broke: pass over records up to a seq 1 */
 	/* the next record's digest, computed ahead (NULL: not), and the
 	 * predecessor digest it was computed from */
 	const char *pre_prev, *pre_digest;
@@ -66,6 +74,16 @@ int audit_verify_record(struct verify *v, const struct logrec *rec,
  * plain SHA-256.  NULL, with a message on stderr, when the key cannot be
  * read. */
 struct chain *audit_verify_chain(const char *keyfile);
+
+/*
+ * A bad line (at file:line, why) ends the chain being followed, marked
+ * broken; audit_verify_record() then passes over the records that follow
+ * until one with seq 1 begins the next chain, which is verified on its
+ * own.  For the report, which shows every chain of a set of logs; verify
+ * itself stops at the first bad line.
+ */
+void audit_verify_break(struct verify *v, const char *file, unsigned long line,
+			const char *why);
 
 /* Release what audit_verify_record() gathered (not the chain). */
 void audit_verify_done(struct verify *v);

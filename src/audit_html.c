@@ -10,14 +10,14 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit_group.h"
 #include "audit_html.h"
 #include "audit_report.h"
 #include "timefmt.h"
 
-#define TOP_N	 20
-#define BARS_MAX 96
+#define TOP_N 20
 
 static const char *const colors[] = {"#2e7d32", "#c62828", "#ef6c00"};
 static const char *const vnames[] = {"accept", "reject", "drop"};
@@ -93,7 +93,8 @@ static void html_logs(const struct report *r, char *const *logs, int n,
 				  strcmp(logs[i], "-") ? logs[i] : "<stdin>");
 		fputs("</span>", out);
 	}
-	fprintf(out, "<br>%" PRIu64 " records", r->records);
+	fprintf(out, "<br><span id=\"records\">%" PRIu64 "</span> records",
+		r->records);
 	if (r->records) {
 		fputs(" from ", out);
 		html_time(out, r->first);
@@ -103,52 +104,91 @@ static void html_logs(const struct report *r, char *const *logs, int n,
 	fprintf(out, "; %lu lines that are not records.</p>\n", r->bad_lines);
 }
 
-/* One chain: where it begins (when there are several), its extent, gaps. */
+/* Where a chain broke and why; what followed was not verified. */
+static void html_chain_break(const struct vchain *c, FILE *out)
+{
+	fputs(" <b>Tampered, damaged or not anchored.</b> First bad line: "
+	      "<span class=\"mono\">",
+	      out);
+	audit_html_escape(out, c->bad_file);
+	fprintf(out, ":%lu: ", c->bad_line);
+	audit_html_escape(out, c->why);
+	fputs("</span>. Nothing after it in this chain can be trusted", out);
+	if (c->unverified)
+		fprintf(out, " (%" PRIu64 " record(s) not verified)",
+			c->unverified);
+	fputs(".", out);
+}
+
+/* One chain: where it begins (when there are several), its extent, gaps,
+ * and where it broke. */
 static void html_chain_one(const struct vchain *c, bool many, FILE *out)
 {
 	if (many) {
-		fputs("<li><span class=\"mono\">", out);
+		fprintf(out, "<li%s><span class=\"mono\">",
+			c->broken ? " class=\"bad\"" : "");
 		audit_html_escape(out, c->file);
 		fprintf(out, ":%lu</span>: ", c->line);
 	}
-	fprintf(out, "%" PRIu64 " records, seq %" PRIu64 " to %" PRIu64 ".",
-		c->records, c->first_seq, c->seq);
+	if (c->records)
+		fprintf(out,
+			"%" PRIu64 " records, seq %" PRIu64 " to %" PRIu64 ".",
+			c->records, c->first_seq, c->seq);
+	else
+		fputs("no record verified.", out);
 	if (c->gaps)
 		fprintf(out,
 			" <span class=\"bad\">%" PRIu64 " gap(s): %" PRIu64
 			" packet(s) never judged, %" PRIu64 " record(s) not "
 			"written.</span>",
 			c->gaps, c->lost_packets, c->lost_records);
+	if (c->broken)
+		html_chain_break(c, out);
 	fputs(many ? "</li>\n" : "</p>\n", out);
+}
+
+/* The state of the chains, counted for machines in data attributes. */
+static void html_chain_head(const struct report *r, size_t n, size_t broken,
+			    FILE *out)
+{
+	const char *alg = r->keyfile ? "HMAC-SHA256" : "SHA-256";
+
+	fprintf(out,
+		"<p id=\"chains\" data-chains=\"%zu\" data-broken=\"%zu\" "
+		"class=\"%s\">",
+		n, broken, broken ? "bad" : "ok");
+	if (!broken)
+		fprintf(out, "<b>Intact</b> (%s)", alg);
+	else if (n > 1)
+		fprintf(out,
+			"<b>%zu of %zu chains tampered, damaged or not "
+			"anchored</b> (%s)",
+			broken, n, alg);
+	if (n > 1 && broken)
+		fputs(", each verified on its own:</p>\n<ul>\n", out);
+	else if (n > 1)
+		fprintf(out, ": %zu chains, one per log:</p>\n<ul>\n", n);
+	else if (!broken)
+		fputs(": ", out);
 }
 
 static void html_chain(const struct report *r, FILE *out)
 {
 	const struct verify *v = &r->verify;
-	size_t i, n = audit_verify_nchains(v);
+	size_t i, broken = 0, n = audit_verify_nchains(v);
 
 	fputs("<h2>Hash chain</h2>\n", out);
-	if (r->broken) {
-		fputs("<p class=\"bad\"><b>Tampered, damaged or not "
-		      "anchored.</b> First bad line: <span class=\"mono\">",
-		      out);
-		audit_html_escape(out, r->broken_at);
-		fputs("</span>. Nothing after it can be trusted.</p>\n", out);
-		return;
-	}
 	if (!n) {
-		fputs("<p class=\"bad\">No records.</p>\n", out);
+		fputs("<p id=\"chains\" data-chains=\"0\" data-broken=\"0\" "
+		      "class=\"bad\">No records.</p>\n",
+		      out);
 		return;
 	}
-	fprintf(out, "<p class=\"ok\"><b>Intact</b> (%s)",
-		r->keyfile ? "HMAC-SHA256" : "SHA-256");
-	if (n > 1)
-		fprintf(out, ": %zu chains, one per log:</p>\n<ul>\n", n);
-	else
-		fputs(": ", out);
 	for (i = 0; i < n; i++)
-		html_chain_one(i < v->ndone ? &v->done[i] : &v->cur, n > 1,
-			       out);
+		broken += audit_verify_chain_at(v, i)->broken;
+	html_chain_head(r, n, broken, out);
+	for (i = 0; i < n; i++)
+		html_chain_one(audit_verify_chain_at(v, i), n > 1, out);
 	if (n > 1)
 		fputs("</ul>\n", out);
 }
@@ -169,15 +209,15 @@ static void svg_hbars(FILE *out, const char *const *labels,
 		"height=\"%zu\" role=\"img\">\n",
 		n * 22 + 4);
 	for (i = 0; i < n; i++) {
+		double w = values[i] * 440.0 / (double)max;
+
 		fprintf(out,
 			"<text x=\"0\" y=\"%zu\">%s</text><rect x=\"90\" "
 			"y=\"%zu\" width=\"%.1f\" height=\"16\" "
-			"fill=\"%s\"/><text x=\"%.1f\" y=\"%zu\">%" PRIu64
-			"</text>\n",
-			i * 22 + 15, labels[i], i * 22 + 2,
-			values[i] * 440.0 / (double)max, fills[i],
-			values[i] * 440.0 / (double)max + 96, i * 22 + 15,
-			values[i]);
+			"fill=\"%s\"/><text id=\"n-%s\" x=\"%.1f\" "
+			"y=\"%zu\">%" PRIu64 "</text>\n",
+			i * 22 + 15, labels[i], i * 22 + 2, w, fills[i],
+			labels[i], w + 96, i * 22 + 15, values[i]);
 	}
 	fputs("</svg>\n", out);
 }
@@ -199,57 +239,117 @@ static void html_totals(const struct report *r, FILE *out)
 	free(v);
 }
 
+#define MINUTE_US (60 * INT64_C(1000000))
+#define HOUR_US	  (60 * MINUTE_US)
+#define DAY_US	  (24 * HOUR_US)
+
+/* A timeline: bars of one width from origin on, without holes. */
 struct bins {
-	char label[BARS_MAX][20];
-	uint64_t n[BARS_MAX][3];
+	uint64_t n[REPORT_BARS][3];
 	size_t count;
-	bool cut; /* more bins than BARS_MAX even by year */
+	int64_t origin, width; /* microseconds */
 };
 
-static int by_key(const void *pa, const void *pb)
+static int64_t floor_div(int64_t a, int64_t b)
 {
-	const struct agroup *a = *(const struct agroup *const *)pa;
-	const struct agroup *b = *(const struct agroup *const *)pb;
-
-	return strcmp(a->key, b->key);
+	return a / b - (a % b < 0);
 }
 
-/* Hours ("2026-11-28T12:00Z") merged on a prefix: day, month, year. */
-static size_t bins_fill(struct bins *b, struct agroup **v, size_t n,
-			size_t prefix)
+/* The earliest and latest record of a table's groups. */
+static void bins_span(struct agroup **v, size_t n, int64_t *lo, int64_t *hi)
 {
-	size_t i, j;
+	size_t i;
+
+	*lo = INT64_MAX;
+	*hi = INT64_MIN;
+	for (i = 0; i < n; i++) {
+		if (v[i]->first < *lo)
+			*lo = v[i]->first;
+		if (v[i]->last > *hi)
+			*hi = v[i]->last;
+	}
+}
+
+/* Bars of width from the span's start; the groups (each within one
+ * bar: a minute or an hour) counted into them. */
+static void bins_fill(struct bins *b, struct agroup **v, size_t n,
+		      int64_t width)
+{
+	int64_t lo, hi, i;
+	size_t j, k;
 
 	memset(b, 0, sizeof(*b));
-	for (i = 0; i < n; i++) {
-		const char *k = v[i]->key;
-
-		if (!b->count || strncmp(b->label[b->count - 1], k, prefix)) {
-			if (b->count == BARS_MAX) {
-				b->cut = true;
-				return n;
-			}
-			snprintf(b->label[b->count++], sizeof(b->label[0]),
-				 "%.*s", (int)prefix, k);
-		}
-		for (j = 0; j < 3; j++)
-			b->n[b->count - 1][j] += v[i]->by_verdict[j];
+	bins_span(v, n, &lo, &hi);
+	b->width = width;
+	b->origin = floor_div(lo, width) * width;
+	b->count = (size_t)(floor_div(hi, width) - floor_div(lo, width) + 1);
+	for (j = 0; j < n; j++) {
+		i = floor_div(v[j]->first, width) - floor_div(lo, width);
+		for (k = 0; i >= 0 && i < REPORT_BARS && k < 3; k++)
+			b->n[i][k] += v[j]->by_verdict[k];
 	}
-	return b->count;
+}
+
+/*
+ * The shortest bucket whose bars cover the span of the logs: a minute,
+ * an hour, a day, or past REPORT_BARS days as many days a bar as it
+ * takes.  0 when there is nothing to show.
+ */
+static int64_t bins_width(const struct report *r, bool *minutes)
+{
+	struct agroup **v = audit_groups_sorted(r->hours);
+	size_t n = audit_groups_size(r->hours);
+	int64_t lo, hi, days;
+
+	*minutes = false;
+	if (!v || !n) {
+		free(v);
+		return 0;
+	}
+	bins_span(v, n, &lo, &hi);
+	free(v);
+	if (r->minutes &&
+	    floor_div(hi, MINUTE_US) - floor_div(lo, MINUTE_US) < REPORT_BARS) {
+		*minutes = true;
+		return MINUTE_US;
+	}
+	if (floor_div(hi, HOUR_US) - floor_div(lo, HOUR_US) < REPORT_BARS)
+		return HOUR_US;
+	days = floor_div(hi, DAY_US) - floor_div(lo, DAY_US) + 1;
+	return (days + REPORT_BARS - 1) / REPORT_BARS * DAY_US;
+}
+
+/* The start of bar i, as wide as the bars are. */
+static void bins_label(const struct bins *b, size_t i, char *buf, size_t len)
+{
+	time_t t = (time_t)floor_div(b->origin + (int64_t)i * b->width,
+				     INT64_C(1000000));
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm))
+		snprintf(buf, len, "?");
+	else
+		strftime(buf, len,
+			 b->width < HOUR_US  ? "%Y-%m-%dT%H:%MZ"
+			 : b->width < DAY_US ? "%Y-%m-%dT%H:00Z"
+					     : "%Y-%m-%d",
+			 &tm);
 }
 
 static void svg_bar(FILE *out, const struct bins *b, size_t i, double w,
 		    double scale)
 {
+	char label[40];
 	double y = 180;
 	int j;
 
-	fputs("<g><title>", out);
-	audit_html_escape(out, b->label[i]);
+	if (!b->n[i][0] && !b->n[i][1] && !b->n[i][2])
+		return;
+	bins_label(b, i, label, sizeof(label));
 	fprintf(out,
-		": %" PRIu64 " accepted, %" PRIu64 " rejected, %" PRIu64
-		" dropped</title>",
-		b->n[i][0], b->n[i][1], b->n[i][2]);
+		"<g><title>%s: %" PRIu64 " accepted, %" PRIu64
+		" rejected, %" PRIu64 " dropped</title>",
+		label, b->n[i][0], b->n[i][1], b->n[i][2]);
 	for (j = 0; j < 3; j++) {
 		double h = b->n[i][j] * scale;
 
@@ -264,8 +364,9 @@ static void svg_bar(FILE *out, const struct bins *b, size_t i, double w,
 
 static void svg_timeline(FILE *out, const struct bins *b)
 {
-	double w = 800.0 / (double)(b->count ? b->count : 1);
+	double w = 800.0 / (double)b->count;
 	uint64_t max = 1, t;
+	char first[40], last[40];
 	size_t i;
 
 	for (i = 0; i < b->count; i++) {
@@ -278,44 +379,50 @@ static void svg_timeline(FILE *out, const struct bins *b)
 	      out);
 	for (i = 0; i < b->count; i++)
 		svg_bar(out, b, i, w, 170.0 / (double)max);
-	if (b->count) {
-		fputs("<text x=\"0\" y=\"195\">", out);
-		audit_html_escape(out, b->label[0]);
-		fputs("</text><text x=\"800\" y=\"195\" "
-		      "text-anchor=\"end\">",
-		      out);
-		audit_html_escape(out, b->label[b->count - 1]);
-		fputs("</text>\n", out);
-	}
+	bins_label(b, 0, first, sizeof(first));
+	bins_label(b, b->count - 1, last, sizeof(last));
 	fprintf(out,
+		"<text x=\"0\" y=\"195\">%s</text><text x=\"800\" "
+		"y=\"195\" text-anchor=\"end\">%s</text>\n"
 		"<text x=\"800\" y=\"10\" text-anchor=\"end\">max %" PRIu64
 		" a bar</text></svg>\n",
-		max);
+		first, last, max);
+}
+
+/* "a minute", "an hour", "a day" or "every N days". */
+static void html_bucket(FILE *out, int64_t width)
+{
+	if (width == MINUTE_US)
+		fputs("a minute", out);
+	else if (width == HOUR_US)
+		fputs("an hour", out);
+	else if (width == DAY_US)
+		fputs("a day", out);
+	else
+		fprintf(out, "every %" PRId64 " days", width / DAY_US);
 }
 
 static void html_timeline(const struct report *r, FILE *out)
 {
-	static const size_t prefixes[] = {17, 10, 7, 4};
-	static const char *const units[] = {"hour", "day", "month", "year"};
-	struct agroup **v = audit_groups_sorted(r->hours);
-	size_t n = audit_groups_size(r->hours), i;
 	static struct bins b;
+	bool minutes;
+	int64_t width = bins_width(r, &minutes);
+	const struct agroups *t = minutes ? r->minutes : r->hours;
+	struct agroup **v = width ? audit_groups_sorted(t) : NULL;
 
 	if (!v)
 		return;
-	qsort(v, n, sizeof(*v), by_key);
-	for (i = 0; i < 4; i++)
-		if (bins_fill(&b, v, n, prefixes[i]) <= BARS_MAX)
-			break;
-	if (i == 4)
-		i = 3;
+	bins_fill(&b, v, audit_groups_size(t), width);
 	fprintf(out,
-		"<h2>Timeline</h2>\n<p>Verdicts a%s %s (UTC), only where "
-		"there were any: <span style=\"color:%s\">accept</span>, "
-		"<span style=\"color:%s\">reject</span>, <span "
-		"style=\"color:%s\">drop</span>.%s</p>\n",
-		i == 0 ? "n" : "", units[i], colors[0], colors[1], colors[2],
-		b.cut ? " Only the first 96 years are shown." : "");
+		"<h2>Timeline</h2>\n<p id=\"timeline\" "
+		"data-bucket-us=\"%" PRId64 "\">Verdicts ",
+		width);
+	html_bucket(out, width);
+	fprintf(out,
+		" (UTC): <span style=\"color:%s\">accept</span>, <span "
+		"style=\"color:%s\">reject</span>, <span "
+		"style=\"color:%s\">drop</span>.</p>\n",
+		colors[0], colors[1], colors[2]);
 	svg_timeline(out, &b);
 	free(v);
 }

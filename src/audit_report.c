@@ -21,34 +21,24 @@
 #include "log.h"
 #include "logread.h"
 
-static void report_break(struct report *r, const char *file, unsigned long line,
-			 const char *why)
-{
-	if (r->broken)
-		return;
-	r->broken = true;
-	snprintf(r->broken_at, sizeof(r->broken_at), "%s:%lu: %s", file, line,
-		 why);
-}
-
 static void report_bad(void *ctx, const char *file, unsigned long line,
 		       const char *why)
 {
 	struct report *r = ctx;
 
 	r->bad_lines++;
-	report_break(r, file, line, why);
+	audit_verify_break(&r->verify, file, line, why);
 }
 
+/* Each chain verified on its own: a break ends one, not the others. */
 static void report_chain(struct report *r, const struct arec *a)
 {
 	char err[256];
 
 	r->verify.file = a->file;
 	r->verify.line = a->lineno;
-	if (!r->broken &&
-	    audit_verify_record(&r->verify, a->rec, a->line, err, sizeof(err)))
-		report_break(r, a->file, a->lineno, err);
+	if (audit_verify_record(&r->verify, a->rec, a->line, err, sizeof(err)))
+		audit_verify_break(&r->verify, a->file, a->lineno, err);
 }
 
 /* One row of the refused list, its cells escaped as it is kept. */
@@ -97,6 +87,28 @@ static int report_refused(struct report *r, const struct arec *a)
 	return 0;
 }
 
+/*
+ * Verdicts by minute, for a timeline of minutes: kept while they fit in
+ * one (REPORT_MINUTES at most); past that the span is too long for
+ * minutes and the hours do.
+ */
+static int report_minute(struct report *r, const struct arec *a)
+{
+	char key[24];
+	const char *part[1] = {key};
+
+	if (!r->minutes)
+		return 0;
+	snprintf(key, sizeof(key), "%lld", (long long)(a->ts_us / 60000000));
+	if (!audit_groups_add(r->minutes, part, a))
+		return -ENOMEM;
+	if (audit_groups_size(r->minutes) > REPORT_MINUTES) {
+		audit_groups_free(r->minutes);
+		r->minutes = NULL;
+	}
+	return 0;
+}
+
 static int report_verdict(struct report *r, const struct arec *a)
 {
 	char buf[ABY_VALUE_LEN], dbuf[ABY_VALUE_LEN];
@@ -106,7 +118,7 @@ static int report_verdict(struct report *r, const struct arec *a)
 
 	int v = arec_verdict(a);
 
-	if (!audit_groups_add(r->hours, hour, a) ||
+	if (report_minute(r, a) || !audit_groups_add(r->hours, hour, a) ||
 	    !audit_groups_add(r->dests, dest, a) ||
 	    !audit_groups_add(r->rules, rule, a))
 		return -ENOMEM;
@@ -141,12 +153,13 @@ static int report_init(struct report *r)
 		return EXIT_USAGE;
 	r->events = audit_groups_new(1);
 	r->hours = audit_groups_new(1);
+	r->minutes = audit_groups_new(1);
 	r->refused = audit_groups_new(1);
 	r->dests = audit_groups_new(1);
 	r->rules = audit_groups_new(1);
 	r->rows = calloc(r->limit ? r->limit : 1, sizeof(*r->rows));
-	if (!r->events || !r->hours || !r->refused || !r->dests || !r->rules ||
-	    !r->rows)
+	if (!r->events || !r->hours || !r->minutes || !r->refused ||
+	    !r->dests || !r->rules || !r->rows)
 		return 1;
 	return 0;
 }
@@ -159,6 +172,7 @@ static void report_free(struct report *r)
 	audit_verify_done(&r->verify);
 	audit_groups_free(r->events);
 	audit_groups_free(r->hours);
+	audit_groups_free(r->minutes);
 	audit_groups_free(r->refused);
 	audit_groups_free(r->dests);
 	audit_groups_free(r->rules);

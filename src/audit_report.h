@@ -10,12 +10,15 @@
 
 struct agroups;
 
+/* The most bars a timeline has: its bucket is the shortest of a minute,
+ * an hour and a day that keeps the span within them. */
+#define REPORT_BARS    96
+#define REPORT_MINUTES (REPORT_BARS + 1)
+
 /* What the report shows, gathered in one pass over the logs. */
 struct report {
-	/* the chain, as audit verify checks it */
+	/* the chains, as audit verify checks them, each on its own */
 	struct verify verify;
-	bool broken;
-	char broken_at[512]; /* "FILE:LINE: what" */
 	const char *keyfile;
 	/* counts */
 	uint64_t records, verdicts[3];
@@ -23,6 +26,7 @@ struct report {
 	int64_t first, last;
 	struct agroups *events;	 /* by event_type */
 	struct agroups *hours;	 /* verdicts by hour */
+	struct agroups *minutes; /* by minute; NULL past REPORT_MINUTES */
 	struct agroups *refused; /* rejected and dropped, by exe */
 	struct agroups *dests;	 /* verdicts by destination */
 	struct agroups *rules;	 /* verdicts by rule */

@@ -26,17 +26,17 @@ static void verify_begin(struct verify *v, const struct logrec *rec)
 	memcpy(v->cur.first, rec->chain, sizeof(v->cur.first));
 }
 
-/* The previous chain is done; rec, seq 1, begins the next one. */
-static int verify_next_chain(struct verify *v, const struct logrec *rec,
-			     char *err, size_t errlen)
+/* rec, seq 1, begins a chain: not one of those followed before. */
+static int verify_repeated(const struct verify *v, const struct logrec *rec,
+			   char *err, size_t errlen)
 {
-	struct vchain *done;
 	size_t i;
 
 	for (i = 0; i <= v->ndone; i++) {
 		const struct vchain *c = i < v->ndone ? &v->done[i] : &v->cur;
 
-		if (!strcmp(c->first, rec->chain)) {
+		if ((c->records || i < v->ndone) &&
+		    !strcmp(c->first, rec->chain)) {
 			snprintf(err, errlen,
 				 "seq 1 after seq %" PRIu64 ": a chain begun "
 				 "again (records repeated)",
@@ -44,15 +44,35 @@ static int verify_next_chain(struct verify *v, const struct logrec *rec,
 			return -EBADMSG;
 		}
 	}
-	done = realloc(v->done, (v->ndone + 1) * sizeof(*done));
+	return 0;
+}
+
+/* The chain followed so far is done; the next begins empty. */
+static int verify_push(struct verify *v, char *err, size_t errlen)
+{
+	struct vchain *done = realloc(v->done, (v->ndone + 1) * sizeof(*done));
+
 	if (!done) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	v->done = done;
 	v->done[v->ndone++] = v->cur;
-	verify_begin(v, rec);
+	memset(&v->cur, 0, sizeof(v->cur));
 	return 0;
+}
+
+/* The previous chain is done; rec, seq 1, begins the next one. */
+static int verify_next_chain(struct verify *v, const struct logrec *rec,
+			     char *err, size_t errlen)
+{
+	int ret = verify_repeated(v, rec, err, errlen);
+
+	if (!ret)
+		ret = verify_push(v, err, errlen);
+	if (!ret)
+		verify_begin(v, rec);
+	return ret;
 }
 
 /* The --from anchor: record from_seq carries its digest, or rec follows. */
@@ -182,11 +202,54 @@ static int verify_place(struct verify *v, const struct logrec *rec,
 	return ret;
 }
 
+/* After a break: 1 to pass rec over, else 0 with the next chain begun
+ * empty (rec has seq 1), or an error. */
+static int verify_resync(struct verify *v, const struct logrec *rec, char *err,
+			 size_t errlen)
+{
+	int ret;
+
+	if (rec->seq != 1) {
+		v->cur.unverified++;
+		return 1;
+	}
+	if ((ret = verify_repeated(v, rec, err, errlen)) ||
+	    (ret = verify_push(v, err, errlen)))
+		return ret;
+	v->resync = false;
+	v->at_anchor = false;
+	return 0;
+}
+
+void audit_verify_break(struct verify *v, const char *file, unsigned long line,
+			const char *why)
+{
+	struct vchain *c = &v->cur;
+
+	if (v->resync) {
+		c->unverified++;
+		return;
+	}
+	if (!c->records && !c->broken) {
+		c->file = file;
+		c->line = line;
+	}
+	c->broken = true;
+	c->bad_file = file;
+	c->bad_line = line;
+	snprintf(c->why, sizeof(c->why), "%s", why);
+	v->resync = true;
+}
+
 int audit_verify_record(struct verify *v, const struct logrec *rec,
 			const char *line, char *err, size_t errlen)
 {
 	const char *prev;
-	int ret = verify_place(v, rec, &prev, err, errlen);
+	int ret = v->resync ? verify_resync(v, rec, err, errlen) : 0;
+
+	if (ret)
+		return ret > 0 ? 0 : ret;
+	ret = verify_place(v, rec, &prev, err, errlen);
 
 	if (ret)
 		return ret > 0 ? 0 : ret;
@@ -215,14 +278,15 @@ void audit_verify_done(struct verify *v)
 
 size_t audit_verify_nchains(const struct verify *v)
 {
-	return v->ndone + (v->cur.records ? 1 : 0);
+	return v->ndone + (v->cur.records || v->cur.broken ? 1 : 0);
 }
 
 const struct vchain *audit_verify_chain_at(const struct verify *v, size_t i)
 {
 	if (i < v->ndone)
 		return &v->done[i];
-	return i == v->ndone && v->cur.records ? &v->cur : NULL;
+	return i == v->ndone && (v->cur.records || v->cur.broken) ? &v->cur
+								  : NULL;
 }
 
 /* What is wrong with a line that is not a complete one, or NULL. */

@@ -304,6 +304,19 @@ expect_status 0 "report, tampered" "$NFJUDGE" audit report \
 	-o "$tmp/t.html" "$H" "$tmp/p.edit"
 grep -q "First bad line: <span class=\"mono\">$tmp/p.edit:3: chain mismatch" \
 	"$tmp/t.html" && ok || bad "report: first bad line not named"
+# the other daemon's chain is verified on its own, and said intact
+grep -q '<b>1 of 2 chains tampered, damaged or not anchored</b>' \
+	"$tmp/t.html" && ok || bad "report: broken chains not counted"
+grep -q '<li><span class="mono">hostile.jsonl:1</span>: 8 records, seq 1 to 8.</li>' \
+	"$tmp/t.html" && ok || bad "report: intact chain beside a broken one"
+grep -q '<li class="bad"><span class="mono">'"$tmp"'/p.edit:1</span>: 2 records, seq 1 to 2\. .*(7 record(s) not verified)' \
+	"$tmp/t.html" && ok || bad "report: broken chain's extent not said"
+# and a third log after the tampered one: verified again from its seq 1
+expect_status 0 "report, tampered log between two" "$NFJUDGE" audit report \
+	-o "$tmp/t3.html" "$H" "$tmp/p.edit" "$S"
+grep -q 'data-chains="3" data-broken="1"' "$tmp/t3.html" &&
+	grep -q '<li><span class="mono">sandbox.jsonl:1</span>: 10 records' \
+		"$tmp/t3.html" && ok || bad "report: chain after a broken one"
 expect_status 0 "report over bad lines" "$NFJUDGE" audit report \
 	-o "$tmp/b.html" "$tmp/bad.log"
 expect_err "report names the bad line" "bad.log:3: invalid JSON"
@@ -324,6 +337,21 @@ expect_status 2 "report, missing log" "$NFJUDGE" audit report \
 MKLOG=$top_builddir/tests/mklog
 printf 'k\n' >"$tmp/key"
 "$MKLOG" -n 5 -k "$tmp/key" >"$tmp/k.log"
+# The timeline's bucket follows the span of the logs: two daemons' logs
+# (two chains) 2 hours, 5 days and 200 days apart.
+"$MKLOG" -s -n 5 >"$tmp/d0.log"
+for span in 7200:3600000000:'an hour' 432000:86400000000:'a day' \
+	17280000:259200000000:'every 3 days'; do
+	"$MKLOG" -s -n 5 -t "${span%%:*}" >"$tmp/d1.log"
+	us=${span#*:}
+	expect_status 0 "report over ${span%%:*} s" "$NFJUDGE" audit report \
+		-o "$tmp/d.html" "$tmp/d0.log" "$tmp/d1.log"
+	grep -q "id=\"timeline\" data-bucket-us=\"${us%%:*}\">Verdicts ${us#*:} (UTC)" \
+		"$tmp/d.html" && grep -q 'data-chains="2" data-broken="0"' \
+		"$tmp/d.html" && ok || bad "report over ${span%%:*} s: bucket or chains"
+done
+grep -q 'Verdicts a minute (UTC)' "$A/report-sandbox.html" && ok ||
+	bad "report: a log of seconds in minutes"
 expect_status 0 "report, keyed" "$NFJUDGE" audit report --key "$tmp/key" \
 	-o "$tmp/k.html" "$tmp/k.log"
 grep -q 'Intact</b> (HMAC-SHA256): 5 records' "$tmp/k.html" && ok ||
