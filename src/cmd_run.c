@@ -74,7 +74,7 @@ static const char usage_text[] =
 	"flows, unjudged\n"
 	"      --nflog-group N      the NFLOG group of the fence's drops, "
 	"recorded\n"
-	"                           (default 20042)\n"
+	"                           (default 20042); N+1: DNS answers\n"
 	"      --no-ipv6            with --install-rules: IPv4 only\n"
 	"      --exempt-uid UID     with --install-rules: do not queue this "
 	"user's traffic\n"
