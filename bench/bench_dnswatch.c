@@ -102,7 +102,7 @@ static void fill(struct dnswatch *w, int n)
 
 static double per_lookup(struct dnswatch *w, const uint8_t dst[4])
 {
-	struct dnswatch_names out;
+	struct dnsname_list out;
 	struct flow f = {.ip_version = 4, .proto = 6, .has_ports = true};
 	double best = 1e30, t;
 	int r, i;

@@ -19,14 +19,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void fuzz_lookups(struct dnswatch *w, const uint8_t *p, size_t n)
 {
-	struct dnswatch_names out;
+	struct dnsname_list out;
 	struct flow f = {.ip_version = 4, .proto = 6};
 	size_t i, j;
 
 	for (i = 0; i + 4 <= n; i += 4) {
 		memcpy(f.dst, p + i, 4);
 		dnswatch_lookup(w, &f, 1, &out);
-		if (out.n > DNSWATCH_NAMES_MAX)
+		if (out.n > DNSNAME_LIST_MAX)
 			__builtin_trap();
 		for (j = 0; j < out.n; j++)
 			if (strnlen(out.ptr[j], DNSNAME_NAME_MAX) ==

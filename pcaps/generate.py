@@ -10,7 +10,8 @@ import struct
 import sys
 
 from scapy.all import (Ether, Dot1Q, Dot1AD, CookedLinux, CookedLinuxV2,
-                       IP, IPv6, TCP, UDP, ICMP, ARP, DNS, DNSQR, Raw,
+                       IP, IPv6, TCP, UDP, ICMP, ARP, DNS, DNSQR, DNSRR,
+                       Raw,
                        ICMPv6EchoRequest, ICMPv6ND_NS, GRE,
                        IPv6ExtHdrHopByHop, IPv6ExtHdrRouting,
                        IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, raw,
@@ -380,6 +381,45 @@ def inbound():
     return at(eth(pkts))
 
 
+def query(sport, ident, name):
+    return IP(src=SANDBOX, dst=PROXY) / UDP(sport=sport, dport=53) / \
+        DNS(id=ident, rd=1, qd=DNSQR(qname=name))
+
+
+def answer(q, addr, ident=None, name=None, src=None):
+    """An answer to query q, or with another ID, question or source."""
+    name = name or q[DNSQR].qname
+    return IP(src=src or q[IP].dst, dst=q[IP].src) / \
+        UDP(sport=53, dport=q[UDP].sport) / \
+        DNS(id=q[DNS].id if ident is None else ident, qr=1, rd=1, ra=1,
+            qd=DNSQR(qname=name),
+            an=DNSRR(rrname=name, type="A", ttl=300, rdata=addr))
+
+
+def dns_names():
+    """Names for addresses: a query let out and its answer name an
+    address, and a host rule accepts a connection to it until the TTL
+    runs out; answers that answer no query (another ID, another
+    question, another server, none asked) name nothing."""
+    named = query(50001, 0x1111, "test.example")
+    wrong_id = query(50002, 0x2222, "wrongid.test.example")
+    wrong_q = query(50003, 0x3333, "wrongq.test.example")
+    third = query(50004, 0x4444, "third.test.example")
+    pkts = [named, answer(named, "198.51.100.5")]
+    pkts += handshake(SANDBOX, "198.51.100.5", 40101, 443)
+    pkts += [answer(named, "198.51.100.9", 0x5555, "unsol.test.example")]
+    pkts += [wrong_id, answer(wrong_id, "198.51.100.6", 0x2223)]
+    pkts += [wrong_q, answer(wrong_q, "198.51.100.7", None, "test.example")]
+    pkts += [third, answer(third, "198.51.100.8", None, None, "10.200.0.9")]
+    for i, a in enumerate(["198.51.100.6", "198.51.100.7", "198.51.100.8",
+                           "198.51.100.9"]):
+        pkts += handshake(SANDBOX, a, 40102 + i, 443, accepted=False)
+    # past the answer's TTL of 300 s
+    late = [(301 + i * 0.001, p) for i, p in
+            enumerate(handshake(SANDBOX, "198.51.100.5", 40110, 443, False))]
+    return at(eth(pkts)) + at(eth([p for _, p in late]), T0 + 301)
+
+
 def write_all():
     wrpcap(f"{OUT}/sandbox.pcap", sandbox_traffic())
     wrpcap(f"{OUT}/vlan.pcap", vlan())
@@ -405,6 +445,7 @@ def write_all():
     wrpcap(f"{OUT}/protocols.pcap", protocols())
     wrpcap(f"{OUT}/tcp-flags.pcap", tcp_flags())
     wrpcap(f"{OUT}/inbound.pcap", inbound())
+    wrpcap(f"{OUT}/dns-names.pcap", dns_names())
     wrpcapng(f"{OUT}/sandbox.pcapng", sandbox_traffic())
     wrpcap(f"{OUT}/unsupported-link.pcap",
            at([Raw(b"\x00" * 40)]), linktype=105)

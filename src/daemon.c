@@ -829,10 +829,11 @@ static void write_fence_alert(struct daemon *d)
 	emit(d, &ev);
 }
 
-static void daemon_names(void *ctx, const struct flow *f,
-			 struct dnswatch_names *out)
+/* On the watch's clock: the record's is the wall clock. */
+static void daemon_names(void *ctx, const struct engine_pkt *pkt,
+			 struct dnsname_list *out)
 {
-	dnswatch_lookup(ctx, f, dnswatch_now(), out);
+	dnswatch_lookup(ctx, pkt->flow, dnswatch_now(), out);
 }
 
 static int open_workers(struct daemon *d)

@@ -14,6 +14,11 @@
 #include <string.h>
 
 #include "dnsname.h"
+#include "flow.h"
+
+#define PROTO_UDP 17
+#define DNS_PORT  53
+#define UDP_HLEN  8
 
 /* Names on one CNAME chain, and answer records read, at most: a hostile
  * answer costs a bounded amount of work. */
@@ -459,4 +464,83 @@ size_t dnsname_count(const struct dnsname *d)
 	for (i = 0; i < d->n_names; i++)
 		n += d->names[i].ip_version != 0;
 	return n;
+}
+
+static int dn_collect(void *ctx, const char *name)
+{
+	struct dnsname_list *out = ctx;
+
+	if (out->n && !strcmp(out->name[0], name))
+		return 0;
+	memcpy(out->name[out->n], name, strlen(name) + 1);
+	out->ptr[out->n] = out->name[out->n];
+	return ++out->n == DNSNAME_LIST_MAX;
+}
+
+void dnsname_list(const struct dnsname *d, int ip_version,
+		  const uint8_t addr[16], int64_t now_us,
+		  struct dnsname_list *out)
+{
+	const char *latest = dnsname_lookup(d, ip_version, addr, now_us);
+
+	out->n = 0;
+	if (!latest)
+		return;
+	dn_collect(out, latest);
+	dnsname_each(d, ip_version, addr, now_us, dn_collect, out);
+}
+
+/*
+ * The DNS message of a whole, unfragmented UDP datagram of the given
+ * port (source when from_server), and the exchange as seen from its
+ * query.  -EINVAL when it is not one, -EBADMSG when it is cut short.
+ */
+static int dn_message(const struct flow *f, const uint8_t *pkt, size_t caplen,
+		      bool from_server, struct dnsname_flow *df,
+		      const uint8_t **msg, size_t *len)
+{
+	size_t off = f->l4_off, ulen;
+
+	if (f->proto != PROTO_UDP || !f->has_ports || f->frag || !off ||
+	    (from_server ? f->sport : f->dport) != DNS_PORT)
+		return -EINVAL;
+	if (caplen < off + UDP_HLEN)
+		return -EBADMSG;
+	ulen = (size_t)pkt[off + 4] << 8 | pkt[off + 5];
+	if (ulen < UDP_HLEN || off + ulen > caplen)
+		return -EBADMSG;
+	*msg = pkt + off + UDP_HLEN;
+	*len = ulen - UDP_HLEN;
+	df->ip_version = f->ip_version;
+	memcpy(df->client, from_server ? f->dst : f->src, 16);
+	memcpy(df->server, from_server ? f->src : f->dst, 16);
+	df->client_port = from_server ? f->dport : f->sport;
+	df->server_port = from_server ? f->sport : f->dport;
+	return 0;
+}
+
+int dnsname_query_packet(struct dnsname *d, const struct flow *f,
+			 const uint8_t *pkt, size_t caplen, int64_t now_us)
+{
+	struct dnsname_flow df;
+	const uint8_t *msg;
+	size_t len;
+	int err;
+
+	if (f->direction != FLOW_DIR_OUT)
+		return -EINVAL;
+	err = dn_message(f, pkt, caplen, false, &df, &msg, &len);
+	return err ? err : dnsname_query(d, &df, msg, len, now_us);
+}
+
+int dnsname_answer_packet(struct dnsname *d, const struct flow *f,
+			  const uint8_t *pkt, size_t caplen, int64_t now_us)
+{
+	struct dnsname_flow df;
+	const uint8_t *msg;
+	size_t len;
+	int err;
+
+	err = dn_message(f, pkt, caplen, true, &df, &msg, &len);
+	return err ? err : dnsname_answer(d, &df, msg, len, now_us);
 }

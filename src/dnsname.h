@@ -75,4 +75,34 @@ int dnsname_each(const struct dnsname *d, int ip_version,
 /* Entries in use (expired ones included until reused). */
 size_t dnsname_count(const struct dnsname *d);
 
+/* Names kept per address for a host match; more are not looked at. */
+#define DNSNAME_LIST_MAX 8
+
+/* What one address is called: the most recent name first. */
+struct dnsname_list {
+	size_t n;
+	char name[DNSNAME_LIST_MAX][DNSNAME_NAME_MAX];
+	const char *ptr[DNSNAME_LIST_MAX]; /* into name[] */
+};
+
+/* The live names of an address, the most recent first, into *out. */
+void dnsname_list(const struct dnsname *d, int ip_version,
+		  const uint8_t addr[16], int64_t now_us,
+		  struct dnsname_list *out);
+
+/*
+ * The same for whole IP packets, as the queue, NFLOG or a capture has
+ * them, f their decoded flow.  A packet the sandbox sent and the policy
+ * let out is kept as a query when it is a UDP datagram to port 53 and a
+ * query; one the sandbox received is an answer when it is a UDP datagram
+ * from port 53.  -EINVAL when the packet is not such a datagram (or not
+ * outbound, for a query), -EBADMSG when it is cut short; else as
+ * dnsname_query() and dnsname_answer().
+ */
+struct flow;
+int dnsname_query_packet(struct dnsname *d, const struct flow *f,
+			 const uint8_t *pkt, size_t caplen, int64_t now_us);
+int dnsname_answer_packet(struct dnsname *d, const struct flow *f,
+			  const uint8_t *pkt, size_t caplen, int64_t now_us);
+
 #endif

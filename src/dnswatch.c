@@ -19,7 +19,6 @@
 
 #define PROTO_UDP 17
 #define DNS_PORT  53
-#define UDP_HLEN  8
 
 struct dnswatch {
 	pthread_mutex_t lock;
@@ -72,47 +71,14 @@ int64_t dnswatch_now(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/*
- * The DNS message of a whole, unfragmented UDP datagram of the given
- * port (source when from_server), and the exchange as seen from its
- * query.  -EINVAL when it is not one, -EBADMSG when it is cut short.
- */
-static int dw_message(const struct flow *f, const uint8_t *pkt, size_t caplen,
-		      bool from_server, struct dnsname_flow *df,
-		      const uint8_t **msg, size_t *len)
-{
-	size_t off = f->l4_off, ulen;
-
-	if (f->proto != PROTO_UDP || !f->has_ports || f->frag || !off ||
-	    (from_server ? f->sport : f->dport) != DNS_PORT)
-		return -EINVAL;
-	if (caplen < off + UDP_HLEN)
-		return -EBADMSG;
-	ulen = (size_t)pkt[off + 4] << 8 | pkt[off + 5];
-	if (ulen < UDP_HLEN || off + ulen > caplen)
-		return -EBADMSG;
-	*msg = pkt + off + UDP_HLEN;
-	*len = ulen - UDP_HLEN;
-	df->ip_version = f->ip_version;
-	memcpy(df->client, from_server ? f->dst : f->src, 16);
-	memcpy(df->server, from_server ? f->src : f->dst, 16);
-	df->client_port = from_server ? f->dport : f->sport;
-	df->server_port = from_server ? f->sport : f->dport;
-	return 0;
-}
-
 void dnswatch_sent(struct dnswatch *w, const struct flow *f, const uint8_t *pkt,
 		   size_t caplen, int64_t now_us)
 {
-	struct dnsname_flow df;
-	const uint8_t *msg;
-	size_t len;
-
-	if (f->direction != FLOW_DIR_OUT ||
-	    dw_message(f, pkt, caplen, false, &df, &msg, &len))
+	/* the common case, without the lock */
+	if (f->proto != PROTO_UDP || f->dport != DNS_PORT)
 		return;
 	pthread_mutex_lock(&w->lock);
-	if (!dnsname_query(w->names, &df, msg, len, now_us))
+	if (!dnsname_query_packet(w->names, f, pkt, caplen, now_us))
 		w->last_query_us = now_us;
 	pthread_mutex_unlock(&w->lock);
 }
@@ -121,18 +87,11 @@ void dnswatch_sent(struct dnswatch *w, const struct flow *f, const uint8_t *pkt,
 static int dw_received(struct dnswatch *w, const uint8_t *pkt, size_t caplen,
 		       int64_t now_us)
 {
-	struct dnsname_flow df;
-	const uint8_t *msg;
 	struct flow f;
-	size_t len;
-	int err;
 
 	if (decode_packet(pkt, caplen, DECODE_LINK_IP, &f) != DECODE_OK)
 		return -EINVAL;
-	err = dw_message(&f, pkt, caplen, true, &df, &msg, &len);
-	if (err)
-		return err;
-	return dnsname_answer(w->names, &df, msg, len, now_us);
+	return dnsname_answer_packet(w->names, &f, pkt, caplen, now_us);
 }
 
 int dnswatch_received(struct dnswatch *w, const uint8_t *pkt, size_t caplen,
@@ -184,29 +143,11 @@ int dnswatch_drain(struct dnswatch *w, int64_t now_us)
 	return ret;
 }
 
-static int dw_collect(void *ctx, const char *name)
-{
-	struct dnswatch_names *out = ctx;
-
-	if (out->n && !strcmp(out->name[0], name))
-		return 0;
-	memcpy(out->name[out->n], name, strlen(name) + 1);
-	out->ptr[out->n] = out->name[out->n];
-	return ++out->n == DNSWATCH_NAMES_MAX;
-}
-
 /* With the lock held: the most recent name, then the others. */
 static void dw_lookup(struct dnswatch *w, const struct flow *f, int64_t now_us,
-		      struct dnswatch_names *out)
+		      struct dnsname_list *out)
 {
-	const char *latest =
-		dnsname_lookup(w->names, f->ip_version, f->dst, now_us);
-
-	out->n = 0;
-	if (!latest)
-		return;
-	dw_collect(out, latest);
-	dnsname_each(w->names, f->ip_version, f->dst, now_us, dw_collect, out);
+	dnsname_list(w->names, f->ip_version, f->dst, now_us, out);
 }
 
 /* Whether an answer waiting could teach anything: with no query kept for
@@ -219,7 +160,7 @@ static bool dw_may_learn(const struct dnswatch *w, int64_t now_us)
 }
 
 void dnswatch_lookup(struct dnswatch *w, const struct flow *f, int64_t now_us,
-		     struct dnswatch_names *out)
+		     struct dnsname_list *out)
 {
 	pthread_mutex_lock(&w->lock);
 	dw_lookup(w, f, now_us, out);

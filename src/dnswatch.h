@@ -17,16 +17,6 @@ struct dnswatch;
 struct flow;
 struct nflog;
 
-/* Names kept per address for a host match; more are not looked at. */
-#define DNSWATCH_NAMES_MAX 8
-
-/* What one address is called: the most recent name first. */
-struct dnswatch_names {
-	size_t n;
-	char name[DNSWATCH_NAMES_MAX][DNSNAME_NAME_MAX];
-	const char *ptr[DNSWATCH_NAMES_MAX]; /* into name[] */
-};
-
 /* Tables of names and queries, allocated once.  NULL with errno set. */
 struct dnswatch *dnswatch_new(size_t names, size_t queries);
 /* Frees the watch and the NFLOG handle it was given.  NULL is fine. */
@@ -66,7 +56,7 @@ int dnswatch_drain(struct dnswatch *w, int64_t now_us);
  * connection is judged.
  */
 void dnswatch_lookup(struct dnswatch *w, const struct flow *f, int64_t now_us,
-		     struct dnswatch_names *out);
+		     struct dnsname_list *out);
 
 /* CLOCK_MONOTONIC in microseconds: the watch's time. */
 int64_t dnswatch_now(void);

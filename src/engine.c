@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "communityid.h"
-#include "dnswatch.h"
+#include "dnsname.h"
 #include "engine.h"
 #include "flow.h"
 #include "policy.h"
@@ -25,8 +25,8 @@ struct engine {
 	struct engine_cfg cfg;
 	struct communityid *cid;
 	struct engine_counts counts;
-	struct proc_info proc;	     /* large: one per engine, not per packet */
-	struct dnswatch_names names; /* the destination's, as judged */
+	struct proc_info proc;	   /* large: one per engine, not per packet */
+	struct dnsname_list names; /* the destination's, as judged */
 };
 
 struct engine *engine_new(const struct engine_cfg *cfg)
@@ -101,7 +101,7 @@ static const char *lookup_names(struct engine *e, const struct engine_pkt *pkt,
 {
 	if (!e->cfg.names)
 		return NULL;
-	e->cfg.names(e->cfg.names_ctx, pkt->flow, &e->names);
+	e->cfg.names(e->cfg.names_ctx, pkt, &e->names);
 	in->names = e->names.ptr;
 	in->n_names = e->names.n;
 	return e->names.n ? e->names.ptr[0] : NULL;

@@ -8,7 +8,7 @@
 
 #include "verdict.h"
 
-struct dnswatch_names;
+struct dnsname_list;
 struct flow;
 struct policy_ref;
 struct proc_info;
@@ -39,9 +39,9 @@ typedef enum attribution (*engine_attr_fn)(void *ctx,
 					   struct proc_info *proc, uid_t *uid,
 					   gid_t *gid);
 
-/* The names learned for a flow's destination, the most recent first. */
-typedef void (*engine_names_fn)(void *ctx, const struct flow *f,
-				struct dnswatch_names *out);
+/* The names learned for a packet's destination, the most recent first. */
+typedef void (*engine_names_fn)(void *ctx, const struct engine_pkt *pkt,
+				struct dnsname_list *out);
 
 /*
  * Where records go.  emit returns 0 when the record was taken for writing

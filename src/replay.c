@@ -17,6 +17,7 @@
 #include "cidr.h"
 #include "decode.h"
 #include "defrag.h"
+#include "dnsname.h"
 #include "engine.h"
 #include "fence.h"
 #include "log.h"
@@ -30,6 +31,9 @@
 
 /* Flows replay tracks at most, per table; older ones are evicted. */
 #define REPLAY_FLOWS (1 << 18)
+/* Names learned from the capture's answers, as the daemon keeps them. */
+#define REPLAY_NAMES   1024
+#define REPLAY_QUERIES 256
 
 /* Records are formatted in place into buf and leave in large write(2)s,
  * once REPLAY_OUT_FLUSH bytes are pending; RECORD_MAX more always fit. */
@@ -50,6 +54,7 @@ struct replay {
 	struct newflow *tcp;
 	struct newflow *other;
 	struct defrag *defrag;
+	struct dnsname *names;
 	struct replay_stats st;
 };
 
@@ -157,12 +162,23 @@ static enum newflow_state quoted_state(struct replay *r,
 	return newflow_peek(table_of(r, &q), &q, cp->ts_us);
 }
 
+/* In capture time: names expire as they would have live. */
+static void replay_names(void *ctx, const struct engine_pkt *pkt,
+			 struct dnsname_list *out)
+{
+	dnsname_list(ctx, pkt->flow->ip_version, pkt->flow->dst, pkt->ts_us,
+		     out);
+}
+
 /*
  * The fence's class for the packet, as live; *nf is the flow's table.
  * raw: a fragment nf_defrag let through as it is, which the fence sees.
+ * *answer: a packet against the direction of a flow let through, such as
+ * the answer to a DNS query.
  */
 static enum fence_class fence_of(struct replay *r, const struct capture_pkt *cp,
-				 struct flow *f, bool raw, struct newflow **nf)
+				 struct flow *f, bool raw, struct newflow **nf,
+				 bool *answer)
 {
 	struct fence_pkt fp = {.flow = f};
 	enum newflow_state state;
@@ -176,6 +192,7 @@ static enum fence_class fence_of(struct replay *r, const struct capture_pkt *cp,
 	}
 	*nf = table_of(r, f);
 	state = newflow_lookup(*nf, f, cp->ts_us, &reply);
+	*answer = reply && state == NEWFLOW_OPEN;
 	f->direction = direction_of(r->cfg, f, reply);
 	if (replayct_icmp_error(f))
 		state = quoted_state(r, cp, f);
@@ -190,11 +207,16 @@ static void judge_flow(struct replay *r, const struct capture_pkt *cp,
 	enum verdict v, decided = VERDICT_DROP;
 	enum fence_class cls;
 	struct newflow *nf;
+	bool answer = false;
 
 	cls = (f->frag & FLOW_FRAG_LATER) && !raw
 		      ? FENCE_PASS
-		      : fence_of(r, cp, f, raw, &nf);
+		      : fence_of(r, cp, f, raw, &nf, &answer);
 	if (cls == FENCE_PASS) {
+		/* what the fence's NFLOG rule copies live */
+		if (answer)
+			dnsname_answer_packet(r->names, f, cp->data, cp->caplen,
+					      cp->ts_us);
 		r->st.not_judged++;
 		return;
 	}
@@ -203,9 +225,11 @@ static void judge_flow(struct replay *r, const struct capture_pkt *cp,
 		r->st.fenced++;
 	} else {
 		v = engine_judge(r->eng, &pkt, &decided);
-		if (v == VERDICT_ACCEPT)
+		if (v == VERDICT_ACCEPT) {
 			newflow_pass(nf, f, cp->ts_us);
-		else
+			dnsname_query_packet(r->names, f, cp->data, cp->caplen,
+					     cp->ts_us);
+		} else
 			newflow_refuse(nf, f, cp->ts_us);
 	}
 	if (fails(r->cfg->fail_on, decided))
@@ -419,6 +443,9 @@ static int replay_setup(struct replay *r, struct replay_out *out,
 	ecfg->attr_ctx = (void *)r->cfg->procs;
 	ecfg->emit = emit_record;
 	ecfg->out_ctx = out;
+	r->names = dnsname_new(REPLAY_NAMES, REPLAY_QUERIES);
+	ecfg->names = replay_names;
+	ecfg->names_ctx = r->names;
 	ecfg->policy = policy_ref_new(r->cfg->policy);
 	if (!ecfg->policy)
 		policy_free(r->cfg->policy);
@@ -426,7 +453,8 @@ static int replay_setup(struct replay *r, struct replay_out *out,
 	r->tcp = newflow_new(REPLAY_FLOWS, NEWFLOW_TCP_TIMEOUT_US);
 	r->other = newflow_new(REPLAY_FLOWS, NEWFLOW_UDP_TIMEOUT_US);
 	r->defrag = defrag_new();
-	return r->eng && r->tcp && r->other && r->defrag ? 0 : -ENOMEM;
+	return r->eng && r->tcp && r->other && r->defrag && r->names ? 0
+								     : -ENOMEM;
 }
 
 static int replay_files(struct replay *r, char *const *files, int n)
@@ -478,6 +506,7 @@ int replay_run(const struct replay_cfg *cfg, char *const *files, int n,
 	newflow_free(r.tcp);
 	newflow_free(r.other);
 	defrag_free(r.defrag);
+	dnsname_free(r.names);
 	policy_ref_free(ecfg.policy);
 	return rc;
 }

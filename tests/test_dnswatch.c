@@ -98,7 +98,7 @@ static int answer(struct dnswatch *w, const char *src, uint16_t dport,
 
 static const char *name_of(struct dnswatch *w, const char *dst, int64_t now)
 {
-	static struct dnswatch_names out;
+	static struct dnsname_list out;
 	struct flow f;
 	struct pkt p = {0};
 
@@ -208,7 +208,7 @@ static void test_not_queries(void **state)
 static void test_names(void **state)
 {
 	struct dnswatch *w = dnswatch_new(16, 16);
-	struct dnswatch_names out;
+	struct dnsname_list out;
 	struct flow f;
 	struct pkt p = {0};
 
