@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "communityid.h"
-#include "dnswatch.h"
+#include "dnsname.h"
 #include "engine.h"
 #include "policytest.h"
 #include "record.h"
@@ -101,14 +101,13 @@ static enum attribution fake_attribute(void *ctx, const struct engine_pkt *pkt,
 }
 
 /* The names the fake DNS learned for every destination. */
-static void fake_names(void *ctx, const struct flow *f,
-		       struct dnswatch_names *out)
+static void fake_names(void *ctx, const struct engine_pkt *pkt,
+		       struct dnsname_list *out)
 {
 	const char *const *names = ctx;
 
-	(void)f;
-	for (out->n = 0; names[out->n] && out->n < DNSWATCH_NAMES_MAX;
-	     out->n++) {
+	(void)pkt;
+	for (out->n = 0; names[out->n] && out->n < DNSNAME_LIST_MAX; out->n++) {
 		snprintf(out->name[out->n], sizeof(out->name[out->n]), "%s",
 			 names[out->n]);
 		out->ptr[out->n] = out->name[out->n];
