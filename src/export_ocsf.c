@@ -5,9 +5,9 @@
  * flow, the action and disposition what the policy did about it.  In audit
  * mode the flow was let through whatever the policy said, so it is an Open
  * that was Observed, the policy's verdict kept in firewall_rule and
- * unmapped.  An alert is a Detection Finding.  Reload, stats, error, lost
- * and the other types have no class that fits a SIEM's use of them and are
- * left out (counted by the caller).
+ * unmapped.  An alert is a Detection Finding.  Reload, error, lost and
+ * control records are in export_ocsf_ops.c; stats have no class that fits
+ * and are left out (counted by the caller).
  */
 #include "config.h"
 
@@ -19,19 +19,15 @@
 
 #include "audit_rec.h"
 #include "export.h"
+#include "export_ocsf.h"
 #include "logread.h"
 #include "timefmt.h"
 
-struct ocsf_class {
-	int uid, category_uid;
-	const char *name, *category_name;
-};
-
 static const struct ocsf_class ocsf_class_network = {
 	4001, 4, "Network Activity", "Network Activity"};
-static const struct ocsf_class ocsf_class_finding = {
-	2004, 2, "Detection Finding", "Findings"};
-static const struct ocsf_class ocsf_class_lifecycle = {
+const struct ocsf_class ocsf_class_finding = {2004, 2, "Detection Finding",
+					      "Findings"};
+const struct ocsf_class ocsf_class_lifecycle = {
 	6002, 6, "Application Lifecycle", "Application Activity"};
 
 /* What a verdict maps to: ids with their captions in the schema. */
@@ -78,7 +74,7 @@ static const struct ocsf_outcome *ocsf_outcome(const struct arec *a)
 	return ocsf_is_enforced(a) ? &ocsf_enforced[v] : &ocsf_observed[v];
 }
 
-static json_t *ocsf_product(const struct export_state *st)
+json_t *ocsf_product(const struct export_state *st)
 {
 	json_t *p = json_object();
 
@@ -103,9 +99,9 @@ static json_t *ocsf_metadata(const struct export_state *st,
 }
 
 /* The attributes every event has: classification, time, metadata. */
-static json_t *ocsf_base(const struct ocsf_class *c, int activity,
-			 const char *activity_name, int severity,
-			 const struct export_state *st, const struct arec *a)
+json_t *ocsf_base(const struct ocsf_class *c, int activity,
+		  const char *activity_name, int severity,
+		  const struct export_state *st, const struct arec *a)
 {
 	json_t *ev = json_object();
 	char type_name[96];
@@ -472,8 +468,12 @@ int export_ocsf(struct export_state *st, const struct arec *a, export_emit emit,
 		return ocsf_emit(ocsf_start_stop(st, a, start), emit, ctx);
 	if (!strcmp(a->event_type, "alert"))
 		return ocsf_emit(ocsf_alert(st, a), emit, ctx);
-	if (!a->verdict_rec)
-		return 0;
+	if (!a->verdict_rec) {
+		bool none;
+		json_t *ev = ocsf_operation(st, a, &none);
+
+		return none ? 0 : ocsf_emit(ev, emit, ctx);
+	}
 	n = ocsf_emit(ocsf_network(st, a), emit, ctx);
 	hint = export_str(a->rec->root, "hint");
 	if (n < 0 || !hint)

@@ -57,7 +57,7 @@ for k in sys.argv[2:]: v=v[int(k)] if isinstance(v, list) else v[k]
 print(v)' "$tmp/out" "$@"; }
 
 start_daemon 1 "$tmp/log" -c "$tmp/policy.conf" --install-rules \
-	--control "$SOCK" --control-group "$GRP" || exit 1
+	--control "$SOCK" --control-group "$GRP" --ocsf "$tmp/ocsf" || exit 1
 
 check "socket is mode 0660, root:$GRP" \
 	test "$(stat -c '%a %u %g' "$SOCK")" = "660 0 $GRP"
@@ -184,4 +184,18 @@ wait "$DPID" 2>/dev/null
 check "the socket is gone after stop" test ! -e "$SOCK"
 expect_status 0 "audit verify passes over the control records" \
 	"$NFJUDGE" audit verify "$tmp/log"
+# OCSF: each control record is API Activity, live as in the export.
+"$NFJUDGE" audit export --format ocsf "$tmp/log" >"$tmp/export" 2>/dev/null
+check "the live OCSF stream is the export of the log" \
+	cmp "$tmp/ocsf" "$tmp/export"
+if "$PY" "$top_srcdir/tests/export-check.py" ocsf "$top_srcdir/tests/data" \
+	"$tmp/ocsf" "$tmp/log" >"$tmp/check"; then ok; else
+	bad "the OCSF events do not validate"
+	head -20 "$tmp/check"
+fi
+check "an API Activity event per control record" \
+	test "$(grep -c '"class_uid":6003,' "$tmp/ocsf")" -eq \
+	"$(count_events control "$tmp/log")"
+check "the refused peer is an API Activity that failed" \
+	grep -q '"class_uid":6003,.*"status_id":2,.*"operation":"refused"' "$tmp/ocsf"
 test_summary

@@ -44,7 +44,7 @@ class Ocsf:
         d = os.path.join(datadir, "ocsf")
         self.classes = {}
         for name in ("network_activity", "detection_finding",
-                     "application_lifecycle"):
+                     "application_lifecycle", "api_activity"):
             with open(os.path.join(d, name + ".json")) as f:
                 c = json.load(f)
             self.classes[c["class_uid"]] = c
@@ -256,7 +256,8 @@ def ocsf_record(where, r, evs):
     t = r["event_type"]
     want = {"verdict": {4001: 1, 2004: 1 if r.get("hint") else 0},
             "alert": {2004: 1}, "start": {6002: 1},
-            "stop": {6002: 1}}.get(t, {})
+            "stop": {6002: 1}, "reload": {6002: 1}, "lost": {2004: 1},
+            "error": {2004: 1}, "control": {6003: 1}}.get(t, {})
     for cls in set(want) | set(by):
         expect(where, f"events of class {cls}", len(by.get(cls, [])),
                want.get(cls, 0))
@@ -269,6 +270,21 @@ def ocsf_record(where, r, evs):
     if r.get("hint") and len(by.get(2004, [])) == 1:
         expect(where, "finding_info.desc",
                by[2004][0].get("finding_info", {}).get("desc"), r["hint"])
+    if t == "reload" and len(by.get(6002, [])) == 1:
+        expect(where, "activity_id", by[6002][0].get("activity_id"), 8)
+    if t == "control" and len(by.get(6003, [])) == 1:
+        ev = by[6003][0]
+        expect(where, "api.operation", ev.get("api", {}).get("operation"),
+               r["command"])
+        expect(where, "status_id", ev.get("status_id"), 1 if r["ok"] else 2)
+        if r.get("peer_uid") is not None:
+            expect(where, "actor.user.uid",
+                   ev.get("actor", {}).get("user", {}).get("uid"),
+                   str(r["peer_uid"]))
+    if t == "lost" and len(by.get(2004, [])) == 1:
+        expect(where, "finding_info.types",
+               by[2004][0].get("finding_info", {}).get("types"),
+               [r["lost"]] if "lost" in r else None)
     if t in ("start", "stop") and len(by.get(6002, [])) == 1:
         expect(where, "activity_id", by[6002][0].get("activity_id"),
                3 if t == "start" else 4)
