@@ -12,29 +12,16 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmdopt.h"
 #include "doctor.h"
 #include "log.h"
 #include "rules.h"
 
-enum {
-	OPT_NETNS = 256,
-	OPT_MARK,
-	OPT_NO_UDP,
-	OPT_NO_IPV6,
-	OPT_BACKEND,
-	OPT_EXEMPT_UID,
-	OPT_NFLOG_GROUP
-};
+enum { OPT_NETNS = 256 };
 
 static const struct option doctor_longopts[] = {
 	{"netns", required_argument, NULL, OPT_NETNS},
-	{"queue", required_argument, NULL, 'q'},
-	{"mark", required_argument, NULL, OPT_MARK},
-	{"no-udp", no_argument, NULL, OPT_NO_UDP},
-	{"no-ipv6", no_argument, NULL, OPT_NO_IPV6},
-	{"backend", required_argument, NULL, OPT_BACKEND},
-	{"exempt-uid", required_argument, NULL, OPT_EXEMPT_UID},
-	{"nflog-group", required_argument, NULL, OPT_NFLOG_GROUP},
+	CMDOPT_RULES_LONGOPTS,
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -76,42 +63,17 @@ static void doctor_usage(FILE *out)
 		"backend\n");
 }
 
-static const struct doctor_valued {
-	int c;
-	const char *name;
-	int (*parse)(struct rules_opts *o, const char *s, const char **why);
-} doctor_valued[] = {
-	{'q', "--queue", rules_opts_parse_queue},
-	{OPT_MARK, "--mark", rules_opts_parse_mark},
-	{OPT_BACKEND, "--backend", rules_opts_parse_backend},
-	{OPT_EXEMPT_UID, "--exempt-uid", rules_opts_add_exempt},
-	{OPT_NFLOG_GROUP, "--nflog-group", rules_opts_parse_nflog_group},
-};
-
 /* One option: 0, 1 for --help, or EXIT_USAGE. */
 static int doctor_option(struct rules_opts *o, const char **netns, int c,
 			 const char *arg)
 {
-	const char *why = NULL;
-	size_t i;
+	int ret = cmdopt_rules_option(o, c, arg, "nfjudge doctor");
 
-	for (i = 0; i < sizeof(doctor_valued) / sizeof(doctor_valued[0]); i++) {
-		if (doctor_valued[i].c != c)
-			continue;
-		if (!doctor_valued[i].parse(o, arg, &why))
-			return 0;
-		fprintf(stderr, "nfjudge doctor: %s '%s': %s\n",
-			doctor_valued[i].name, arg, why);
-		return EXIT_USAGE;
-	}
-	if (c == OPT_NETNS)
-		*netns = arg;
-	else if (c == OPT_NO_UDP)
-		o->no_udp = true;
-	else if (c == OPT_NO_IPV6)
-		o->no_ipv6 = true;
-	else
+	if (ret != 1)
+		return ret;
+	if (c != OPT_NETNS)
 		return c == 'h' ? 1 : EXIT_USAGE;
+	*netns = arg;
 	return 0;
 }
 
@@ -188,11 +150,9 @@ int cmd_doctor(int argc, char **argv)
 		if (ret)
 			return ret;
 	}
-	if (optind != argc) {
-		fprintf(stderr, "nfjudge doctor: unexpected argument '%s'\n",
-			argv[optind]);
+	if ((ret = cmdopt_no_args("nfjudge doctor", argc, argv))) {
 		doctor_usage(stderr);
-		return EXIT_USAGE;
+		return ret;
 	}
 	return doctor_main(&o, netns);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmdopt.h"
 #include "policy.h"
 
 static void usage(FILE *out)
@@ -29,11 +30,6 @@ static void usage(FILE *out)
 		"The language is described in nfjudge.conf(5).\n");
 }
 
-static bool is_help(const char *arg)
-{
-	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
-}
-
 /* Print a loaded policy; 0, or EXIT_USAGE when it did not load. */
 static int print_policy(struct policy *p)
 {
@@ -46,7 +42,7 @@ static int print_policy(struct policy *p)
 
 static int policy_check(int argc, char **argv)
 {
-	if (argc == 2 && is_help(argv[1])) {
+	if (argc == 2 && cmdopt_is_help(argv[1])) {
 		usage(stdout);
 		return 0;
 	}
@@ -86,31 +82,19 @@ static int policy_show(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr,
-			"nfjudge policy show: unexpected argument "
-			"'%s'\n",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((c = cmdopt_no_args("nfjudge policy show", argc, argv)))
+		return c;
 	return print_policy(policy_load_stderr(file, proxy));
 }
 
 int cmd_policy(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (is_help(argv[1])) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "check"))
-		return policy_check(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "show"))
-		return policy_show(argc - 1, argv + 1);
-	fprintf(stderr, "nfjudge policy: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	static const struct cmdopt_sub subs[] = {
+		{"check", policy_check, NULL},
+		{"show", policy_show, NULL},
+	};
+
+	return cmdopt_dispatch("nfjudge policy", subs,
+			       sizeof(subs) / sizeof(subs[0]), usage, argc,
+			       argv);
 }

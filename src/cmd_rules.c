@@ -8,28 +8,13 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmdopt.h"
 #include "log.h"
 #include "rules.h"
 
-enum {
-	OPT_MARK = 256,
-	OPT_FAIL_OPEN,
-	OPT_NO_UDP,
-	OPT_NO_IPV6,
-	OPT_BACKEND,
-	OPT_EXEMPT_UID,
-	OPT_NFLOG_GROUP
-};
-
 static const struct option rules_longopts[] = {
-	{"queue", required_argument, NULL, 'q'},
-	{"mark", required_argument, NULL, OPT_MARK},
-	{"fail-open", no_argument, NULL, OPT_FAIL_OPEN},
-	{"no-udp", no_argument, NULL, OPT_NO_UDP},
-	{"no-ipv6", no_argument, NULL, OPT_NO_IPV6},
-	{"backend", required_argument, NULL, OPT_BACKEND},
-	{"exempt-uid", required_argument, NULL, OPT_EXEMPT_UID},
-	{"nflog-group", required_argument, NULL, OPT_NFLOG_GROUP},
+	CMDOPT_RULES_LONGOPTS,
+	CMDOPT_RULES_FAIL_OPEN,
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -93,49 +78,15 @@ static void rules_usage(FILE *out)
 		RULES_NFLOG_GROUP_DEFAULT, RULES_MAX_EXEMPT);
 }
 
-/* The options that take a value, each with its parser. */
-static const struct rules_valued {
-	int c;
-	const char *name;
-	int (*parse)(struct rules_opts *o, const char *s, const char **why);
-} rules_valued[] = {
-	{'q', "--queue", rules_opts_parse_queue},
-	{OPT_MARK, "--mark", rules_opts_parse_mark},
-	{OPT_BACKEND, "--backend", rules_opts_parse_backend},
-	{OPT_EXEMPT_UID, "--exempt-uid", rules_opts_add_exempt},
-	{OPT_NFLOG_GROUP, "--nflog-group", rules_opts_parse_nflog_group},
-};
-
 /* One option into o: 0, 1 for --help, or EXIT_USAGE. */
 static int rules_option(struct rules_opts *o, int c, const char *arg)
 {
-	const char *why = NULL;
-	size_t i;
+	int ret = cmdopt_rules_option(o, c, arg, "nfjudge rules");
 
-	for (i = 0; i < sizeof(rules_valued) / sizeof(rules_valued[0]); i++) {
-		if (rules_valued[i].c != c)
-			continue;
-		if (!rules_valued[i].parse(o, arg, &why))
-			return 0;
-		fprintf(stderr, "nfjudge rules: %s '%s': %s\n",
-			rules_valued[i].name, arg, why);
-		return EXIT_USAGE;
-	}
-	switch (c) {
-	case OPT_FAIL_OPEN:
-		o->fail_open = true;
-		return 0;
-	case OPT_NO_UDP:
-		o->no_udp = true;
-		return 0;
-	case OPT_NO_IPV6:
-		o->no_ipv6 = true;
-		return 0;
-	case 'h':
-		return 1;
-	default: /* getopt has said what was wrong */
-		return EXIT_USAGE;
-	}
+	if (ret != 1)
+		return ret;
+	/* otherwise getopt has said what was wrong */
+	return c == 'h' ? 1 : EXIT_USAGE;
 }
 
 static int rules_print(const struct rules_opts *o)

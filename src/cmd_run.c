@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmdopt.h"
 #include "daemon.h"
 #include "log.h"
 #include "privs.h"
@@ -92,7 +93,6 @@ static const char usage_text[] =
 enum {
 	OPT_PROXY = 256,
 	OPT_INSTALL,
-	OPT_FAIL_OPEN,
 	OPT_AUDIT,
 	OPT_PCAP,
 	OPT_LOGFAIL,
@@ -101,13 +101,7 @@ enum {
 	OPT_METRICS,
 	OPT_KEY,
 	OPT_FSYNC,
-	OPT_MARK,
 	OPT_MAXLEN,
-	OPT_BACKEND,
-	OPT_NO_UDP,
-	OPT_NO_IPV6,
-	OPT_EXEMPT,
-	OPT_NFLOG,
 	OPT_PRIVS,
 	OPT_PROC_ROOT,
 	OPT_OCSF,
@@ -119,10 +113,10 @@ enum {
 static const struct option longopts[] = {
 	{"policy", required_argument, NULL, 'c'},
 	{"proxy", required_argument, NULL, OPT_PROXY},
-	{"queue", required_argument, NULL, 'q'},
 	{"output", required_argument, NULL, 'o'},
 	{"install-rules", no_argument, NULL, OPT_INSTALL},
-	{"fail-open", no_argument, NULL, OPT_FAIL_OPEN},
+	CMDOPT_RULES_LONGOPTS,
+	CMDOPT_RULES_FAIL_OPEN,
 	{"audit", no_argument, NULL, OPT_AUDIT},
 	{"pcap-out", required_argument, NULL, OPT_PCAP},
 	{"ocsf", required_argument, NULL, OPT_OCSF},
@@ -132,13 +126,7 @@ static const struct option longopts[] = {
 	{"metrics-file", required_argument, NULL, OPT_METRICS},
 	{"key", required_argument, NULL, OPT_KEY},
 	{"fsync", required_argument, NULL, OPT_FSYNC},
-	{"mark", required_argument, NULL, OPT_MARK},
 	{"queue-maxlen", required_argument, NULL, OPT_MAXLEN},
-	{"backend", required_argument, NULL, OPT_BACKEND},
-	{"no-udp", no_argument, NULL, OPT_NO_UDP},
-	{"no-ipv6", no_argument, NULL, OPT_NO_IPV6},
-	{"exempt-uid", required_argument, NULL, OPT_EXEMPT},
-	{"nflog-group", required_argument, NULL, OPT_NFLOG},
 	{"print-privileges", no_argument, NULL, OPT_PRIVS},
 	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
 	{"attribution", required_argument, NULL, OPT_ATTRIBUTION},
@@ -222,31 +210,16 @@ static int parse_small(const char *opt, const char *arg, struct daemon_opts *o)
 	return 0;
 }
 
-static int parse_rules_opt(int c, const char *arg, struct daemon_opts *o)
+/* The options of the chain, or one getopt has rejected. */
+static int parse_rules(int c, struct daemon_opts *o)
 {
-	const char *why = NULL;
-	int err = 0;
+	int rc = cmdopt_rules_option(&o->rules, c, optarg, "nfjudge run");
 
-	switch (c) {
-	case 'q':
-		err = rules_opts_parse_queue(&o->rules, arg, &why);
-		break;
-	case OPT_MARK:
-		err = rules_opts_parse_mark(&o->rules, arg, &why);
-		break;
-	case OPT_BACKEND:
-		err = rules_opts_parse_backend(&o->rules, arg, &why);
-		break;
-	case OPT_EXEMPT:
-		err = rules_opts_add_exempt(&o->rules, arg, &why);
-		break;
-	case OPT_NFLOG:
-		err = rules_opts_parse_nflog_group(&o->rules, arg, &why);
-		break;
+	if (rc == 1) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
 	}
-	if (err)
-		return bad(c == 'q' ? "--queue" : "option", arg, why);
-	return 0;
+	return rc ?: -1;
 }
 
 /* -1: go on; otherwise the exit status. */
@@ -264,9 +237,6 @@ static int parse_one(int c, struct daemon_opts *o, int *verbose)
 		break;
 	case OPT_INSTALL:
 		o->install_rules = true;
-		break;
-	case OPT_FAIL_OPEN:
-		o->rules.fail_open = true;
 		break;
 	case OPT_AUDIT:
 		o->audit = true;
@@ -289,12 +259,6 @@ static int parse_one(int c, struct daemon_opts *o, int *verbose)
 	case OPT_KEY:
 		o->key_file = optarg;
 		break;
-	case OPT_NO_UDP:
-		o->rules.no_udp = true;
-		break;
-	case OPT_NO_IPV6:
-		o->rules.no_ipv6 = true;
-		break;
 	case OPT_PROC_ROOT:
 		o->proc_root = optarg;
 		break;
@@ -314,12 +278,6 @@ static int parse_one(int c, struct daemon_opts *o, int *verbose)
 		break;
 	case OPT_CONTROL_GROUP:
 		return parse_group(optarg, o) ?: -1;
-	case 'q':
-	case OPT_MARK:
-	case OPT_BACKEND:
-	case OPT_EXEMPT:
-	case OPT_NFLOG:
-		return parse_rules_opt(c, optarg, o) ?: -1;
 	case OPT_PRIVS:
 		privs_print(stdout, o->install_rules);
 		return 0;
@@ -327,8 +285,7 @@ static int parse_one(int c, struct daemon_opts *o, int *verbose)
 		fputs(usage_text, stdout);
 		return 0;
 	default:
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
+		return parse_rules(c, o);
 	}
 	return -1;
 }
@@ -347,11 +304,8 @@ int cmd_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:q:o:vh", longopts, NULL)) != -1)
 		if ((rc = parse_one(c, &o, &verbose)) >= 0)
 			return rc;
-	if (optind < argc) {
-		fprintf(stderr, "nfjudge run: unexpected argument '%s'\n",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = cmdopt_no_args("nfjudge run", argc, argv)))
+		return rc;
 	if (o.ocsf && !strcmp(o.ocsf, "-") && !strcmp(o.output, "-")) {
 		fprintf(stderr, "nfjudge run: --ocsf - and the records would "
 				"share standard output: give -o FILE\n");

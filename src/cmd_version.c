@@ -10,11 +10,11 @@
 #include <zlib.h>
 
 #include "cmd.h"
+#include "cmdopt.h"
 
 int cmd_version(int argc, char **argv)
 {
-	if (argc > 1 &&
-	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+	if (argc > 1 && cmdopt_is_help(argv[1])) {
 		printf("usage: nfjudge version\n\n"
 		       "Print the version of nfjudge and of the libraries it "
 		       "runs with.\n");

@@ -5,19 +5,13 @@
  */
 #include "config.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "cmdopt.h"
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-};
-
-static const struct command commands[] = {
+static const struct cmdopt_sub commands[] = {
 	{"run", cmd_run, "judge new outbound flows on NFQUEUE (the daemon)"},
 	{"replay", cmd_replay, "judge the flows of pcap captures offline"},
 	{"audit", cmd_audit, "verify, search and summarise verdict logs"},
@@ -44,33 +38,10 @@ static void usage(FILE *out)
 		     "options.\n");
 }
 
-static bool is_help(const char *arg)
-{
-	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
-}
-
 int main(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (is_help(argv[1])) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "--version"))
+	if (argc >= 2 && !strcmp(argv[1], "--version"))
 		return cmd_version(1, argv + 1);
-	for (i = 0; i < N_COMMANDS; i++) {
-		const struct command *cmd = &commands[i];
-
-		if (strcmp(argv[1], cmd->name))
-			continue;
-		return cmd->run(argc - 1, argv + 1);
-	}
-	fprintf(stderr, "nfjudge: unknown command '%s'\n", argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	return cmdopt_dispatch("nfjudge", commands, N_COMMANDS, usage, argc,
+			       argv);
 }
