@@ -16,6 +16,7 @@
 #include "decode.h"
 #include "dnswatch.h"
 #include "nflog.h"
+#include "timefmt.h"
 
 #define PROTO_UDP 17
 #define DNS_PORT  53
@@ -65,10 +66,7 @@ int dnswatch_fd(const struct dnswatch *w)
 
 int64_t dnswatch_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return timefmt_clock_us(CLOCK_MONOTONIC);
 }
 
 void dnswatch_sent(struct dnswatch *w, const struct flow *f, const uint8_t *pkt,

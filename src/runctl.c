@@ -15,6 +15,7 @@
 
 #include "record.h"
 #include "runctl.h"
+#include "timefmt.h"
 
 void runctl_notify(const char *state)
 {
@@ -41,13 +42,10 @@ void runctl_notify(const char *state)
 
 void runctl_notify_reloading(void)
 {
-	struct timespec ts;
 	char buf[64];
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	snprintf(buf, sizeof(buf), "RELOADING=1\nMONOTONIC_USEC=%llu",
-		 (unsigned long long)ts.tv_sec * 1000000ULL +
-			 (unsigned long long)ts.tv_nsec / 1000);
+	snprintf(buf, sizeof(buf), "RELOADING=1\nMONOTONIC_USEC=%lld",
+		 (long long)timefmt_clock_us(CLOCK_MONOTONIC));
 	runctl_notify(buf);
 }
 
