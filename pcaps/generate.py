@@ -449,7 +449,18 @@ def write_all():
     wrpcapng(f"{OUT}/sandbox.pcapng", sandbox_traffic())
     wrpcap(f"{OUT}/unsupported-link.pcap",
            at([Raw(b"\x00" * 40)]), linktype=105)
+    wrpcap(f"{OUT}/sandbox-ns.pcap", sandbox_traffic(), nano=True)
     whole = open(f"{OUT}/sandbox.pcap", "rb").read()
+    # The same file as a big-endian host writes it.
+    with open(f"{OUT}/sandbox-be.pcap", "wb") as f:
+        f.write(struct.pack(">IHHiIII", *struct.unpack("<IHHiIII",
+                                                         whole[:24])))
+        off = 24
+        while off < len(whole):
+            rec = struct.unpack("<IIII", whole[off:off + 16])
+            f.write(struct.pack(">IIII", *rec))
+            f.write(whole[off + 16:off + 16 + rec[2]])
+            off += 16 + rec[2]
     # Cut in the middle of the tenth record's data.
     with open(f"{OUT}/truncated.pcap", "wb") as f:
         f.write(whole[:24 + 9 * (16 + 54) + 30])

@@ -2,13 +2,23 @@
 /*
  * Captures in and out, through libpcap: it reads pcap and pcapng, compiles
  * BPF filters, and knows every capture's quirks better than we would.
+ *
+ * Except for speed: reading a classic pcap file through libpcap costs two
+ * stdio reads and a copy per packet.  Once libpcap has opened and checked
+ * a regular pcap file, records are read here in large blocks with pread()
+ * and handed out in place; at the first record that is not plainly well
+ * formed (cut short, longer than the snapshot length, ...) libpcap takes
+ * over from that record, so every damaged file is reported as before.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include <pcap/pcap.h>
 
@@ -17,10 +27,23 @@
 
 #define CAPTURE_READ_BUF (1 << 20)
 
+#define PCAP_FILE_HDR 24
+#define PCAP_REC_HDR  16
+#define PCAP_SNAP_MAX 262144 /* libpcap's MAXIMUM_SNAPLEN */
+
 struct capture {
 	pcap_t *pc;
 	const char *path;
 	int link;
+	struct bpf_program prog;
+	bool filtered;
+	/* the block reader; buf NULL: libpcap reads */
+	uint8_t *buf;
+	size_t len, pos; /* bytes in buf; the next record is at buf + pos */
+	off_t off;	 /* where buf starts in the file */
+	int fd;
+	bool swapped, nsec;
+	uint32_t snap;
 };
 
 struct capture_writer {
@@ -43,24 +66,67 @@ static int link_from_dlt(int dlt)
 	return dlt;
 }
 
+/* The program stays: the block reader runs it on its own records. */
 static int set_filter(struct capture *cap, const char *filter, char *err,
 		      size_t errlen)
 {
-	struct bpf_program prog;
-	int ret = -1;
-
-	if (pcap_compile(cap->pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN)) {
+	if (pcap_compile(cap->pc, &cap->prog, filter, 1,
+			 PCAP_NETMASK_UNKNOWN)) {
 		snprintf(err, errlen, "%s: bad filter '%s': %s", cap->path,
 			 filter, pcap_geterr(cap->pc));
 		return -1;
 	}
-	if (pcap_setfilter(cap->pc, &prog))
+	cap->filtered = true;
+	if (pcap_setfilter(cap->pc, &cap->prog)) {
 		snprintf(err, errlen, "%s: cannot set filter: %s", cap->path,
 			 pcap_geterr(cap->pc));
-	else
-		ret = 0;
-	pcap_freecode(&prog);
-	return ret;
+		return -1;
+	}
+	return 0;
+}
+
+static uint32_t get32(const struct capture *cap, const uint8_t *p)
+{
+	if (cap->swapped)
+		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[1] << 8 | p[0];
+}
+
+/* The four magics of plain pcap, read little-endian. */
+static bool pcap_magic(struct capture *cap, const uint8_t m[4])
+{
+	uint32_t v = (uint32_t)m[3] << 24 | (uint32_t)m[2] << 16 |
+		     (uint32_t)m[1] << 8 | m[0];
+
+	cap->swapped = v == 0xd4c3b2a1 || v == 0x4d3cb2a1;
+	cap->nsec = v == 0xa1b23c4d || v == 0x4d3cb2a1;
+	return v == 0xa1b2c3d4 || v == 0xd4c3b2a1 || cap->nsec;
+}
+
+/* Take over from libpcap when the file is a regular, plain pcap one. */
+static void block_setup(struct capture *cap)
+{
+	FILE *f = pcap_file(cap->pc);
+	uint8_t magic[4];
+	struct stat st;
+
+	/* Before 2.4, caplen and len may be the other way round. */
+	if (!f || pcap_major_version(cap->pc) != 2 ||
+	    pcap_minor_version(cap->pc) != 4 || fstat(fileno(f), &st) ||
+	    !S_ISREG(st.st_mode) ||
+	    pread(fileno(f), magic, sizeof(magic), 0) != sizeof(magic) ||
+	    !pcap_magic(cap, magic))
+		return;
+	cap->buf = malloc(CAPTURE_READ_BUF);
+	cap->fd = fileno(f);
+	cap->off = PCAP_FILE_HDR;
+	cap->len = cap->pos = 0;
+	/* Longer records are libpcap's to judge (it may cut or refuse). */
+	cap->snap = (uint32_t)pcap_snapshot(cap->pc);
+	if (cap->snap > PCAP_SNAP_MAX)
+		cap->snap = PCAP_SNAP_MAX;
 }
 
 /*
@@ -116,6 +182,7 @@ struct capture *capture_open(const char *path, const char *filter, char *err,
 	}
 	if (filter && set_filter(cap, filter, err, errlen))
 		goto fail;
+	block_setup(cap);
 	return cap;
 fail:
 	capture_close(cap);
@@ -126,8 +193,11 @@ void capture_close(struct capture *cap)
 {
 	if (!cap)
 		return;
+	if (cap->filtered)
+		pcap_freecode(&cap->prog);
 	if (cap->pc)
 		pcap_close(cap->pc);
+	free(cap->buf);
 	free(cap);
 }
 
@@ -136,18 +206,104 @@ int capture_link(const struct capture *cap)
 	return cap->link;
 }
 
+/* libpcap goes on from the next record, wherever the block reader is. */
+void capture_use_libpcap(struct capture *cap)
+{
+	if (!cap->buf)
+		return;
+	fseeko(pcap_file(cap->pc), cap->off + (off_t)cap->pos, SEEK_SET);
+	free(cap->buf);
+	cap->buf = NULL;
+}
+
+/* At least need bytes at buf + pos: 0; none left at all: 1; fewer: -1. */
+static int block_fill(struct capture *cap, size_t need)
+{
+	ssize_t n;
+
+	if (cap->len - cap->pos >= need)
+		return 0;
+	memmove(cap->buf, cap->buf + cap->pos, cap->len - cap->pos);
+	cap->off += (off_t)cap->pos;
+	cap->len -= cap->pos;
+	cap->pos = 0;
+	while (cap->len < need) {
+		n = pread(cap->fd, cap->buf + cap->len,
+			  CAPTURE_READ_BUF - cap->len,
+			  cap->off + (off_t)cap->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return cap->len ? -1 : 1;
+		cap->len += (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * The timestamp as libpcap gives it: seconds and fraction are signed
+ * 32-bit, and nanoseconds are scaled down to microseconds.
+ */
+static int64_t block_ts(const struct capture *cap, const uint8_t *h)
+{
+	int64_t sec = (int32_t)get32(cap, h);
+	int32_t frac = (int32_t)get32(cap, h + 4);
+
+	if (cap->nsec)
+		return sec * 1000000 + (uint32_t)(frac / 1000);
+	return sec * 1000000 + frac;
+}
+
+/* 1 with a packet, 0 at the end, -2: libpcap must read this record. */
+static int block_next(struct capture *cap, struct capture_pkt *pkt)
+{
+	struct pcap_pkthdr ph = {0};
+	const uint8_t *h;
+
+	do {
+		int rc = block_fill(cap, PCAP_REC_HDR);
+
+		if (rc)
+			return rc > 0 ? 0 : -2;
+		h = cap->buf + cap->pos;
+		pkt->caplen = get32(cap, h + 8);
+		pkt->len = get32(cap, h + 12);
+		if (pkt->caplen > cap->snap || pkt->caplen > pkt->len ||
+		    block_fill(cap, PCAP_REC_HDR + pkt->caplen))
+			return -2;
+		h = cap->buf + cap->pos;
+		pkt->data = h + PCAP_REC_HDR;
+		pkt->ts_us = block_ts(cap, h);
+		cap->pos += PCAP_REC_HDR + pkt->caplen;
+		ph.caplen = (bpf_u_int32)pkt->caplen;
+		ph.len = (bpf_u_int32)pkt->len;
+	} while (cap->filtered &&
+		 !pcap_offline_filter(&cap->prog, &ph, pkt->data));
+	return 1;
+}
+
 int capture_next(struct capture *cap, struct capture_pkt *pkt, char *err,
 		 size_t errlen)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
-	int rc = pcap_next_ex(cap->pc, &h, &data);
+	int rc;
+
+	if (cap->buf) {
+		rc = block_next(cap, pkt);
+		if (rc != -2)
+			return rc;
+		capture_use_libpcap(cap);
+	}
+	rc = pcap_next_ex(cap->pc, &h, &data);
 
 	if (rc == 1) {
 		pkt->data = data;
 		pkt->caplen = h->caplen;
 		pkt->len = h->len;
-		pkt->ts_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+		/* pcapng has 64-bit times: wrap, as any far future does */
+		pkt->ts_us = (int64_t)((uint64_t)h->ts.tv_sec * 1000000 +
+				       (uint64_t)h->ts.tv_usec);
 		return 1;
 	}
 	if (rc == PCAP_ERROR_BREAK)

@@ -38,6 +38,13 @@ int capture_next(struct capture *cap, struct capture_pkt *pkt, char *err,
 		 size_t errlen);
 
 /*
+ * Read the rest of the capture through libpcap alone, not through the
+ * block reader that takes well-formed pcap records itself: for tests
+ * that compare the two.
+ */
+void capture_use_libpcap(struct capture *cap);
+
+/*
  * Write bare IP packets (LINKTYPE_RAW) to a pcap file, as the daemon's
  * --pcap-out does; replay reads them back.  NULL with errno on failure.
  */

@@ -50,6 +50,18 @@ done <"$T/cases"
 "$NFJUDGE" replay -c "$T/sandbox.conf" -o "$tmp/o" - <"$P/sandbox.pcap" 2>/dev/null
 cmp -s "$tmp/o" "$T/sandbox.out" && ok || bad "stdin / -o output differs"
 
+# A regular pcap file is read in blocks, standard input through libpcap:
+# both read the same, in either byte order and time precision.
+for v in '' -ns -be; do
+	"$NFJUDGE" replay -c "$T/sandbox.conf" "$P/sandbox$v.pcap" \
+		>"$tmp/file$v" 2>/dev/null
+	"$NFJUDGE" replay -c "$T/sandbox.conf" - <"$P/sandbox$v.pcap" \
+		>"$tmp/stdin$v" 2>/dev/null
+	[ -s "$tmp/file$v" ] && cmp -s "$tmp/file$v" "$tmp/stdin$v" && ok ||
+		bad "sandbox$v.pcap: file and standard input differ"
+done
+cmp -s "$tmp/file-be" "$T/sandbox.out" && ok || bad "big-endian pcap differs"
+
 # pcapng and pcap of the same packets judge the same.
 cmp -s "$T/sandbox.out" "$T/sandbox-pcapng.out" && ok || bad "pcapng differs from pcap"
 
