@@ -66,6 +66,20 @@ int export_proto_num(const char *proto)
 	return proto ? flowfmt_parse_proto(proto) : -1;
 }
 
+bool export_proto_name(const char *proto, char *name, size_t len)
+{
+	size_t i;
+
+	if (export_proto_num(proto) < 0 || !len)
+		return false;
+	for (i = 0; proto[i] && i + 1 < len; i++)
+		name[i] = (char)(proto[i] >= 'A' && proto[i] <= 'Z'
+					 ? proto[i] - 'A' + 'a'
+					 : proto[i]);
+	name[i] = '\0';
+	return name[0] < '0' || name[0] > '9';
+}
+
 bool export_inbound(const struct arec *a)
 {
 	const char *dir = export_str(a->rec->root, "direction");

@@ -44,6 +44,9 @@ long long export_int(json_t *obj, const char *key);
 /* The IANA protocol number of a record's "proto", or -1. */
 int export_proto_num(const char *proto);
 /* "out" (default when absent) or "in": true for a flow opened from outside. */
+/* IANA's keyword for proto in lower case, into name: false for a bare
+ * number or an unknown protocol, which have none. */
+bool export_proto_name(const char *proto, char *name, size_t len);
 bool export_inbound(const struct arec *a);
 /* Milliseconds since the epoch of a record's timestamp. */
 int64_t export_ms(const struct arec *a);

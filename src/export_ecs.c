@@ -94,16 +94,10 @@ static void ecs_network(json_t *ev, const struct arec *a)
 	json_t *n = ecs_child(ev, "network");
 	int num = export_proto_num(a->proto);
 	char name[16];
-	size_t i;
 
 	export_set_str(n, "community_id",
 		       export_str(a->rec->root, "community_id"));
-	for (i = 0; a->proto[i] && i + 1 < sizeof(name); i++)
-		name[i] = (char)(a->proto[i] >= 'A' && a->proto[i] <= 'Z'
-					 ? a->proto[i] - 'A' + 'a'
-					 : a->proto[i]);
-	name[i] = '\0';
-	if (num >= 0 && (name[0] < '0' || name[0] > '9'))
+	if (export_proto_name(a->proto, name, sizeof(name)))
 		export_set_str(n, "transport", name);
 	ecs_num_str(n, "iana_number", num);
 	export_set_str(n, "direction",

@@ -145,18 +145,10 @@ static json_t *ocsf_connection(const struct arec *a)
 {
 	json_t *c = json_object();
 	bool in = export_inbound(a);
-	int num = export_proto_num(a->proto);
 	char name[16];
-	size_t i;
 
-	export_set_int(c, "protocol_num", num);
-	/* IANA's keyword in lower case; a bare number has none */
-	for (i = 0; a->proto[i] && i + 1 < sizeof(name); i++)
-		name[i] = (char)(a->proto[i] >= 'A' && a->proto[i] <= 'Z'
-					 ? a->proto[i] - 'A' + 'a'
-					 : a->proto[i]);
-	name[i] = '\0';
-	if (num >= 0 && (name[0] < '0' || name[0] > '9'))
+	export_set_int(c, "protocol_num", export_proto_num(a->proto));
+	if (export_proto_name(a->proto, name, sizeof(name)))
 		export_set_str(c, "protocol_name", name);
 	export_set_int(c, "protocol_ver_id", a->ip_version);
 	export_set_int(c, "direction_id", in ? 1 : 2);
@@ -412,6 +404,19 @@ static json_t *ocsf_start_stop(const struct export_state *st,
 	return ev;
 }
 
+void ocsf_finding(json_t *ev, json_t *f, const struct arec *a,
+		  const char *title, const char *msg, const char *type)
+{
+	export_set_int(ev, "status_id", 1);
+	export_set_str(ev, "status", "New");
+	export_set_str(ev, "message", msg ? msg : title);
+	export_set_str(f, "uid", a->rec->chain);
+	export_set_str(f, "title", title);
+	export_set_str(f, "desc", msg);
+	if (type)
+		json_object_set_new(f, "types", json_pack("[s]", type));
+}
+
 /* Something that weakens the fence (the chain altered, a hole found):
  * a finding of high severity, for a supervisor to act on. */
 static json_t *ocsf_alert(const struct export_state *st, const struct arec *a)
@@ -430,14 +435,7 @@ static json_t *ocsf_alert(const struct export_state *st, const struct arec *a)
 	}
 	snprintf(title, sizeof(title), "The fence is weakened: %s",
 		 kind ? kind : "alert");
-	export_set_int(ev, "status_id", 1);
-	export_set_str(ev, "status", "New");
-	export_set_str(ev, "message", msg ? msg : title);
-	export_set_str(f, "uid", a->rec->chain);
-	export_set_str(f, "title", title);
-	export_set_str(f, "desc", msg);
-	if (kind)
-		json_object_set_new(f, "types", json_pack("[s]", kind));
+	ocsf_finding(ev, f, a, title, msg, kind);
 	json_object_set_new(ev, "finding_info", f);
 	export_set_str(u, "kind", kind);
 	json_object_set_new(ev, "unmapped", u);

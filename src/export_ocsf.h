@@ -28,6 +28,14 @@ json_t *ocsf_base(const struct ocsf_class *c, int activity,
 json_t *ocsf_product(const struct export_state *st);
 
 /*
+ * A new finding's status and message (msg, or else title) into ev, and
+ * into its finding_info f: the record's chain as uid, title, msg as desc
+ * and type, if any, as its one type.
+ */
+void ocsf_finding(json_t *ev, json_t *f, const struct arec *a,
+		  const char *title, const char *msg, const char *type);
+
+/*
  * A reload, lost, error or control record as its event, or NULL (no
  * memory, or a type without one: stats).  *none is set for the latter.
  */

@@ -175,14 +175,7 @@ static json_t *gap(const struct export_state *st, const struct arec *a,
 			 export_int(a->rec->root, "count"), lost_what(what));
 	else
 		snprintf(title, sizeof(title), "nfjudge reported an error");
-	export_set_int(ev, "status_id", 1);
-	export_set_str(ev, "status", "New");
-	export_set_str(ev, "message", msg ? msg : title);
-	export_set_str(f, "uid", a->rec->chain);
-	export_set_str(f, "title", title);
-	export_set_str(f, "desc", msg);
-	if (what)
-		json_object_set_new(f, "types", json_pack("[s]", what));
+	ocsf_finding(ev, f, a, title, msg, what);
 	with(ev, "finding_info", f);
 	return with(ev, "unmapped", unmapped(a, keys, 6));
 }
