@@ -219,6 +219,13 @@ static struct engine_counts counts(const struct fixture *f)
 	return c;
 }
 
+/* Free functions take NULL. */
+static void test_free_null(void **state)
+{
+	(void)state;
+	engine_free(NULL);
+}
+
 static void test_accept(void **state)
 {
 	struct fixture *f = *state;
@@ -702,6 +709,7 @@ static void test_no_names_source(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_free_null),
 		T(test_accept),
 		T(test_reject_with_reason),
 		T(test_drop),
