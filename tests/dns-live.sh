@@ -58,8 +58,10 @@ ip link add dn0 netns "$SB" type veth peer name dn1 netns "$FAR" || exit 1
 sb ip link set lo up
 far ip link set lo up
 sb ip addr add 10.77.0.2/24 dev dn0
+sb ip addr add fd77::2/64 dev dn0 nodad
 # .1 the DNS server, .3 a third host; .5-.10 what names resolve to
 for a in 1 3 5 6 7 8 9 10; do far ip addr add 10.77.0.$a/24 dev dn1; done
+far ip addr add fd77::5/64 dev dn1 nodad
 sb ip link set dn0 up
 far ip link set dn1 up
 mac=$(sb cat /sys/class/net/dn0/address)
@@ -72,7 +74,8 @@ POL
 
 bg "$FAR" "$PY" "$RT" sniff dn1 "$mac" "$tmp/sniff"
 bg "$FAR" "$PY" "$DP" serve 10.77.0.1 "$tmp/dns.log"
-bg "$FAR" "$PY" "$top_srcdir/tests/netpeer.py" listen 0.0.0.0:8443
+bg "$FAR" "$PY" "$top_srcdir/tests/netpeer.py" listen 0.0.0.0:8443 \
+	'[fd77::5]:8443'
 bg "$SB" "$NFJUDGE" run -c "$tmp/policy.conf" --install-rules \
 	-o "$tmp/log" 2>"$tmp/daemon.err"
 DPID=$!
@@ -109,6 +112,15 @@ recs_are "named" 1 rule=named dest_ip=10.77.0.5 dest_name=test.example
 poll 50 test "$(syns 10.77.0.5)" -ge 1
 expect_eq "named: the SYN is on the far side" "$(syns 10.77.0.5)" 1
 
+# AAAA: the name of an IPv6 address, learned from an answer over IPv4.
+expect_eq "resolve test.example AAAA" \
+	"$(sb "$PY" "$DP" query6 10.77.0.1 test.example)" fd77::5
+expect_eq "connect to test.example over IPv6" "$(connect '[fd77::5]')" \
+	connected
+recs_are "named, IPv6" 1 rule=named dest_ip=fd77::5 dest_name=test.example
+poll 50 test "$(syns fd77::5)" -ge 1
+expect_eq "named, IPv6: the SYN is on the far side" "$(syns fd77::5)" 1
+
 # An address nobody resolved is still refused.
 refused "unrelated address" 10.77.0.9
 
@@ -135,7 +147,10 @@ refused "third host" 10.77.0.10
 # The name shows in the exports too.
 "$NFJUDGE" audit export --format ocsf "$tmp/log" >"$tmp/ocsf" 2>"$tmp/err"
 expect_eq "OCSF: dst_endpoint.hostname" \
-	"$(grep -c '"hostname":"test.example"' "$tmp/ocsf")" 1
+	"$(grep -c '"hostname":"test.example"' "$tmp/ocsf")" 2
+"$NFJUDGE" audit export --format ecs "$tmp/log" >"$tmp/ecs" 2>"$tmp/err"
+expect_eq "ECS: destination.domain" \
+	"$(grep -c '"domain":"test.example"' "$tmp/ecs")" 2
 
 kill -TERM "$DPID"
 wait "$DPID"

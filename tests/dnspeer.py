@@ -8,13 +8,15 @@
                                      ask for NAME's A record; prints the
                                      address of the first answer with the
                                      query's ID, or "none"
+  dnspeer.py query6 SERVER NAME      the same for NAME's AAAA record
   dnspeer.py spoof SRC DST:PORT ID NAME ADDR
                                      an answer nobody asked SRC for
 
 The server's names:
-  test.example         A 10.77.0.5, and before it an unsolicited answer
-                       (another ID) for unsol.test.example A 10.77.0.8
-                       on the same 5-tuple
+  test.example         A 10.77.0.5 (AAAA fd77::5), and before the A an
+                       unsolicited answer
+                       (another ID) for unsol.test.example A
+                       10.77.0.8 on the same 5-tuple
   wrongid.test.example A 10.77.0.6, but under another ID
   wrongq.test.example  test.example A 10.77.0.7: another question
   silent.test.example  no answer
@@ -44,15 +46,17 @@ def decode_question(msg):
     return ident, ".".join(labels), qtype
 
 
-def response(ident, name, addr, rcode=0):
-    """A response to (ident, name A IN): one A record, TTL 300."""
+def response(ident, name, addr, rcode=0, qtype=1):
+    """A response to (ident, name A or AAAA IN): one record, TTL 300."""
     head = struct.pack("!HHHHHH", ident, 0x8180 | rcode, 1,
                        1 if addr else 0, 0, 0)
-    q = encode_name(name) + struct.pack("!HH", 1, 1)
+    q = encode_name(name) + struct.pack("!HH", qtype, 1)
     if not addr:
         return head + q
-    rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4)
-    return head + q + rr + socket.inet_aton(addr)
+    data = socket.inet_pton(socket.AF_INET6 if qtype == 28 else
+                            socket.AF_INET, addr)
+    rr = b"\xc0\x0c" + struct.pack("!HHIH", qtype, 1, 300, len(data))
+    return head + q + rr + data
 
 
 def serve(addr, log):
@@ -67,7 +71,9 @@ def serve(addr, log):
         except (IndexError, struct.error, UnicodeDecodeError):
             continue
         out.write("%s %d\n" % (name, ident))
-        if name == "test.example":
+        if name == "test.example" and qtype == 28:
+            s.sendto(response(ident, name, "fd77::5", 0, 28), peer)
+        elif name == "test.example":
             s.sendto(response(ident ^ 0x5a5a, "unsol.test.example",
                               "10.77.0.8"), peer)
             s.sendto(response(ident, name, "10.77.0.5"), peer)
@@ -79,17 +85,20 @@ def serve(addr, log):
             s.sendto(response(ident, name, None, 3), peer)
 
 
-def query(server, name, port=0, ident=None):
+def query(server, name, port=0, ident=None, qtype=1):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("0.0.0.0", port))
     s.settimeout(3)
     ident = random.randrange(65536) if ident is None else ident
     q = struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0)
-    s.sendto(q + encode_name(name) + struct.pack("!HH", 1, 1), (server, 53))
+    s.sendto(q + encode_name(name) + struct.pack("!HH", qtype, 1),
+             (server, 53))
     try:
         while True:
             msg = s.recv(2048)
             got, an = struct.unpack("!H4xH", msg[:8])
+            if got == ident and an and qtype == 28:
+                return socket.inet_ntop(socket.AF_INET6, msg[-16:])
             if got == ident and an:
                 return socket.inet_ntoa(msg[-4:])
     except OSError:
@@ -111,6 +120,8 @@ def main():
     elif cmd == "query":
         print(query(a[0], a[1], int(a[2]) if len(a) > 2 else 0,
                     int(a[3]) if len(a) > 3 else None))
+    elif cmd == "query6":
+        print(query(a[0], a[1], 0, None, 28))
     elif cmd == "spoof":
         print(spoof(a[0], a[1], int(a[2]), a[3], a[4]))
     else:
