@@ -24,6 +24,8 @@
  * answer costs a bounded amount of work. */
 #define DN_CHAIN_MAX   16
 #define DN_ANSWERS_MAX 64
+/* Entries looked at for one to reuse when a name is learned. */
+#define DN_EVICT_SCAN 32
 
 struct dn_name {
 	char name[DNSNAME_NAME_MAX];
@@ -53,6 +55,7 @@ struct dnsname {
 	size_t n_names;
 	int32_t *heads; /* the first entry of each bucket, or -1 */
 	size_t mask;	/* buckets - 1, a power of two at least 2 names */
+	size_t hand;	/* where the search for a slot to reuse goes on */
 	struct dn_query *queries;
 	size_t n_queries;
 	uint64_t clock;
@@ -300,30 +303,6 @@ static bool dn_reusable(const struct dn_name *e, int64_t now_us)
 	return !e->ip_version || e->expires_us <= now_us;
 }
 
-/* The slot for (name, addr): its own, a free or expired one, else the one
- * nearest its expiry. */
-static struct dn_name *dn_name_slot(struct dnsname *d, const char *name,
-				    int ver, const uint8_t *addr,
-				    int64_t now_us)
-{
-	struct dn_name *best = &d->names[0];
-	size_t i;
-
-	for (i = 0; i < d->n_names; i++) {
-		struct dn_name *e = &d->names[i];
-
-		if (e->ip_version == ver &&
-		    !memcmp(e->addr, addr, dn_addr_len(ver)) &&
-		    !strcmp(e->name, name))
-			return e;
-		if (dn_reusable(best, now_us))
-			continue;
-		if (dn_reusable(e, now_us) || e->expires_us < best->expires_us)
-			best = e;
-	}
-	return best;
-}
-
 /* FNV-1a of the address: the table's owner chose it, not the peer. */
 static uint32_t dn_bucket(const struct dnsname *d, int ver, const uint8_t *addr)
 {
@@ -333,6 +312,48 @@ static uint32_t dn_bucket(const struct dnsname *d, int ver, const uint8_t *addr)
 	for (i = 0; i < dn_addr_len(ver); i++)
 		h = (h ^ addr[i]) * 16777619u;
 	return h & (uint32_t)d->mask;
+}
+
+/* The entry of (name, addr), found through its bucket, or NULL. */
+static struct dn_name *dn_find(struct dnsname *d, const char *name, int ver,
+			       const uint8_t *addr)
+{
+	int32_t i = d->heads[dn_bucket(d, ver, addr)];
+	struct dn_name *e;
+
+	for (; i >= 0; i = e->next) {
+		e = &d->names[i];
+		if (e->ip_version == ver &&
+		    !memcmp(e->addr, addr, dn_addr_len(ver)) &&
+		    !strcmp(e->name, name))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The slot for (name, addr): its own, else among the next DN_EVICT_SCAN
+ * entries from the hand the first free or expired one, else the one
+ * nearest its expiry.  Bounded, as the lock that guards the table is
+ * taken on the verdict path too.
+ */
+static struct dn_name *dn_name_slot(struct dnsname *d, const char *name,
+				    int ver, const uint8_t *addr,
+				    int64_t now_us)
+{
+	struct dn_name *e = dn_find(d, name, ver, addr), *best = NULL;
+	size_t i, n = d->n_names < DN_EVICT_SCAN ? d->n_names : DN_EVICT_SCAN;
+
+	for (i = 0; !e && i < n; i++) {
+		struct dn_name *c = &d->names[d->hand];
+
+		d->hand = (d->hand + 1) % d->n_names;
+		if (dn_reusable(c, now_us))
+			e = c;
+		else if (!best || c->expires_us < best->expires_us)
+			best = c;
+	}
+	return e ? e : best;
 }
 
 static void dn_unlink(struct dnsname *d, struct dn_name *e)

@@ -54,7 +54,8 @@ int dnsname_query(struct dnsname *d, const struct dnsname_flow *f,
  * the number of addresses learned (0 for an answer without any, such as
  * NXDOMAIN), -ENOENT when it answers no outstanding query (spoofed, late
  * or repeated), -EBADMSG when it is not a well-formed response.  When the
- * table of names is full, the entry nearest its expiry makes room.
+ * table of names is full, of the next 32 entries (a hand goes round the
+ * table) the one nearest its expiry makes room: learning is bounded too.
  */
 int dnsname_answer(struct dnsname *d, const struct dnsname_flow *f,
 		   const uint8_t *msg, size_t len, int64_t now_us);

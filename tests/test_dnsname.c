@@ -441,6 +441,37 @@ static void test_names_full(void **state)
 	dnsname_free(d);
 }
 
+/* A table larger than the eviction's scan: a new name still gets a slot,
+ * by pushing out exactly one live name, and every other stays. */
+static void test_names_full_large(void **state)
+{
+	struct dnsname *d = dnsname_new(100, 8);
+	uint8_t a[16] = {10, 2, 0, 0};
+	char name[32], text[32];
+	struct msg m;
+	unsigned i, found = 0;
+
+	(void)state;
+	for (i = 0; i <= 100; i++) {
+		snprintf(name, sizeof(name), "m%u.test", i);
+		snprintf(text, sizeof(text), "10.2.0.%u", i);
+		send_query(d, i, name, T_A, 0);
+		header(&m, i, 0x8180, 1);
+		question(&m, name, T_A);
+		rr_a(&m, name, 1000 + i, text);
+		assert_int_equal(dnsname_answer(d, &flow, m.b, m.len, 0), 1);
+	}
+	assert_int_equal(dnsname_count(d), 100);
+	for (i = 0; i <= 100; i++) {
+		a[3] = (uint8_t)i;
+		found += dnsname_lookup(d, 4, a, S) != NULL;
+	}
+	assert_int_equal(found, 100);
+	a[3] = 100;
+	assert_string_equal(dnsname_lookup(d, 4, a, S), "m100.test");
+	dnsname_free(d);
+}
+
 /* A full table of queries: the oldest is forgotten. */
 static void test_queries_full(void **state)
 {
@@ -513,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_compression_loop),
 		cmocka_unit_test(test_names_full),
+		cmocka_unit_test(test_names_full_large),
 		cmocka_unit_test(test_queries_full),
 		cmocka_unit_test(test_two_names),
 		cmocka_unit_test(test_new_bad),
