@@ -55,9 +55,10 @@ struct procfs *procfs_open(const char *root)
 		return NULL;
 	pfs->held = calloc(PROCFS_MAX_HOLDERS, sizeof(*pfs->held));
 	pfs->root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (pfs->root_fd < 0 || !pfs->held) {
+	if (pfs->root_fd < 0 || !pfs->held || procfs_ident_init(pfs) < 0) {
 		if (pfs->root_fd >= 0)
 			close(pfs->root_fd);
+		procfs_ident_fini(pfs);
 		free(pfs->held);
 		free(pfs);
 		return NULL;
@@ -77,6 +78,7 @@ void procfs_close(struct procfs *pfs)
 	if (!pfs)
 		return;
 	close(pfs->root_fd);
+	procfs_ident_fini(pfs);
 	free(pfs->pids);
 	free(pfs->held);
 	free(pfs);

@@ -68,11 +68,13 @@ void procfs_user_name(struct procfs *pfs, uid_t uid, char *out, size_t size);
 
 /* Counters since procfs_open, for tests and benchmarks. */
 struct procfs_stats {
-	unsigned long hits;	   /* cache hits that revalidated */
-	unsigned long stale;	   /* cache hits that did not */
-	unsigned long misses;	   /* scans */
-	unsigned long evictions;   /* entries pushed out by newer ones */
-	unsigned long over_budget; /* scans that found nothing in time */
+	unsigned long hits;	    /* cache hits that revalidated */
+	unsigned long stale;	    /* cache hits that did not */
+	unsigned long misses;	    /* scans */
+	unsigned long evictions;    /* entries pushed out by newer ones */
+	unsigned long over_budget;  /* scans that found nothing in time */
+	unsigned long ident_hits;   /* process identities reused */
+	unsigned long ident_misses; /* ... read afresh */
 };
 void procfs_get_stats(const struct procfs *pfs, struct procfs_stats *st);
 

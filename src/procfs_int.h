@@ -16,8 +16,7 @@
 
 #include "proc.h"
 #include "procfs.h"
-
-struct procinfo_stat;
+#include "procinfo.h"
 
 #define PROCFS_MAX_HOLDERS  PROC_MAX_HOLDERS
 #define PROCFS_USERS	    16
@@ -52,6 +51,35 @@ struct procfs_digest {
 	char hex[65];
 };
 
+#define PROCFS_IDENTS	64   /* processes whose identity is kept */
+#define PROCFS_KEPT_FDS 4096 /* fds of ours the bitmap can tell */
+
+/* What procfs_ident_get must know of a process. */
+enum {
+	PROCFS_IDENT_BASE = 1,	   /* exe, and whether its path names it */
+	PROCFS_IDENT_FULL = 1 | 2, /* and its environment's taint, digest */
+};
+
+/* A process's identity, kept while it runs that program: procidcache.c. */
+struct procfs_ident {
+	pid_t pid; /* 0: free */
+	unsigned long long start;
+	int stat_fd; /* its /proc/PID/stat, pread again on a hit */
+	int env_fd;  /* its environ: reads nothing once it exec()s */
+	size_t env_len;
+	uint64_t env_hash;
+	int have; /* PROCFS_IDENT_*; 0: not to be used again */
+	bool exe_ok;
+	dev_t exe_dev;
+	ino_t exe_ino;
+	bool named;	       /* exe is the file its path names here */
+	const char *env_taint; /* with PROCFS_IDENT_FULL */
+	char exe[PROC_EXE_MAX];
+	char sha256[65];	 /* with PROCFS_IDENT_FULL; "" when unknown */
+	struct procinfo_stat st; /* as read by the last get */
+	uint64_t used;		 /* LRU clock */
+};
+
 struct procfs_user {
 	bool valid;
 	uid_t uid;
@@ -74,6 +102,9 @@ struct procfs {
 	struct procfs_user users[PROCFS_USERS];
 	unsigned int next_user;
 	struct procfs_digest digests[PROCFS_DIGESTS];
+	struct procfs_ident *idents; /* PROCFS_IDENTS */
+	pid_t self; /* our pid, whose table holds the idents' fds */
+	uint64_t kept[PROCFS_KEPT_FDS / 64]; /* those fds, as a bitmap */
 	unsigned int next_digest;
 	/* directory buffers: an outer walk (/proc, task/) and an inner one */
 	uint64_t dirbuf[2][4096];
@@ -100,6 +131,20 @@ int64_t procfs_clock_us(void);
 /* Set from another thread (a reload): read it once per look-up. */
 bool procfs_thorough(const struct procfs *pfs);
 bool procfs_past_deadline(const struct procfs *pfs);
+
+/*
+ * procidcache.c: pid's identity (start: its start time, 0: whichever
+ * process the pid names), kept and revalidated; dfd its open /proc/PID
+ * directory or -1.  NULL when it is gone or unreadable.  The entry (and
+ * pfs->buf) is valid until the next call.
+ */
+int procfs_ident_init(struct procfs *pfs);
+void procfs_ident_fini(struct procfs *pfs);
+/* Is fd of our own table one the cache keeps (and so not a socket)? */
+bool procfs_ident_keeps(const struct procfs *pfs, int fd);
+const struct procfs_ident *procfs_ident_get(struct procfs *pfs, int dfd,
+					    pid_t pid, unsigned long long start,
+					    int want);
 
 /* procdigest.c: the SHA-256 of dfd's exe, hex, "" when unknown. */
 void procfs_exe_digest(struct procfs *pfs, int dfd, char hex[65]);

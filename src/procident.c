@@ -112,47 +112,26 @@ bool procfs_past_deadline(const struct procfs *pfs)
 	return procfs_clock_us() > pfs->deadline;
 }
 
-/*
- * The exe link and the file its path names in our mount namespace must
- * be one file: a bind mount in another namespace, or a file deleted and
- * replaced, shows a path that is not what runs.
- */
-static bool procfs_exe_is_named(int dfd, const char *exe)
-{
-	struct stat real, named;
-
-	if (!exe[0] || fstatat(dfd, "exe", &real, 0) < 0 ||
-	    stat(exe, &named) < 0)
-		return false;
-	return real.st_dev == named.st_dev && real.st_ino == named.st_ino;
-}
-
+/* Ancestors go through the identity cache: the same few for every packet. */
 static void procfs_ancestors(struct procfs *pfs, pid_t ppid,
 			     struct proc_info *info)
 {
-	struct procinfo_stat st;
+	const struct procfs_ident *id;
 	struct proc_ancestor *a;
-	int dfd;
 
 	info->n_ancestors = 0;
 	while (ppid > 0 && info->n_ancestors < PROC_MAX_ANCESTORS) {
-		dfd = procfs_open_pid(pfs, ppid);
-		if (dfd < 0)
+		id = procfs_ident_get(pfs, -1, ppid, 0, PROCFS_IDENT_BASE);
+		if (!id)
 			return;
-		if (procfs_read_stat(pfs, dfd, &st) < 0) {
-			close(dfd);
-			return;
-		}
 		a = &info->ancestors[info->n_ancestors++];
 		a->pid = ppid;
-		snprintf(a->comm, sizeof(a->comm), "%s", st.comm);
-		procinfo_readlink(dfd, "exe", a->exe, sizeof(a->exe));
-		a->foreign = procfs_thorough(pfs) &&
-			     !procfs_exe_is_named(dfd, a->exe);
-		close(dfd);
+		snprintf(a->comm, sizeof(a->comm), "%s", id->st.comm);
+		snprintf(a->exe, sizeof(a->exe), "%s", id->exe);
+		a->foreign = procfs_thorough(pfs) && !id->named;
 		/* pid 1's parent is 0; a fixture could loop, the bound ends it
 		 */
-		ppid = st.ppid == ppid ? 0 : st.ppid;
+		ppid = id->st.ppid == ppid ? 0 : id->st.ppid;
 	}
 }
 
@@ -178,7 +157,6 @@ static void procfs_fill_optional(struct procfs *pfs, int dfd,
 	size_t len;
 	bool trunc;
 
-	procinfo_readlink(dfd, "exe", info->exe, sizeof(info->exe));
 	if (procinfo_read(dfd, "cmdline", info->cmdline, sizeof(info->cmdline),
 			  &len, &trunc) < 0) {
 		len = 0;
@@ -190,33 +168,6 @@ static void procfs_fill_optional(struct procfs *pfs, int dfd,
 		len = 0;
 	procinfo_parse_cgroup(pfs->buf, len, info->cgroup,
 			      sizeof(info->cgroup));
-}
-
-/* Environments past this are not read through: the process is tainted. */
-#define PROCFS_ENV_MAX (1 << 20)
-
-/* Was the process started with the dynamic loader told to load more? */
-static const char *procfs_taint_env(struct procfs *pfs, int dfd)
-{
-	struct procinfo_envscan scan = {0};
-	size_t total = 0;
-	ssize_t n = 0;
-	int fd;
-
-	fd = openat(dfd, "environ", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return "environment unreadable";
-	while (!scan.found && total < PROCFS_ENV_MAX &&
-	       (n = read(fd, pfs->buf, sizeof(pfs->buf))) > 0) {
-		procinfo_env_feed(&scan, pfs->buf, (size_t)n);
-		total += (size_t)n;
-	}
-	close(fd);
-	if (scan.found)
-		return "started with LD_PRELOAD or LD_AUDIT";
-	if (total >= PROCFS_ENV_MAX)
-		return "environment too large to check";
-	return n < 0 ? "environment unreadable" : NULL;
 }
 
 /*
@@ -288,44 +239,56 @@ static const char *procfs_taint_maps(struct procfs *pfs, int dfd)
 	return why ? why : n < 0 ? "memory map unreadable" : NULL;
 }
 
-static const char *procfs_taint(struct procfs *pfs, int dfd, const char *exe)
+/*
+ * The exe link and the file its path names in our mount namespace must
+ * be one file: a bind mount in another namespace, or a file deleted and
+ * replaced, shows a path that is not what runs.  The environment is as
+ * the process was started; its maps are read anew, as code can be mapped
+ * at any time.
+ */
+static const char *procfs_taint(struct procfs *pfs, int dfd,
+				const struct procfs_ident *id)
 {
-	const char *why;
-
-	if (!exe[0])
+	if (!id->exe[0])
 		return "exe unreadable";
-	if (!procfs_exe_is_named(dfd, exe))
+	if (!id->named)
 		return "exe is not the file its path names here";
-	why = procfs_taint_env(pfs, dfd);
-	return why ? why : procfs_taint_maps(pfs, dfd);
+	return id->env_taint ? id->env_taint : procfs_taint_maps(pfs, dfd);
 }
 
 int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 		struct proc_info *info)
 {
+	bool thorough = procfs_thorough(pfs);
+	const struct procfs_ident *id;
 	struct procinfo_stat st;
 	int dfd, err;
 
+	if (!start)
+		return -ESRCH; /* a holder whose start was never read */
 	dfd = procfs_open_pid(pfs, pid);
 	if (dfd < 0)
 		return dfd;
-	err = procfs_read_stat(pfs, dfd, &st);
-	if (err == 0 && st.start != start)
-		err = -ESRCH; /* the pid now names another process */
-	if (err == 0)
-		err = procfs_fill_ids(pfs, dfd, info);
+	id = procfs_ident_get(pfs, dfd, pid, start,
+			      thorough ? PROCFS_IDENT_FULL : PROCFS_IDENT_BASE);
+	err = id ? 0 : -ESRCH;
+	if (err < 0)
+		goto out;
+	st = id->st; /* the ancestors' walk reuses the entry's slot */
+	snprintf(info->exe, sizeof(info->exe), "%s", id->exe);
+	/* the quick scan leaves process rules unknown: no need to know */
+	if (thorough)
+		info->tainted = procfs_taint(pfs, dfd, id);
+	/* what a tainted process runs does not matter: no rule trusts it */
+	if (thorough && !info->tainted)
+		memcpy(info->exe_sha256, id->sha256, sizeof(info->exe_sha256));
+	err = procfs_fill_ids(pfs, dfd, info);
 	if (err < 0)
 		goto out;
 	info->pid = pid;
 	info->ppid = st.ppid;
 	snprintf(info->comm, sizeof(info->comm), "%s", st.comm);
 	procfs_fill_optional(pfs, dfd, info);
-	/* the quick scan leaves process rules unknown: no need to know */
-	if (procfs_thorough(pfs))
-		info->tainted = procfs_taint(pfs, dfd, info->exe);
-	/* what a tainted process runs does not matter: no rule trusts it */
-	if (procfs_thorough(pfs) && !info->tainted)
-		procfs_exe_digest(pfs, dfd, info->exe_sha256);
 	procinfo_format_start(pfs->btime, st.start, pfs->hz, info->start_time,
 			      sizeof(info->start_time));
 	procfs_ancestors(pfs, st.ppid, info);

@@ -19,8 +19,13 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <signal.h>
+#include <netinet/in.h>
 
 #include "fakeproc.h"
 #include "proc.h"
@@ -506,7 +511,9 @@ static void test_tainted(void **state)
 	fwrite("\0LD_PRELOAD=y", 1, 13, w);
 	fclose(w);
 	expect_taint(pfs, "started with LD_PRELOAD or LD_AUDIT");
+	/* a process's environ does not vanish while it runs: another one */
 	unlink(fakeproc_at("%d/environ", 100));
+	put_stat(100, 50, "app", 260 * hz());
 	expect_taint(pfs, "environment unreadable");
 	procfs_close(pfs);
 }
@@ -650,8 +657,134 @@ static void test_missing_files(void **state)
 	procfs_close(NULL);
 }
 
-int main(void)
+/*
+ * The same process again: its identity and its ancestors' come from the
+ * cache, until it runs another program, is another process, or changes
+ * what its environment says.
+ */
+static void test_ident_cache(void **state)
 {
+	struct procfs *pfs = open_root();
+	char self[PROC_EXE_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	struct procfs_stats st;
+
+	assert_true(n > 0);
+	self[n] = '\0';
+	fakeproc_link(self, fakeproc_at("%d/exe", 100));
+	fakeproc_link(self, fakeproc_at("%d/exe", 50));
+	fakeproc_link(self, fakeproc_at("%d/exe", 1));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.ident_misses, 3); /* app, sh, init: once each */
+	assert_int_equal(st.ident_hits, 3);
+	assert_string_equal(info.exe, self);
+	assert_string_equal(info.ancestors[0].exe, self);
+	/* an exec under the same pid and start time: another exe */
+	fakeproc_link("/bin/sh", fakeproc_at("%d/exe", 100));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_string_equal(info.exe, "/bin/sh");
+	/* ... or the same exe, run again with the loader told to load more */
+	fakeproc_link(self, fakeproc_at("%d/exe", 100));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_null(info.tainted);
+	fakeproc_put_file("LD_PRELOAD=/tmp/x.so\0", 21,
+			  fakeproc_at("%d/environ", 100));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_non_null(info.tainted);
+	assert_string_equal(info.tainted,
+			    "started with LD_PRELOAD or LD_AUDIT");
+	/* the parent's pid now names another process: read afresh */
+	put_stat(50, 1, "newsh", 20 * hz());
+	fakeproc_link("/bin/sh", fakeproc_at("%d/exe", 50));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_string_equal(info.ancestors[0].comm, "newsh");
+	assert_string_equal(info.ancestors[0].exe, "/bin/sh");
+	/* comm and parent are read on every hit (prctl, reparenting) */
+	put_stat(50, 50, "renamed", 20 * hz());
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.n_ancestors, 1);
+	assert_string_equal(info.ancestors[0].comm, "renamed");
+	procfs_close(pfs);
+}
+
+/*
+ * Live: a process that holds a socket, seen (and kept), then runs its
+ * own exe again with LD_PRELOAD: same pid, start time and exe, and yet
+ * the next look-up must see the new environment.
+ */
+static void test_live_reexec(void **state)
+{
+	char self[PROC_EXE_MAX], fdarg[16], hold[] = "--hold", c;
+	char pre[] = "LD_PRELOAD=", path[] = "PATH=/bin";
+	char *argv[] = {self, hold, fdarg, NULL};
+	char *envp[] = {pre, path, NULL};
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int rep[2], go[2], s;
+	struct procfs_stats st;
+	struct procfs *pfs;
+	struct stat sst;
+	uint32_t inode;
+	pid_t pid;
+
+	assert_true(n > 0);
+	self[n] = '\0';
+	assert_int_equal(pipe(rep), 0);
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG,
+		      SIGKILL); /* a failed test leaves none */
+		s = socket(AF_INET, SOCK_DGRAM, 0); /* kept across exec */
+		if (s < 0 || fstat(s, &sst) < 0)
+			_exit(1);
+		inode = (uint32_t)sst.st_ino;
+		snprintf(fdarg, sizeof(fdarg), "%d", rep[1]);
+		if (write(rep[1], &inode, sizeof(inode)) != sizeof(inode) ||
+		    read(go[0], &c, 1) != 1)
+			_exit(1);
+		execve(self, argv, envp);
+		_exit(1);
+	}
+	assert_int_equal(read(rep[0], &inode, sizeof(inode)), sizeof(inode));
+	pfs = procfs_open("/proc");
+	assert_non_null(pfs);
+	procfs_set_budget(pfs, 0);
+	assert_int_equal(procfs_lookup(pfs, inode, &info), 0);
+	assert_int_equal(info.pid, pid);
+	assert_int_equal(procfs_lookup(pfs, inode, &info), 0);
+	procfs_get_stats(pfs, &st);
+	assert_true(st.ident_hits >= 1);
+	assert_true(
+		!info.tainted ||
+		strcmp(info.tainted, "started with LD_PRELOAD or LD_AUDIT"));
+	assert_int_equal(write(go[1], "x", 1), 1);
+	assert_int_equal(read(rep[0], &c, 1), 1); /* run again, holding it */
+	assert_int_equal(procfs_lookup(pfs, inode, &info), 0);
+	assert_int_equal(info.pid, pid);
+	assert_non_null(info.tainted);
+	assert_string_equal(info.tainted,
+			    "started with LD_PRELOAD or LD_AUDIT");
+	procfs_close(pfs);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(rep[0]);
+	close(rep[1]);
+	close(go[0]);
+	close(go[1]);
+}
+
+int main(int argc, char **argv)
+{
+	/* test_live_reexec's child, run again: say so, hold the socket */
+	if (argc == 3 && !strcmp(argv[1], "--hold")) {
+		if (write(atoi(argv[2]), "x", 1) != 1)
+			return 1;
+		for (;;)
+			pause();
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ancestors, setup,
@@ -676,6 +809,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_btime_far, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_ident_cache, setup,
+						teardown),
+		cmocka_unit_test(test_live_reexec),
 		cmocka_unit_test(test_parse_stat),
 		cmocka_unit_test(test_parse_status_cgroup),
 	};
