@@ -21,6 +21,7 @@
 #include "ctlrules.h"
 #include "flowfmt.h"
 #include "policy.h"
+#include "proc.h"
 #include "verdict.h"
 
 struct call {
@@ -163,20 +164,40 @@ static void ex_rule(void *ctx, const char *name, unsigned line, int verdict,
 	}
 }
 
+/* explain --pid: the flow as that process's, read from /proc. */
+static int explain_proc(struct call *c, struct policy_input *in, char *msg,
+			size_t size)
+{
+	const struct proc_info *info;
+	int err;
+
+	if (!c->req.pid)
+		return 0;
+	err = c->h->proc ? c->h->proc(c->h->ctx, c->req.pid, &info) : -ENOSYS;
+	if (err) {
+		snprintf(msg, size, "explain --pid %d: %s", c->req.pid,
+			 strerror(-err));
+		return err;
+	}
+	in->proc = info;
+	in->have_owner = true;
+	in->uid = info->uid;
+	in->gid = info->gid;
+	return 0;
+}
+
 static json_t *do_explain(struct call *c)
 {
-	struct explain e = {.rules = json_array()};
+	struct explain e = {0};
 	struct policy_explain_cb cb = {ex_match, ex_rule, &e};
 	struct policy_input in = {.flow = &c->req.flow};
 	struct policy *p;
+	char msg[128];
 	json_t *o;
 
-	if (c->req.pid) {
-		json_decref(e.rules);
-		return reply_error(c, "explain --pid is not supported by this "
-				      "daemon; explain without it judges an "
-				      "unattributed flow");
-	}
+	if (explain_proc(c, &in, msg, sizeof(msg)))
+		return reply_error(c, msg);
+	e.rules = json_array();
 	p = c->h->policy(c->h->ctx);
 	if (p)
 		policy_explain(p, &in, &cb);
@@ -185,6 +206,14 @@ static json_t *do_explain(struct call *c)
 	o = json_pack("{sbssss?so}", "ok", 1, "rule", e.decided, "verdict",
 		      e.decided ? verdict_str((enum verdict)e.verdict) : NULL,
 		      "rules", e.rules);
+	if (o && in.proc)
+		json_object_set_new(o, "process",
+				    json_pack("{sIsIss?ss?sb}", "pid",
+					      (json_int_t)in.proc->pid, "uid",
+					      (json_int_t)in.proc->uid, "exe",
+					      in.proc->exe, "tainted",
+					      in.proc->tainted, "shared",
+					      in.proc->shared));
 	c->rc.ok = o != NULL;
 	return o;
 }

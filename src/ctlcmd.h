@@ -11,6 +11,7 @@ struct control_peer;
 struct ctlrule;
 struct ctlrules;
 struct policy;
+struct proc_info;
 
 /* What status reports; strings owned by the daemon. */
 struct ctlcmd_status {
@@ -31,13 +32,15 @@ struct ctlcmd_status {
  * or -errno with every error in err, one "FILE:LINE:COL: message" a line;
  * it writes the reload record.  policy returns a reference to the policy
  * in force.  rules_changed makes a change of rules take effect.  record
- * writes a control record.
+ * writes a control record.  proc describes process pid as the live path
+ * would (0 or -errno, *info valid until the next call); NULL: none.
  */
 struct ctlcmd_host {
 	void (*status)(void *ctx, struct ctlcmd_status *st);
 	int (*reload)(void *ctx, const char *file, uint64_t *generation,
 		      char *err, size_t errlen);
 	struct policy *(*policy)(void *ctx);
+	int (*proc)(void *ctx, int pid, const struct proc_info **info);
 	void (*rules_changed)(void *ctx);
 	void (*record)(void *ctx, const struct record_control *rc);
 	struct ctlrules *rules;

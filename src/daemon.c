@@ -48,6 +48,8 @@
 #include "ocsfsink.h"
 #include "policy.h"
 #include "privs.h"
+#include "proc.h"
+#include "procfs.h"
 #include "record.h"
 #include "runctl.h"
 #include "timefmt.h"
@@ -109,7 +111,9 @@ struct daemon {
 	struct control *ctl; /* --control, or NULL */
 	struct ctlcmd_host host;
 	struct ctlrules temps;
-	unsigned refused; /* refused peers recorded this tick */
+	unsigned refused;	    /* refused peers recorded this tick */
+	struct procfs *explain_pfs; /* explain --pid, opened on first use */
+	struct proc_info *explain_proc;
 };
 
 /* The temporary rules' and control clients' clock. */
@@ -914,6 +918,8 @@ static void teardown(struct daemon *d, bool operator_stop)
 	dnswatch_free(d->names);
 	doctor_report_free(&d->doctor);
 	control_close(d->ctl);
+	procfs_close(d->explain_pfs);
+	free(d->explain_proc);
 	logsink_close(d->sink);
 	ocsfsink_close(d->ocsf);
 	policy_ref_free(d->policy);
@@ -999,6 +1005,22 @@ static struct policy *host_policy(void *ctx)
 	return policy_ref_get(((struct daemon *)ctx)->policy);
 }
 
+/* A look-up of its own: the workers' caches stay theirs. */
+static int host_proc(void *ctx, int pid, const struct proc_info **info)
+{
+	struct daemon *d = ctx;
+	const char *root = d->o->proc_root ? d->o->proc_root : "/proc";
+
+	if (!d->explain_pfs)
+		d->explain_pfs = procfs_open(root);
+	if (!d->explain_proc)
+		d->explain_proc = calloc(1, sizeof(*d->explain_proc));
+	if (!d->explain_pfs || !d->explain_proc)
+		return -ENOMEM;
+	*info = d->explain_proc;
+	return procfs_lookup_pid(d->explain_pfs, (pid_t)pid, d->explain_proc);
+}
+
 static void host_rules_changed(void *ctx)
 {
 	install_policy(ctx);
@@ -1059,6 +1081,7 @@ static int open_control(struct daemon *d)
 		.status = host_status,
 		.reload = host_reload,
 		.policy = host_policy,
+		.proc = host_proc,
 		.rules_changed = host_rules_changed,
 		.record = host_record,
 		.rules = &d->temps,

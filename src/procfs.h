@@ -60,6 +60,12 @@ void procfs_set_budget(struct procfs *pfs, long budget_us);
  */
 void procfs_set_thorough(struct procfs *pfs, bool on);
 
+/*
+ * Process pid as a look-up would describe it (identity, taint when
+ * thorough, ancestors), for nfjudge ctl explain --pid: 0 or -errno.
+ */
+int procfs_lookup_pid(struct procfs *pfs, pid_t pid, struct proc_info *info);
+
 /* Reset *info to "unknown" without touching all of its buffers. */
 void procfs_info_clear(struct proc_info *info);
 

@@ -296,3 +296,19 @@ out:
 	close(dfd);
 	return err;
 }
+
+int procfs_lookup_pid(struct procfs *pfs, pid_t pid, struct proc_info *info)
+{
+	struct procinfo_stat st;
+	int dfd, err;
+
+	dfd = procfs_open_pid(pfs, pid);
+	if (dfd < 0)
+		return dfd;
+	err = procfs_read_stat(pfs, dfd, &st);
+	close(dfd);
+	if (err < 0)
+		return err;
+	procfs_info_clear(info);
+	return procfs_fill(pfs, pid, st.start, info);
+}

@@ -29,6 +29,7 @@ with open(sys.argv[1], "a", buffering=1) as f:
             f.write("%d\n" % s.getsockname()[1])
             c.close()
 ' "$tmp/arrived"
+LPID=$last_pid
 : >"$tmp/arrived"
 arrived() { grep -c "^$1\$" "$tmp/arrived"; }
 # The listener writes after accept(): wait for its line, up to 10 s.
@@ -137,13 +138,24 @@ expect_status 0 "status after the failed reload" ctl status
 expect_eq "generation unchanged" "$(field policy generation)" 1
 check "the last error says so" grep -q '"last_error":"reload: .*bad.conf:2:' "$tmp/out"
 
-printf 'set default reject\naccept proto tcp to 10.200.0.9 port 80 name web\n' >"$tmp/good.conf"
+printf 'set default reject\naccept proto tcp to 10.200.0.9 port 80 name web\naccept proto tcp port 8080 exe /usr/bin/python3* name py\n' >"$tmp/good.conf"
 chmod 644 "$tmp/good.conf"
 expect_status 0 "reload of a good policy" ctl reload "$tmp/good.conf"
 expect_eq "the new generation" "$(field generation)" 2
 expect_eq "the new policy decides" \
 	"$(attempt tcp 10.200.0.9:80 | cut -d' ' -f1)" connected
 check "it arrived on the far side" wait_arrived 80 2
+# explain --pid: the process as the live path reads it from /proc.
+expect_status 0 "ctl explain --pid" \
+	ctl explain tcp 10.200.0.9 10.200.0.9:8080 --pid "$LPID"
+expect_eq "explain --pid: the exe rule decides" "$(field rule)" py
+expect_eq "explain --pid: names the process" "$(field process pid)" "$LPID"
+expect_status 0 "ctl explain without --pid" \
+	ctl explain tcp 10.200.0.9 10.200.0.9:8080
+expect_eq "explain without a process: the exe rule does not hold" \
+	"$(field rule)" default
+expect_status 1 "explain --pid of no process" \
+	ctl explain tcp 10.200.0.9 10.200.0.9:8080 --pid 2147483647
 check "a reload record was written" \
 	in_log '"event_type":"reload","seq":[0-9]+,"ok":true'
 
