@@ -513,9 +513,21 @@ void dnsname_list(const struct dnsname *d, int ip_version,
 
 /*
  * The DNS message of a whole, unfragmented UDP datagram of the given
- * port (source when from_server), and the exchange as seen from its
- * query.  -EINVAL when it is not one, -EBADMSG when it is cut short.
+ * port (source when from_server) of a server not on loopback, and the
+ * exchange as seen from its query.  -EINVAL when it is not one, -EBADMSG
+ * when it is cut short.
  */
+/* Any program in the sandbox can answer there, as any server. */
+static bool dn_loopback(int ver, const uint8_t *a)
+{
+	static const uint8_t lo6[16] = {[15] = 1};
+	static const uint8_t mapped[12] = {[10] = 0xff, [11] = 0xff};
+
+	if (ver == 4)
+		return a[0] == 127;
+	return !memcmp(a, lo6, 16) || (!memcmp(a, mapped, 12) && a[12] == 127);
+}
+
 static int dn_message(const struct flow *f, const uint8_t *pkt, size_t caplen,
 		      bool from_server, struct dnsname_flow *df,
 		      const uint8_t **msg, size_t *len)
@@ -523,7 +535,8 @@ static int dn_message(const struct flow *f, const uint8_t *pkt, size_t caplen,
 	size_t off = f->l4_off, ulen;
 
 	if (f->proto != PROTO_UDP || !f->has_ports || f->frag || !off ||
-	    (from_server ? f->sport : f->dport) != DNS_PORT)
+	    (from_server ? f->sport : f->dport) != DNS_PORT ||
+	    dn_loopback(f->ip_version, from_server ? f->src : f->dst))
 		return -EINVAL;
 	if (caplen < off + UDP_HLEN)
 		return -EBADMSG;

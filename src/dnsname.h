@@ -96,7 +96,8 @@ void dnsname_list(const struct dnsname *d, int ip_version,
  * them, f their decoded flow.  A packet the sandbox sent and the policy
  * let out is kept as a query when it is a UDP datagram to port 53 and a
  * query; one the sandbox received is an answer when it is a UDP datagram
- * from port 53.  -EINVAL when the packet is not such a datagram (or not
+ * from port 53.  Not from a server on loopback, where any program in the
+ * sandbox can answer.  -EINVAL when the packet is not such a datagram (or not
  * outbound, for a query), -EBADMSG when it is cut short; else as
  * dnsname_query() and dnsname_answer().
  */

@@ -225,9 +225,10 @@ static const struct fence_rule table[] = {
 	/* Nothing is left but what conntrack has no state for. */
 	{FENCE_DROP_INVALID, OUT_L, 0, "", "", m_any},
 
+	{FENCE_PASS, IN_E, 0, "-i lo", "-i lo", m_loopback},
+	/* After lo: any program in the sandbox can answer on loopback. */
 	{FENCE_PASS, IN_E, FENCE_F_LOG_DNS, M_DNS_ANSWER, M_DNS_ANSWER,
 	 m_dns_answer},
-	{FENCE_PASS, IN_E, 0, "-i lo", "-i lo", m_loopback},
 	{FENCE_PASS, IN_E, 0,
 	 "-p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN " M_EST,
 	 "-p tcp -m tcp ! --tcp-flags FIN,SYN,RST,ACK SYN " M_EST,

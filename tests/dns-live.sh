@@ -5,8 +5,9 @@
 # what the sandbox sends.  A name the sandbox resolved is in the record
 # (dest_name) and lets a `host` rule accept the connection; an address
 # nobody resolved, and the addresses of spoofed answers (another ID,
-# another question, an answer nobody asked for, a third host), are
-# refused, and the far side sees no SYN for them.
+# another question, an answer nobody asked for, a third host, a server
+# on the sandbox's loopback), are refused, and the far side sees no SYN
+# for them.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -60,7 +61,7 @@ far ip link set lo up
 sb ip addr add 10.77.0.2/24 dev dn0
 sb ip addr add fd77::2/64 dev dn0 nodad
 # .1 the DNS server, .3 a third host; .5-.10 what names resolve to
-for a in 1 3 5 6 7 8 9 10; do far ip addr add 10.77.0.$a/24 dev dn1; done
+for a in 1 3 5 6 7 8 9 10 11; do far ip addr add 10.77.0.$a/24 dev dn1; done
 far ip addr add fd77::5/64 dev dn1 nodad
 sb ip link set dn0 up
 far ip link set dn1 up
@@ -68,6 +69,7 @@ mac=$(sb cat /sys/class/net/dn0/address)
 
 cat >"$tmp/policy.conf" <<'POL'
 set default reject
+accept to 127.0.0.0/8 name loopback
 accept proto udp to 10.77.0.1 port 53 name dns
 accept proto tcp host test.example, *.test.example port 8443 name named
 POL
@@ -143,6 +145,14 @@ expect_eq "third host: sent" \
 	"$(far "$PY" "$DP" spoof 10.77.0.3 10.77.0.2:40053 4242 \
 		silent.test.example 10.77.0.10)" sent
 refused "third host" 10.77.0.10
+
+# A program in the sandbox serves DNS on loopback, which the policy lets
+# the sandbox reach: whatever it answers names nothing.
+bg "$SB" "$PY" "$DP" serve 127.0.0.1 "$tmp/lo-dns.log"
+poll 50 grep -q ready "$tmp/lo-dns.log" || bad "the loopback server did not start"
+expect_eq "loopback server: the client believes it" \
+	"$(sb "$PY" "$DP" query 127.0.0.1 evil.test.example)" 10.77.0.11
+refused "loopback server" 10.77.0.11
 
 # The name shows in the exports too.
 "$NFJUDGE" audit export --format ocsf "$tmp/log" >"$tmp/ocsf" 2>"$tmp/err"

@@ -20,6 +20,7 @@ The server's names:
   wrongid.test.example A 10.77.0.6, but under another ID
   wrongq.test.example  test.example A 10.77.0.7: another question
   silent.test.example  no answer
+  evil.test.example    A 10.77.0.11 (served on the sandbox's loopback)
   anything else        NXDOMAIN
 """
 import random
@@ -81,6 +82,8 @@ def serve(addr, log):
             s.sendto(response(ident ^ 0x0101, name, "10.77.0.6"), peer)
         elif name == "wrongq.test.example":
             s.sendto(response(ident, "test.example", "10.77.0.7"), peer)
+        elif name == "evil.test.example":
+            s.sendto(response(ident, name, "10.77.0.11"), peer)
         elif name != "silent.test.example":
             s.sendto(response(ident, name, None, 3), peer)
 

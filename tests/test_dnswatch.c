@@ -204,6 +204,25 @@ static void test_not_queries(void **state)
 	dnswatch_free(w);
 }
 
+/* A server on loopback: any program in the sandbox can be one. */
+static void test_loopback_server(void **state)
+{
+	struct dnswatch *w = dnswatch_new(16, 16);
+	struct flow f;
+	struct pkt p;
+
+	(void)state;
+	udp_dns(&p, "10.0.0.2", 40000, "127.0.0.53", 53, 12, "lo.test", NULL);
+	assert_int_equal(decode_packet(p.b, p.len, DECODE_LINK_IP, &f),
+			 DECODE_OK);
+	dnswatch_sent(w, &f, p.b, p.len, 0);
+	udp_dns(&p, "127.0.0.53", 53, "10.0.0.2", 40000, 12, "lo.test",
+		"4.4.4.4");
+	assert_int_equal(dnswatch_received(w, p.b, p.len, 0), -EINVAL);
+	assert_null(name_of(w, "4.4.4.4", 0));
+	dnswatch_free(w);
+}
+
 /* Two names for one address: the most recent first, both listed. */
 static void test_names(void **state)
 {
@@ -241,6 +260,7 @@ int main(void)
 		cmocka_unit_test(test_spoofed),
 		cmocka_unit_test(test_not_answers),
 		cmocka_unit_test(test_not_queries),
+		cmocka_unit_test(test_loopback_server),
 		cmocka_unit_test(test_names),
 	};
 
