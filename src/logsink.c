@@ -114,7 +114,7 @@ static int ring_out(struct logsink *s, const char *line, size_t len)
 	 */
 	if (s->idle && (s->bytes_in - s->bytes_out == len ||
 			s->bytes_in - s->bytes_out >= LOGSINK_BATCH_BYTES))
-		pthread_cond_signal(&s->wake);
+		pthread_cond_signal(&s->w.wake);
 	return 0;
 }
 
@@ -181,8 +181,8 @@ static void sink_pause(struct logsink *s, int ms)
 {
 	struct timespec until = deadline_ms(ms);
 
-	while (!s->stop &&
-	       pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
+	while (!s->w.stop && pthread_cond_timedwait(&s->w.wake, &s->w.lock,
+						    &until) != ETIMEDOUT)
 		;
 }
 
@@ -213,7 +213,7 @@ static bool sink_retry(struct logsink *s, struct timespec *giveup)
 {
 	struct timespec now;
 
-	if (s->stop) {
+	if (s->w.stop) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (!giveup->tv_sec)
 			*giveup = deadline_ms(LOGSINK_CLOSE_GIVEUP_MS);
@@ -235,20 +235,20 @@ static bool sink_idle(struct logsink *s)
 
 	if (s->reopen_pending && s->reopen_at == s->bytes_out) {
 		s->reopen_pending = false;
-		pthread_mutex_unlock(&s->lock);
+		pthread_mutex_unlock(&s->w.lock);
 		logsink_io_reopen(s);
-		pthread_mutex_lock(&s->lock);
+		pthread_mutex_lock(&s->w.lock);
 		return true;
 	}
-	if (s->stop)
+	if (s->w.stop)
 		return false;
 	s->idle = true;
 	if (ring_empty(s))
-		pthread_cond_wait(&s->wake, &s->lock);
-	if (!s->stop && !s->waiters &&
+		pthread_cond_wait(&s->w.wake, &s->w.lock);
+	if (!s->w.stop && !s->waiters &&
 	    s->bytes_in - s->bytes_out < LOGSINK_BATCH_BYTES) {
 		until = deadline_ms(LOGSINK_LINGER_MS);
-		pthread_cond_timedwait(&s->wake, &s->lock, &until);
+		pthread_cond_timedwait(&s->w.wake, &s->w.lock, &until);
 	}
 	s->idle = false;
 	return true;
@@ -266,9 +266,9 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 	n = ring_chunk(s, &data);
 	if (!n)
 		return sink_idle(s);
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	done = logsink_io_write(s, data, n);
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	ring_consume(s, done);
 	logsink_io_set_failing(s, done < n);
 	if (done < n && s->waiters) /* they stop waiting for a failed write */
@@ -282,7 +282,7 @@ static void *sink_thread(void *arg)
 	struct timespec giveup = {0, 0};
 	uint64_t left;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	while (sink_round(s, &giveup))
 		;
 	left = ring_lines(s);
@@ -292,7 +292,7 @@ static void *sink_thread(void *arg)
 			  (unsigned long long)left);
 	}
 	pthread_cond_broadcast(&s->drained);
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return NULL;
 }
 
@@ -350,9 +350,9 @@ int logsink_submit(struct logsink *s, const struct record_event *ev)
 {
 	int err;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	s->last_ts = ev->ts_us;
-	if (!s->running) {
+	if (!s->w.running) {
 		err = sink_submit_now(s, ev);
 	} else {
 		sink_take_reopen(s);
@@ -362,7 +362,7 @@ int logsink_submit(struct logsink *s, const struct record_event *ev)
 	}
 	if (err)
 		sink_lost(s);
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return err;
 }
 
@@ -372,9 +372,9 @@ bool logsink_can_accept(struct logsink *s)
 
 	if (s->opts.on_failure == LOGSINK_OPEN)
 		return true;
-	pthread_mutex_lock(&s->lock);
-	ok = !s->failing && (!s->running || ring_room(s) >= RECORD_MAX);
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
+	ok = !s->failing && (!s->w.running || ring_room(s) >= RECORD_MAX);
+	pthread_mutex_unlock(&s->w.lock);
 	return ok;
 }
 
@@ -388,13 +388,13 @@ int logsink_flush(struct logsink *s, int timeout_ms)
 	struct timespec until = deadline_ms(timeout_ms);
 	int err = 0;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	if (s->idle)
-		pthread_cond_signal(&s->wake);
-	while (s->running && !ring_empty(s) && !err)
-		err = pthread_cond_timedwait(&s->drained, &s->lock, &until);
+		pthread_cond_signal(&s->w.wake);
+	while (s->w.running && !ring_empty(s) && !err)
+		err = pthread_cond_timedwait(&s->drained, &s->w.lock, &until);
 	err = ring_empty(s) && !s->failing ? 0 : -EIO;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return err;
 }
 
@@ -402,16 +402,16 @@ uint64_t logsink_ticket(struct logsink *s)
 {
 	uint64_t t;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	t = s->bytes_in;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return t;
 }
 
 /* Not yet out: lock held. */
 static bool sink_pending(const struct logsink *s, uint64_t ticket)
 {
-	return s->running && s->bytes_out < ticket;
+	return s->w.running && s->bytes_out < ticket;
 }
 
 int logsink_wait(struct logsink *s, uint64_t ticket, int timeout_ms)
@@ -419,19 +419,20 @@ int logsink_wait(struct logsink *s, uint64_t ticket, int timeout_ms)
 	struct timespec until = deadline_ms(timeout_ms);
 	int err = 0;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	if (sink_pending(s, ticket)) {
 		s->waiters++;
 		if (s->idle)
-			pthread_cond_signal(&s->wake);
+			pthread_cond_signal(&s->w.wake);
 		while (sink_pending(s, ticket) && !s->failing && !err)
-			err = pthread_cond_timedwait(&s->drained, &s->lock,
+			err = pthread_cond_timedwait(&s->drained, &s->w.lock,
 						     &until);
 		s->waiters--;
 	}
 	/* Unthreaded, submit wrote it or failed; a failure sticks. */
-	err = sink_pending(s, ticket) || (!s->running && s->failing) ? -EIO : 0;
-	pthread_mutex_unlock(&s->lock);
+	err = sink_pending(s, ticket) || (!s->w.running && s->failing) ? -EIO
+								       : 0;
+	pthread_mutex_unlock(&s->w.lock);
 	return err;
 }
 
@@ -439,9 +440,9 @@ uint64_t logsink_lost(struct logsink *s)
 {
 	uint64_t n;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	n = s->lost_total;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return n;
 }
 
@@ -463,8 +464,6 @@ static void ring_fault_in(char *ring, size_t cap)
 
 static int sink_start(struct logsink *s)
 {
-	int err;
-
 	s->cap = s->opts.ring_size ? s->opts.ring_size : LOGSINK_RING_DEFAULT;
 	if (s->cap < LOGSINK_RING_MIN)
 		s->cap = LOGSINK_RING_MIN;
@@ -472,28 +471,23 @@ static int sink_start(struct logsink *s)
 	if (!s->ring)
 		return -ENOMEM;
 	ring_fault_in(s->ring, s->cap);
-	err = pthread_create(&s->thread, NULL, sink_thread, s);
-	if (err)
-		return -err;
-	s->running = true;
-	return 0;
+	return writer_start(&s->w, sink_thread, s);
 }
 
 static void sink_init_sync(struct logsink *s)
 {
 	pthread_condattr_t attr;
 
-	pthread_mutex_init(&s->lock, NULL);
+	writer_init(&s->w);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->wake, &attr);
 	pthread_cond_init(&s->drained, &attr);
 	pthread_condattr_destroy(&attr);
 }
 
 int logsink_start(struct logsink *s)
 {
-	return s->running ? 0 : sink_start(s);
+	return s->w.running ? 0 : sink_start(s);
 }
 
 struct logsink *logsink_open(const struct logsink_opts *opts)
@@ -525,23 +519,17 @@ void logsink_close(struct logsink *s)
 {
 	if (!s)
 		return;
-	if (s->running) {
-		pthread_mutex_lock(&s->lock);
-		s->stop = true;
-		pthread_cond_signal(&s->wake);
-		pthread_mutex_unlock(&s->lock);
-		pthread_join(s->thread, NULL);
-	} else {
+	if (s->w.running)
+		writer_stop(&s->w);
+	else
 		sink_close_now(s);
-	}
 	if (s->kind == SINK_FILE && s->fd >= 0) {
 		if (s->opts.fsync != LOGSINK_FSYNC_NONE && fdatasync(s->fd))
 			log_warn("%s: fdatasync", s->path);
 		close(s->fd);
 	}
-	pthread_cond_destroy(&s->wake);
 	pthread_cond_destroy(&s->drained);
-	pthread_mutex_destroy(&s->lock);
+	writer_destroy(&s->w);
 	chain_free(s->chain);
 	free(s->ring);
 	free(s->path);

@@ -12,6 +12,7 @@
 
 #include "logsink.h"
 #include "record.h"
+#include "writer.h"
 
 enum sink_kind { SINK_FILE, SINK_STDOUT, SINK_SYSLOG };
 
@@ -21,12 +22,9 @@ struct logsink {
 	char *path;
 	int fd;
 	struct chain *chain;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;	/* the writer: work, or stop */
+	struct writer w;	/* the writer thread; w.lock guards the rest */
 	pthread_cond_t drained; /* flush waiters */
-	pthread_t thread;
-	bool running, stop;
-	bool idle;	  /* the writer waits for work */
+	bool idle;		/* the writer waits for work */
 	unsigned waiters; /* in logsink_wait(): write now, do not linger */
 	/* the ring: data is [rd, wr), or [rd, end) then [0, wr) if wrapped */
 	char *ring;

@@ -23,18 +23,17 @@
 #include "logread.h"
 #include "ocsfsink.h"
 #include "record.h"
+#include "writer.h"
 
 /* Room for a burst of records while the writer catches up. */
 #define OCSFSINK_RING (4u << 20)
 
 struct ocsfsink {
 	int fd;
-	int new_fd;   /* reopened, for the writer to take up; or -1 */
-	char *target; /* NULL: standard output */
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	pthread_t thread;
-	bool running, stop, failing;
+	int new_fd;	 /* reopened, for the writer to take up; or -1 */
+	char *target;	 /* NULL: standard output */
+	struct writer w; /* the writer thread; w.lock guards the ring */
+	bool failing;
 	bool partial; /* the last line written is cut short */
 	/* lines as a 4-byte length and the bytes, from rd, used bytes */
 	char *ring;
@@ -77,7 +76,7 @@ void ocsfsink_line(void *ctx, const char *line, size_t len)
 	while (len && line[len - 1] == '\n')
 		len--;
 	n = (uint32_t)len;
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	if (len > RECORD_MAX || OCSFSINK_RING - s->used < len + sizeof(n)) {
 		s->dropped++;
 	} else {
@@ -85,10 +84,10 @@ void ocsfsink_line(void *ctx, const char *line, size_t len)
 		ring_copy_in(s, s->rd + s->used + sizeof(n), line, len);
 		/* the writer sleeps only on an empty ring */
 		if (!s->used)
-			pthread_cond_signal(&s->wake);
+			pthread_cond_signal(&s->w.wake);
 		s->used += len + sizeof(n);
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 }
 
 /* Take the oldest line into s->line; its length.  With the lock held. */
@@ -188,10 +187,10 @@ static void sink_drain(struct ocsfsink *s, bool wait)
 {
 	size_t n;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	for (;;) {
-		while (wait && !s->used && !s->stop)
-			pthread_cond_wait(&s->wake, &s->lock);
+		while (wait && !s->used && !s->w.stop)
+			pthread_cond_wait(&s->w.wake, &s->w.lock);
 		if (s->new_fd >= 0) {
 			close(s->fd);
 			s->fd = s->new_fd;
@@ -201,11 +200,11 @@ static void sink_drain(struct ocsfsink *s, bool wait)
 		if (!s->used)
 			break;
 		n = ring_pop(s);
-		pthread_mutex_unlock(&s->lock);
+		pthread_mutex_unlock(&s->w.lock);
 		sink_convert(s, n);
-		pthread_mutex_lock(&s->lock);
+		pthread_mutex_lock(&s->w.lock);
 	}
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 }
 
 static void *sink_thread(void *arg)
@@ -238,8 +237,7 @@ struct ocsfsink *ocsfsink_open(const char *target)
 	err = errno;
 	if (s->fd < 0)
 		goto fail;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->wake, NULL);
+	writer_init(&s->w);
 	return s;
 fail:
 	free(s->target);
@@ -253,28 +251,14 @@ fail:
 
 int ocsfsink_start(struct ocsfsink *s)
 {
-	int err;
-
-	if (s->running)
-		return 0;
-	err = pthread_create(&s->thread, NULL, sink_thread, s);
-	if (err)
-		return -err;
-	s->running = true;
-	return 0;
+	return writer_start(&s->w, sink_thread, s);
 }
 
 void ocsfsink_close(struct ocsfsink *s)
 {
 	if (!s)
 		return;
-	if (s->running) {
-		pthread_mutex_lock(&s->lock);
-		s->stop = true;
-		pthread_cond_signal(&s->wake);
-		pthread_mutex_unlock(&s->lock);
-		pthread_join(s->thread, NULL);
-	}
+	writer_stop(&s->w);
 	sink_drain(s, false);
 	if (s->dropped || s->unwritten)
 		log_warnx("--ocsf: %llu records had no event and %llu events "
@@ -286,8 +270,7 @@ void ocsfsink_close(struct ocsfsink *s)
 	if (s->new_fd >= 0)
 		close(s->new_fd);
 	free(s->target);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->wake);
+	writer_destroy(&s->w);
 	free(s->ring);
 	free(s->line);
 	free(s->out);
@@ -303,17 +286,17 @@ int ocsfsink_reopen(struct ocsfsink *s)
 	fd = open(s->target, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return -errno;
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	if (s->new_fd >= 0)
 		close(s->new_fd);
 	s->new_fd = fd;
-	if (!s->running) {
+	if (!s->w.running) {
 		close(s->fd);
 		s->fd = fd;
 		s->new_fd = -1;
 	}
-	pthread_cond_signal(&s->wake);
-	pthread_mutex_unlock(&s->lock);
+	pthread_cond_signal(&s->w.wake);
+	pthread_mutex_unlock(&s->w.lock);
 	return 0;
 }
 
@@ -321,8 +304,8 @@ uint64_t ocsfsink_dropped(struct ocsfsink *s)
 {
 	uint64_t n;
 
-	pthread_mutex_lock(&s->lock);
+	pthread_mutex_lock(&s->w.lock);
 	n = s->dropped;
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->w.lock);
 	return n;
 }
