@@ -25,7 +25,11 @@ struct jbuf {
 	bool first; /* no comma before the next key */
 };
 
-static void jb_raw(struct jbuf *jb, const char *s, size_t n)
+/* The builders are inlined where they are called: the keys are literals,
+ * so their lengths and copies become constants. */
+#define JB_INLINE static inline __attribute__((always_inline))
+
+JB_INLINE void jb_raw(struct jbuf *jb, const char *s, size_t n)
 {
 	if (jb->full || jb->cap - jb->len < n) {
 		jb->full = true;
@@ -35,13 +39,13 @@ static void jb_raw(struct jbuf *jb, const char *s, size_t n)
 	jb->len += n;
 }
 
-static void jb_lit(struct jbuf *jb, const char *s)
+JB_INLINE void jb_lit(struct jbuf *jb, const char *s)
 {
 	jb_raw(jb, s, strlen(s));
 }
 
 /* ,"key": in one bounds check: every field pays for it. */
-static void jb_key(struct jbuf *jb, const char *key)
+JB_INLINE void jb_key(struct jbuf *jb, const char *key)
 {
 	size_t n = strlen(key), need = n + 3 + !jb->first;
 	char *p;
@@ -93,8 +97,8 @@ static void jb_strn(struct jbuf *jb, const char *s, size_t n)
 }
 
 /* A string field; NULL, and "" if empty_null, as null. */
-static void jb_str(struct jbuf *jb, const char *key, const char *s,
-		   bool empty_null)
+JB_INLINE void jb_str(struct jbuf *jb, const char *key, const char *s,
+		      bool empty_null)
 {
 	jb_key(jb, key);
 	if (!s || (empty_null && !*s))
@@ -113,7 +117,7 @@ static char *fmt_u64(char *end, uint64_t v)
 	return end;
 }
 
-static void jb_u64(struct jbuf *jb, const char *key, uint64_t v)
+JB_INLINE void jb_u64(struct jbuf *jb, const char *key, uint64_t v)
 {
 	char num[24], *p = fmt_u64(num + sizeof(num), v);
 

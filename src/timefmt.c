@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -101,18 +102,19 @@ static void put_digits(char *p, unsigned v, int n)
 	}
 }
 
-/* Formatted by hand: this runs once per record, printf was a tenth of it. */
-int timefmt_format(int64_t ts_us, char out[TIMEFMT_LEN])
+/* The date and time of one second, as the last call on this thread made
+ * them: records come many to a second, gmtime_r() once is enough. */
+static __thread struct {
+	bool valid;
+	int64_t sec;
+	char text[TIMEFMT_LEN];
+} timefmt_last;
+
+static int format_second(int64_t sec, char out[TIMEFMT_LEN])
 {
-	int64_t sec = ts_us / 1000000, usec = ts_us % 1000000;
-	time_t t;
+	time_t t = (time_t)sec;
 	struct tm tm;
 
-	if (usec < 0) {
-		usec += 1000000;
-		sec--;
-	}
-	t = (time_t)sec;
 	if (!gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 8099)
 		return -EINVAL;
 	memcpy(out, "0000-00-00T00:00:00.000000Z", TIMEFMT_LEN);
@@ -122,6 +124,25 @@ int timefmt_format(int64_t ts_us, char out[TIMEFMT_LEN])
 	put_digits(out + 11, (unsigned)tm.tm_hour, 2);
 	put_digits(out + 14, (unsigned)tm.tm_min, 2);
 	put_digits(out + 17, (unsigned)tm.tm_sec, 2);
+	return 0;
+}
+
+/* Formatted by hand: this runs once per record, printf was a tenth of it. */
+int timefmt_format(int64_t ts_us, char out[TIMEFMT_LEN])
+{
+	int64_t sec = ts_us / 1000000, usec = ts_us % 1000000;
+
+	if (usec < 0) {
+		usec += 1000000;
+		sec--;
+	}
+	if (!timefmt_last.valid || timefmt_last.sec != sec) {
+		if (format_second(sec, timefmt_last.text))
+			return -EINVAL;
+		timefmt_last.sec = sec;
+		timefmt_last.valid = true;
+	}
+	memcpy(out, timefmt_last.text, TIMEFMT_LEN);
 	put_digits(out + 20, (unsigned)usec, 6);
 	return 0;
 }
