@@ -71,10 +71,22 @@ static void compare_readers(const char *path)
 		return;
 	capture_use_libpcap(b);
 	do {
+		size_t plen = 0;
+		const uint8_t *peek = n ? capture_peek(a, &plen) : NULL;
+		/* the look ahead is valid only until the next read */
+		uint8_t *seen = peek ? malloc(plen + 1) : NULL;
+
+		if (seen)
+			memcpy(seen, peek, plen);
 		ra = capture_next(a, &pa, ea, sizeof(ea));
 		rb = capture_next(b, &pb, eb, sizeof(eb));
 		if (ra != rb || (ra == 1 && !same_pkt(&pa, &pb)))
 			abort();
+		/* what the look ahead showed is what came next */
+		if (seen && (ra != 1 || plen != pa.caplen ||
+			     memcmp(seen, pa.data, plen)))
+			abort();
+		free(seen);
 	} while (ra == 1 && n++ < FUZZ_MAX_PACKETS);
 	if (ra < 0 && strcmp(ea, eb))
 		abort();

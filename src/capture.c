@@ -282,6 +282,19 @@ static int block_next(struct capture *cap, struct capture_pkt *pkt)
 	return 1;
 }
 
+const uint8_t *capture_peek(const struct capture *cap, size_t *caplen)
+{
+	const uint8_t *h;
+
+	if (!cap->buf || cap->len - cap->pos < PCAP_REC_HDR)
+		return NULL;
+	h = cap->buf + cap->pos;
+	*caplen = get32(cap, h + 8);
+	if (*caplen > cap->snap || cap->len - cap->pos - PCAP_REC_HDR < *caplen)
+		return NULL;
+	return h + PCAP_REC_HDR;
+}
+
 int capture_next(struct capture *cap, struct capture_pkt *pkt, char *err,
 		 size_t errlen)
 {

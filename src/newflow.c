@@ -291,6 +291,9 @@ static uint32_t alloc_entry(struct newflow *nf, int64_t now)
 		if (!expired(nf, nf->oldest, now))
 			nf->evicted++;
 		remove_entry(nf, nf->oldest);
+		/* the next victim: newflow_prefetch() reads it */
+		if (nf->oldest != NIL)
+			__builtin_prefetch(&nf->pool[nf->oldest]);
 	}
 	i = nf->free_head;
 	nf->free_head = nf->pool[i].next;
@@ -353,6 +356,22 @@ static void set_state(struct newflow *nf, const struct flow *f, int64_t ts_us,
 	}
 	nf->pool[i].last = ts_us;
 	lru_touch(nf, i);
+}
+
+void newflow_prefetch(const struct newflow *nf, const struct flow *f)
+{
+	const struct nf_entry *old;
+	struct nf_key k;
+
+	make_key(f, &k);
+	__builtin_prefetch(&nf->index[hash_key(nf, &k) & nf->mask]);
+	if (nf->oldest == NIL || nf->used < nf->capacity)
+		return;
+	/* the next new flow recycles the oldest entry */
+	old = &nf->pool[nf->oldest];
+	__builtin_prefetch(&nf->index[old->hash & nf->mask]);
+	if (old->next != NIL)
+		__builtin_prefetch(&nf->pool[old->next]);
 }
 
 void newflow_pass(struct newflow *nf, const struct flow *f, int64_t ts_us)

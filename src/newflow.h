@@ -51,6 +51,13 @@ enum newflow_state newflow_lookup(struct newflow *nf, const struct flow *f,
 enum newflow_state newflow_peek(const struct newflow *nf, const struct flow *f,
 				int64_t ts_us);
 
+/*
+ * A packet that will be looked up soon: start fetching the memory its
+ * lookup, and the recycling of the oldest entry, will touch.  Changes
+ * nothing; results do not depend on it.
+ */
+void newflow_prefetch(const struct newflow *nf, const struct flow *f);
+
 /* The packet was let through: open its flow or keep it open. */
 void newflow_pass(struct newflow *nf, const struct flow *f, int64_t ts_us);
 

@@ -289,6 +289,19 @@ static void judge_packet(struct replay *r, const struct capture_pkt *cp,
 	judge_flow(r, &whole, &f, dr == DEFRAG_RAW);
 }
 
+/* Flow tables miss the cache: fetch ahead for the packet after this. */
+static void prefetch_next(struct replay *r, const struct capture *cap)
+{
+	const uint8_t *next;
+	struct flow f;
+	size_t len;
+
+	next = capture_peek(cap, &len);
+	if (next &&
+	    decode_packet(next, len, capture_link(cap), &f) == DECODE_OK)
+		newflow_prefetch(table_of(r, &f), &f);
+}
+
 /*
  * One capture; its outcome goes to *res.  A capture that cannot be opened
  * or is damaged is reported here, and the caller goes on with the next.
@@ -310,8 +323,10 @@ static void replay_file(struct replay *r, const char *path,
 		res->rc = REPLAY_BAD_INPUT;
 		return;
 	}
-	while ((rc = capture_next(cap, &cp, err, sizeof(err))) == 1)
+	while ((rc = capture_next(cap, &cp, err, sizeof(err))) == 1) {
+		prefetch_next(r, cap);
 		judge_packet(r, &cp, capture_link(cap));
+	}
 	capture_close(cap);
 	res->packets = r->st.packets - before;
 	if (rc < 0) {
