@@ -166,7 +166,7 @@ static void gather_stats(struct daemon *d, struct record_stats *st)
 		st->dropped += c.dropped;
 		st->errors += undec + errs;
 	}
-	st->lost_records = logsink_lost(d->sink);
+	st->lost_records = logsink_get_lost(d->sink);
 }
 
 /* What nfjudge doctor would say, as alert records of kind "hole". */

@@ -436,7 +436,7 @@ int logsink_wait(struct logsink *s, uint64_t ticket, int timeout_ms)
 	return err;
 }
 
-uint64_t logsink_lost(struct logsink *s)
+uint64_t logsink_get_lost(struct logsink *s)
 {
 	uint64_t n;
 

@@ -100,6 +100,6 @@ uint64_t logsink_ticket(struct logsink *sink);
 int logsink_wait(struct logsink *sink, uint64_t ticket, int timeout_ms);
 
 /* Records lost since the sink was opened. */
-uint64_t logsink_lost(struct logsink *sink);
+uint64_t logsink_get_lost(struct logsink *sink);
 
 #endif

@@ -350,7 +350,7 @@ static void test_kinds(void **state)
 	s = sink("syslog", true, LOGSINK_CLOSED, false);
 	submit_all(s, 2);
 	assert_int_equal(logsink_flush(s, 5000), 0);
-	assert_int_equal(logsink_lost(s), 0);
+	assert_int_equal(logsink_get_lost(s), 0);
 	logsink_close(s);
 }
 
@@ -392,7 +392,7 @@ static void test_dev_full(void **state)
 
 	assert_int_equal(submit(s, 1), -ENOSPC);
 	assert_false(logsink_can_accept(s));
-	assert_int_equal(logsink_lost(s), 1);
+	assert_int_equal(logsink_get_lost(s), 1);
 	logsink_close(s);
 	s = sink("/dev/full", true, LOGSINK_CLOSED, false);
 	assert_int_equal(submit(s, 1), 0); /* queued: not lost yet */
@@ -403,7 +403,7 @@ static void test_dev_full(void **state)
 	while (submit(s, 1) != -ENOBUFS)
 		;
 	assert_true(logsink_can_accept(s));
-	assert_true(logsink_lost(s) >= 1);
+	assert_true(logsink_get_lost(s) >= 1);
 	logsink_close(s);
 }
 
@@ -509,7 +509,7 @@ static void disk_full(const char *mnt, enum logsink_failure mode, bool threaded,
 	assert_true(logsink_can_accept(s) == (threaded || mode));
 	assert_int_equal(submit(s, 99), 0);
 	assert_int_equal(logsink_flush(s, 5000), 0);
-	*lost = logsink_lost(s);
+	*lost = logsink_get_lost(s);
 	assert_int_equal(*lost, lost_now);
 	logsink_close(s);
 	*t = tally(log, NULL);
