@@ -13,7 +13,8 @@
 #define PROC_USER_MAX	   64
 #define PROC_TIME_MAX	   40 /* RFC 3339 with microseconds */
 #define PROC_MAX_ANCESTORS 8
-#define PROC_MAX_HOLDERS   8 /* holders of a shared socket described */
+#define PROC_MAX_HOLDERS   8  /* holders of a shared socket described */
+#define PROCJSON_TAINT_MAX 96 /* a recorded reason, read back */
 
 struct proc_ancestor {
 	pid_t pid;
@@ -53,6 +54,7 @@ struct proc_info {
 	 * process (a static string); NULL when they may.
 	 */
 	const char *tainted;
+	char tainted_text[PROCJSON_TAINT_MAX]; /* where a read-back one is */
 	/*
 	 * A shared socket: n_holders processes hold it, the first n_listed
 	 * of them described in holders[] (this one among them), which the

@@ -305,6 +305,8 @@ static void jb_ancestors(struct jbuf *jb, const struct proc_info *p)
 		jb_i64(jb, "pid", a->pid);
 		jb_str(jb, "exe", a->exe, true);
 		jb_str(jb, "comm", a->comm, true);
+		if (a->foreign)
+			jb_bool(jb, "foreign", true);
 		jb_close(jb, "}");
 	}
 	jb_close(jb, "]");
