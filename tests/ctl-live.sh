@@ -190,6 +190,40 @@ for data in (b"x" * 5000, b"{\"cmd\":\"status\"\n", b"\xff\xfe\n", b"[1]\n"):
 check "hostile requests get an error reply" test $? -eq 0
 expect_status 0 "status after them" ctl status
 
+# Idle clients take every slot: the next is told "busy", verdicts go on,
+# and the idle ones are closed after 5 s, so the socket serves again.
+nsx "$PY" -c '
+import socket, sys, time
+cs = []
+for i in range(8):
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sys.argv[1])
+    cs.append(c)
+open(sys.argv[2], "w").close()
+closed, end = 0, time.time() + 20
+for c in cs:
+    c.settimeout(max(0.1, end - time.time()))
+    try:
+        closed += c.recv(1) == b""
+    except OSError:
+        pass
+print(closed)
+' "$SOCK" "$tmp/idle.ready" >"$tmp/idle.out" &
+IPID=$!
+i=0
+while [ ! -e "$tmp/idle.ready" ] && [ $i -lt 100 ]; do
+	i=$((i + 1))
+	sleep 0.1
+done
+expect_status 1 "a ninth client is turned away" ctl status
+check "it is told the daemon is busy" grep -q '"error":"busy' "$tmp/out"
+expect_eq "verdicts go on meanwhile" \
+	"$(attempt tcp 10.200.0.9:80 | cut -d' ' -f1)" connected
+check "and it arrived" wait_arrived 80 3
+wait "$IPID"
+expect_eq "the idle clients were closed" "$(cat "$tmp/idle.out")" 8
+expect_status 0 "status once they are gone" ctl status
+
 check "control records name the peer" \
 	in_log '"event_type":"control".*"command":"allow".*"peer_uid":0'
 kill -TERM "$DPID"

@@ -432,6 +432,54 @@ static void test_lost(void **state)
 			 -EINVAL);
 }
 
+static void test_control(void **state)
+{
+	struct record_control c = {.command = "allow",
+				   .args = "to 10.0.0.5 \"x\"\n --ttl 5s",
+				   .ok = true,
+				   .rule = "ctl-1",
+				   .ttl_s = 5,
+				   .uid = 1000,
+				   .gid = 4242,
+				   .pid = 77};
+	struct record_event ev = {
+		.type = RECORD_CONTROL, .ts_us = 1, .control = &c};
+	int len;
+
+	(void)state;
+	len = record_format(buf, sizeof(buf), 3, NULL, &ev);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	assert_non_null(strstr(buf,
+			       "\"event_type\":\"control\",\"seq\":3,"
+			       "\"command\":\"allow\",\"args\":\"to "
+			       "10.0.0.5 \\\"x\\\"\\u000a --ttl 5s\","
+			       "\"ok\":true,\"rule\":\"ctl-1\",\"ttl_s\":5,"
+			       "\"peer_uid\":1000,\"peer_gid\":4242,"
+			       "\"peer_pid\":77"));
+	assert_null(strstr(buf, "\"message\""));
+	assert_true(emit(&ev) > 0);
+	/* an expiry has no peer gid; a failure says why */
+	c.gid = -1;
+	c.ok = false;
+	c.rule = NULL;
+	c.args = NULL;
+	c.message = "too many";
+	len = record_format(buf, sizeof(buf), 3, NULL, &ev);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	assert_non_null(strstr(buf, "\"ok\":false,\"peer_uid\":1000,"
+				    "\"peer_gid\":null,\"peer_pid\":77,"
+				    "\"message\":\"too many\""));
+	/* a command is always named */
+	c.command = NULL;
+	assert_int_equal(record_format(buf, sizeof(buf), 3, NULL, &ev),
+			 -EINVAL);
+	ev.control = NULL;
+	assert_int_equal(record_format(buf, sizeof(buf), 3, NULL, &ev),
+			 -EINVAL);
+}
+
 static void test_alert(void **state)
 {
 	struct record_event ev = {.type = RECORD_ALERT,
@@ -549,6 +597,7 @@ int main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_alert),
+		cmocka_unit_test(test_control),
 		cmocka_unit_test(test_hint),
 		cmocka_unit_test(test_sparse),
 	};
