@@ -19,6 +19,7 @@
 #include "ctlcmd.h"
 #include "ctlproto.h"
 #include "ctlrules.h"
+#include "dnsname.h"
 #include "flowfmt.h"
 #include "policy.h"
 #include "proc.h"
@@ -186,26 +187,41 @@ static int explain_proc(struct call *c, struct policy_input *in, char *msg,
 	return 0;
 }
 
+/* The names a host match reads, as the verdict path has them. */
+static const char *explain_names(struct call *c, struct policy_input *in,
+				 struct dnsname_list *names)
+{
+	names->n = 0;
+	if (c->h->names)
+		c->h->names(c->h->ctx, &c->req.flow, names);
+	in->names = names->ptr;
+	in->n_names = names->n;
+	return names->n ? names->ptr[0] : NULL;
+}
+
 static json_t *do_explain(struct call *c)
 {
 	struct explain e = {0};
 	struct policy_explain_cb cb = {ex_match, ex_rule, &e};
 	struct policy_input in = {.flow = &c->req.flow};
+	struct dnsname_list names;
+	const char *dest_name;
 	struct policy *p;
 	char msg[128];
 	json_t *o;
 
 	if (explain_proc(c, &in, msg, sizeof(msg)))
 		return reply_error(c, msg);
+	dest_name = explain_names(c, &in, &names);
 	e.rules = json_array();
 	p = c->h->policy(c->h->ctx);
 	if (p)
 		policy_explain(p, &in, &cb);
 	policy_free(p);
 	json_decref(e.matches);
-	o = json_pack("{sbssss?so}", "ok", 1, "rule", e.decided, "verdict",
+	o = json_pack("{sbssss?soss?}", "ok", 1, "rule", e.decided, "verdict",
 		      e.decided ? verdict_str((enum verdict)e.verdict) : NULL,
-		      "rules", e.rules);
+		      "rules", e.rules, "dest_name", dest_name);
 	if (o && in.proc)
 		json_object_set_new(o, "process",
 				    json_pack("{sIsIss?ss?sb}", "pid",

@@ -34,13 +34,18 @@ struct ctlcmd_status {
  * in force.  rules_changed makes a change of rules take effect.  record
  * writes a control record.  proc describes process pid as the live path
  * would (0 or -errno, *info valid until the next call); NULL: none.
+ * names gives the names learned for f's destination; NULL: none.
  */
+struct dnsname_list;
+struct flow;
 struct ctlcmd_host {
 	void (*status)(void *ctx, struct ctlcmd_status *st);
 	int (*reload)(void *ctx, const char *file, uint64_t *generation,
 		      char *err, size_t errlen);
 	struct policy *(*policy)(void *ctx);
 	int (*proc)(void *ctx, int pid, const struct proc_info **info);
+	void (*names)(void *ctx, const struct flow *f,
+		      struct dnsname_list *out);
 	void (*rules_changed)(void *ctx);
 	void (*record)(void *ctx, const struct record_control *rc);
 	struct ctlrules *rules;

@@ -1006,6 +1006,14 @@ static struct policy *host_policy(void *ctx)
 }
 
 /* A look-up of its own: the workers' caches stay theirs. */
+static void host_names(void *ctx, const struct flow *f,
+		       struct dnsname_list *out)
+{
+	struct daemon *d = ctx;
+
+	dnswatch_lookup(d->names, f, dnswatch_now(), out);
+}
+
 static int host_proc(void *ctx, int pid, const struct proc_info **info)
 {
 	struct daemon *d = ctx;
@@ -1082,6 +1090,7 @@ static int open_control(struct daemon *d)
 		.reload = host_reload,
 		.policy = host_policy,
 		.proc = host_proc,
+		.names = d->names ? host_names : NULL,
 		.rules_changed = host_rules_changed,
 		.record = host_record,
 		.rules = &d->temps,

@@ -79,7 +79,7 @@ bg "$FAR" "$PY" "$DP" serve 10.77.0.1 "$tmp/dns.log"
 bg "$FAR" "$PY" "$top_srcdir/tests/netpeer.py" listen 0.0.0.0:8443 \
 	'[fd77::5]:8443'
 bg "$SB" "$NFJUDGE" run -c "$tmp/policy.conf" --install-rules \
-	-o "$tmp/log" 2>"$tmp/daemon.err"
+	--control "$tmp/ctl.sock" -o "$tmp/log" 2>"$tmp/daemon.err"
 DPID=$!
 poll 50 grep -q ready "$tmp/sniff" || bad "the sniffer did not start"
 poll 50 grep -q ready "$tmp/dns.log" || bad "the DNS server did not start"
@@ -113,6 +113,15 @@ expect_eq "connect to test.example" "$(connect 10.77.0.5)" connected
 recs_are "named" 1 rule=named dest_ip=10.77.0.5 dest_name=test.example
 poll 50 test "$(syns 10.77.0.5)" -ge 1
 expect_eq "named: the SYN is on the far side" "$(syns 10.77.0.5)" 1
+
+# ctl explain reads the names the verdict path reads.
+explain() { # addr key: a field of the reply to explain tcp for addr:8443
+	sb "$NFJUDGE" ctl -s "$tmp/ctl.sock" explain tcp 10.77.0.2:40000 \
+		"$1:8443" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
+}
+expect_eq "explain: the host rule decides" "$(explain 10.77.0.5 rule)" named
+expect_eq "explain: the name" "$(explain 10.77.0.5 dest_name)" test.example
+expect_eq "explain: no name, the default" "$(explain 10.77.0.9 rule)" default
 
 # AAAA: the name of an IPv6 address, learned from an answer over IPv4.
 expect_eq "resolve test.example AAAA" \
