@@ -3,8 +3,10 @@
 # Needs root; skips (77) without it.  Only 10.77.0.1 and fd00:77::1 on the
 # namespace's lo are ever used, and the namespace is deleted on exit.
 set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=..}"
 prog="$top_builddir/tests/attr_live"
+. "$top_srcdir/tests/testlib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 ns="nfj-attr-$$"
@@ -22,4 +24,5 @@ else
 	NFJ_SYN_DROP=0
 fi
 export NFJ_SYN_DROP
-in_ns "$prog"
+check "the attribution cases in the namespace" in_ns "$prog"
+test_summary
