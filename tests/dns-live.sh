@@ -9,63 +9,13 @@
 # on the sandbox's loopback), are refused, and the far side sees no SYN
 # for them.
 set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
-: "${NFJUDGE:=$top_builddir/src/nfjudge}"
-PY=/usr/bin/python3
-RT=$top_srcdir/tests/redteam.py
+pair_name=dns pair_dev=dn
+. "$(dirname "$0")/pairlib.sh"
 DP=$top_srcdir/tests/dnspeer.py
-[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
-SB=nfj-dns-sb-$$
-FAR=nfj-dns-far-$$
-ip netns add "$SB" 2>/dev/null || { echo "skipped: no network namespaces"; exit 77; }
-if ! ip netns add "$FAR"; then
-	ip netns del "$SB"
-	exit 1
-fi
-tmp=$(mktemp -d)
-. "$top_srcdir/tests/testlib.sh"
-pids=""
-cleanup() {
-	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-	for p in $pids; do wait "$p" 2>/dev/null; done
-	ip netns del "$SB" 2>/dev/null
-	ip netns del "$FAR" 2>/dev/null
-	[ -n "${KEEP:-}" ] && cp -r "$tmp" /tmp/dns-live-debug
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
 
-sb() { ip netns exec "$SB" "$@"; }
-far() { ip netns exec "$FAR" "$@"; }
-bg() { # namespace command...: its pid goes to pids
-	ns=$1
-	shift
-	ip netns exec "$ns" "$@" &
-	pids="$pids $!"
-}
-poll() { # tries command...: up to tries * 0.1 s for the command to pass
-	n=$1
-	shift
-	while ! "$@" 2>/dev/null; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
-
-ip link add dn0 netns "$SB" type veth peer name dn1 netns "$FAR" || exit 1
-sb ip link set lo up
-far ip link set lo up
-sb ip addr add 10.77.0.2/24 dev dn0
-sb ip addr add fd77::2/64 dev dn0 nodad
 # .1 the DNS server, .3 a third host; .5-.10 what names resolve to
 for a in 1 3 5 6 7 8 9 10 11; do far ip addr add 10.77.0.$a/24 dev dn1; done
 far ip addr add fd77::5/64 dev dn1 nodad
-sb ip link set dn0 up
-far ip link set dn1 up
-mac=$(sb cat /sys/class/net/dn0/address)
 
 cat >"$tmp/policy.conf" <<'POL'
 set default reject

@@ -8,73 +8,22 @@
 # kernel refuses.  A connection to the proxy is the control that the
 # sniffer sees what does get out.
 set -u
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
-: "${NFJUDGE:=$top_builddir/src/nfjudge}"
-PY=/usr/bin/python3
-RT=$top_srcdir/tests/redteam.py
-[ "$(id -u)" -eq 0 ] || { echo "skipped: needs root"; exit 77; }
-SB=nfj-rt-sb-$$
-FAR=nfj-rt-far-$$
-ip netns add "$SB" 2>/dev/null || { echo "skipped: no network namespaces"; exit 77; }
-if ! ip netns add "$FAR"; then
-	ip netns del "$SB"
-	exit 1
-fi
-tmp=$(mktemp -d)
-. "$top_srcdir/tests/testlib.sh"
-pids=""
-cleanup() {
-	for p in $pids; do kill -KILL "$p" 2>/dev/null; done
-	for p in $pids; do wait "$p" 2>/dev/null; done
-	ip netns del "$SB" 2>/dev/null
-	ip netns del "$FAR" 2>/dev/null
-	[ -n "${KEEP:-}" ] && cp -r "$tmp" /tmp/redteam-debug
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' HUP INT TERM
+pair_name=rt pair_dev=rt
+. "$(dirname "$0")/pairlib.sh"
 
-sb() { ip netns exec "$SB" "$@"; }
-far() { ip netns exec "$FAR" "$@"; }
-bg() { # namespace command...: its pid goes to pids
-	ns=$1
-	shift
-	ip netns exec "$ns" "$@" &
-	pids="$pids $!"
-}
-
-ip link add rt0 netns "$SB" type veth peer name rt1 netns "$FAR" || exit 1
-sb ip link set lo up
-far ip link set lo up
-sb ip addr add 10.77.0.2/24 dev rt0
-sb ip addr add fd77::2/64 dev rt0 nodad
 # .3 stands for a third host: a spoofed packet's answer would go there.
 far ip addr add 10.77.0.1/24 dev rt1
 far ip addr add 10.77.0.3/24 dev rt1
 far ip addr add fd77::1/64 dev rt1 nodad
-sb ip link set rt0 up
-far ip link set rt1 up
 sb ip route add default via 10.77.0.1
 sb ip -6 route add default via fd77::1
 sb sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-mac=$(sb cat /sys/class/net/rt0/address)
 
 cat >"$tmp/policy.conf" <<'POL'
 set default reject
 accept proto tcp to 10.77.0.1 port 3128 name proxy
 accept proto udp to 10.77.0.1 port 3128 name proxy-udp
 POL
-
-poll() { # tries command...: up to tries * 0.1 s for the command to pass
-	n=$1
-	shift
-	while ! "$@" 2>/dev/null; do
-		n=$((n - 1))
-		[ $n -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
 
 bg "$FAR" "$PY" "$RT" sniff rt1 "$mac" "$tmp/sniff"
 bg "$FAR" "$PY" -c '

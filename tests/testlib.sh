@@ -41,6 +41,15 @@ check() {
 	shift
 	if "$@"; then ok; else bad "$d"; fi
 }
+poll() { # tries command...: up to tries * 0.1 s for the command to pass
+	n=$1
+	shift
+	while ! "$@" 2>/dev/null; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
 test_summary() {
 	echo "$pass passed, $fails failed"
 	[ "$fails" -eq 0 ]
