@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -20,6 +21,9 @@
 
 #define PROTO_UDP 17
 #define DNS_PORT  53
+/* A look-up reads at most this many answers (one a receive): a flood of
+ * them cannot hold a verdict; the control thread reads the rest. */
+#define DW_LOOKUP_READS 16
 
 struct dnswatch {
 	pthread_mutex_t lock;
@@ -115,8 +119,8 @@ static void dw_packet(const struct nflog_packet *pkt, void *data)
 	dw_received(d->w, pkt->data, pkt->caplen, d->now_us);
 }
 
-/* With the lock held: every message waiting. */
-static int dw_drain(struct dnswatch *w, int64_t now_us)
+/* With the lock held: the messages waiting, in at most reads receives. */
+static int dw_drain(struct dnswatch *w, int64_t now_us, int reads)
 {
 	struct dw_drain d = {w, now_us};
 	int n, total = 0;
@@ -127,7 +131,7 @@ static int dw_drain(struct dnswatch *w, int64_t now_us)
 		n = nflog_receive(w->log, dw_packet, &d);
 		if (n > 0)
 			total += n;
-	} while (n > 0);
+	} while (n > 0 && --reads > 0);
 	return n < 0 ? n : total;
 }
 
@@ -136,7 +140,7 @@ int dnswatch_drain(struct dnswatch *w, int64_t now_us)
 	int ret;
 
 	pthread_mutex_lock(&w->lock);
-	ret = dw_drain(w, now_us);
+	ret = dw_drain(w, now_us, INT_MAX);
 	pthread_mutex_unlock(&w->lock);
 	return ret;
 }
@@ -162,7 +166,8 @@ void dnswatch_lookup(struct dnswatch *w, const struct flow *f, int64_t now_us,
 {
 	pthread_mutex_lock(&w->lock);
 	dw_lookup(w, f, now_us, out);
-	if (!out->n && dw_may_learn(w, now_us) && dw_drain(w, now_us) > 0)
+	if (!out->n && dw_may_learn(w, now_us) &&
+	    dw_drain(w, now_us, DW_LOOKUP_READS) > 0)
 		dw_lookup(w, f, now_us, out);
 	pthread_mutex_unlock(&w->lock);
 }

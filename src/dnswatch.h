@@ -51,9 +51,9 @@ int dnswatch_drain(struct dnswatch *w, int64_t now_us);
 
 /*
  * The names of f's destination, into *out.  When none is known and a
- * query is outstanding, the socket is drained first: an answer the
- * sandbox has received before it connects is then learned before the
- * connection is judged.
+ * query is outstanding, the answers waiting (16 at most) are read first:
+ * an answer the sandbox has received before it connects is then learned
+ * before the connection is judged.
  */
 void dnswatch_lookup(struct dnswatch *w, const struct flow *f, int64_t now_us,
 		     struct dnsname_list *out);
