@@ -83,21 +83,37 @@ static void lf_ws(struct lfp *s)
 		s->p++;
 }
 
+/* The fields by the length of their names, each as its index plus one
+ * (0 ends a list): a key is compared with names of its length only. */
+#define LF_NAME_MAX 12
+static const uint8_t lf_by_len[LF_NAME_MAX + 1][5] = {
+	[3] = {LFK_SEQ + 1, LFK_PROC_EXE + 1, LFK_PROC_PID + 1,
+	       LFK_PROC_UID + 1},
+	[4] = {LFK_RULE + 1, LFK_PROC + 1, LFK_LOST + 1, LFK_PROC_USER + 1},
+	[5] = {LFK_CHAIN + 1, LFK_PROTO + 1, LFK_COUNT + 1},
+	[6] = {LFK_SRC_IP + 1},
+	[7] = {LFK_VERDICT + 1, LFK_DEST_IP + 1},
+	[8] = {LFK_SRC_PORT + 1},
+	[9] = {LFK_TIMESTAMP + 1, LFK_DEST_PORT + 1},
+	[10] = {LFK_EVENT_TYPE + 1, LFK_PREV_CHAIN + 1, LFK_IP_VERSION + 1},
+	[11] = {LFK_ATTRIBUTION + 1},
+	[12] = {LFK_LOST_RECORDS + 1},
+};
+
 /* The field a key names in this table, or -1. */
 static int lf_key(enum lf_table t, const char *k, size_t len)
 {
-	static uint8_t lens[LFK_NKEYS];
-	int i, end = t == LFT_TOP ? LFK_PROC_EXE : LFK_NKEYS;
+	const uint8_t *c;
+	int i;
 
-	if (t == LFT_NONE || !len)
+	if (t == LFT_NONE || !len || len > LF_NAME_MAX)
 		return -1;
-	if (!lens[0])
-		for (i = 0; i < LFK_NKEYS; i++)
-			lens[i] = (uint8_t)strlen(lf_names[i]);
-	for (i = t == LFT_TOP ? 0 : LFK_PROC_EXE; i < end; i++)
-		if (lens[i] == len && lf_names[i][0] == k[0] &&
-		    !memcmp(lf_names[i], k, len))
+	for (c = lf_by_len[len]; *c; c++) {
+		i = *c - 1;
+		if ((t == LFT_TOP) == (i < LFK_PROC_EXE) &&
+		    lf_names[i][0] == k[0] && !memcmp(lf_names[i], k, len))
 			return i;
+	}
 	return -1;
 }
 

@@ -67,6 +67,35 @@ static void test_takes_a_record(void **state)
 	assert_true(a.has_proc);
 }
 
+/* Each field by its name, in its own object only: the top level's names
+ * inside "proc" and the other way round are other keys. */
+static void test_every_field(void **state)
+{
+	static const char line[] =
+		"{\"timestamp\":\"t\",\"event_type\":\"e\",\"seq\":1,"
+		"\"prev_chain\":\"p\",\"verdict\":\"v\",\"rule\":\"r\","
+		"\"proto\":\"P\",\"src_ip\":\"s\",\"dest_ip\":\"d\","
+		"\"attribution\":\"a\",\"ip_version\":4,\"src_port\":1,"
+		"\"dest_port\":2,\"lost\":\"l\",\"count\":3,"
+		"\"lost_records\":4,\"exe\":\"top\",\"pid\":\"top\","
+		"\"proc\":{\"exe\":\"x\",\"user\":\"u\",\"pid\":5,"
+		"\"uid\":6,\"seq\":\"in proc\",\"rule\":\"in proc\"}" CHAIN;
+	struct logfast f;
+	int i;
+
+	(void)state;
+	assert_int_equal(logfast_parse(&f, line, strlen(line)), 0);
+	for (i = 0; i < LFK_NKEYS; i++)
+		assert_int_not_equal(f.v[i].type, LF_ABSENT);
+	assert_int_equal(f.v[LFK_SEQ].type, LF_INT);
+	assert_int_equal(f.v[LFK_RULE].len, 1);
+	assert_memory_equal(f.v[LFK_PROC_EXE].p, "x", 1);
+	assert_int_equal(f.v[LFK_PROC_PID].type, LF_INT);
+	assert_int_equal(f.v[LFK_LOST_RECORDS].num, 4);
+	assert_int_equal(f.v[LFK_PROC_UID].num, 6);
+	assert_memory_equal(f.v[LFK_PROC_USER].p, "u", 1);
+}
+
 static void test_gaps(void **state)
 {
 	struct logfast f;
@@ -164,6 +193,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_takes_a_record),
+		cmocka_unit_test(test_every_field),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_proc_not_object),
 		cmocka_unit_test(test_declines),
