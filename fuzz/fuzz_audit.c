@@ -34,7 +34,7 @@ static void set_filter(struct afilter *f, char *keep, const char *line,
 	if (!eq)
 		return;
 	*eq = '\0';
-	afilter_set(f, keep, eq + 1, T0, err, sizeof(err));
+	audit_filter_set(f, keep, eq + 1, T0, err, sizeof(err));
 }
 
 static void cells(const struct arec *a)
@@ -65,7 +65,7 @@ static void one(struct agroups *g, const struct afilter *filters, size_t nf,
 	size_t i;
 
 	for (i = 0; i < nf; i++)
-		afilter_match(&filters[i], a);
+		audit_filter_match(&filters[i], a);
 	for (i = 0; i < 6; i++)
 		parts[i] = audit_by_value((enum aby)i, a, bufs[i]);
 	audit_groups_add(g, parts, a);
@@ -106,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i, nf = 1;
 
 	for (i = 0; i < 4; i++)
-		afilter_init(&filters[i]);
+		audit_filter_init(&filters[i]);
 	while (g && p < end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		line_in(g, filters, &nf, keep, p,

@@ -16,7 +16,7 @@
 #include "audit_rec.h"
 #include "timefmt.h"
 
-void afilter_init(struct afilter *f)
+void audit_filter_init(struct afilter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->uid = f->pid = -1;
@@ -39,7 +39,7 @@ static int parse_num(const char *s, long long max, long long *out)
 	return 0;
 }
 
-int afilter_time(const char *s, int64_t now_us, int64_t *us)
+int audit_filter_time(const char *s, int64_t now_us, int64_t *us)
 {
 	static const struct {
 		char unit;
@@ -136,9 +136,9 @@ static int set_value(struct afilter *f, const char *key, const char *v,
 	if (!strcmp(key, "proto"))
 		return set_proto(f, v);
 	if (!strcmp(key, "since"))
-		return afilter_time(v, now_us, &f->since);
+		return audit_filter_time(v, now_us, &f->since);
 	if (!strcmp(key, "until"))
-		return afilter_time(v, now_us, &f->until);
+		return audit_filter_time(v, now_us, &f->until);
 	return -ENOENT;
 }
 
@@ -164,8 +164,8 @@ static const char *expected(const char *key)
 	return "a known option";
 }
 
-int afilter_set(struct afilter *f, const char *key, const char *value,
-		int64_t now_us, char *err, size_t errlen)
+int audit_filter_set(struct afilter *f, const char *key, const char *value,
+		     int64_t now_us, char *err, size_t errlen)
 {
 	int rc = set_value(f, key, value, now_us);
 
@@ -189,7 +189,7 @@ static bool match_proc(const struct afilter *f, const struct arec *a)
 	return f->pid < 0 || a->pid == f->pid;
 }
 
-bool afilter_match(const struct afilter *f, const struct arec *a)
+bool audit_filter_match(const struct afilter *f, const struct arec *a)
 {
 	size_t i;
 

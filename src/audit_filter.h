@@ -24,7 +24,7 @@ struct afilter {
 	int64_t since, until;  /* INT64_MIN / INT64_MAX: unbounded */
 };
 
-void afilter_init(struct afilter *f);
+void audit_filter_init(struct afilter *f);
 
 /*
  * Set the condition of one option ("verdict", "rule", "exe", "user",
@@ -32,16 +32,16 @@ void afilter_init(struct afilter *f);
  * must outlive the filter.  now_us anchors relative times ("-2h").
  * 0, or -EINVAL with what was expected in err; -ENOENT for an unknown key.
  */
-int afilter_set(struct afilter *f, const char *key, const char *value,
-		int64_t now_us, char *err, size_t errlen);
+int audit_filter_set(struct afilter *f, const char *key, const char *value,
+		     int64_t now_us, char *err, size_t errlen);
 
 /* True when the verdict record meets every condition. */
-bool afilter_match(const struct afilter *f, const struct arec *a);
+bool audit_filter_match(const struct afilter *f, const struct arec *a);
 
 /*
  * A time as the options take it: RFC 3339, or now minus a span: "-30s",
  * "-30m", "-2h", "-7d".  0 or -EINVAL.
  */
-int afilter_time(const char *s, int64_t now_us, int64_t *us);
+int audit_filter_time(const char *s, int64_t now_us, int64_t *us);
 
 #endif

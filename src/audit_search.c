@@ -73,7 +73,7 @@ static int search_one(void *ctx, const struct arec *a)
 {
 	struct search *s = ctx;
 
-	if (!afilter_match(&s->filter, a))
+	if (!audit_filter_match(&s->filter, a))
 		return 0;
 	s->matched++;
 	if (s->format == AFORMAT_JSON) {

@@ -69,8 +69,9 @@ static int search_args(struct audit_search_config *c, int argc, char **argv)
 		}
 		if (opt == 'f' && cmd_audit_format(optarg, &c->format))
 			return EXIT_USAGE;
-		if (opt == 0 && afilter_set(&c->filter, search_opts[idx].name,
-					    optarg, now, err, sizeof(err))) {
+		if (opt == 0 &&
+		    audit_filter_set(&c->filter, search_opts[idx].name, optarg,
+				     now, err, sizeof(err))) {
 			log_warnx("%s", err);
 			return EXIT_USAGE;
 		}
@@ -87,7 +88,7 @@ int cmd_audit_search(int argc, char **argv)
 	struct audit_search_config c = {.format = AFORMAT_JSON};
 	int ret;
 
-	afilter_init(&c.filter);
+	audit_filter_init(&c.filter);
 	ret = search_args(&c, argc, argv);
 	if (ret >= 0)
 		return ret;

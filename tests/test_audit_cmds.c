@@ -176,9 +176,9 @@ static void test_search_reject(void **state)
 	int lines = 0;
 
 	(void)state;
-	afilter_init(&c.filter);
-	assert_int_equal(afilter_set(&c.filter, "verdict", "reject", 0, err,
-				     sizeof(err)),
+	audit_filter_init(&c.filter);
+	assert_int_equal(audit_filter_set(&c.filter, "verdict", "reject", 0,
+					  err, sizeof(err)),
 			 0);
 	assert_int_equal(run_captured(search_body, &c, fixture), 0);
 	for (p = out; (p = strchr(p, '\n')); p++)

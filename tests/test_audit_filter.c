@@ -53,9 +53,10 @@ static bool match1(const char *line, const char *key, const char *value)
 	struct afilter f;
 	char err[256];
 
-	afilter_init(&f);
-	assert_int_equal(afilter_set(&f, key, value, T0, err, sizeof(err)), 0);
-	return afilter_match(&f, load(line));
+	audit_filter_init(&f);
+	assert_int_equal(audit_filter_set(&f, key, value, T0, err, sizeof(err)),
+			 0);
+	return audit_filter_match(&f, load(line));
 }
 
 static void bad(const char *key, const char *value)
@@ -63,8 +64,8 @@ static void bad(const char *key, const char *value)
 	struct afilter f;
 	char err[256] = "";
 
-	afilter_init(&f);
-	assert_int_equal(afilter_set(&f, key, value, T0, err, sizeof(err)),
+	audit_filter_init(&f);
+	assert_int_equal(audit_filter_set(&f, key, value, T0, err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, key));
 }
@@ -124,13 +125,15 @@ static void test_combined(void **state)
 	char err[256];
 
 	(void)state;
-	afilter_init(&f);
-	assert_int_equal(afilter_set(&f, "verdict", "reject", T0, err, 256), 0);
-	assert_int_equal(afilter_set(&f, "port", "443", T0, err, 256), 0);
-	assert_true(afilter_match(&f, load(rec_v4)));
-	assert_int_equal(afilter_set(&f, "proto", "udp", T0, err, 256), 0);
-	assert_false(afilter_match(&f, load(rec_v4)));
-	assert_int_equal(afilter_set(&f, "nope", "x", T0, err, 256), -ENOENT);
+	audit_filter_init(&f);
+	assert_int_equal(
+		audit_filter_set(&f, "verdict", "reject", T0, err, 256), 0);
+	assert_int_equal(audit_filter_set(&f, "port", "443", T0, err, 256), 0);
+	assert_true(audit_filter_match(&f, load(rec_v4)));
+	assert_int_equal(audit_filter_set(&f, "proto", "udp", T0, err, 256), 0);
+	assert_false(audit_filter_match(&f, load(rec_v4)));
+	assert_int_equal(audit_filter_set(&f, "nope", "x", T0, err, 256),
+			 -ENOENT);
 }
 
 static void test_bad_values(void **state)
@@ -161,19 +164,20 @@ static void test_relative_time(void **state)
 	int64_t t;
 
 	(void)state;
-	assert_int_equal(afilter_time("-30s", T0, &t), 0);
+	assert_int_equal(audit_filter_time("-30s", T0, &t), 0);
 	assert_int_equal(t, T0 - 30000000LL);
-	assert_int_equal(afilter_time("-30m", T0, &t), 0);
+	assert_int_equal(audit_filter_time("-30m", T0, &t), 0);
 	assert_int_equal(t, T0 - 1800000000LL);
-	assert_int_equal(afilter_time("-1h", T0, &t), 0);
+	assert_int_equal(audit_filter_time("-1h", T0, &t), 0);
 	assert_int_equal(t, T0 - 3600000000LL);
-	assert_int_equal(afilter_time("-2d", T0, &t), 0);
+	assert_int_equal(audit_filter_time("-2d", T0, &t), 0);
 	assert_int_equal(t, T0 - 2 * 86400000000LL);
-	assert_int_equal(afilter_time("2026-11-28T14:00:00+02:00", 0, &t), 0);
+	assert_int_equal(audit_filter_time("2026-11-28T14:00:00+02:00", 0, &t),
+			 0);
 	assert_int_equal(t, T0);
-	assert_int_equal(afilter_time("-1.5h", T0, &t), -EINVAL);
-	assert_int_equal(afilter_time("--1h", T0, &t), -EINVAL);
-	assert_int_equal(afilter_time("-106751992d", T0, &t), -EINVAL);
+	assert_int_equal(audit_filter_time("-1.5h", T0, &t), -EINVAL);
+	assert_int_equal(audit_filter_time("--1h", T0, &t), -EINVAL);
+	assert_int_equal(audit_filter_time("-106751992d", T0, &t), -EINVAL);
 }
 
 static void test_bad_records(void **state)
