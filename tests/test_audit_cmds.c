@@ -18,6 +18,8 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "chain.h"
+#include "logread.h"
 
 static char fixture[4096];
 static char out_path[] = "/tmp/nfjudge-test-audit-cmds-XXXXXX";
@@ -187,6 +189,79 @@ static void test_search_reject(void **state)
 	assert_null(strstr(out, "\"verdict\":\"accept\""));
 }
 
+/* Record seq of a chain of its own (tag tells the chains apart). */
+static size_t sealed(struct chain *c, const char *tag, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap,
+			 "{\"timestamp\":\"2026-11-28T12:00:00Z\","
+			 "\"event_type\":\"%s\",\"seq\":%llu",
+			 tag, (unsigned long long)chain_seq(c) + 1);
+
+	n = chain_seal(c, buf, (size_t)n, cap);
+	assert_true(n > 0);
+	buf[--n] = '\0'; /* no newline */
+	return (size_t)n;
+}
+
+/* Feed line to v as the report does: a bad one breaks its chain. */
+static void feed(struct verify *v, const char *line, size_t len,
+		 unsigned long lineno)
+{
+	char err[256];
+	struct logrec rec;
+
+	v->file = "t.log";
+	v->line = lineno;
+	if (logrec_parse(&rec, line, len, err, sizeof(err)) ||
+	    audit_verify_record(v, &rec, line, err, sizeof(err)))
+		audit_verify_break(v, "t.log", lineno, err);
+	logrec_clear(&rec);
+}
+
+/* Two daemons' logs, the first altered at its third record: the break
+ * ends the first chain only, the second is verified on its own. */
+static void test_verify_chain_by_chain(void **state)
+{
+	struct chain *a = chain_new(NULL, 0), *b = chain_new(NULL, 0);
+	struct verify v = {.head = VERIFY_GENESIS};
+	const struct vchain *c;
+	char buf[512];
+	size_t len, i;
+
+	(void)state;
+	v.chain = chain_new(NULL, 0);
+	assert_non_null(a);
+	assert_non_null(b);
+	for (i = 1; i <= 5; i++) {
+		len = sealed(a, "start", buf, sizeof(buf));
+		if (i == 3)
+			buf[30] = '9'; /* the timestamp altered */
+		feed(&v, buf, len, i);
+	}
+	for (i = 1; i <= 4; i++) {
+		len = sealed(b, "verdict", buf, sizeof(buf));
+		feed(&v, buf, len, 5 + i);
+	}
+	assert_int_equal(audit_verify_nchains(&v), 2);
+	c = audit_verify_chain_at(&v, 0);
+	assert_true(c->broken);
+	assert_int_equal(c->records, 2);
+	assert_int_equal(c->bad_line, 3);
+	assert_int_equal(c->unverified, 2);
+	assert_non_null(strstr(c->why, "chain mismatch"));
+	c = audit_verify_chain_at(&v, 1);
+	assert_false(c->broken);
+	assert_int_equal(c->records, 4);
+	assert_int_equal(c->line, 6);
+	assert_int_equal(c->first_seq, 1);
+	assert_int_equal(c->seq, 4);
+	assert_null(audit_verify_chain_at(&v, 2));
+	audit_verify_done(&v);
+	chain_free(v.chain);
+	chain_free(a);
+	chain_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_verify_tampered),
 		cmocka_unit_test(test_verify_head),
 		cmocka_unit_test(test_verify_unreadable),
+		cmocka_unit_test(test_verify_chain_by_chain),
 		cmocka_unit_test(test_summary_by_verdict),
 		cmocka_unit_test(test_search_reject),
 	};
