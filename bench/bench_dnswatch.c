@@ -7,7 +7,7 @@
  * while a query is outstanding; and a query and its answer learned into
  * the full table, which holds the lock the look-ups take.  Prints ns per
  * operation and the ratio to one policy_decide() of a three-rule policy
- * in the same run (best of ROUNDS for the look-ups).
+ * in the same run (best of ROUNDS).
  */
 #include "config.h"
 
@@ -119,20 +119,25 @@ static double per_lookup(struct dnswatch *w, const uint8_t dst[4])
 	return best;
 }
 
-/* New names into a full table: each pushes one out. */
+/* New names into a full table: each pushes one out.  Best of ROUNDS. */
 static double learn_full(void)
 {
-	struct dnswatch *w = dnswatch_new(NAMES, 256);
-	double t;
+	double t, best = 1e30;
+	struct dnswatch *w;
+	int r;
 
-	if (!w)
-		return 0;
-	fill(w, 0, NAMES);
-	t = now_ns();
-	fill(w, NAMES, NAMES);
-	t = (now_ns() - t) / NAMES;
-	dnswatch_free(w);
-	return t;
+	for (r = 0; r < ROUNDS; r++) {
+		w = dnswatch_new(NAMES, 256);
+		if (!w)
+			return 0;
+		fill(w, 0, NAMES);
+		t = now_ns();
+		fill(w, NAMES, NAMES);
+		t = (now_ns() - t) / NAMES;
+		best = t < best ? t : best;
+		dnswatch_free(w);
+	}
+	return best;
 }
 
 static double per_decide(void)
