@@ -18,6 +18,7 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "flow.h"
 #include "newflow.h"
 
 /* More packets than any seed holds; a bound, not a limit that matters. */

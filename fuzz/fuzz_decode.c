@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "flow.h"
 
 static const int links[] = {
 	DECODE_LINK_ETHERNET, DECODE_LINK_LINUX_SLL, DECODE_LINK_LINUX_SLL2,

@@ -14,6 +14,7 @@
 
 #include "decode.h"
 #include "dnswatch.h"
+#include "flow.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

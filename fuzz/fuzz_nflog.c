@@ -10,6 +10,7 @@
 
 #include "decode.h"
 #include "fence.h"
+#include "flow.h"
 #include "nflog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "flow.h"
 
 #define ETH_HLEN	   14
 #define SLL_HLEN	   16

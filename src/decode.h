@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "flow.h"
+struct flow;
 
 /*
  * Link types, numbered as pcap's LINKTYPE_* values (the numbers stored in a

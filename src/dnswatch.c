@@ -16,6 +16,7 @@
 
 #include "decode.h"
 #include "dnswatch.h"
+#include "flow.h"
 #include "nflog.h"
 #include "timefmt.h"
 

@@ -12,6 +12,7 @@
 #include "decode.h"
 #include "fence.h"
 #include "fencelog.h"
+#include "flow.h"
 #include "nflog.h"
 #include "record.h"
 

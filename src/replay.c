@@ -20,6 +20,7 @@
 #include "dnsname.h"
 #include "engine.h"
 #include "fence.h"
+#include "flow.h"
 #include "log.h"
 #include "newflow.h"
 #include "policy.h"

@@ -20,6 +20,7 @@
 #include "decode.h"
 #include "dnswatch.h"
 #include "dropwatch.h"
+#include "flow.h"
 #include "log.h"
 #include "logsink.h"
 #include "nfqueue.h"

@@ -22,6 +22,7 @@
 
 #include "communityid.h"
 #include "decode.h"
+#include "flow.h"
 #include "flowfmt.h"
 
 static char *data_path(const char *name)

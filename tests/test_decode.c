@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 
 #include "decode.h"
+#include "flow.h"
 #include "flowfmt.h"
 #include "pktbuild.h"
 

@@ -19,6 +19,7 @@
 
 #include "decode.h"
 #include "dnswatch.h"
+#include "flow.h"
 #include "pktbuild.h"
 
 #define S 1000000LL

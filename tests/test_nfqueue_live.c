@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 
 #include "decode.h"
+#include "flow.h"
 #include "nfqueue.h"
 
 #define QUEUE 7
