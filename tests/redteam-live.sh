@@ -190,9 +190,10 @@ none_out dport=9801
 
 # The sniffer has seen everything sent before this last control.
 rt udp-to 3128 9402 >/dev/null
-poll 50 test "$(seen proto=17 sport=9402)" -gt 0 ||
-	bad "the last control datagram never arrived"
+poll 200 test "$(seen proto=17 sport=9402)" -gt 0 ||
+	bad "the last control datagram never arrived ($(recs src_port=9402) records)"
 what=all
+expect_eq "the sniffer missed no frame" "$(grep -c '^dropped=' "$tmp/sniff")" 0
 expect_eq "nothing from the sandbox beyond the controls and the rejects" \
 	"$(seen dport!=3128 proto!=1 sport!=8080)" 0
 expect_eq "no ICMP from the sandbox but the inbound datagram's refusal" \
