@@ -91,7 +91,7 @@ static void line_in(struct agroups *g, struct afilter *filters, size_t *nf,
 	}
 	if (logrec_parse(&rec, line, len, err, sizeof(err)))
 		return;
-	if (!arec_from(&a, &rec, err, sizeof(err)) && a.verdict_rec)
+	if (!audit_rec_from(&a, &rec, err, sizeof(err)) && a.verdict_rec)
 		one(g, filters, *nf, &a);
 	logrec_clear(&rec);
 }

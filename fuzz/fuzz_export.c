@@ -38,7 +38,7 @@ static void fuzz_line(struct export_state *st, const char *p, size_t len)
 
 	if (logrec_parse(&rec, p, len, err, sizeof(err)))
 		return;
-	if (!arec_from(&a, &rec, err, sizeof(err))) {
+	if (!audit_rec_from(&a, &rec, err, sizeof(err))) {
 		if (export_ocsf(st, &a, fuzz_emit, NULL) < 0 ||
 		    export_ecs(st, &a, fuzz_emit, NULL) < 0)
 			__builtin_trap();

@@ -62,8 +62,8 @@ static void one(const char *line, size_t len, char *scratch)
 	if (logrec_parse(&slow, line, len, serr, sizeof(serr)))
 		abort(); /* taken, but jansson refuses it */
 	same_rec(&fast, &slow);
-	fr = arec_from_fast(&fa, &fast, &f, scratch, ferr, sizeof(ferr));
-	sr = arec_from(&sa, &slow, serr, sizeof(serr));
+	fr = audit_rec_from_fast(&fa, &fast, &f, scratch, ferr, sizeof(ferr));
+	sr = audit_rec_from(&sa, &slow, serr, sizeof(serr));
 	if (fr != sr || (fr && strcmp(ferr, serr)))
 		abort();
 	if (!fr)

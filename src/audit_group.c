@@ -148,7 +148,7 @@ static void count(struct agroup *g, const struct arec *a)
 	if (!g->count || a->ts_us > g->last)
 		g->last = a->ts_us;
 	g->count++;
-	v = arec_verdict(a);
+	v = audit_rec_verdict(a);
 	if (v >= 0)
 		g->by_verdict[v]++;
 }
@@ -247,7 +247,7 @@ const char *audit_by_value(enum aby by, const struct arec *a,
 	case ABY_EXE:
 		return a->exe ? a->exe : "-";
 	case ABY_DEST:
-		return arec_dest(a, buf);
+		return audit_rec_dest(a, buf);
 	case ABY_USER:
 		if (a->user)
 			return a->user;

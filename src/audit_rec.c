@@ -152,8 +152,8 @@ static int arec_check(struct arec *a, char *err, size_t errlen)
 	return 0;
 }
 
-int arec_from(struct arec *a, const struct logrec *rec, char *err,
-	      size_t errlen)
+int audit_rec_from(struct arec *a, const struct logrec *rec, char *err,
+		   size_t errlen)
 {
 	memset(a, 0, sizeof(*a));
 	a->rec = rec;
@@ -161,9 +161,9 @@ int arec_from(struct arec *a, const struct logrec *rec, char *err,
 	return arec_check(a, err, errlen);
 }
 
-int arec_from_fast(struct arec *a, const struct logrec *rec,
-		   const struct logfast *f, char *scratch, char *err,
-		   size_t errlen)
+int audit_rec_from_fast(struct arec *a, const struct logrec *rec,
+			const struct logfast *f, char *scratch, char *err,
+			size_t errlen)
 {
 	memset(a, 0, sizeof(*a));
 	a->rec = rec;
@@ -171,7 +171,7 @@ int arec_from_fast(struct arec *a, const struct logrec *rec,
 	return arec_check(a, err, errlen);
 }
 
-const char *arec_dest(const struct arec *a, char buf[AREC_DEST_LEN])
+const char *audit_rec_dest(const struct arec *a, char buf[AREC_DEST_LEN])
 {
 	const char *ip = a->dest_ip ? a->dest_ip : "?";
 
@@ -184,7 +184,7 @@ const char *arec_dest(const struct arec *a, char buf[AREC_DEST_LEN])
 	return buf;
 }
 
-int arec_verdict(const struct arec *a)
+int audit_rec_verdict(const struct arec *a)
 {
 	static const char *const verdicts[] = {"accept", "reject", "drop"};
 	int i;
@@ -195,7 +195,7 @@ int arec_verdict(const struct arec *a)
 	return -1;
 }
 
-const char *arec_num(long long v, char buf[AREC_NUM_LEN])
+const char *audit_rec_num(long long v, char buf[AREC_NUM_LEN])
 {
 	if (v < 0)
 		buf[0] = '\0';

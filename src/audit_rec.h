@@ -44,27 +44,27 @@ struct arec {
  * in err: a record without a valid timestamp, or a verdict record whose
  * flow fields are missing or of the wrong type.
  */
-int arec_from(struct arec *a, const struct logrec *rec, char *err,
-	      size_t errlen);
+int audit_rec_from(struct arec *a, const struct logrec *rec, char *err,
+		   size_t errlen);
 
 /*
  * The same from the fast path's fields (rec->root NULL); scratch holds at
  * least the line's length plus 16 bytes: the strings, NUL-terminated.
  */
-int arec_from_fast(struct arec *a, const struct logrec *rec,
-		   const struct logfast *f, char *scratch, char *err,
-		   size_t errlen);
+int audit_rec_from_fast(struct arec *a, const struct logrec *rec,
+			const struct logfast *f, char *scratch, char *err,
+			size_t errlen);
 
 /* The verdict as enum verdict (0 accept, 1 reject, 2 drop), or -1. */
-int arec_verdict(const struct arec *a);
+int audit_rec_verdict(const struct arec *a);
 
 /* "ADDR:PORT" or "[ADDR]:PORT" for the destination, into buf; the bare
  * address when the record has no ports. */
 #define AREC_DEST_LEN 56
-const char *arec_dest(const struct arec *a, char buf[AREC_DEST_LEN]);
+const char *audit_rec_dest(const struct arec *a, char buf[AREC_DEST_LEN]);
 
 /* A number as CSV shows it: decimal, or empty when unknown (< 0). */
 #define AREC_NUM_LEN 24
-const char *arec_num(long long v, char buf[AREC_NUM_LEN]);
+const char *audit_rec_num(long long v, char buf[AREC_NUM_LEN]);
 
 #endif

@@ -47,8 +47,12 @@ static char *refused_row(const struct arec *a)
 	char *buf = NULL, dest[AREC_DEST_LEN];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	const char *cells[] = {a->timestamp, a->verdict,	 a->rule,
-			       a->proto,     arec_dest(a, dest), a->user,
+	const char *cells[] = {a->timestamp,
+			       a->verdict,
+			       a->rule,
+			       a->proto,
+			       audit_rec_dest(a, dest),
+			       a->user,
 			       a->exe};
 	size_t i;
 
@@ -116,7 +120,7 @@ static int report_verdict(struct report *r, const struct arec *a)
 	const char *dest[1] = {audit_by_value(ABY_DEST, a, dbuf)};
 	const char *rule[1] = {a->rule};
 
-	int v = arec_verdict(a);
+	int v = audit_rec_verdict(a);
 
 	if (report_minute(r, a) || !audit_groups_add(r->hours, hour, a) ||
 	    !audit_groups_add(r->dests, dest, a) ||

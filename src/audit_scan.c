@@ -72,13 +72,13 @@ static void sbatch_line(void *ctx, size_t i, int half)
 		return;
 	if (b->s->fast && !logfast_parse(&f, sp->p, sp->len) &&
 	    !logrec_fast(&l->rec, &f, sp->p, sp->len)) {
-		if (arec_from_fast(&l->a, &l->rec, &f, scratch, l->err,
-				   sizeof(l->err)))
+		if (audit_rec_from_fast(&l->a, &l->rec, &f, scratch, l->err,
+					sizeof(l->err)))
 			l->what = l->err;
 		return;
 	}
 	if (logrec_parse(&l->rec, sp->p, sp->len, l->err, sizeof(l->err)) ||
-	    arec_from(&l->a, &l->rec, l->err, sizeof(l->err)))
+	    audit_rec_from(&l->a, &l->rec, l->err, sizeof(l->err)))
 		l->what = l->err;
 }
 

@@ -39,19 +39,20 @@ static void search_csv(const struct arec *a)
 {
 	char sport[AREC_NUM_LEN], dport[AREC_NUM_LEN], pid[AREC_NUM_LEN];
 	char line[AREC_NUM_LEN];
-	const char *cells[CSV_NCOLS] = {a->timestamp,
-					a->verdict,
-					a->rule,
-					a->proto,
-					a->src_ip,
-					arec_num(a->src_port, sport),
-					a->dest_ip,
-					arec_num(a->dest_port, dport),
-					arec_num(a->pid, pid),
-					a->user,
-					a->exe,
-					a->file,
-					arec_num((long long)a->lineno, line)};
+	const char *cells[CSV_NCOLS] = {
+		a->timestamp,
+		a->verdict,
+		a->rule,
+		a->proto,
+		a->src_ip,
+		audit_rec_num(a->src_port, sport),
+		a->dest_ip,
+		audit_rec_num(a->dest_port, dport),
+		audit_rec_num(a->pid, pid),
+		a->user,
+		a->exe,
+		a->file,
+		audit_rec_num((long long)a->lineno, line)};
 
 	audit_out_csv_row(stdout, cells, CSV_NCOLS);
 }
@@ -60,8 +61,10 @@ static void search_table(const struct arec *a)
 {
 	char pid[24], dest[AREC_DEST_LEN];
 	const char *cells[SEARCH_NCOLS] = {
-		a->timestamp, a->verdict,	  pid,	  a->exe ? a->exe : "-",
-		a->proto,     arec_dest(a, dest), a->rule};
+		a->timestamp, a->verdict,
+		pid,	      a->exe ? a->exe : "-",
+		a->proto,     audit_rec_dest(a, dest),
+		a->rule};
 
 	snprintf(pid, sizeof(pid), "%lld", a->pid);
 	if (a->pid < 0)

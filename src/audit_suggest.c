@@ -36,7 +36,7 @@ static int suggest_one(void *ctx, const struct arec *a)
 	const char *parts[NPARTS];
 	char port[24] = "";
 
-	if (arec_verdict(a) <= 0 ||
+	if (audit_rec_verdict(a) <= 0 ||
 	    (strcmp(a->proto, "TCP") && strcmp(a->proto, "UDP")))
 		return 0;
 	if (a->dest_port >= 0)

@@ -133,9 +133,9 @@ static void whatif_row(const struct whatif *w, const struct arec *a,
 			stdout,
 			(const char *[]){
 				a->timestamp, a->exe, a->proto, a->dest_ip,
-				arec_num(a->dest_port, dport), a->verdict,
+				audit_rec_num(a->dest_port, dport), a->verdict,
 				a->rule, nv, d->rule, a->file,
-				arec_num((long long)a->lineno, line)},
+				audit_rec_num((long long)a->lineno, line)},
 			CSV_NCOLS);
 		return;
 	}
@@ -143,14 +143,15 @@ static void whatif_row(const struct whatif *w, const struct arec *a,
 	snprintf(new, sizeof(new), "%s (%s)", nv, d->rule);
 	audit_out_row(stdout, whatif_cols, WHATIF_NCOLS,
 		      (const char *[]){a->timestamp, a->exe ? a->exe : "-",
-				       a->proto, arec_dest(a, dest), old, new});
+				       a->proto, audit_rec_dest(a, dest), old,
+				       new});
 }
 
 static int whatif_one(void *ctx, const struct arec *a)
 {
 	struct whatif *w = ctx;
 	struct policy_decision d;
-	int old = arec_verdict(a);
+	int old = audit_rec_verdict(a);
 
 	if (old < 0) {
 		log_warnx_at(a->file, a->lineno, "unknown verdict '%s'",

@@ -112,7 +112,7 @@ const char *export_message(const struct arec *a, char buf[EXPORT_MSG_LEN])
 			 a->ip_version == 6 ? "[%s]:%ld" : "%s:%ld", a->src_ip,
 			 a->src_port);
 	snprintf(buf, EXPORT_MSG_LEN, "%s %s %s -> %s by rule %s", a->verdict,
-		 a->proto, src, arec_dest(a, dest), a->rule);
+		 a->proto, src, audit_rec_dest(a, dest), a->rule);
 	return buf;
 }
 

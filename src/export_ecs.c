@@ -71,7 +71,7 @@ static void ecs_outcome(json_t *e, const struct arec *a)
 {
 	bool enforced =
 		!json_is_false(json_object_get(a->rec->root, "enforced"));
-	int v = arec_verdict(a);
+	int v = audit_rec_verdict(a);
 
 	if (v < 0) {
 		json_object_set_new(e, "type",

@@ -67,7 +67,7 @@ static bool ocsf_is_enforced(const struct arec *a)
 
 static const struct ocsf_outcome *ocsf_outcome(const struct arec *a)
 {
-	int v = arec_verdict(a);
+	int v = audit_rec_verdict(a);
 
 	if (v < 0)
 		return &ocsf_unknown;

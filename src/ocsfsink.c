@@ -174,7 +174,7 @@ static void sink_convert(struct ocsfsink *s, size_t len)
 	char err[128];
 
 	if (!logrec_parse(&rec, s->line, len, err, sizeof(err)) &&
-	    !arec_from(&a, &rec, err, sizeof(err))) {
+	    !audit_rec_from(&a, &rec, err, sizeof(err))) {
 		a.line = s->line;
 		a.len = len;
 		export_ocsf(&s->st, &a, sink_emit, s);

@@ -43,7 +43,7 @@ static const struct arec *load(const char *line)
 	logrec_clear(&rec);
 	assert_int_equal(
 		logrec_parse(&rec, line, strlen(line), err, sizeof(err)), 0);
-	assert_int_equal(arec_from(&a, &rec, err, sizeof(err)), 0);
+	assert_int_equal(audit_rec_from(&a, &rec, err, sizeof(err)), 0);
 	return &a;
 }
 
@@ -209,7 +209,8 @@ static void test_bad_records(void **state)
 		assert_int_equal(logrec_parse(&r, lines[i], strlen(lines[i]),
 					      err, sizeof(err)),
 				 0);
-		assert_int_equal(arec_from(&x, &r, err, sizeof(err)), -EBADMSG);
+		assert_int_equal(audit_rec_from(&x, &r, err, sizeof(err)),
+				 -EBADMSG);
 		logrec_clear(&r);
 	}
 }

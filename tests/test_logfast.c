@@ -56,7 +56,8 @@ static void test_takes_a_record(void **state)
 	assert_string_equal(rec.event_type, "verdict");
 	assert_int_equal(rec.body_len, strlen(line) - (CHAIN_SUFFIX_LEN - 1));
 	assert_int_equal(
-		arec_from_fast(&a, &rec, &f, scratch, err, sizeof(err)), 0);
+		audit_rec_from_fast(&a, &rec, &f, scratch, err, sizeof(err)),
+		0);
 	assert_true(a.verdict_rec);
 	assert_string_equal(a.verdict, "reject");
 	assert_string_equal(a.exe, "/usr/bin/curl"); /* not the ancestor's */
@@ -133,7 +134,8 @@ static void test_proc_not_object(void **state)
 	(void)state;
 	assert_int_equal(fast(line, &f, &rec), 0);
 	assert_int_equal(
-		arec_from_fast(&a, &rec, &f, scratch, err, sizeof(err)), 0);
+		audit_rec_from_fast(&a, &rec, &f, scratch, err, sizeof(err)),
+		0);
 	assert_false(a.has_proc);
 	assert_null(a.exe);
 	assert_int_equal(a.pid, -1);
