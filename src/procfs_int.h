@@ -51,31 +51,17 @@ struct procfs_digest {
 	char hex[65];
 };
 
-#define PROCFS_IDENTS	64   /* processes whose identity is kept */
-#define PROCFS_KEPT_FDS 4096 /* fds of ours the bitmap can tell */
+#define PROCFS_IDENTS 64 /* processes whose identity is kept */
 
-/* What procfs_ident_get must know of a process. */
-enum {
-	PROCFS_IDENT_BASE = 1,	   /* exe, and whether its path names it */
-	PROCFS_IDENT_FULL = 1 | 2, /* and its environment's taint, digest */
-};
-
-/* A process's identity, kept while it runs that program: procidcache.c. */
+/* A process's identity, kept while it runs that file: procidcache.c. */
 struct procfs_ident {
 	pid_t pid; /* 0: free */
 	unsigned long long start;
-	int stat_fd; /* its /proc/PID/stat, pread again on a hit */
-	int env_fd;  /* its environ: reads nothing once it exec()s */
-	size_t env_len;
-	uint64_t env_hash;
-	int have; /* PROCFS_IDENT_*; 0: not to be used again */
-	bool exe_ok;
+	bool exe_ok; /* exe_dev and exe_ino known: else never kept */
 	dev_t exe_dev;
 	ino_t exe_ino;
-	bool named;	       /* exe is the file its path names here */
-	const char *env_taint; /* with PROCFS_IDENT_FULL */
+	bool named; /* exe is the file its path names here */
 	char exe[PROC_EXE_MAX];
-	char sha256[65];	 /* with PROCFS_IDENT_FULL; "" when unknown */
 	struct procinfo_stat st; /* as read by the last get */
 	uint64_t used;		 /* LRU clock */
 };
@@ -103,8 +89,6 @@ struct procfs {
 	unsigned int next_user;
 	struct procfs_digest digests[PROCFS_DIGESTS];
 	struct procfs_ident *idents; /* PROCFS_IDENTS */
-	pid_t self; /* our pid, whose table holds the idents' fds */
-	uint64_t kept[PROCFS_KEPT_FDS / 64]; /* those fds, as a bitmap */
 	unsigned int next_digest;
 	/* directory buffers: an outer walk (/proc, task/) and an inner one */
 	uint64_t dirbuf[2][4096];
@@ -140,11 +124,9 @@ bool procfs_past_deadline(const struct procfs *pfs);
  */
 int procfs_ident_init(struct procfs *pfs);
 void procfs_ident_fini(struct procfs *pfs);
-/* Is fd of our own table one the cache keeps (and so not a socket)? */
-bool procfs_ident_keeps(const struct procfs *pfs, int fd);
 const struct procfs_ident *procfs_ident_get(struct procfs *pfs, int dfd,
-					    pid_t pid, unsigned long long start,
-					    int want);
+					    pid_t pid,
+					    unsigned long long start);
 
 /* procdigest.c: the SHA-256 of dfd's exe, hex, "" when unknown. */
 void procfs_exe_digest(struct procfs *pfs, int dfd, char hex[65]);

@@ -121,7 +121,7 @@ static void procfs_ancestors(struct procfs *pfs, pid_t ppid,
 
 	info->n_ancestors = 0;
 	while (ppid > 0 && info->n_ancestors < PROC_MAX_ANCESTORS) {
-		id = procfs_ident_get(pfs, -1, ppid, 0, PROCFS_IDENT_BASE);
+		id = procfs_ident_get(pfs, -1, ppid, 0);
 		if (!id)
 			return;
 		a = &info->ancestors[info->n_ancestors++];
@@ -168,6 +168,33 @@ static void procfs_fill_optional(struct procfs *pfs, int dfd,
 		len = 0;
 	procinfo_parse_cgroup(pfs->buf, len, info->cgroup,
 			      sizeof(info->cgroup));
+}
+
+/* Environments past this are not read through: the process is tainted. */
+#define PROCFS_ENV_MAX (1 << 20)
+
+/* Was the process started with the dynamic loader told to load more? */
+static const char *procfs_taint_env(struct procfs *pfs, int dfd)
+{
+	struct procinfo_envscan scan = {0};
+	size_t total = 0;
+	ssize_t n = 0;
+	int fd;
+
+	fd = openat(dfd, "environ", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return "environment unreadable";
+	while (!scan.found && total < PROCFS_ENV_MAX &&
+	       (n = read(fd, pfs->buf, sizeof(pfs->buf))) > 0) {
+		procinfo_env_feed(&scan, pfs->buf, (size_t)n);
+		total += (size_t)n;
+	}
+	close(fd);
+	if (scan.found)
+		return "started with LD_PRELOAD or LD_AUDIT";
+	if (total >= PROCFS_ENV_MAX)
+		return "environment too large to check";
+	return n < 0 ? "environment unreadable" : NULL;
 }
 
 /*
@@ -242,18 +269,21 @@ static const char *procfs_taint_maps(struct procfs *pfs, int dfd)
 /*
  * The exe link and the file its path names in our mount namespace must
  * be one file: a bind mount in another namespace, or a file deleted and
- * replaced, shows a path that is not what runs.  The environment is as
- * the process was started; its maps are read anew, as code can be mapped
- * at any time.
+ * replaced, shows a path that is not what runs.  The environment and the
+ * maps are read anew: an exec of the same file can change the first,
+ * and code can be mapped at any time.
  */
 static const char *procfs_taint(struct procfs *pfs, int dfd,
 				const struct procfs_ident *id)
 {
+	const char *why;
+
 	if (!id->exe[0])
 		return "exe unreadable";
 	if (!id->named)
 		return "exe is not the file its path names here";
-	return id->env_taint ? id->env_taint : procfs_taint_maps(pfs, dfd);
+	why = procfs_taint_env(pfs, dfd);
+	return why ? why : procfs_taint_maps(pfs, dfd);
 }
 
 int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
@@ -269,8 +299,7 @@ int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 	dfd = procfs_open_pid(pfs, pid);
 	if (dfd < 0)
 		return dfd;
-	id = procfs_ident_get(pfs, dfd, pid, start,
-			      thorough ? PROCFS_IDENT_FULL : PROCFS_IDENT_BASE);
+	id = procfs_ident_get(pfs, dfd, pid, start);
 	err = id ? 0 : -ESRCH;
 	if (err < 0)
 		goto out;
@@ -281,7 +310,7 @@ int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 		info->tainted = procfs_taint(pfs, dfd, id);
 	/* what a tainted process runs does not matter: no rule trusts it */
 	if (thorough && !info->tainted)
-		memcpy(info->exe_sha256, id->sha256, sizeof(info->exe_sha256));
+		procfs_exe_digest(pfs, dfd, info->exe_sha256);
 	err = procfs_fill_ids(pfs, dfd, info);
 	if (err < 0)
 		goto out;

@@ -232,8 +232,7 @@ static void procfs_scan_table(struct procfs *pfs, int dirfd, const char *path,
 	if (dirwalk_open(pfs, &w, dirfd, path, DIR_INNER) < 0)
 		return; /* gone, or not ours to read */
 	while (!pfs->partial && dirwalk_next(&w, &name)) {
-		if (!name_to_int(name, &n) ||
-		    (pid == pfs->self && !tid && procfs_ident_keeps(pfs, n)))
+		if (!name_to_int(name, &n))
 			continue;
 		/* a table of many thousand fds must not hold up the packet */
 		if ((n & 255) == 255 && procfs_past_deadline(pfs))
