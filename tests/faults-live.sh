@@ -21,7 +21,7 @@ live_name=faults
 
 listen() { nsbg "$PY" "$top_srcdir/tests/netpeer.py" listen 10.200.0.1:3128 \
 	10.200.0.9:443; sleep 0.3; }
-connects() { [ "$(attempt tcp 10.200.0.1:3128)" = connected ]; }
+connects() { connects_to 10.200.0.1:3128; }
 times_out() { [ "$(attempt tcp 10.200.0.1:3128)" = timeout ]; }
 verifies() { "$NFJUDGE" audit verify "$@" >/dev/null; }
 # Packets held in queue 0 now: COUNT?
@@ -566,7 +566,7 @@ wait_events reload $((nreload + 1)) "$tmp/reload.log" || bad "reload: none"
 check "reload: daemon alive through the storm" kill -0 "$DPID"
 check "reload: the proxy always reachable ($lost of $n were not)" [ "$lost" -eq 0 ]
 check "reload: the last policy is in force" \
-	[ "$(attempt tcp 10.200.0.9:443)" = connected ]
+	connects_to 10.200.0.9:443
 stop_daemon
 check "reload: every reload ok or a clean failure" "$PY" -c '
 import json, sys

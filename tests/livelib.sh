@@ -98,3 +98,7 @@ wait_events() { # type N log: up to 10 s
 attempt() { # tcp|udp addr:port
 	nsx "$PY" "$top_srcdir/tests/netpeer.py" "$@"
 }
+# A TCP attempt that should connect: true if it does, within 20 s.
+connects_to() { # addr:port
+	[ "$(nsx "$PY" "$top_srcdir/tests/netpeer.py" tcp-ok "$1")" = connected ]
+}

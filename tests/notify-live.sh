@@ -81,7 +81,7 @@ wait_for "WATCHDOG=1 after the reload" after "$rl" '^WATCHDOG=1$'
 
 # The first batch is served, then the worker of queue 0 stalls.
 check "a connection passes before the stall" \
-	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+	connects_to 10.200.0.1:3128
 wait_for "the daemon reports the stall" \
 	grep -q 'NFJUDGE_TEST_STALL_QUEUE: the worker stalls' "$tmp/daemon.err"
 n=$(wc -l <"$msgs")
@@ -137,7 +137,7 @@ wait_for "restart: WATCHDOG=1 while healthy" sh -c "[ \$(awk -v p=$DPID \
 	'\$2 == p && \$3 == \"WATCHDOG=1\"' '$msgs' | wc -l) -ge 2 ]"
 check "restart: a healthy daemon is not overdue" not overdue "$DPID"
 check "restart: a connection passes before the stall" \
-	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+	connects_to 10.200.0.1:3128
 wait_for "restart: the watchdog deadline passes after the stall" overdue "$DPID"
 kill -ABRT "$DPID"
 i=0
@@ -160,7 +160,7 @@ nsbg env NOTIFY_SOCKET="$tmp/notify" WATCHDOG_USEC=2000000 \
 DPID=$last_pid
 wait_for "restart: READY=1 again" after "$n" '^READY=1'
 check "restart: connections pass again" \
-	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+	connects_to 10.200.0.1:3128
 wait_for "restart: the far side saw the one after the restart" \
 	arrived_at_least $((before + 1))
 check "restart: the far side saw only that one" \

@@ -90,7 +90,7 @@ fields_are nobody 0000000000000000 CapBnd
 fields_are nobody "" Groups
 fields_are nobody 1 NoNewPrivs
 fields_are nobody 2 Seccomp
-check "nobody: proxy accepted" [ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+check "nobody: proxy accepted" connects_to 10.200.0.1:3128
 check "nobody: direct refused" sh -c \
 	"ip netns exec $NS $PY $top_srcdir/tests/netpeer.py tcp 10.200.0.9:443 | grep -q '^refused'"
 cpid=$(attempt tcp-pid 10.200.0.9:443 nfj-privs-marker)
@@ -140,7 +140,7 @@ fields_are "nobody, rules" "$want_rules" CapEff CapPrm
 fields_are "nobody, rules" "$(mask $CAP_NET_ADMIN $CAP_NET_RAW)" CapAmb
 fields_are "nobody, rules" 2 Seccomp
 check "nobody, rules: proxy accepted" \
-	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+	connects_to 10.200.0.1:3128
 kill -TERM "$DPID"
 wait "$DPID"
 check "nobody, rules: exits 0 on TERM" [ $? -eq 0 ]
@@ -164,7 +164,7 @@ nsx "$NFJUDGE" rules install
 start_daemon 1 "$tmp/sha.log" -c "$tmp/sha.conf" --user nobody -v ||
 	exit 1
 check "names programs: proxy accepted by the digest" \
-	[ "$(attempt tcp 10.200.0.1:3128)" = connected ]
+	connects_to 10.200.0.1:3128
 kill -TERM "$DPID"
 wait "$DPID"
 check "names programs: exits 0 on TERM" [ $? -eq 0 ]
