@@ -25,9 +25,9 @@ static void check_text(const uint8_t *data, size_t size)
 
 	memcpy(text, data, n);
 	text[n] = '\0';
-	if (!ctl_parse_ttl(text, &ttl) && (ttl < 1 || ttl > CTL_TTL_MAX))
+	if (!ctlproto_parse_ttl(text, &ttl) && (ttl < 1 || ttl > CTL_TTL_MAX))
 		abort();
-	n = (size_t)ctl_parse_endpoint(text, addr, &port);
+	n = (size_t)ctlproto_parse_endpoint(text, addr, &port);
 	if (n != 0 && n != 4 && n != 6)
 		abort();
 }
@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 
 	err[0] = '\0';
-	if (ctlreq_parse((const char *)data, size, &req, err, sizeof(err))) {
+	if (ctlproto_parse_request((const char *)data, size, &req, err,
+				   sizeof(err))) {
 		if (!err[0] || strlen(err) >= sizeof(err))
 			abort();
 	} else {

@@ -83,7 +83,7 @@ static int build_temp(json_t *req, int argc, char **argv)
 	}
 	if (!n)
 		return usage_error("%s needs a RULE", argv[0]);
-	if (i + 2 != argc || ctl_parse_ttl(argv[i + 1], &ttl))
+	if (i + 2 != argc || ctlproto_parse_ttl(argv[i + 1], &ttl))
 		return usage_error("%s needs --ttl DURATION (30s, 5m, 1h, 1d; "
 				   "at most 7d) at the end",
 				   argv[0]);
@@ -101,8 +101,8 @@ static int build_explain(json_t *req, int argc, char **argv)
 
 	if (argc != 4 && !(argc == 6 && !strcmp(argv[4], "--pid")))
 		return usage_error("%s", "explain PROTO SRC DST [--pid N]");
-	if (!ctl_parse_endpoint(argv[2], a, &port) ||
-	    !ctl_parse_endpoint(argv[3], a, &port))
+	if (!ctlproto_parse_endpoint(argv[2], a, &port) ||
+	    !ctlproto_parse_endpoint(argv[3], a, &port))
 		return usage_error("explain: SRC and DST are ADDR, ADDR:PORT "
 				   "or [ADDR6]:PORT");
 	json_object_set_new(req, "proto", json_string(argv[1]));

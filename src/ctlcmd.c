@@ -313,11 +313,11 @@ static json_t *dispatch(struct call *c, const char *line, size_t len)
 {
 	char err[256];
 
-	if (ctlreq_parse(line, len, &c->req, err, sizeof(err))) {
+	if (ctlproto_parse_request(line, len, &c->req, err, sizeof(err))) {
 		c->rc.command = "invalid";
 		return reply_error(c, err);
 	}
-	c->rc.command = ctlreq_cmd_name(c->req.cmd);
+	c->rc.command = ctlproto_cmd_name(c->req.cmd);
 	describe(c);
 	switch (c->req.cmd) {
 	case CTL_STATUS:

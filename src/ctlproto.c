@@ -28,7 +28,7 @@ static const char *const cmd_names[] = {
 
 #define N_CMDS (sizeof(cmd_names) / sizeof(cmd_names[0]))
 
-const char *ctlreq_cmd_name(enum ctlreq_cmd cmd)
+const char *ctlproto_cmd_name(enum ctlreq_cmd cmd)
 {
 	return (unsigned)cmd < N_CMDS ? cmd_names[cmd] : "?";
 }
@@ -46,7 +46,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
-int ctl_parse_ttl(const char *text, uint32_t *seconds)
+int ctlproto_parse_ttl(const char *text, uint32_t *seconds)
 {
 	unsigned long long v, mul = 1;
 	char *end;
@@ -88,7 +88,7 @@ static int parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
-int ctl_parse_endpoint(const char *text, uint8_t addr[16], uint16_t *port)
+int ctlproto_parse_endpoint(const char *text, uint8_t addr[16], uint16_t *port)
 {
 	char buf[64];
 	const char *colon = strrchr(text, ':');
@@ -166,13 +166,13 @@ static int parse_ends(json_t *o, struct flow *f, char *err, size_t errlen)
 	    !src || !dst)
 		return fail(err, errlen, "%s needs \"src\" and \"dst\"",
 			    "explain");
-	vs = ctl_parse_endpoint(src, f->src, &f->sport);
+	vs = ctlproto_parse_endpoint(src, f->src, &f->sport);
 	if (!vs)
 		return fail(err, errlen,
 			    "src '%.64s': expected ADDR, ADDR:PORT or "
 			    "[ADDR]:PORT",
 			    src);
-	vd = ctl_parse_endpoint(dst, a, &f->dport);
+	vd = ctlproto_parse_endpoint(dst, a, &f->dport);
 	if (!vd)
 		return fail(err, errlen,
 			    "dst '%.64s': expected ADDR, ADDR:PORT or "
@@ -221,18 +221,18 @@ static int parse_temp(json_t *o, struct ctlreq *req, char *err, size_t errlen)
 	if (get_str(o, "rule", &rule, sizeof(req->rule)) || !rule || !*rule)
 		return fail(err, errlen,
 			    "%s needs \"rule\": the matches of a policy rule",
-			    ctlreq_cmd_name(req->cmd));
+			    ctlproto_cmd_name(req->cmd));
 	/* one line of matches: no second statement, no comment */
 	if (strpbrk(rule, "\n\r\\#"))
 		return fail(err, errlen,
 			    "%s: the rule is one line of matches (no newline, "
 			    "'\\' or '#')",
-			    ctlreq_cmd_name(req->cmd));
-	if (get_str(o, "ttl", &ttl, 16) || ctl_parse_ttl(ttl, &req->ttl_s))
+			    ctlproto_cmd_name(req->cmd));
+	if (get_str(o, "ttl", &ttl, 16) || ctlproto_parse_ttl(ttl, &req->ttl_s))
 		return fail(err, errlen,
 			    "%s needs \"ttl\": a duration such as 30s, 5m or "
 			    "1h, at most 7d",
-			    ctlreq_cmd_name(req->cmd));
+			    ctlproto_cmd_name(req->cmd));
 	strcpy(req->rule, rule);
 	return 0;
 }
@@ -270,8 +270,8 @@ static int parse_cmd(json_t *o, struct ctlreq *req, char *err, size_t errlen)
 	}
 }
 
-int ctlreq_parse(const char *line, size_t len, struct ctlreq *req, char *err,
-		 size_t errlen)
+int ctlproto_parse_request(const char *line, size_t len, struct ctlreq *req,
+			   char *err, size_t errlen)
 {
 	json_error_t jerr;
 	json_t *o;

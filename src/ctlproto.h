@@ -41,23 +41,23 @@ struct ctlreq {
 };
 
 /* The command's name, "status" .. "rules". */
-const char *ctlreq_cmd_name(enum ctlreq_cmd cmd);
+const char *ctlproto_cmd_name(enum ctlreq_cmd cmd);
 
 /* 0, or -EINVAL with a message in err. */
-int ctlreq_parse(const char *line, size_t len, struct ctlreq *req, char *err,
-		 size_t errlen);
+int ctlproto_parse_request(const char *line, size_t len, struct ctlreq *req,
+			   char *err, size_t errlen);
 
 /*
  * A duration: a whole number followed by s, m, h or d (none: seconds),
  * 1 s to CTL_TTL_MAX.  0, or -EINVAL.
  */
-int ctl_parse_ttl(const char *text, uint32_t *seconds);
+int ctlproto_parse_ttl(const char *text, uint32_t *seconds);
 
 /*
  * One end of a flow for explain: ADDR, ADDR:PORT or [ADDR6]:PORT, into
  * addr (16 bytes) and *port (0 when none).  Returns the version (4 or 6),
  * or 0 when it is not such a text.
  */
-int ctl_parse_endpoint(const char *text, uint8_t addr[16], uint16_t *port);
+int ctlproto_parse_endpoint(const char *text, uint8_t addr[16], uint16_t *port);
 
 #endif

@@ -26,7 +26,7 @@
 
 static int parse(const char *line, struct ctlreq *req, char *err)
 {
-	return ctlreq_parse(line, strlen(line), req, err, 256);
+	return ctlproto_parse_request(line, strlen(line), req, err, 256);
 }
 
 static void test_requests(void **state)
@@ -132,9 +132,9 @@ static void test_hostile_requests(void **state)
 	memset(big, ' ', sizeof(big));
 	memcpy(big, "{\"cmd\":\"status\"", 15);
 	big[sizeof(big) - 2] = '}';
-	assert_int_equal(
-		ctlreq_parse(big, sizeof(big) - 1, &r, err, sizeof(err)),
-		-EINVAL);
+	assert_int_equal(ctlproto_parse_request(big, sizeof(big) - 1, &r, err,
+						sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "longer"));
 }
 
@@ -143,26 +143,27 @@ static void test_ttl(void **state)
 	uint32_t s;
 
 	(void)state;
-	assert_int_equal(ctl_parse_ttl("30s", &s), 0);
+	assert_int_equal(ctlproto_parse_ttl("30s", &s), 0);
 	assert_int_equal(s, 30);
-	assert_int_equal(ctl_parse_ttl("30", &s), 0);
+	assert_int_equal(ctlproto_parse_ttl("30", &s), 0);
 	assert_int_equal(s, 30);
-	assert_int_equal(ctl_parse_ttl("5m", &s), 0);
+	assert_int_equal(ctlproto_parse_ttl("5m", &s), 0);
 	assert_int_equal(s, 300);
-	assert_int_equal(ctl_parse_ttl("1h", &s), 0);
+	assert_int_equal(ctlproto_parse_ttl("1h", &s), 0);
 	assert_int_equal(s, 3600);
-	assert_int_equal(ctl_parse_ttl("7d", &s), 0);
+	assert_int_equal(ctlproto_parse_ttl("7d", &s), 0);
 	assert_int_equal(s, 7 * 86400);
-	assert_int_equal(ctl_parse_ttl("8d", &s), -EINVAL);
-	assert_int_equal(ctl_parse_ttl("0s", &s), -EINVAL);
-	assert_int_equal(ctl_parse_ttl("-1s", &s), -EINVAL);
-	assert_int_equal(ctl_parse_ttl("1.5h", &s), -EINVAL);
-	assert_int_equal(ctl_parse_ttl("1hh", &s), -EINVAL);
-	assert_int_equal(ctl_parse_ttl("1w", &s), -EINVAL);
-	assert_int_equal(ctl_parse_ttl("", &s), -EINVAL);
-	assert_int_equal(ctl_parse_ttl(NULL, &s), -EINVAL);
-	assert_int_equal(ctl_parse_ttl("99999999999999999999s", &s), -EINVAL);
-	assert_int_equal(ctl_parse_ttl(" 5s", &s), -EINVAL);
+	assert_int_equal(ctlproto_parse_ttl("8d", &s), -EINVAL);
+	assert_int_equal(ctlproto_parse_ttl("0s", &s), -EINVAL);
+	assert_int_equal(ctlproto_parse_ttl("-1s", &s), -EINVAL);
+	assert_int_equal(ctlproto_parse_ttl("1.5h", &s), -EINVAL);
+	assert_int_equal(ctlproto_parse_ttl("1hh", &s), -EINVAL);
+	assert_int_equal(ctlproto_parse_ttl("1w", &s), -EINVAL);
+	assert_int_equal(ctlproto_parse_ttl("", &s), -EINVAL);
+	assert_int_equal(ctlproto_parse_ttl(NULL, &s), -EINVAL);
+	assert_int_equal(ctlproto_parse_ttl("99999999999999999999s", &s),
+			 -EINVAL);
+	assert_int_equal(ctlproto_parse_ttl(" 5s", &s), -EINVAL);
 }
 
 static void test_endpoints(void **state)
@@ -171,21 +172,21 @@ static void test_endpoints(void **state)
 	uint16_t p;
 
 	(void)state;
-	assert_int_equal(ctl_parse_endpoint("10.0.0.1", a, &p), 4);
+	assert_int_equal(ctlproto_parse_endpoint("10.0.0.1", a, &p), 4);
 	assert_int_equal(p, 0);
-	assert_int_equal(ctl_parse_endpoint("10.0.0.1:443", a, &p), 4);
+	assert_int_equal(ctlproto_parse_endpoint("10.0.0.1:443", a, &p), 4);
 	assert_int_equal(p, 443);
-	assert_int_equal(ctl_parse_endpoint("fd00::1", a, &p), 6);
-	assert_int_equal(ctl_parse_endpoint("[fd00::1]:53", a, &p), 6);
+	assert_int_equal(ctlproto_parse_endpoint("fd00::1", a, &p), 6);
+	assert_int_equal(ctlproto_parse_endpoint("[fd00::1]:53", a, &p), 6);
 	assert_int_equal(p, 53);
-	assert_int_equal(ctl_parse_endpoint("[10.0.0.1]:53", a, &p), 0);
+	assert_int_equal(ctlproto_parse_endpoint("[10.0.0.1]:53", a, &p), 0);
 	/* not an address, and a bare IPv6 address takes no port */
-	assert_int_equal(ctl_parse_endpoint("fd00::1:99999", a, &p), 0);
-	assert_int_equal(ctl_parse_endpoint("10.0.0.1:", a, &p), 0);
-	assert_int_equal(ctl_parse_endpoint("10.0.0.1:65536", a, &p), 0);
-	assert_int_equal(ctl_parse_endpoint("host:80", a, &p), 0);
-	assert_int_equal(ctl_parse_endpoint("[fd00::1]", a, &p), 0);
-	assert_int_equal(ctl_parse_endpoint("", a, &p), 0);
+	assert_int_equal(ctlproto_parse_endpoint("fd00::1:99999", a, &p), 0);
+	assert_int_equal(ctlproto_parse_endpoint("10.0.0.1:", a, &p), 0);
+	assert_int_equal(ctlproto_parse_endpoint("10.0.0.1:65536", a, &p), 0);
+	assert_int_equal(ctlproto_parse_endpoint("host:80", a, &p), 0);
+	assert_int_equal(ctlproto_parse_endpoint("[fd00::1]", a, &p), 0);
+	assert_int_equal(ctlproto_parse_endpoint("", a, &p), 0);
 }
 
 static struct policy *compile(const char *text)
