@@ -89,11 +89,11 @@ static void line_in(struct agroups *g, struct afilter *filters, size_t *nf,
 		}
 		return;
 	}
-	if (logrec_parse(&rec, line, len, err, sizeof(err)))
+	if (logread_rec_parse(&rec, line, len, err, sizeof(err)))
 		return;
 	if (!audit_rec_from(&a, &rec, err, sizeof(err)) && a.verdict_rec)
 		one(g, filters, *nf, &a);
-	logrec_clear(&rec);
+	logread_rec_clear(&rec);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -36,14 +36,14 @@ static void fuzz_line(struct export_state *st, const char *p, size_t len)
 	struct arec a;
 	char err[256];
 
-	if (logrec_parse(&rec, p, len, err, sizeof(err)))
+	if (logread_rec_parse(&rec, p, len, err, sizeof(err)))
 		return;
 	if (!audit_rec_from(&a, &rec, err, sizeof(err))) {
 		if (export_ocsf(st, &a, fuzz_emit, NULL) < 0 ||
 		    export_ecs(st, &a, fuzz_emit, NULL) < 0)
 			__builtin_trap();
 	}
-	logrec_clear(&rec);
+	logread_rec_clear(&rec);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -57,9 +57,10 @@ static void one(const char *line, size_t len, char *scratch)
 	char ferr[256], serr[256];
 	int fr, sr;
 
-	if (logfast_parse(&f, line, len) || logrec_fast(&fast, &f, line, len))
+	if (logfast_parse(&f, line, len) ||
+	    logread_rec_fast(&fast, &f, line, len))
 		return; /* declined: jansson decides alone */
-	if (logrec_parse(&slow, line, len, serr, sizeof(serr)))
+	if (logread_rec_parse(&slow, line, len, serr, sizeof(serr)))
 		abort(); /* taken, but jansson refuses it */
 	same_rec(&fast, &slow);
 	fr = audit_rec_from_fast(&fa, &fast, &f, scratch, ferr, sizeof(ferr));
@@ -68,7 +69,7 @@ static void one(const char *line, size_t len, char *scratch)
 		abort();
 	if (!fr)
 		same_arec(&fa, &sa);
-	logrec_clear(&slow);
+	logread_rec_clear(&slow);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -33,15 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			nl = end;
-		if (!logrec_parse(&rec, p, (size_t)(nl - p), err,
-				  sizeof(err))) {
+		if (!logread_rec_parse(&rec, p, (size_t)(nl - p), err,
+				       sizeof(err))) {
 			audit_verify_record(&v, &rec, p, err, sizeof(err));
-			logrec_clear(&rec);
+			logread_rec_clear(&rec);
 		}
 		p = nl + 1;
 	}
 	audit_verify_done(&v);
-	if (!logrec_tail((const char *)data, size, &seq, tail_chain) &&
+	if (!logread_rec_tail((const char *)data, size, &seq, tail_chain) &&
 	    strlen(tail_chain) != CHAIN_HEX)
 		__builtin_trap();
 	return 0;

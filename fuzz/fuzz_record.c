@@ -65,7 +65,7 @@ static void check(const char *exe, const struct flow *f, const char *text,
 	if (!v.chain)
 		return;
 	if (memchr(text, '\n', len - 1) || text[len - 1] != '\n' ||
-	    logrec_parse(&rec, text, len - 1, err, sizeof(err)))
+	    logread_rec_parse(&rec, text, len - 1, err, sizeof(err)))
 		__builtin_trap();
 	if (audit_verify_record(&v, &rec, text, err, sizeof(err)))
 		__builtin_trap();
@@ -75,7 +75,7 @@ static void check(const char *exe, const struct flow *f, const char *text,
 		__builtin_trap();
 	check_addr(rec.root, "src_ip", f->src);
 	check_addr(rec.root, "dest_ip", f->dst);
-	logrec_clear(&rec);
+	logread_rec_clear(&rec);
 	chain_free(v.chain);
 }
 

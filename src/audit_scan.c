@@ -71,13 +71,14 @@ static void sbatch_line(void *ctx, size_t i, int half)
 	if (l->what)
 		return;
 	if (b->s->fast && !logfast_parse(&f, sp->p, sp->len) &&
-	    !logrec_fast(&l->rec, &f, sp->p, sp->len)) {
+	    !logread_rec_fast(&l->rec, &f, sp->p, sp->len)) {
 		if (audit_rec_from_fast(&l->a, &l->rec, &f, scratch, l->err,
 					sizeof(l->err)))
 			l->what = l->err;
 		return;
 	}
-	if (logrec_parse(&l->rec, sp->p, sp->len, l->err, sizeof(l->err)) ||
+	if (logread_rec_parse(&l->rec, sp->p, sp->len, l->err,
+			      sizeof(l->err)) ||
 	    audit_rec_from(&l->a, &l->rec, l->err, sizeof(l->err)))
 		l->what = l->err;
 }
@@ -107,7 +108,7 @@ static int sbatch_run(struct sbatch *b, size_t n, const char *file, arec_cb cb,
 				ret = cb(ctx, &l->a);
 			}
 		}
-		logrec_clear(&l->rec);
+		logread_rec_clear(&l->rec);
 	}
 	return ret;
 }

@@ -344,7 +344,7 @@ static const char *vbatch_prev(const struct vbatch *b, size_t i)
 		return b->have_carry ? b->carry : NULL;
 	if (b->spans[i - 1].st != LOGREAD_LINE)
 		return NULL;
-	return logrec_claim(b->spans[i - 1].p, b->spans[i - 1].len);
+	return logread_rec_claim(b->spans[i - 1].p, b->spans[i - 1].len);
 }
 
 /* Parse line i and hash it after its predecessor's claim: no state. */
@@ -361,12 +361,12 @@ static void vbatch_line(void *ctx, size_t i, int half)
 	if (l->what)
 		return;
 	if ((logfast_parse(&f, s->p, s->len) ||
-	     logrec_fast(&l->rec, &f, s->p, s->len)) &&
-	    logrec_parse(&l->rec, s->p, s->len, l->err, sizeof(l->err))) {
+	     logread_rec_fast(&l->rec, &f, s->p, s->len)) &&
+	    logread_rec_parse(&l->rec, s->p, s->len, l->err, sizeof(l->err))) {
 		l->what = l->err;
 		return;
 	}
-	logrec_clear(&l->rec); /* verify reads the fields only */
+	logread_rec_clear(&l->rec); /* verify reads the fields only */
 	if (prev && !chain_digest(b->chains[half], prev, s->p, l->rec.body_len,
 				  l->digest)) {
 		memcpy(l->prev, prev, CHAIN_HEX);
@@ -406,7 +406,7 @@ static int vbatch_run(struct verify *v, struct vbatch *b, size_t n)
 			return 1;
 		}
 	}
-	claim = last->st == LOGREAD_LINE ? logrec_claim(last->p, last->len)
+	claim = last->st == LOGREAD_LINE ? logread_rec_claim(last->p, last->len)
 					 : NULL;
 	b->have_carry = claim != NULL;
 	if (claim)

@@ -363,8 +363,8 @@ static int logrec_fields(struct logrec *rec, char *err, size_t errlen)
 	return 0;
 }
 
-int logrec_parse(struct logrec *rec, const char *line, size_t len, char *err,
-		 size_t errlen)
+int logread_rec_parse(struct logrec *rec, const char *line, size_t len,
+		      char *err, size_t errlen)
 {
 	json_error_t jerr;
 
@@ -389,7 +389,7 @@ int logrec_parse(struct logrec *rec, const char *line, size_t len, char *err,
 	rec->body_len = len - (CHAIN_SUFFIX_LEN - 1);
 	return 0;
 bad:
-	logrec_clear(rec);
+	logread_rec_clear(rec);
 	return -EBADMSG;
 }
 
@@ -424,8 +424,8 @@ static void logrec_fast_event(struct logrec *rec, const struct logfast *f)
 		rec->lost_packets = fast_count(&f->v[LFK_COUNT]);
 }
 
-int logrec_fast(struct logrec *rec, const struct logfast *f, const char *line,
-		size_t len)
+int logread_rec_fast(struct logrec *rec, const struct logfast *f,
+		     const char *line, size_t len)
 {
 	const struct lf_val *seq = &f->v[LFK_SEQ];
 	const struct lf_val *prev = &f->v[LFK_PREV_CHAIN];
@@ -446,21 +446,21 @@ int logrec_fast(struct logrec *rec, const struct logfast *f, const char *line,
 	return 0;
 }
 
-const char *logrec_claim(const char *line, size_t len)
+const char *logread_rec_claim(const char *line, size_t len)
 {
 	if (!logrec_suffix(line, len))
 		return NULL;
 	return line + len - (CHAIN_SUFFIX_LEN - 1) + 10;
 }
 
-void logrec_clear(struct logrec *rec)
+void logread_rec_clear(struct logrec *rec)
 {
 	json_decref(rec->root);
 	rec->root = NULL;
 }
 
-int logrec_tail(const char *tail, size_t len, uint64_t *seq,
-		char chain[CHAIN_HEX + 1])
+int logread_rec_tail(const char *tail, size_t len, uint64_t *seq,
+		     char chain[CHAIN_HEX + 1])
 {
 	struct logrec rec;
 	const char *start;
@@ -475,11 +475,11 @@ int logrec_tail(const char *tail, size_t len, uint64_t *seq,
 	start = tail + end;
 	while (start > tail && start[-1] != '\n')
 		start--;
-	if (logrec_parse(&rec, start, (size_t)(tail + end - start), err,
-			 sizeof(err)))
+	if (logread_rec_parse(&rec, start, (size_t)(tail + end - start), err,
+			      sizeof(err)))
 		return -EBADMSG;
 	*seq = rec.seq;
 	memcpy(chain, rec.chain, CHAIN_HEX + 1);
-	logrec_clear(&rec);
+	logread_rec_clear(&rec);
 	return 0;
 }

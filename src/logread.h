@@ -73,7 +73,7 @@ unsigned long logread_lineno(const struct logread *lr);
 
 /* One record line, parsed. */
 struct logrec {
-	json_t *root; /* the object; logrec_clear() releases it */
+	json_t *root; /* the object; logread_rec_clear() releases it */
 	uint64_t seq;
 	char chain[CHAIN_HEX + 1];
 	char prev_chain[CHAIN_HEX + 1]; /* "" when the record has none */
@@ -89,21 +89,21 @@ struct logrec {
  * with an unsigned "seq" and ending in ,"chain":"<64 lower-case hex>"}.
  * Returns 0, or -EBADMSG with a message in err.  Pure: no I/O.
  */
-int logrec_parse(struct logrec *rec, const char *line, size_t len, char *err,
-		 size_t errlen);
-void logrec_clear(struct logrec *rec);
+int logread_rec_parse(struct logrec *rec, const char *line, size_t len,
+		      char *err, size_t errlen);
+void logread_rec_clear(struct logrec *rec);
 
 /*
  * The same from the fields logfast_parse() took from the line, with no
  * tree (rec->root NULL).  0, or -EAGAIN when the fast path cannot say:
- * logrec_parse() then decides, and names what is wrong.
+ * logread_rec_parse() then decides, and names what is wrong.
  */
 struct logfast;
-int logrec_fast(struct logrec *rec, const struct logfast *f, const char *line,
-		size_t len);
+int logread_rec_fast(struct logrec *rec, const struct logfast *f,
+		     const char *line, size_t len);
 
 /* The 64 hex digits of the line's chain field, or NULL: not a record. */
-const char *logrec_claim(const char *line, size_t len);
+const char *logread_rec_claim(const char *line, size_t len);
 
 /*
  * From the tail of a log (its last bytes), the seq and chain of the last
@@ -111,7 +111,7 @@ const char *logrec_claim(const char *line, size_t len);
  * Returns 0; -ENOENT when the tail holds no line at all; -EBADMSG when
  * the last line is not a record or is cut short (no newline).
  */
-int logrec_tail(const char *tail, size_t len, uint64_t *seq,
-		char chain[CHAIN_HEX + 1]);
+int logread_rec_tail(const char *tail, size_t len, uint64_t *seq,
+		     char chain[CHAIN_HEX + 1]);
 
 #endif

@@ -145,7 +145,7 @@ static int sink_resume(struct logsink *s)
 		err = -errno;
 		goto out;
 	}
-	err = logrec_tail(s->scratch, (size_t)n, &seq, chain);
+	err = logread_rec_tail(s->scratch, (size_t)n, &seq, chain);
 	if (!err)
 		chain_set(s->chain, seq, chain);
 	else if (err == -ENOENT)

@@ -173,13 +173,13 @@ static void sink_convert(struct ocsfsink *s, size_t len)
 	struct arec a;
 	char err[128];
 
-	if (!logrec_parse(&rec, s->line, len, err, sizeof(err)) &&
+	if (!logread_rec_parse(&rec, s->line, len, err, sizeof(err)) &&
 	    !audit_rec_from(&a, &rec, err, sizeof(err))) {
 		a.line = s->line;
 		a.len = len;
 		export_ocsf(&s->st, &a, sink_emit, s);
 	}
-	logrec_clear(&rec);
+	logread_rec_clear(&rec);
 }
 
 /* Convert until the ring is empty and, with wait, until told to stop. */

@@ -212,10 +212,10 @@ static void feed(struct verify *v, const char *line, size_t len,
 
 	v->file = "t.log";
 	v->line = lineno;
-	if (logrec_parse(&rec, line, len, err, sizeof(err)) ||
+	if (logread_rec_parse(&rec, line, len, err, sizeof(err)) ||
 	    audit_verify_record(v, &rec, line, err, sizeof(err)))
 		audit_verify_break(v, "t.log", lineno, err);
-	logrec_clear(&rec);
+	logread_rec_clear(&rec);
 }
 
 /* Two daemons' logs, the first altered at its third record: the break

@@ -40,9 +40,10 @@ static const struct arec *load(const char *line)
 {
 	char err[256];
 
-	logrec_clear(&rec);
+	logread_rec_clear(&rec);
 	assert_int_equal(
-		logrec_parse(&rec, line, strlen(line), err, sizeof(err)), 0);
+		logread_rec_parse(&rec, line, strlen(line), err, sizeof(err)),
+		0);
 	assert_int_equal(audit_rec_from(&a, &rec, err, sizeof(err)), 0);
 	return &a;
 }
@@ -206,19 +207,20 @@ static void test_bad_records(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		assert_int_equal(logrec_parse(&r, lines[i], strlen(lines[i]),
-					      err, sizeof(err)),
+		assert_int_equal(logread_rec_parse(&r, lines[i],
+						   strlen(lines[i]), err,
+						   sizeof(err)),
 				 0);
 		assert_int_equal(audit_rec_from(&x, &r, err, sizeof(err)),
 				 -EBADMSG);
-		logrec_clear(&r);
+		logread_rec_clear(&r);
 	}
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	logrec_clear(&rec);
+	logread_rec_clear(&rec);
 	return 0;
 }
 

@@ -35,7 +35,7 @@ static int fast(const char *line, struct logfast *f, struct logrec *rec)
 
 	if (logfast_parse(f, line, len))
 		return -EAGAIN;
-	return logrec_fast(rec, f, line, len);
+	return logread_rec_fast(rec, f, line, len);
 }
 
 static void test_takes_a_record(void **state)

@@ -123,7 +123,7 @@ static void test_bad_gzip(void **state)
 
 static int parse(const char *s, struct logrec *rec, char *err)
 {
-	return logrec_parse(rec, s, strlen(s), err, 128);
+	return logread_rec_parse(rec, s, strlen(s), err, 128);
 }
 
 static void test_parse(void **state)
@@ -139,7 +139,7 @@ static void test_parse(void **state)
 	assert_string_equal(rec.prev_chain, HEX);
 	/* the body ends where ,"chain": begins */
 	assert_int_equal(rec.body_len, strchr(good + 80, ',') - good);
-	logrec_clear(&rec);
+	logread_rec_clear(&rec);
 	assert_int_equal(parse("{\"seq\":1", &rec, err), -EBADMSG);
 	assert_non_null(strstr(err, "invalid JSON"));
 	assert_int_equal(parse("[1]", &rec, err), -EBADMSG);
@@ -186,15 +186,15 @@ static void test_tail(void **state)
 		assert_true(n > 0);
 		len += (size_t)n;
 	}
-	assert_int_equal(logrec_tail(buf, len, &seq, got), 0);
+	assert_int_equal(logread_rec_tail(buf, len, &seq, got), 0);
 	assert_int_equal(seq, 3);
 	assert_string_equal(got, chain_last(c));
 	/* the tail may begin inside a line: only the last one counts */
-	assert_int_equal(logrec_tail(buf + 5, len - 5, &seq, got), 0);
-	assert_int_equal(logrec_tail(buf, len - 1, &seq, got), -EBADMSG);
-	assert_int_equal(logrec_tail(buf, 0, &seq, got), -ENOENT);
-	assert_int_equal(logrec_tail("x\n", 2, &seq, got), -EBADMSG);
-	assert_int_equal(logrec_tail("\n", 1, &seq, got), -EBADMSG);
+	assert_int_equal(logread_rec_tail(buf + 5, len - 5, &seq, got), 0);
+	assert_int_equal(logread_rec_tail(buf, len - 1, &seq, got), -EBADMSG);
+	assert_int_equal(logread_rec_tail(buf, 0, &seq, got), -ENOENT);
+	assert_int_equal(logread_rec_tail("x\n", 2, &seq, got), -EBADMSG);
+	assert_int_equal(logread_rec_tail("\n", 1, &seq, got), -EBADMSG);
 	chain_free(c);
 }
 

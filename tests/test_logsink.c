@@ -48,12 +48,12 @@ static void tally_file(const char *file, struct verify *v, struct tally *t)
 
 	assert_non_null(lr);
 	while (logread_next(lr, &line, &len) == LOGREAD_LINE) {
-		if (logrec_parse(&rec, line, len, err, sizeof(err)) ||
+		if (logread_rec_parse(&rec, line, len, err, sizeof(err)) ||
 		    audit_verify_record(v, &rec, line, err, sizeof(err))) {
 			print_error("%s:%lu: %s\n", file, logread_lineno(lr),
 				    err);
 			t->bad++;
-			logrec_clear(&rec);
+			logread_rec_clear(&rec);
 			continue;
 		}
 		if (!t->records++)
@@ -68,7 +68,7 @@ static void tally_file(const char *file, struct verify *v, struct tally *t)
 		} else {
 			t->verdicts++;
 		}
-		logrec_clear(&rec);
+		logread_rec_clear(&rec);
 	}
 	logread_close(lr);
 }
