@@ -72,6 +72,45 @@ static int parse_fail_on(const char *s, enum replay_fail_on *out)
 	return 0;
 }
 
+/* One option into *o: -1 to go on, else the exit status. */
+static int parse_one(int c, struct replay_opts *o)
+{
+	switch (c) {
+	case 'c':
+		o->policy_file = optarg;
+		return -1;
+	case 'P':
+		o->proxy = optarg;
+		return -1;
+	case 'p':
+		o->procs_file = optarg;
+		return -1;
+	case 'l':
+		if (!cidr_list_parse(optarg, &o->local))
+			return -1;
+		log_warnx("--local: invalid network list '%s'", optarg);
+		return EXIT_USAGE;
+	case 'f':
+		o->filter = optarg;
+		return -1;
+	case 'F':
+		if (!parse_fail_on(optarg, &o->fail_on))
+			return -1;
+		log_warnx("--fail-on: expected reject, drop or any, not '%s'",
+			  optarg);
+		return EXIT_USAGE;
+	case 'o':
+		o->output = optarg;
+		return -1;
+	case 'h':
+		fputs(usage_text, stdout);
+		return 0;
+	default:
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+}
+
 static int parse_args(int argc, char **argv, struct replay_opts *o)
 {
 	static const struct option longopts[] = {
@@ -85,48 +124,11 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int c;
+	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "c:f:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			o->policy_file = optarg;
-			break;
-		case 'P':
-			o->proxy = optarg;
-			break;
-		case 'p':
-			o->procs_file = optarg;
-			break;
-		case 'l':
-			if (cidr_list_parse(optarg, &o->local)) {
-				log_warnx("--local: invalid network list '%s'",
-					  optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'f':
-			o->filter = optarg;
-			break;
-		case 'F':
-			if (parse_fail_on(optarg, &o->fail_on)) {
-				log_warnx("--fail-on: expected reject, drop or "
-					  "any, not '%s'",
-					  optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return 0;
-		default:
-			fputs(usage_text, stderr);
-			return EXIT_USAGE;
-		}
-	}
+	while ((c = getopt_long(argc, argv, "c:f:o:h", longopts, NULL)) != -1)
+		if ((rc = parse_one(c, o)) >= 0)
+			return rc;
 	if (optind == argc) {
 		log_warnx("no capture given");
 		fputs(usage_text, stderr);

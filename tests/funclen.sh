@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$top_srcdir/tests/testlib.sh"
 funclen=$top_srcdir/scripts/funclen
 max=50
-known="src/cmd_replay.c:parse_args src/cmd_rules.c:rules_usage
+known="src/cmd_rules.c:rules_usage
 src/cmd_run.c:parse_one"
 
 cat >"$tmp/shape.c" <<'C'
