@@ -4,9 +4,9 @@
 
 /*
  * Shared by the procfs files, whose calls run one way: procfs.c (the
- * look-up and its cache) calls procscan.c (which processes hold a socket)
- * and procident.c (what a process is); procscan.c calls procident.c;
- * procident.c calls neither.
+ * look-up and its cache) calls procfs_scan.c (which processes hold a socket)
+ * and procfs_ident.c (what a process is); procfs_scan.c calls procfs_ident.c;
+ * procfs_ident.c calls neither.
  */
 
 #include <stdbool.h>
@@ -53,7 +53,7 @@ struct procfs_digest {
 
 #define PROCFS_IDENTS 64 /* processes whose identity is kept */
 
-/* A process's identity, kept while it runs that file: procidcache.c. */
+/* A process's identity, kept while it runs that file: procfs_idcache.c. */
 struct procfs_ident {
 	pid_t pid; /* 0: free */
 	unsigned long long start;
@@ -103,7 +103,7 @@ struct procfs {
 	struct proc_info *held; /* PROCFS_MAX_HOLDERS, described */
 };
 
-/* procident.c: a process's identity, and the files it is read from. */
+/* procfs_ident.c: a process's identity, and the files it is read from. */
 ino_t procfs_netns(const struct procfs *pfs, const char *path);
 int procfs_open_pid(const struct procfs *pfs, pid_t pid);
 /* dfd/name into pfs->buf, NUL-terminated: 0 or -errno */
@@ -117,7 +117,7 @@ bool procfs_thorough(const struct procfs *pfs);
 bool procfs_past_deadline(const struct procfs *pfs);
 
 /*
- * procidcache.c: pid's identity (start: its start time, 0: whichever
+ * procfs_idcache.c: pid's identity (start: its start time, 0: whichever
  * process the pid names), kept and revalidated; dfd its open /proc/PID
  * directory or -1.  NULL when it is gone or unreadable.  The entry (and
  * pfs->buf) is valid until the next call.
@@ -128,11 +128,11 @@ const struct procfs_ident *procfs_ident_get(struct procfs *pfs, int dfd,
 					    pid_t pid,
 					    unsigned long long start);
 
-/* procdigest.c: the SHA-256 of dfd's exe, hex, "" when unknown. */
+/* procfs_digest.c: the SHA-256 of dfd's exe, hex, "" when unknown. */
 void procfs_exe_digest(struct procfs *pfs, int dfd, char hex[65]);
 
 /*
- * procscan.c: every process of our network namespace holding the target
+ * procfs_scan.c: every process of our network namespace holding the target
  * socket into pfs->holders (ranked), n_holders, n_procs and partial.
  * 0, -ENOENT when none holds it, -ETIME when the budget ran out first.
  */
