@@ -149,12 +149,4 @@ struct audit_report_config {
 int audit_report_run(const struct audit_report_config *c, char *const *logs,
 		     int nlogs);
 
-/* nfjudge audit export (export.c) */
-enum audit_export_format { AUDIT_EXPORT_OCSF, AUDIT_EXPORT_ECS };
-struct audit_export_config {
-	enum audit_export_format format;
-};
-int audit_export_run(const struct audit_export_config *c, char *const *logs,
-		     int nlogs);
-
 #endif

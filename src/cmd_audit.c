@@ -109,7 +109,7 @@ static void export_usage(FILE *out)
 }
 
 /* -1 when LOGs follow and the format is set, else the exit status. */
-static int export_args(struct audit_export_config *c, int argc, char **argv)
+static int export_args(struct export_config *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, 'f'},
@@ -122,9 +122,9 @@ static int export_args(struct audit_export_config *c, int argc, char **argv)
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
 		if (opt == 'f' && !strcmp(optarg, "ocsf")) {
-			c->format = AUDIT_EXPORT_OCSF;
+			c->format = EXPORT_OCSF;
 		} else if (opt == 'f' && !strcmp(optarg, "ecs")) {
-			c->format = AUDIT_EXPORT_ECS;
+			c->format = EXPORT_ECS;
 		} else if (opt == 'f') {
 			log_warnx("unknown format '%s' (ocsf or ecs)", optarg);
 			return EXIT_USAGE;
@@ -143,10 +143,10 @@ static int export_args(struct audit_export_config *c, int argc, char **argv)
 
 static int cmd_audit_export(int argc, char **argv)
 {
-	struct audit_export_config c = {.format = AUDIT_EXPORT_OCSF};
+	struct export_config c = {.format = EXPORT_OCSF};
 	int ret = export_args(&c, argc, argv);
 
 	if (ret >= 0)
 		return ret;
-	return audit_export_run(&c, argv + optind, argc - optind);
+	return export_run(&c, argv + optind, argc - optind);
 }

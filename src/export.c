@@ -200,14 +200,13 @@ static int export_one(void *ctx, const struct arec *a)
 	return 0;
 }
 
-int audit_export_run(const struct audit_export_config *c, char *const *logs,
-		     int nlogs)
+int export_run(const struct export_config *c, char *const *logs, int nlogs)
 {
 	struct ascan scan = {.all = true};
 	struct export x = {0};
 
-	x.fn = c->format == AUDIT_EXPORT_ECS ? export_ecs : export_ocsf;
-	x.format = c->format == AUDIT_EXPORT_ECS ? "ECS" : "OCSF";
+	x.fn = c->format == EXPORT_ECS ? export_ecs : export_ocsf;
+	x.format = c->format == EXPORT_ECS ? "ECS" : "OCSF";
 	audit_scan_run(&scan, logs, nlogs, export_one, &x);
 	free(x.buf);
 	if (fflush(stdout) || ferror(stdout))

@@ -68,4 +68,11 @@ void export_set_str(json_t *obj, const char *key, const char *s);
 /* Set key to an integer unless v < 0. */
 void export_set_int(json_t *obj, const char *key, long long v);
 
+/* nfjudge audit export (export.c) */
+enum export_format { EXPORT_OCSF, EXPORT_ECS };
+struct export_config {
+	enum export_format format;
+};
+int export_run(const struct export_config *c, char *const *logs, int nlogs);
+
 #endif

@@ -25,9 +25,9 @@
 
 static const struct ocsf_class ocsf_class_network = {
 	4001, 4, "Network Activity", "Network Activity"};
-const struct ocsf_class ocsf_class_finding = {2004, 2, "Detection Finding",
-					      "Findings"};
-const struct ocsf_class ocsf_class_lifecycle = {
+const struct ocsf_class export_ocsf_class_finding = {
+	2004, 2, "Detection Finding", "Findings"};
+const struct ocsf_class export_ocsf_class_lifecycle = {
 	6002, 6, "Application Lifecycle", "Application Activity"};
 
 /* What a verdict maps to: ids with their captions in the schema. */
@@ -74,7 +74,7 @@ static const struct ocsf_outcome *ocsf_outcome(const struct arec *a)
 	return ocsf_is_enforced(a) ? &ocsf_enforced[v] : &ocsf_observed[v];
 }
 
-json_t *ocsf_product(const struct export_state *st)
+json_t *export_ocsf_product(const struct export_state *st)
 {
 	json_t *p = json_object();
 
@@ -90,7 +90,7 @@ static json_t *ocsf_metadata(const struct export_state *st,
 	json_t *m = json_object();
 
 	export_set_str(m, "version", EXPORT_OCSF_VERSION);
-	json_object_set_new(m, "product", ocsf_product(st));
+	json_object_set_new(m, "product", export_ocsf_product(st));
 	json_object_set_new(m, "sequence",
 			    json_integer((json_int_t)a->rec->seq));
 	export_set_str(m, "uid", a->rec->chain);
@@ -99,9 +99,9 @@ static json_t *ocsf_metadata(const struct export_state *st,
 }
 
 /* The attributes every event has: classification, time, metadata. */
-json_t *ocsf_base(const struct ocsf_class *c, int activity,
-		  const char *activity_name, int severity,
-		  const struct export_state *st, const struct arec *a)
+json_t *export_ocsf_base(const struct ocsf_class *c, int activity,
+			 const char *activity_name, int severity,
+			 const struct export_state *st, const struct arec *a)
 {
 	json_t *ev = json_object();
 	char type_name[96];
@@ -304,8 +304,8 @@ static json_t *ocsf_unmapped(const struct arec *a)
 static json_t *ocsf_network(const struct export_state *st, const struct arec *a)
 {
 	const struct ocsf_outcome *o = ocsf_outcome(a);
-	json_t *ev = ocsf_base(&ocsf_class_network, o->activity,
-			       o->activity_name, o->severity, st, a);
+	json_t *ev = export_ocsf_base(&ocsf_class_network, o->activity,
+				      o->activity_name, o->severity, st, a);
 	json_t *actor = ocsf_actor(a);
 	char msg[EXPORT_MSG_LEN];
 
@@ -356,7 +356,8 @@ static json_t *ocsf_evidence(const struct arec *a)
 static json_t *ocsf_bypass(const struct export_state *st, const struct arec *a,
 			   const char *hint)
 {
-	json_t *ev = ocsf_base(&ocsf_class_finding, 1, "Create", 3, st, a);
+	json_t *ev = export_ocsf_base(&export_ocsf_class_finding, 1, "Create",
+				      3, st, a);
 	json_t *rem = json_object();
 
 	if (!ev || !rem) {
@@ -382,8 +383,9 @@ static json_t *ocsf_start_stop(const struct export_state *st,
 {
 	static const char *const keys[] = {"policy", "policy_sha256", "mode",
 					   "queues", "reason",	      "stats"};
-	json_t *ev = ocsf_base(&ocsf_class_lifecycle, start ? 3 : 4,
-			       start ? "Start" : "Stop", 1, st, a);
+	json_t *ev =
+		export_ocsf_base(&export_ocsf_class_lifecycle, start ? 3 : 4,
+				 start ? "Start" : "Stop", 1, st, a);
 	json_t *u = json_object(), *v;
 	size_t i;
 
@@ -394,7 +396,7 @@ static json_t *ocsf_start_stop(const struct export_state *st,
 	}
 	export_set_str(ev, "message",
 		       start ? "nfjudge started" : "nfjudge stopped");
-	json_object_set_new(ev, "app", ocsf_product(st));
+	json_object_set_new(ev, "app", export_ocsf_product(st));
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		v = json_object_get(a->rec->root, keys[i]);
 		if (v)
@@ -404,8 +406,8 @@ static json_t *ocsf_start_stop(const struct export_state *st,
 	return ev;
 }
 
-void ocsf_finding(json_t *ev, json_t *f, const struct arec *a,
-		  const char *title, const char *msg, const char *type)
+void export_ocsf_finding(json_t *ev, json_t *f, const struct arec *a,
+			 const char *title, const char *msg, const char *type)
 {
 	export_set_int(ev, "status_id", 1);
 	export_set_str(ev, "status", "New");
@@ -423,7 +425,8 @@ static json_t *ocsf_alert(const struct export_state *st, const struct arec *a)
 {
 	const char *kind = export_str(a->rec->root, "kind");
 	const char *msg = export_str(a->rec->root, "message");
-	json_t *ev = ocsf_base(&ocsf_class_finding, 1, "Create", 4, st, a);
+	json_t *ev = export_ocsf_base(&export_ocsf_class_finding, 1, "Create",
+				      4, st, a);
 	json_t *f = json_object(), *u = json_object();
 	char title[96];
 
@@ -435,7 +438,7 @@ static json_t *ocsf_alert(const struct export_state *st, const struct arec *a)
 	}
 	snprintf(title, sizeof(title), "The fence is weakened: %s",
 		 kind ? kind : "alert");
-	ocsf_finding(ev, f, a, title, msg, kind);
+	export_ocsf_finding(ev, f, a, title, msg, kind);
 	json_object_set_new(ev, "finding_info", f);
 	export_set_str(u, "kind", kind);
 	json_object_set_new(ev, "unmapped", u);
@@ -468,7 +471,7 @@ int export_ocsf(struct export_state *st, const struct arec *a, export_emit emit,
 		return ocsf_emit(ocsf_alert(st, a), emit, ctx);
 	if (!a->verdict_rec) {
 		bool none;
-		json_t *ev = ocsf_operation(st, a, &none);
+		json_t *ev = export_ocsf_operation(st, a, &none);
 
 		return none ? 0 : ocsf_emit(ev, emit, ctx);
 	}

@@ -19,8 +19,8 @@
 #include "export_ocsf.h"
 #include "logread.h"
 
-const struct ocsf_class ocsf_class_api = {6003, 6, "API Activity",
-					  "Application Activity"};
+static const struct ocsf_class class_api = {6003, 6, "API Activity",
+					    "Application Activity"};
 
 static const char *const statuses[] = {"Unknown", "Success", "Failure"};
 
@@ -60,14 +60,14 @@ static json_t *reload(const struct export_state *st, const struct arec *a)
 	static const char *const keys[] = {"ok", "policy_sha256", "message"};
 	bool ok = json_is_true(json_object_get(a->rec->root, "ok"));
 	const char *msg = export_str(a->rec->root, "message");
-	json_t *ev = ocsf_base(&ocsf_class_lifecycle, 8, "Update", ok ? 1 : 3,
-			       st, a);
+	json_t *ev = export_ocsf_base(&export_ocsf_class_lifecycle, 8, "Update",
+				      ok ? 1 : 3, st, a);
 
 	export_set_str(ev, "message",
 		       ok    ? "the policy was reloaded"
 		       : msg ? msg
 			     : "the new policy was refused");
-	with(ev, "app", ocsf_product(st));
+	with(ev, "app", export_ocsf_product(st));
 	return with(ev, "unmapped", unmapped(a, keys, 3));
 }
 
@@ -127,7 +127,7 @@ static json_t *control(const struct export_state *st, const struct arec *a)
 	int id = api_activity(cmd, &act);
 	bool refused = cmd && !strcmp(cmd, "refused");
 	json_t *ev =
-		ocsf_base(&ocsf_class_api, id, act, refused ? 3 : 1, st, a);
+		export_ocsf_base(&class_api, id, act, refused ? 3 : 1, st, a);
 	json_t *api = json_object(), *src = json_object();
 	char text[160];
 
@@ -166,7 +166,8 @@ static json_t *gap(const struct export_state *st, const struct arec *a,
 					   "queue", "message", "lost_records"};
 	const char *what = lost ? export_str(a->rec->root, "lost") : "error";
 	const char *msg = export_str(a->rec->root, "message");
-	json_t *ev = ocsf_base(&ocsf_class_finding, 1, "Create", 3, st, a);
+	json_t *ev = export_ocsf_base(&export_ocsf_class_finding, 1, "Create",
+				      3, st, a);
 	json_t *f = json_object();
 	char title[128];
 
@@ -175,13 +176,13 @@ static json_t *gap(const struct export_state *st, const struct arec *a,
 			 export_int(a->rec->root, "count"), lost_what(what));
 	else
 		snprintf(title, sizeof(title), "nfjudge reported an error");
-	ocsf_finding(ev, f, a, title, msg, what);
+	export_ocsf_finding(ev, f, a, title, msg, what);
 	with(ev, "finding_info", f);
 	return with(ev, "unmapped", unmapped(a, keys, 6));
 }
 
-json_t *ocsf_operation(const struct export_state *st, const struct arec *a,
-		       bool *none)
+json_t *export_ocsf_operation(const struct export_state *st,
+			      const struct arec *a, bool *none)
 {
 	*none = false;
 	if (!strcmp(a->event_type, "reload"))
