@@ -359,11 +359,6 @@ int capture_writer_put(struct capture_writer *w, const uint8_t *data,
 	return 0;
 }
 
-int capture_writer_flush(struct capture_writer *w)
-{
-	return pcap_dump_flush(w->dump) ? -EIO : 0;
-}
-
 void capture_writer_close(struct capture_writer *w)
 {
 	if (!w)

@@ -59,7 +59,6 @@ void capture_use_libpcap(struct capture *cap);
 struct capture_writer *capture_writer_open(const char *path);
 int capture_writer_put(struct capture_writer *w, const uint8_t *data,
 		       size_t caplen, size_t len, int64_t ts_us);
-int capture_writer_flush(struct capture_writer *w);
 void capture_writer_close(struct capture_writer *w);
 
 #endif
