@@ -19,31 +19,42 @@ static const struct option rules_longopts[] = {
 	{NULL, 0, NULL, 0},
 };
 
+static const char rules_intro[] =
+	"usage: nfjudge rules print|install|remove [OPTIONS]\n"
+	"\n"
+	"print    the iptables-restore input for IPv4 and IPv6\n"
+	"install  create chains " RULES_CHAIN " (filter and mangle) "
+	"and " RULES_CHAIN_IN ",\n"
+	"         jumped to from the top of OUTPUT and INPUT; atomic\n"
+	"         (iptables-restore --noflush), idempotent\n"
+	"remove   delete those jumps and chains, nothing else; "
+	"idempotent\n"
+	"\n"
+	"The fence: the first packet of every new flow, of any "
+	"protocol and either\n"
+	"direction, is queued and judged; established flows stay in "
+	"the kernel;\n"
+	"everything else (conntrack INVALID or UNTRACKED, TCP that is "
+	"neither a plain\n"
+	"SYN nor of a flow, fragments, foreign source addresses, IPv4 "
+	"options, IPv6\n"
+	"routing headers, packets already carrying the reject mark) "
+	"is dropped and\n"
+	"logged to NFLOG for the daemon to record.\n"
+	"\n";
+
+static const char rules_backends[] =
+	"Rules installed with one backend are invisible to the other:\n"
+	"'iptables-legacy -S' does not list what iptables-nft put in, "
+	"yet both filter\n"
+	"packets.  Use the same --backend to install and to remove, "
+	"and list the rules\n"
+	"with that backend's tools.\n";
+
 static void rules_usage(FILE *out)
 {
+	fputs(rules_intro, out);
 	fprintf(out,
-		"usage: nfjudge rules print|install|remove [OPTIONS]\n"
-		"\n"
-		"print    the iptables-restore input for IPv4 and IPv6\n"
-		"install  create chains " RULES_CHAIN " (filter and mangle) "
-		"and " RULES_CHAIN_IN ",\n"
-		"         jumped to from the top of OUTPUT and INPUT; atomic\n"
-		"         (iptables-restore --noflush), idempotent\n"
-		"remove   delete those jumps and chains, nothing else; "
-		"idempotent\n"
-		"\n"
-		"The fence: the first packet of every new flow, of any "
-		"protocol and either\n"
-		"direction, is queued and judged; established flows stay in "
-		"the kernel;\n"
-		"everything else (conntrack INVALID or UNTRACKED, TCP that is "
-		"neither a plain\n"
-		"SYN nor of a flow, fragments, foreign source addresses, IPv4 "
-		"options, IPv6\n"
-		"routing headers, packets already carrying the reject mark) "
-		"is dropped and\n"
-		"logged to NFLOG for the daemon to record.\n"
-		"\n"
 		"options:\n"
 		"  -q, --queue N|N:M     queue number, or a range balanced "
 		"over CPUs (default 0)\n"
@@ -67,15 +78,10 @@ static void rules_usage(FILE *out)
 		"iptables-legacy-*; default: plain\n"
 		"                        iptables-restore, whichever backend "
 		"it is\n"
-		"\n"
-		"Rules installed with one backend are invisible to the other:\n"
-		"'iptables-legacy -S' does not list what iptables-nft put in, "
-		"yet both filter\n"
-		"packets.  Use the same --backend to install and to remove, "
-		"and list the rules\n"
-		"with that backend's tools.\n",
+		"\n",
 		RULES_MARK_DEFAULT, RULES_MASK_DEFAULT,
 		RULES_NFLOG_GROUP_DEFAULT, RULES_MAX_EXEMPT);
+	fputs(rules_backends, out);
 }
 
 /* One option into o: 0, 1 for --help, or EXIT_USAGE. */

@@ -222,49 +222,56 @@ static int parse_rules(int c, struct daemon_opts *o)
 	return rc ?: -1;
 }
 
-/* -1: go on; otherwise the exit status. */
-static int parse_one(int c, struct daemon_opts *o, int *verbose)
+/* Where an option that takes a plain string keeps it; NULL for others. */
+static const char **string_slot(int c, struct daemon_opts *o)
 {
 	switch (c) {
 	case 'c':
-		o->policy_file = optarg;
-		break;
+		return &o->policy_file;
 	case OPT_PROXY:
-		o->proxy = optarg;
-		break;
+		return &o->proxy;
 	case 'o':
-		o->output = optarg;
-		break;
+		return &o->output;
+	case OPT_PCAP:
+		return &o->pcap_out;
+	case OPT_OCSF:
+		return &o->ocsf;
+	case OPT_USER:
+		return &o->user;
+	case OPT_PIDFILE:
+		return &o->pidfile;
+	case OPT_METRICS:
+		return &o->metrics_file;
+	case OPT_KEY:
+		return &o->key_file;
+	case OPT_PROC_ROOT:
+		return &o->proc_root;
+	case OPT_CONTROL:
+		return &o->control;
+	default:
+		return NULL;
+	}
+}
+
+/* One option into *o: -1 to go on, else the exit status. */
+static int parse_one(int c, struct daemon_opts *o, int *verbose)
+{
+	const char **slot = string_slot(c, o);
+
+	if (slot) {
+		*slot = optarg;
+		return -1;
+	}
+	switch (c) {
 	case OPT_INSTALL:
 		o->install_rules = true;
-		break;
+		return -1;
 	case OPT_AUDIT:
 		o->audit = true;
-		break;
-	case OPT_PCAP:
-		o->pcap_out = optarg;
-		break;
-	case OPT_OCSF:
-		o->ocsf = optarg;
-		break;
-	case OPT_USER:
-		o->user = optarg;
-		break;
-	case OPT_PIDFILE:
-		o->pidfile = optarg;
-		break;
-	case OPT_METRICS:
-		o->metrics_file = optarg;
-		break;
-	case OPT_KEY:
-		o->key_file = optarg;
-		break;
-	case OPT_PROC_ROOT:
-		o->proc_root = optarg;
-		break;
+		return -1;
 	case 'v':
 		(*verbose)++;
-		break;
+		return -1;
 	case OPT_LOGFAIL:
 		return parse_small("--on-log-failure", optarg, o) ?: -1;
 	case OPT_FSYNC:
@@ -273,9 +280,6 @@ static int parse_one(int c, struct daemon_opts *o, int *verbose)
 		return parse_small("--queue-maxlen", optarg, o) ?: -1;
 	case OPT_ATTRIBUTION:
 		return parse_attribution(optarg, o) ?: -1;
-	case OPT_CONTROL:
-		o->control = optarg;
-		break;
 	case OPT_CONTROL_GROUP:
 		return parse_group(optarg, o) ?: -1;
 	case OPT_PRIVS:
@@ -287,7 +291,6 @@ static int parse_one(int c, struct daemon_opts *o, int *verbose)
 	default:
 		return parse_rules(c, o);
 	}
-	return -1;
 }
 
 int cmd_run(int argc, char **argv)
