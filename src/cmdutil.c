@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmdutil.h"
+#include "log.h"
 
 int cmdutil_lines_foreach(const char *path, cmdutil_lines_cb cb, void *ctx)
 {
@@ -19,7 +20,7 @@ int cmdutil_lines_foreach(const char *path, cmdutil_lines_cb cb, void *ctx)
 
 	if (!f) {
 		ret = -errno;
-		fprintf(stderr, "nfjudge: %s: %s\n", path, strerror(errno));
+		log_warn("%s", path);
 		return ret;
 	}
 	while (!ret && (n = getline(&line, &cap, f)) >= 0) {
@@ -28,11 +29,11 @@ int cmdutil_lines_foreach(const char *path, cmdutil_lines_cb cb, void *ctx)
 			n--;
 		ret = cb(ctx, line, (size_t)n, lineno, err, sizeof(err));
 		if (ret)
-			fprintf(stderr, "nfjudge: %s:%s\n", path, err);
+			log_warnx("%s:%s", path, err);
 	}
 	if (!ret && ferror(f)) {
 		ret = -EIO;
-		fprintf(stderr, "nfjudge: %s: read error\n", path);
+		log_warnx("%s: read error", path);
 	}
 	free(line);
 	if (f != stdin)
