@@ -241,17 +241,20 @@ static int block_fill(struct capture *cap, size_t need)
 }
 
 /*
- * The timestamp as libpcap gives it: seconds and fraction are signed
- * 32-bit, and nanoseconds are scaled down to microseconds.
+ * The timestamp as libpcap gives it, nanoseconds scaled down to
+ * microseconds.  libpcap widens the seconds and the fraction as signed
+ * 32-bit numbers in a file of the host's byte order, and as unsigned ones
+ * in a swapped file: out-of-range values come out as it gives them.
  */
 static int64_t block_ts(const struct capture *cap, const uint8_t *h)
 {
-	int64_t sec = (int32_t)get32(cap, h);
-	int32_t frac = (int32_t)get32(cap, h + 4);
+	uint32_t sec = get32(cap, h), frac = get32(cap, h + 4);
+	int32_t ssec = (int32_t)sec, sfrac = (int32_t)frac;
 
-	if (cap->nsec)
-		return sec * 1000000 + (uint32_t)(frac / 1000);
-	return sec * 1000000 + frac;
+	if (cap->swapped)
+		return (int64_t)sec * 1000000 +
+		       (cap->nsec ? frac / 1000 : frac);
+	return (int64_t)ssec * 1000000 + (cap->nsec ? sfrac / 1000 : sfrac);
 }
 
 /* 1 with a packet, 0 at the end, -2: libpcap must read this record. */
