@@ -207,6 +207,7 @@ void engine_drop(struct engine *e, const struct engine_pkt *pkt,
 	struct policy_input in;
 
 	rv.attribution = attribute(e, pkt, &in);
+	rv.dest_name = lookup_names(e, pkt, &in);
 	rv.proc = in.proc;
 	e->counts.fenced++;
 	rv.verdict = VERDICT_DROP;

@@ -684,6 +684,11 @@ static void test_dest_names(void **state)
 	assert_string_equal(f->out.rule, "npm");
 	assert_true(f->out.has_dest_name);
 	assert_string_equal(f->out.dest_name, "registry.npmjs.org");
+	/* A fence drop names the destination too. */
+	engine_drop(f->eng, &f->pkt, "tcp-not-new");
+	assert_int_equal(f->out.verdict, VERDICT_DROP);
+	assert_true(f->out.has_dest_name);
+	assert_string_equal(f->out.dest_name, "registry.npmjs.org");
 	engine_free(f->eng);
 	f->cfg.names_ctx = (void *)none;
 	fixture_start(f);
