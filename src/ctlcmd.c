@@ -7,7 +7,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -87,38 +89,61 @@ static json_t *lines_array(const char *text)
 	return a;
 }
 
+/* May the peer do what bit (an S_I?USR bit) allows on a file like st. */
+static bool peer_may(const struct stat *st, const struct control_peer *p,
+		     mode_t bit)
+{
+	if (st->st_uid == p->uid)
+		return st->st_mode & bit;
+	if (st->st_gid == p->gid)
+		return st->st_mode & (bit >> 3);
+	return st->st_mode & (bit >> 6);
+}
+
 /*
  * The daemon reads as root what a peer names, and quotes it in errors:
- * a peer that is not root names only a file it could read itself.
- * XXX the directories on the way are not checked.
+ * a peer that is not root names only a file it could read itself, which
+ * takes search permission on every directory of its resolved path
+ * (written to resolved, PATH_MAX bytes: what the daemon then reads).
+ * XXX a peer that may write a directory on that path can still swap a
+ * component between this check and the read.
  */
-static bool peer_may_read(const char *path, const struct control_peer *p)
+static bool peer_may_read(const char *path, const struct control_peer *p,
+			  char *resolved)
 {
 	struct stat st;
+	char *slash;
+	bool ok = true;
 
+	if (!realpath(path, resolved))
+		return false;
 	if (p->uid == 0)
 		return true;
-	if (stat(path, &st) || !S_ISREG(st.st_mode))
-		return false;
-	if (st.st_uid == p->uid)
-		return st.st_mode & S_IRUSR;
-	if (st.st_gid == p->gid)
-		return st.st_mode & S_IRGRP;
-	return st.st_mode & S_IROTH;
+	for (slash = resolved; ok && slash; slash = strchr(slash + 1, '/')) {
+		char keep = slash[1];
+
+		slash[1] = '\0'; /* the directory, with its slash */
+		ok = !stat(resolved, &st) && S_ISDIR(st.st_mode) &&
+		     peer_may(&st, p, S_IXUSR);
+		slash[1] = keep;
+	}
+	return ok && !stat(resolved, &st) && S_ISREG(st.st_mode) &&
+	       peer_may(&st, p, S_IRUSR);
 }
 
 static json_t *do_reload(struct call *c)
 {
-	char err[4096] = "";
+	char err[4096] = "", path[PATH_MAX];
 	uint64_t gen = 0;
 	json_t *o;
 
 	if (c->req.file[0] &&
-	    (c->req.file[0] != '/' || !peer_may_read(c->req.file, c->peer)))
+	    (c->req.file[0] != '/' ||
+	     !peer_may_read(c->req.file, c->peer, path)))
 		return reply_error(c, "reload: FILE must be an absolute path "
 				      "to a regular file the caller can read");
-	if (c->h->reload(c->h->ctx, c->req.file[0] ? c->req.file : NULL, &gen,
-			 err, sizeof(err))) {
+	if (c->h->reload(c->h->ctx, c->req.file[0] ? path : NULL, &gen, err,
+			 sizeof(err))) {
 		o = reply_error(c, "the new policy has errors; the old one "
 				   "stays in force");
 		if (o)

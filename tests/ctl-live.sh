@@ -175,6 +175,44 @@ expect_status 1 "a peer outside the group cannot even connect" \
 	nsx setpriv --reuid 65534 --regid 65534 --clear-groups \
 	"$NFJUDGE" ctl -s "$SOCK" status
 
+# A peer that is not root reloads only a file it could read itself: with
+# search permission on every directory of its resolved path.  The ctl
+# client checks first as the caller; the daemon must not rely on it, so
+# the request is sent raw.  Exit 0 when the reply says ok.
+peer() { nsx setpriv --reuid 65534 --regid "$GRP" --clear-groups "$PY" -c '
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(json.dumps({"cmd": "reload", "file": sys.argv[2]}).encode() + b"\n")
+s.settimeout(10)
+r = b""
+while not r.endswith(b"\n"):
+    d = s.recv(4096)
+    if not d:
+        break
+    r += d
+sys.stdout.write(r.decode())
+sys.exit(0 if json.loads(r).get("ok") else 1)
+' "$SOCK" "$1"; }
+chmod 711 "$tmp"
+mkdir -m 755 "$tmp/pub"
+mkdir -m 700 "$tmp/hidden"
+cp "$tmp/good.conf" "$tmp/pub/p.conf"
+cp "$tmp/good.conf" "$tmp/hidden/p.conf"
+cp "$tmp/good.conf" "$tmp/pub/mine.conf"
+chmod 600 "$tmp/pub/mine.conf"
+ln -s ../hidden/p.conf "$tmp/pub/link.conf"
+expect_status 0 "a peer reloads a file it can reach" peer "$tmp/pub/p.conf"
+expect_eq "and the policy is reloaded" "$(field generation)" 3
+expect_status 1 "not one in a directory it cannot search" \
+	peer "$tmp/hidden/p.conf"
+check "the reply says why" grep -q "the caller can read" "$tmp/out"
+expect_status 1 "nor one a symlink leads to there" peer "$tmp/pub/link.conf"
+expect_status 1 "nor one it may not read" peer "$tmp/pub/mine.conf"
+expect_status 0 "root may" ctl reload "$tmp/pub/link.conf"
+expect_eq "and the policy is reloaded" "$(field generation)" 4
+chmod 700 "$tmp"
+
 # Hostile bytes: a line too long, not JSON; the daemon still answers.
 nsx "$PY" -c '
 import socket, sys
