@@ -240,8 +240,13 @@ static int procfs_cache_lookup(struct procfs *pfs, uint32_t inode,
 
 	if (!e)
 		return -ENOENT;
-	/* what a quick scan found is not enough for a thorough look-up */
-	if (e->partial && procfs_thorough(pfs)) {
+	/*
+	 * A thorough look-up must see every holder, and one that joined since
+	 * (a fork, a descriptor passed over a unix socket) leaves no trace
+	 * the cache could check: it scans.  What a quick scan found is not
+	 * enough for it either.
+	 */
+	if (procfs_thorough(pfs)) {
 		e->inode = 0;
 		return -ENOENT;
 	}

@@ -28,12 +28,14 @@ void procfs_close(struct procfs *pfs);
 /*
  * The processes holding socket inode, into *info (all of it: pid, ppid,
  * effective uid/gid as /proc/PID/status reports them, user, exe, comm,
- * cmdline, cgroup, start_time, ancestors, tainted).  A cache hit is used
- * only after each holder's fd link still reads socket:[inode] and its
- * start time is unchanged, so a closed fd or a reused pid is never
- * returned.  A miss scans the fd tables of every process of our network
- * namespace (and of its threads that have tables of their own) until
- * the budget runs out: then info->partial.
+ * cmdline, cgroup, start_time, ancestors, tainted).  Only a quick
+ * look-up (not thorough) uses the cache, and a hit only after each
+ * holder's fd link still reads socket:[inode] and its start time is
+ * unchanged, so a closed fd or a reused pid is never returned; a thorough
+ * one scans every time, since a holder that joined later leaves nothing
+ * a cache could check.  A scan reads the fd tables of every process of
+ * our network namespace (and of its threads that have tables of their
+ * own) until the budget runs out: then info->partial.
  *
  * A socket held by several processes sets info->shared, n_holders, and
  * describes up to PROC_MAX_HOLDERS of them in info->holders (valid until

@@ -197,11 +197,16 @@ static void test_ancestors(void **state)
 	procfs_close(pfs);
 }
 
-/* Same pid, new start time: the cached identity must not come back. */
+/*
+ * The cache serves quick look-ups only (a policy without process rules).
+ * Same pid, new start time: the cached identity must not come back.
+ */
 static void test_pid_reuse(void **state)
 {
 	struct procfs *pfs = open_root();
 	struct procfs_stats st;
+
+	procfs_set_thorough(pfs, false);
 
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
@@ -223,11 +228,36 @@ static void test_pid_reuse(void **state)
 	procfs_close(pfs);
 }
 
+/*
+ * A thorough look-up scans every time: a holder that joined after the
+ * first look-up (a fork, a descriptor passed on) is among the holders of
+ * the next, so an exe rule cannot take the first holder's word for it.
+ */
+static void test_thorough_sees_newcomer(void **state)
+{
+	struct procfs *pfs = open_root();
+	struct procfs_stats st;
+
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_false(info.shared);
+	mkproc(310, 1, "joiner", 600 * hz());
+	add_fd(310, 4, 12345);
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_true(info.shared);
+	assert_int_equal(info.n_holders, 2);
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.hits, 0);
+	assert_int_equal(st.misses, 2);
+	procfs_close(pfs);
+}
+
 /* A closed fd is noticed; a socket passed on is found at its new owner. */
 static void test_revalidate(void **state)
 {
 	struct procfs *pfs = open_root();
 	struct procfs_stats st;
+
+	procfs_set_thorough(pfs, false);
 
 	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
 	del_fd(100, 3);
@@ -547,6 +577,7 @@ static void test_eviction(void **state)
 	struct procfs_stats st;
 	unsigned i, n = PROCFS_CACHE_SIZE + 1;
 
+	procfs_set_thorough(pfs, false);
 	fakeproc_mkdir(fakeproc_at("%d", 600));
 	fakeproc_mkdir(fakeproc_at("%d/fd", 600));
 	put_stat(600, 1, "many", 42);
@@ -790,6 +821,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_ancestors, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_pid_reuse, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_thorough_sees_newcomer, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_revalidate, setup,
 						teardown),
