@@ -187,6 +187,45 @@ static enum attribution attr_kernel(struct attr_live *live,
 	return ATTR_KERNEL;
 }
 
+/* The holders of the socket found, or its owner's uid alone. */
+static enum attribution attr_live_holders(struct attr_live *live,
+					  const struct flow *sender,
+					  const struct attr_hints *hints,
+					  const struct sockdiag_result *res,
+					  struct proc_info *info)
+{
+	if (procfs_lookup(live->pfs, res->inode, info) == 0) {
+		attr_live_senders(live, sender, info);
+		return ATTR_SOCKET;
+	}
+	/* The socket is known but no process holds it (any more). */
+	procfs_info_clear(info);
+	info->uid = res->uid;
+	info->gid = hints->has_gid ? hints->gid : (gid_t)-1;
+	procfs_user_name(live->pfs, res->uid, info->user, sizeof(info->user));
+	return ATTR_UID;
+}
+
+/*
+ * A new inbound flow belongs to the socket it arrives at: the listener
+ * (TCP) or the bound socket (UDP), and so to every process holding it.
+ * The kernel's hooks see connect and send, never listen: /proc names
+ * them.  The packet's own device is not the socket's: no ifindex.
+ */
+static enum attribution attr_live_inbound(struct attr_live *live,
+					  const struct flow *flow,
+					  const struct attr_hints *hints,
+					  struct proc_info *info)
+{
+	struct sockdiag_result res;
+	struct flow local;
+
+	if (sockdiag_lookup_inbound(live->sd, flow, 0, &res) < 0)
+		return ATTR_NONE;
+	sockdiag_reverse(flow, &local);
+	return attr_live_holders(live, &local, hints, &res, info);
+}
+
 static enum attribution attr_live_lookup(void *ctx, const struct flow *flow,
 					 const struct attr_hints *hints,
 					 struct proc_info *info)
@@ -195,6 +234,8 @@ static enum attribution attr_live_lookup(void *ctx, const struct flow *flow,
 	struct sockdiag_result res;
 	struct kattr_caller c;
 
+	if (flow->direction == FLOW_DIR_IN)
+		return attr_live_inbound(live, flow, hints, info);
 	if (live->k && kattr_by_flow(live->k, flow, &c) == 0 &&
 	    attr_kernel_fresh(flow, &c))
 		return attr_kernel(live, &c, info);
@@ -203,16 +244,7 @@ static enum attribution attr_live_lookup(void *ctx, const struct flow *flow,
 	if (live->k && res.cookie &&
 	    kattr_by_cookie(live->k, res.cookie, &c) == 0)
 		return attr_kernel(live, &c, info);
-	if (procfs_lookup(live->pfs, res.inode, info) == 0) {
-		attr_live_senders(live, flow, info);
-		return ATTR_SOCKET;
-	}
-	/* The socket is known but no process holds it (any more). */
-	procfs_info_clear(info);
-	info->uid = res.uid;
-	info->gid = hints->has_gid ? hints->gid : (gid_t)-1;
-	procfs_user_name(live->pfs, res.uid, info->user, sizeof(info->user));
-	return ATTR_UID;
+	return attr_live_holders(live, flow, hints, &res, info);
 }
 
 static void attr_live_close(void *ctx)

@@ -195,6 +195,22 @@ static bool sockdiag_tuple_ok(const struct inet_diag_msg *m,
 	return remote_matches(m->id.idiag_dst, m->id.idiag_dport, rr, rrp, fam);
 }
 
+/*
+ * An outbound SYN never comes from a listener, and TIME_WAIT and request
+ * sockets carry no owner; a new inbound flow arrives only at a listener,
+ * which the request asks for by its states (SOCKDIAG_LISTENER).
+ */
+static bool sockdiag_state_ok(const struct inet_diag_msg *m,
+			      const struct inet_diag_req_v2 *req)
+{
+	if (req->sdiag_protocol != IPPROTO_TCP)
+		return true;
+	if (req->idiag_states == SOCKDIAG_LISTENER)
+		return m->idiag_state == TCP_LISTEN;
+	return m->idiag_state != TCP_LISTEN && m->idiag_state != TCP_TIME_WAIT &&
+	       m->idiag_state != TCP_NEW_SYN_RECV;
+}
+
 static int sockdiag_parse_msg(const struct nlmsghdr *nlh,
 			      const struct inet_diag_req_v2 *req,
 			      struct sockdiag_result *res)
@@ -208,10 +224,7 @@ static int sockdiag_parse_msg(const struct nlmsghdr *nlh,
 		return -EBADMSG;
 	if (!sockdiag_tuple_ok(m, req))
 		return -ENOENT;
-	/* An outbound SYN never comes from a listener; these carry no owner. */
-	if (req->sdiag_protocol == IPPROTO_TCP &&
-	    (m->idiag_state == TCP_LISTEN || m->idiag_state == TCP_TIME_WAIT ||
-	     m->idiag_state == TCP_NEW_SYN_RECV))
+	if (!sockdiag_state_ok(m, req))
 		return -ENOENT;
 	memset(res, 0, sizeof(*res));
 	res->inode = m->idiag_inode;
@@ -487,8 +500,10 @@ static bool sockdiag_flow_ok(const struct flow *f)
 	return f->has_ports && (f->ip_version == 4 || f->ip_version == 6);
 }
 
-int sockdiag_lookup(struct sockdiag *sd, const struct flow *flow,
-		    uint32_t ifindex, struct sockdiag_result *res)
+/* The lookups of sockdiag_lookup, with the request's states given. */
+static int sockdiag_find(struct sockdiag *sd, const struct flow *flow,
+			 uint32_t ifindex, uint32_t states,
+			 struct sockdiag_result *res)
 {
 	struct inet_diag_req_v2 req;
 	int flags, err, last = -ENOENT;
@@ -500,6 +515,7 @@ int sockdiag_lookup(struct sockdiag *sd, const struct flow *flow,
 		if (!sockdiag_try_ok(flow, ifindex, flags))
 			continue;
 		sockdiag_build(&req, flow, ifindex, flags);
+		req.idiag_states = states;
 		err = sockdiag_query(sd, &req, res);
 		if (err == 0) {
 			res->mapped = flags & TRY_MAPPED;
@@ -515,6 +531,34 @@ int sockdiag_lookup(struct sockdiag *sd, const struct flow *flow,
 			last = err;
 	}
 	return last;
+}
+
+int sockdiag_lookup(struct sockdiag *sd, const struct flow *flow,
+		    uint32_t ifindex, struct sockdiag_result *res)
+{
+	return sockdiag_find(sd, flow, ifindex, ~0U, res);
+}
+
+void sockdiag_reverse(const struct flow *in, struct flow *out)
+{
+	*out = *in;
+	memcpy(out->src, in->dst, sizeof(out->src));
+	memcpy(out->dst, in->src, sizeof(out->dst));
+	out->sport = in->dport;
+	out->dport = in->sport;
+	out->direction = FLOW_DIR_OUT;
+}
+
+int sockdiag_lookup_inbound(struct sockdiag *sd, const struct flow *flow,
+			    uint32_t ifindex, struct sockdiag_result *res)
+{
+	struct flow local;
+
+	sockdiag_reverse(flow, &local);
+	return sockdiag_find(sd, &local, ifindex,
+			     flow->proto == IPPROTO_TCP ? SOCKDIAG_LISTENER
+							: ~0U,
+			     res);
 }
 
 int sockdiag_udp_senders(struct sockdiag *sd, const struct flow *flow,

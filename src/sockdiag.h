@@ -44,6 +44,21 @@ int sockdiag_lookup(struct sockdiag *sd, const struct flow *flow,
 		    uint32_t ifindex, struct sockdiag_result *res);
 
 /*
+ * The local socket a new inbound flow (direction in: src is the remote
+ * end) arrives at: the TCP listener, or the UDP socket bound to its
+ * destination, found as sockdiag_lookup finds a sender, with ifindex the
+ * socket's bound device (0: unknown).  Same returns.
+ */
+int sockdiag_lookup_inbound(struct sockdiag *sd, const struct flow *flow,
+			    uint32_t ifindex, struct sockdiag_result *res);
+
+/* The flow as its local end sends it: ends swapped, direction out. */
+void sockdiag_reverse(const struct flow *in, struct flow *out);
+
+/* The states of a request that asks for a TCP listener (inbound). */
+#define SOCKDIAG_LISTENER (1U << 10) /* TCPF_LISTEN */
+
+/*
  * How many UDP sockets could have sent flow: bound to its source port, at
  * its source address or none, and connected to its destination or to
  * nothing.  Several (SO_REUSEADDR, SO_REUSEPORT) mean that the one

@@ -1199,6 +1199,50 @@ static void test_attr_live(void **state)
 	attr_close(at);
 }
 
+/*
+ * A new inbound flow belongs to the socket it arrives at: the listener,
+ * held here and by a forked child (shared, both listed), or the bound UDP
+ * socket; a port nobody listens on belongs to no one.
+ */
+static void test_inbound(void **state)
+{
+	struct attr *at = attr_open_live("/proc");
+	uint16_t port;
+	struct flow f;
+	int l, u, p[2];
+	pid_t child;
+
+	assert_non_null(at);
+	l = tcp_listener(V4, &port);
+	f = mkflow(IPPROTO_TCP, V4, 40999, V4, port);
+	f.direction = FLOW_DIR_IN;
+	assert_int_equal(attr_lookup(at, &f, NULL, &info), ATTR_SOCKET);
+	assert_int_equal(info.pid, getpid());
+	assert_false(info.shared);
+	/* the same flow outbound is not the listener's */
+	f.direction = FLOW_DIR_OUT;
+	assert_int_equal(attr_lookup(at, &f, NULL, &info), ATTR_NONE);
+	assert_int_equal(pipe(p), 0);
+	child = fork_holder(p[1]);
+	wait_readable(p[0]);
+	f.direction = FLOW_DIR_IN;
+	assert_int_equal(attr_lookup(at, &f, NULL, &info), ATTR_SOCKET);
+	assert_true(info.shared);
+	assert_int_equal(info.n_holders, 2);
+	reap(child);
+	close(p[0]);
+	close(p[1]);
+	close(l);
+	assert_int_equal(attr_lookup(at, &f, NULL, &info), ATTR_NONE);
+	u = bound_socket(AF_INET, SOCK_DGRAM, V4, 0);
+	f = mkflow(IPPROTO_UDP, V4, 40999, V4, local_port(u));
+	f.direction = FLOW_DIR_IN;
+	assert_int_equal(attr_lookup(at, &f, NULL, &info), ATTR_SOCKET);
+	assert_int_equal(info.pid, getpid());
+	close(u);
+	attr_close(at);
+}
+
 static int setup(void **state)
 {
 	sd = sockdiag_open();
@@ -1234,6 +1278,7 @@ int main(void)
 		cmocka_unit_test(test_moved_netns),
 		cmocka_unit_test(test_thread_own_table),
 		cmocka_unit_test(test_attr_live),
+		cmocka_unit_test(test_inbound),
 		cmocka_unit_test(test_curl_nonblocking_connect),
 		cmocka_unit_test(test_curl_thread_connect),
 		cmocka_unit_test(test_curl_inherited_udp),

@@ -282,6 +282,31 @@ static void test_listener(void **state)
 	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
 }
 
+/* A request for an inbound flow's listener takes the listener only. */
+static void test_listener_asked(void **state)
+{
+	struct inet_diag_req_v2 req;
+	struct sockdiag_result res;
+	struct sock s = {
+		.family = AF_INET,
+		.state = TCP_LISTEN,
+		.src = "0.0.0.0",
+		.dst = "0.0.0.0",
+		.sport = 40000,
+		.inode = 99,
+	};
+
+	req_tcp4(&req);
+	req.idiag_states = SOCKDIAG_LISTENER;
+	assert_int_equal(parse_sock(&s, &req, &res), 0);
+	assert_int_equal(res.inode, 99);
+	assert_int_equal(res.state, TCP_LISTEN);
+	s = est4;
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
+	s.state = TCP_TIME_WAIT;
+	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
+}
+
 /* TIME_WAIT and request sockets say uid 0 / inode 0: unknown, not root. */
 static void test_ownerless(void **state)
 {
@@ -396,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_attributes),
 		cmocka_unit_test(test_listener),
+		cmocka_unit_test(test_listener_asked),
 		cmocka_unit_test(test_ownerless),
 		cmocka_unit_test(test_tuple_mismatch),
 		cmocka_unit_test(test_udp),
