@@ -150,6 +150,20 @@ static void emit(struct daemon *d, struct record_event *ev)
 			  ev->type == RECORD_START ? "start" : "control");
 }
 
+/* The fence's kernel-side drops, as its log reader counted them. */
+static void gather_fence(struct daemon *d, struct record_stats *st)
+{
+	struct fencelog_stats fs;
+
+	if (d->fencelog) {
+		fencelog_get_stats(d->fencelog, &fs);
+		st->fenced += fs.recorded;
+		st->fence_lost = fs.lost;
+	}
+	if (d->nflog)
+		st->fence_unreadable = nflog_invalid(d->nflog);
+}
+
 static void gather_stats(struct daemon *d, struct record_stats *st)
 {
 	int i;
@@ -165,8 +179,10 @@ static void gather_stats(struct daemon *d, struct record_stats *st)
 		st->rejected += c.rejected;
 		st->dropped += c.dropped;
 		st->errors += undec + errs;
+		st->fenced += c.fenced + undec; /* undecodable: a fence record */
 	}
 	st->lost_records = logsink_get_lost(d->sink);
+	gather_fence(d, st);
 }
 
 /* What nfjudge doctor would say, as alert records of kind "hole". */

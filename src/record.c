@@ -453,6 +453,9 @@ static void jb_stats(struct jbuf *jb, const struct record_stats *s)
 	jb_u64(jb, "dropped", s->dropped);
 	jb_u64(jb, "errors", s->errors);
 	jb_u64(jb, "lost_records", s->lost_records);
+	jb_u64(jb, "fenced", s->fenced);
+	jb_u64(jb, "fence_lost", s->fence_lost);
+	jb_u64(jb, "fence_unreadable", s->fence_unreadable);
 	jb_close(jb, "}");
 }
 

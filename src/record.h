@@ -64,6 +64,9 @@ struct record_stats {
 	uint64_t dropped;
 	uint64_t errors;       /* packets that could not be judged */
 	uint64_t lost_records; /* records that could not be written */
+	uint64_t fenced;       /* fence drops recorded (queued or logged) */
+	uint64_t fence_lost;   /* fence drops known only by the gap they left */
+	uint64_t fence_unreadable; /* fence log messages that failed to parse */
 };
 
 /*

@@ -125,6 +125,20 @@ static void put_queues(FILE *f, const struct runctl_queue *q, int nq)
 			q[i].queue, q[i].flushed);
 }
 
+/* The fence's drops before the queue, as its log reader saw them. */
+static void put_fence(FILE *f, const struct record_stats *st)
+{
+	put_counter(f, "nfjudge_fence_drops_total",
+		    "Packets the fence dropped, each with a record.", "",
+		    st->fenced);
+	put_counter(f, "nfjudge_fence_lost_total",
+		    "Fence drops known only by the gap they left in its log.",
+		    "", st->fence_lost);
+	put_counter(f, "nfjudge_fence_unreadable_total",
+		    "Fence log messages that could not be parsed.", "",
+		    st->fence_unreadable);
+}
+
 int runctl_write_metrics(const char *path, const struct record_stats *st,
 			 const struct runctl_queue *q, int nq)
 {
@@ -153,6 +167,7 @@ int runctl_write_metrics(const char *path, const struct record_stats *st,
 	put_counter(f, "nfjudge_records_lost_total",
 		    "Verdict records that could not be written.", "",
 		    st->lost_records);
+	put_fence(f, st);
 	fprintf(f, "# HELP nfjudge_queue_dropped_total Packets the kernel "
 		   "dropped: queue full or socket full.\n"
 		   "# TYPE nfjudge_queue_dropped_total counter\n");

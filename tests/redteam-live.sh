@@ -203,4 +203,15 @@ wait "$DPID"
 expect_eq "the daemon stopped cleanly" $? 0
 expect_eq "the log verifies" "$("$NFJUDGE" audit verify "$tmp/log" \
 	>/dev/null 2>&1; echo $?)" 0
+# The stop record counts every fence drop the log has, none lost.
+n=$(grep -c '"rule":"fence"' "$tmp/log")
+expect_eq "stats: fenced is the fence records, none lost or unreadable" \
+	"$("$PY" -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+st = [x for x in r if x["event_type"] == "stop"][-1]["stats"]
+n = sum(1 for x in r if x.get("rule") == "fence")
+print("%d of %d" % (st["fenced"], n) if n else "none",
+      st["fence_lost"], st["fence_unreadable"])
+' "$tmp/log")" "$n of $n 0 0"
 test_summary

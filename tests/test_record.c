@@ -343,7 +343,10 @@ static void test_events(void **state)
 				     .accepted = 7,
 				     .rejected = 2,
 				     .dropped = 1,
-				     .lost_records = 3};
+				     .lost_records = 3,
+				     .fenced = 4,
+				     .fence_lost = 5,
+				     .fence_unreadable = 6};
 	struct record_event ev = {.ts_us = 1};
 	static const char *const start_keys[] = {
 		"timestamp",	  "event_type", "seq",	  "version", "policy",
@@ -372,7 +375,8 @@ static void test_events(void **state)
 	assert_keys(buf, len, stop_keys, 5);
 	assert_non_null(strstr(buf, "\"stats\":{\"packets\":10,\"accepted\":7,"
 				    "\"rejected\":2,\"dropped\":1,\"errors\":0,"
-				    "\"lost_records\":3}"));
+				    "\"lost_records\":3,\"fenced\":4,"
+				    "\"fence_lost\":5,\"fence_unreadable\":6}"));
 	ev.type = RECORD_STATS;
 	len = emit(&ev);
 	assert_keys(buf, len, stats_keys, 4);
