@@ -9,10 +9,21 @@
 
 #include <linux/types.h>
 
-#define KATTR_COMM_LEN 16
-#define KATTR_EXE_LEN  512
+#define KATTR_COMM_LEN	  16
+#define KATTR_EXE_LEN	  512
+#define KATTR_MAX_SENDERS 4
 
-/* The caller of connect() or sendmsg(), as the kernel saw it. */
+/* A sender's slot: its tgid and the low half of its start time. */
+#define KATTR_SENDER(tgid, start_ns) (((__u64)(tgid) << 32) | (__u32)(start_ns))
+
+/*
+ * The caller of connect() or sendmsg(), as the kernel saw it: the last
+ * one.  On a UDP socket (with the socket_sendmsg LSM hook or the
+ * sys_enter program) also every process seen sending on it, each set
+ * once by compare-and-swap so that a concurrent sender is never lost,
+ * and never cleared while the entry lives.  A sender's start (sender_start) is written after its slot and
+ * may read 0 for a moment.
+ */
 struct kattr_caller {
 	__u64 ts_ns;	/* bpf_ktime_get_ns() at the call */
 	__u64 noted_ns; /* when keyed by tuple (release: later) */
@@ -23,6 +34,10 @@ struct kattr_caller {
 	__u32 uid;
 	__u32 gid;
 	char comm[KATTR_COMM_LEN];
+	__u64 sender[KATTR_MAX_SENDERS];       /* KATTR_SENDER(); 0: free */
+	__u64 sender_start[KATTR_MAX_SENDERS]; /* boot time ns */
+	__u32 senders_lost;		       /* 1: more senders than slots */
+	__u32 pad;
 };
 
 /*

@@ -6,8 +6,12 @@
  * shows (local port, destination) is noted too, at the point the local
  * port is known -- TCP's connect callback, the UDP sendmsg (autobound
  * before the hook), socket release -- so that a socket already closed
- * when the daemon looks is still found.  They only observe: every
- * program returns 1.
+ * when the daemon looks is still found.  A connected UDP socket's plain
+ * send() or write() runs no cgroup program: the socket_sendmsg LSM hook
+ * (where BPF LSM is active), else the sys_enter tracepoint, notes its
+ * sender, and every process that ever sent on the socket, so that a
+ * socket shared over fork or SCM_RIGHTS says so.  They only observe:
+ * every program lets the call go on.
  */
 #include <linux/bpf.h>
 #include <stdbool.h>
@@ -61,9 +65,21 @@ struct cred {
 	kgid_t egid;
 } __attribute__((preserve_access_index));
 
+struct file;
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+} __attribute__((preserve_access_index));
+
+struct files_struct {
+	struct fdtable *fdt;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	int pid;
 	int tgid;
+	struct files_struct *files;
 	const struct cred *cred;
 	__u64 start_boottime;
 	struct task_struct *group_leader;
@@ -75,13 +91,49 @@ struct super_block {
 } __attribute__((preserve_access_index));
 
 struct inode {
+	unsigned short i_mode;
 	unsigned long i_ino;
 	struct super_block *i_sb;
 } __attribute__((preserve_access_index));
 
 struct file {
 	struct inode *f_inode;
+	void *private_data;
 } __attribute__((preserve_access_index));
+
+struct net {
+	__u64 net_cookie;
+} __attribute__((preserve_access_index));
+
+struct sock_common {
+	unsigned short skc_family;
+	struct {
+		__s64 counter;
+	} skc_cookie;
+	struct {
+		struct net *net;
+	} skc_net;
+} __attribute__((preserve_access_index));
+
+struct sock {
+	struct sock_common __sk_common;
+	__u16 sk_type;
+	__u16 sk_protocol;
+} __attribute__((preserve_access_index));
+
+struct socket {
+	struct file *file;
+	struct sock *sk;
+} __attribute__((preserve_access_index));
+
+/* x86-64 only: elsewhere the field is missing and the program does not
+ * load, which the loader takes as "no sys_enter program". */
+struct pt_regs {
+	unsigned long di;
+	unsigned long dx;
+} __attribute__((preserve_access_index));
+
+struct msghdr;
 
 struct linux_binprm {
 	struct file *file;
@@ -126,6 +178,50 @@ static __always_inline void tuple_addr6(struct kattr_tuple *k, const __u32 a[4])
 	k->daddr[3] = a[3];
 }
 
+/*
+ * The socket's entry names the caller now.  An entry already there is
+ * changed in place, field by field, so that its senders stay: a caller
+ * on another CPU may mix its fields in, which the senders then show.
+ */
+static __always_inline struct kattr_caller *
+set_caller(__u64 cookie, const struct kattr_caller *now)
+{
+	struct kattr_caller *c = bpf_map_lookup_elem(&by_cookie, &cookie);
+
+	if (!c) {
+		bpf_map_update_elem(&by_cookie, &cookie, now, BPF_NOEXIST);
+		return bpf_map_lookup_elem(&by_cookie, &cookie);
+	}
+	c->ts_ns = now->ts_ns;
+	c->noted_ns = now->noted_ns;
+	c->start_ns = now->start_ns;
+	c->tgid = now->tgid;
+	c->tid = now->tid;
+	c->uid = now->uid;
+	c->gid = now->gid;
+	__builtin_memcpy(c->comm, now->comm, sizeof(c->comm));
+	return c;
+}
+
+/* Once per process: a free slot taken, or its own found. */
+static __always_inline void add_sender(struct kattr_caller *c, __u64 me,
+				       __u64 start_ns)
+{
+	__u64 old;
+	int i;
+
+	for (i = 0; i < KATTR_MAX_SENDERS; i++) {
+		old = __sync_val_compare_and_swap(&c->sender[i], 0, me);
+		if (old == 0) {
+			c->sender_start[i] = start_ns;
+			return;
+		}
+		if (old == me)
+			return;
+	}
+	c->senders_lost = 1;
+}
+
 static __always_inline int on_connect(struct bpf_sock_addr *ctx)
 {
 	struct kattr_caller c;
@@ -135,7 +231,7 @@ static __always_inline int on_connect(struct bpf_sock_addr *ctx)
 		return 1;
 	cookie = bpf_get_socket_cookie(ctx);
 	note_caller(&c, cookie);
-	bpf_map_update_elem(&by_cookie, &cookie, &c, BPF_ANY);
+	set_caller(cookie, &c);
 	return 1;
 }
 
@@ -151,11 +247,14 @@ int nfj_connect6(struct bpf_sock_addr *ctx)
 	return on_connect(ctx);
 }
 
-/* An unconnected UDP send: autobound already, so the port is known. */
+/*
+ * An unconnected UDP send: autobound already, so the port is known.  The
+ * entry copied to the tuple holds this sender among the socket's.
+ */
 static __always_inline int on_sendmsg(struct bpf_sock_addr *ctx, bool v6)
 {
 	struct kattr_tuple k;
-	struct kattr_caller c;
+	struct kattr_caller c, *e;
 	struct bpf_sock *sk = ctx->sk;
 	__u64 netns = bpf_get_netns_cookie(ctx);
 	__u64 cookie;
@@ -165,7 +264,15 @@ static __always_inline int on_sendmsg(struct bpf_sock_addr *ctx, bool v6)
 		return 1;
 	cookie = bpf_get_socket_cookie(ctx);
 	note_caller(&c, cookie);
-	bpf_map_update_elem(&by_cookie, &cookie, &c, BPF_ANY);
+	e = set_caller(cookie, &c);
+	if (e) {
+		/* the sys_enter program may have found no cookie yet */
+		add_sender(e, KATTR_SENDER(c.tgid, c.start_ns), c.start_ns);
+		__builtin_memcpy(c.sender, e->sender, sizeof(c.sender));
+		__builtin_memcpy(c.sender_start, e->sender_start,
+				 sizeof(c.sender_start));
+		c.senders_lost = e->senders_lost;
+	}
 	__builtin_memset(&k, 0, sizeof(k));
 	k.netns = netns;
 	k.proto = IPPROTO_UDP;
@@ -244,6 +351,114 @@ int nfj_sockops(struct bpf_sock_ops *ops)
 	}
 	copy_to_tuple(bpf_get_socket_cookie(ops), &k);
 	return 1;
+}
+
+/* A send on UDP socket cookie, by the calling thread. */
+static __always_inline void note_udp_sender(__u64 cookie)
+{
+	struct kattr_caller now, *c;
+
+	note_caller(&now, cookie);
+	c = set_caller(cookie, &now);
+	if (c)
+		add_sender(c, KATTR_SENDER(now.tgid, now.start_ns),
+			   now.start_ns);
+}
+
+static __always_inline bool udp_in_netns(struct sock *sk)
+{
+	unsigned short family;
+
+	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP)
+		return false;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (family != 2 /* AF_INET */ && family != 10 /* AF_INET6 */)
+		return false;
+	return !other_netns(
+		BPF_CORE_READ(sk, __sk_common.skc_net.net, net_cookie));
+}
+
+/*
+ * Every send on a UDP socket, connected or not, in the sender's context:
+ * the one place a plain send() or write() on a connected socket is seen.
+ * Everything else leaves at the first test.
+ */
+SEC("lsm/socket_sendmsg")
+int BPF_PROG(nfj_udp_send, struct socket *sock, struct msghdr *msg, int size)
+{
+	struct sock *sk = sock->sk;
+
+	if (!sk || !udp_in_netns(sk))
+		return 0;
+	note_udp_sender(bpf_get_socket_cookie(sk));
+	return 0;
+}
+
+/* x86-64 system calls that send on the fd they name. */
+#define SYS_write    1
+#define SYS_writev   20
+#define SYS_sendfile 40
+#define SYS_sendto   44
+#define SYS_sendmsg  46
+#define SYS_splice   275
+#define SYS_sendmmsg 307
+#define SYS_pwritev2 328
+#define S_IFMT_	     0170000
+#define S_IFSOCK_    0140000
+
+static __always_inline bool sends_on_fd(long id)
+{
+	return id == SYS_write || id == SYS_writev || id == SYS_sendto ||
+	       id == SYS_sendmsg || id == SYS_sendmmsg || id == SYS_pwritev2 ||
+	       id == SYS_sendfile || id == SYS_splice;
+}
+
+/* The socket behind fd in the calling process, NULL if it is none. */
+static __always_inline struct sock *sock_of_fd(unsigned long fd)
+{
+	struct task_struct *t = (void *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	struct file *f = NULL, **fds;
+	struct socket *sock;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+		return NULL;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_) != S_IFSOCK_)
+		return NULL;
+	sock = BPF_CORE_READ(f, private_data);
+	/* an O_PATH file of a socket inode has no socket of its own */
+	if (!sock || BPF_CORE_READ(sock, file) != f)
+		return NULL;
+	return BPF_CORE_READ(sock, sk);
+}
+
+/*
+ * Where the LSM hook cannot run (BPF LSM not active, or no trampolines):
+ * the same note at the entry of the system calls that send on an fd.
+ * Every system call passes here; all but those leave at the first test.
+ * A socket's cookie is read, not made: one that has none yet (never
+ * connected while we ran) is left to the daemon's other ways.
+ *
+ * XXX Sends that make no system call on the fd (io_uring) are not seen.
+ */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(nfj_sys_send, struct pt_regs *regs, long id)
+{
+	struct sock *sk;
+	__u64 cookie;
+
+	if (!sends_on_fd(id))
+		return 0;
+	sk = sock_of_fd(id == SYS_splice ? regs->dx : regs->di);
+	if (!sk || !udp_in_netns(sk))
+		return 0;
+	cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	if (cookie)
+		note_udp_sender(cookie);
+	return 0;
 }
 
 /* The executable, named at exec, for a process gone when we look. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -71,10 +72,14 @@ enum attribution attr_lookup(struct attr *at, const struct flow *flow,
 
 /* --- live ----------------------------------------------------------------- */
 
+/* A socket's senders the kernel saw: the caller, and who else sent. */
+#define ATTR_SENDERS_MAX (KATTR_MAX_SENDERS + 1)
+
 struct attr_live {
 	struct sockdiag *sd;
 	struct procfs *pfs;
-	const struct kattr *k; /* NULL: /proc only */
+	const struct kattr *k;	/* NULL: /proc only */
+	struct proc_info *held; /* ATTR_SENDERS_MAX, when k */
 };
 
 /*
@@ -164,9 +169,9 @@ static void attr_kernel_gone(struct attr_live *live,
  * The kernel names the caller; /proc adds exe, cmdline and ancestors
  * while that very process (same start time) lives.
  */
-static enum attribution attr_kernel(struct attr_live *live,
-				    const struct kattr_caller *c,
-				    struct proc_info *info)
+static void attr_kernel_describe(struct attr_live *live,
+				 const struct kattr_caller *c,
+				 struct proc_info *info)
 {
 	unsigned long long ticks =
 		c->start_ns /
@@ -178,12 +183,46 @@ static enum attribution attr_kernel(struct attr_live *live,
 	if (!info->exe[0])
 		attr_kernel_exe(live, c, info);
 	info->pid = (pid_t)c->tgid;
+}
+
+/*
+ * Several processes sent on the socket: which of them sent this packet
+ * the kernel does not say, so every one is listed and a process rule
+ * must hold for each (more than the slots: for none).
+ */
+static void attr_kernel_shared(struct attr_live *live,
+			       const struct kattr_caller *c,
+			       struct proc_info *info)
+{
+	struct kattr_caller who[ATTR_SENDERS_MAX];
+	bool lost;
+	int i, n = kattr_senders(c, who, ATTR_SENDERS_MAX, &lost);
+
+	if (n == 1 && !lost)
+		return;
+	memcpy(&live->held[0], info, sizeof(*info));
+	for (i = 1; i < n; i++) {
+		procfs_info_clear(&live->held[i]);
+		attr_kernel_describe(live, &who[i], &live->held[i]);
+	}
+	info->shared = true;
+	info->n_holders = n + (lost ? 1 : 0);
+	info->n_listed = n;
+	info->holders = live->held;
+}
+
+static enum attribution attr_kernel(struct attr_live *live,
+				    const struct kattr_caller *c,
+				    struct proc_info *info)
+{
+	attr_kernel_describe(live, c, info);
 	info->uid = c->uid;
 	info->gid = c->gid;
 	snprintf(info->comm, sizeof(info->comm), "%.*s", KATTR_COMM_LEN,
 		 c->comm);
 	info->shared = false;
 	procfs_user_name(live->pfs, c->uid, info->user, sizeof(info->user));
+	attr_kernel_shared(live, c, info);
 	return ATTR_KERNEL;
 }
 
@@ -226,6 +265,31 @@ static enum attribution attr_live_inbound(struct attr_live *live,
 	return attr_live_holders(live, &local, hints, &res, info);
 }
 
+/*
+ * A tuple's entry is a copy made at its send; the socket's own entry
+ * has every sender since.  One the socket's lacks (evicted and made
+ * anew) counts as one more not listed.
+ */
+static void attr_kernel_merge(const struct attr_live *live,
+			      struct kattr_caller *c)
+{
+	struct kattr_caller e;
+	int i, j;
+
+	if (kattr_by_cookie(live->k, c->cookie, &e) < 0)
+		return;
+	for (i = 0; i < KATTR_MAX_SENDERS; i++) {
+		for (j = 0; j < KATTR_MAX_SENDERS; j++)
+			if (c->sender[i] == e.sender[j])
+				break;
+		if (c->sender[i] && j == KATTR_MAX_SENDERS)
+			e.senders_lost = 1;
+	}
+	memcpy(c->sender, e.sender, sizeof(c->sender));
+	memcpy(c->sender_start, e.sender_start, sizeof(c->sender_start));
+	c->senders_lost = e.senders_lost | c->senders_lost;
+}
+
 static enum attribution attr_live_lookup(void *ctx, const struct flow *flow,
 					 const struct attr_hints *hints,
 					 struct proc_info *info)
@@ -237,8 +301,10 @@ static enum attribution attr_live_lookup(void *ctx, const struct flow *flow,
 	if (flow->direction == FLOW_DIR_IN)
 		return attr_live_inbound(live, flow, hints, info);
 	if (live->k && kattr_by_flow(live->k, flow, &c) == 0 &&
-	    attr_kernel_fresh(flow, &c))
+	    attr_kernel_fresh(flow, &c)) {
+		attr_kernel_merge(live, &c);
 		return attr_kernel(live, &c, info);
+	}
 	if (sockdiag_lookup(live->sd, flow, hints->ifindex, &res) < 0)
 		return ATTR_NONE;
 	if (live->k && res.cookie &&
@@ -253,6 +319,7 @@ static void attr_live_close(void *ctx)
 
 	sockdiag_close(live->sd);
 	procfs_close(live->pfs);
+	free(live->held);
 	free(live);
 }
 
@@ -275,6 +342,13 @@ struct attr *attr_open_kernel(const char *proc_root, const struct kattr *k)
 	if (!live)
 		return NULL;
 	live->k = k;
+	if (k) {
+		live->held = calloc(ATTR_SENDERS_MAX, sizeof(*live->held));
+		if (!live->held) {
+			free(live);
+			return NULL;
+		}
+	}
 	live->sd = sockdiag_open();
 	if (live->sd)
 		live->pfs = procfs_open(proc_root);

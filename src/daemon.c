@@ -744,10 +744,21 @@ static int open_kattr(struct daemon *d)
 	}
 	d->kattr = kattr_open(why, sizeof(why));
 	if (d->kattr) {
-		snprintf(
-			d->attr_why, sizeof(d->attr_why),
-			"BPF programs attached at %s%s", kattr_cgroup(d->kattr),
-			kattr_has_exec(d->kattr) ? "" : "; no exec tracepoint");
+		const char *lsm, *how = kattr_udp_how(d->kattr, &lsm);
+		const char *gap = kattr_udp_gap(d->kattr);
+
+		snprintf(d->attr_why, sizeof(d->attr_why),
+			 "BPF programs attached at %s%s; UDP senders: %s%s%s%s",
+			 kattr_cgroup(d->kattr),
+			 kattr_has_exec(d->kattr) ? "" : "; no exec tracepoint",
+			 how ? how
+			     : "not seen, a connected UDP socket's send() is "
+			       "credited to who connected it",
+			 gap || lsm ? " (" : "",
+			 gap   ? gap
+			 : lsm ? lsm
+			       : "",
+			 gap || lsm ? ")" : "");
 		log_info("attribution: kernel (%s)", d->attr_why);
 		return 0;
 	}

@@ -23,6 +23,36 @@
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE 71
 #endif
+#ifndef SO_COOKIE
+#define SO_COOKIE 57
+#endif
+
+int kattr_senders(const struct kattr_caller *c, struct kattr_caller *out,
+		  size_t max, bool *lost)
+{
+	uint64_t me = KATTR_SENDER(c->tgid, c->start_ns), s;
+	size_t i, n = 1;
+
+	memset(out, 0, max * sizeof(*out));
+	out[0].tgid = c->tgid;
+	out[0].start_ns = c->start_ns;
+	*lost = c->senders_lost != 0;
+	for (i = 0; i < KATTR_MAX_SENDERS; i++) {
+		s = c->sender[i];
+		if (!s || s == me)
+			continue;
+		if (n == max) {
+			*lost = true;
+			break;
+		}
+		out[n].tgid = (uint32_t)(s >> 32);
+		/* its start is written after its slot: 0 until then */
+		if ((uint32_t)c->sender_start[i] == (uint32_t)s)
+			out[n].start_ns = c->sender_start[i];
+		n++;
+	}
+	return (int)n;
+}
 
 #ifdef HAVE_BPF
 
@@ -38,7 +68,11 @@ struct kattr {
 	int cg_fd;
 	int by_cookie_fd;
 	int by_tuple_fd;
-	int execs_fd; /* -1: the exec program did not load */
+	int execs_fd;	       /* -1: the exec program did not load */
+	bool udp_send;	       /* a program that notes UDP senders runs */
+	const char *udp_how;   /* which */
+	char udp_why[160];     /* why not */
+	char udp_lsm_why[160]; /* why not the LSM hook */
 	uint64_t netns;
 	char cgroup[4096];
 };
@@ -186,33 +220,140 @@ static int kattr_why(char *why, size_t size, const char *what, int err)
 	return err;
 }
 
-/* Without the exec program exe comes from /proc only: still exact. */
-static int kattr_load(struct kattr *k, char *why, size_t size)
-{
-	struct nfjudge_bpf *s;
-	int err;
+/* Programs the others do without, dropped in turn if loading fails. */
+#define KATTR_NO_LSM  1
+#define KATTR_NO_EXEC 2
+#define KATTR_NO_SYS  4
 
-	s = nfjudge_bpf__open();
+static struct nfjudge_bpf *kattr_skel(const struct kattr *k, int without)
+{
+	struct nfjudge_bpf *s = nfjudge_bpf__open();
+
 	if (!s)
-		return kattr_why(why, size, "opening the BPF object", -errno);
-	k->skel = s;
+		return NULL;
 	s->rodata->target_netns = k->netns;
-	err = nfjudge_bpf__load(s);
-	if (err == -EINVAL || err == -ENOENT || err == -ESRCH) {
-		/* the exec tracepoint alone may be what is missing */
-		nfjudge_bpf__destroy(s);
-		s = k->skel = nfjudge_bpf__open();
-		if (!s)
-			return kattr_why(why, size, "opening the BPF object",
-					 -errno);
-		s->rodata->target_netns = k->netns;
+	if (without & KATTR_NO_LSM)
+		bpf_program__set_autoload(s->progs.nfj_udp_send, false);
+	if (without & KATTR_NO_SYS)
+		bpf_program__set_autoload(s->progs.nfj_sys_send, false);
+	if (without & KATTR_NO_EXEC) {
 		bpf_program__set_autoload(s->progs.nfj_exec, false);
 		bpf_program__set_autoload(s->progs.nfj_fork, false);
-		err = nfjudge_bpf__load(s);
+	}
+	return s;
+}
+
+/*
+ * Without the exec programs exe comes from /proc only: still exact.
+ * Without the LSM hook a connected UDP socket's send() is not seen.
+ */
+static int kattr_load(struct kattr *k, char *why, size_t size)
+{
+	static const int tries[] = {
+		0,
+		KATTR_NO_LSM,
+		KATTR_NO_LSM | KATTR_NO_SYS,
+		KATTR_NO_EXEC,
+		KATTR_NO_EXEC | KATTR_NO_LSM,
+		KATTR_NO_EXEC | KATTR_NO_LSM | KATTR_NO_SYS,
+	};
+	int err = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		nfjudge_bpf__destroy(k->skel);
+		k->skel = kattr_skel(k, tries[i]);
+		if (!k->skel)
+			return kattr_why(why, size, "opening the BPF object",
+					 -errno);
+		err = nfjudge_bpf__load(k->skel);
+		/* what else fails, fails without the optional ones too */
+		if (err != -EINVAL && err != -ENOENT && err != -ESRCH &&
+		    err != -EOPNOTSUPP && err != -EPERM)
+			break;
+		if (i == 0)
+			snprintf(k->udp_lsm_why, sizeof(k->udp_lsm_why),
+				 "the socket_sendmsg LSM program did not "
+				 "load: %s",
+				 strerror(-err));
 	}
 	if (err)
 		return kattr_why(why, size, "loading the BPF programs", err);
 	return 0;
+}
+
+/*
+ * Whether the hook runs: a send the UDP layer refuses at once (MSG_OOB),
+ * after the LSM hook and before any packet, must leave our pid in the
+ * socket's entry.  An LSM program attaches even where BPF LSM is not
+ * among the active LSMs (lsm= at boot), and then never runs.
+ */
+static bool kattr_probe_udp(const struct kattr *k)
+{
+	struct kattr_caller c;
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
+	if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len) == 0 &&
+	    send(fd, "", 0, MSG_OOB) < 0 &&
+	    bpf_map_lookup_elem(k->by_cookie_fd, &cookie, &c) == 0)
+		ok = (c.sender[0] >> 32) == (uint64_t)getpid();
+	close(fd);
+	return ok;
+}
+
+/* Attached and seen to run: true.  Else detached, why in k->udp_why. */
+static bool kattr_attach_udp(struct kattr *k, struct bpf_program *p,
+			     struct bpf_link **link, const char *what)
+{
+	if (!bpf_program__autoload(p)) {
+		snprintf(k->udp_why, sizeof(k->udp_why), "the %s did not load",
+			 what);
+		return false;
+	}
+	*link = bpf_program__attach(p);
+	if (!*link) {
+		snprintf(k->udp_why, sizeof(k->udp_why),
+			 "the %s did not attach: %s", what, strerror(errno));
+		return false;
+	}
+	if (kattr_probe_udp(k))
+		return true;
+	bpf_link__destroy(*link);
+	*link = NULL;
+	snprintf(k->udp_why, sizeof(k->udp_why), "the %s does not run", what);
+	return false;
+}
+
+/*
+ * The LSM hook sees every send; the sys_enter program, only where it
+ * cannot, the system calls that send on an fd.  An LSM program attaches
+ * even where BPF LSM is not among the active LSMs (lsm= at boot), and
+ * then never runs: the probe tells.
+ */
+static void kattr_attach_senders(struct kattr *k)
+{
+	struct nfjudge_bpf *s = k->skel;
+
+	k->udp_send = kattr_attach_udp(k, s->progs.nfj_udp_send,
+				       &s->links.nfj_udp_send,
+				       "socket_sendmsg LSM program");
+	if (k->udp_send) {
+		k->udp_how = "socket_sendmsg LSM hook";
+		return;
+	}
+	if (!k->udp_lsm_why[0])
+		snprintf(k->udp_lsm_why, sizeof(k->udp_lsm_why), "%s",
+			 k->udp_why);
+	k->udp_send =
+		kattr_attach_udp(k, s->progs.nfj_sys_send,
+				 &s->links.nfj_sys_send, "sys_enter program");
+	if (k->udp_send)
+		k->udp_how = "sys_enter tracepoint";
 }
 
 /* Optional: without them, the exe of a process already gone is unknown. */
@@ -261,6 +402,7 @@ struct kattr *kattr_open(char *why, size_t size)
 	kattr_attach_exec(k);
 	k->by_cookie_fd = bpf_map__fd(k->skel->maps.by_cookie);
 	k->by_tuple_fd = bpf_map__fd(k->skel->maps.by_tuple);
+	kattr_attach_senders(k);
 	return k;
 fail:
 	kattr_close(k);
@@ -285,6 +427,19 @@ const char *kattr_cgroup(const struct kattr *k)
 bool kattr_has_exec(const struct kattr *k)
 {
 	return k && k->execs_fd >= 0;
+}
+
+const char *kattr_udp_gap(const struct kattr *k)
+{
+	if (!k)
+		return "no BPF programs";
+	return k->udp_send ? NULL : k->udp_why;
+}
+
+const char *kattr_udp_how(const struct kattr *k, const char **lsm_why)
+{
+	*lsm_why = k && k->udp_lsm_why[0] ? k->udp_lsm_why : NULL;
+	return k && k->udp_send ? k->udp_how : NULL;
 }
 
 static void kattr_tuple_of(const struct kattr *k, const struct flow *f,
@@ -351,6 +506,19 @@ bool kattr_has_exec(const struct kattr *k)
 {
 	(void)k;
 	return false;
+}
+
+const char *kattr_udp_gap(const struct kattr *k)
+{
+	(void)k;
+	return "no BPF programs";
+}
+
+const char *kattr_udp_how(const struct kattr *k, const char **lsm_why)
+{
+	(void)k;
+	*lsm_why = NULL;
+	return NULL;
 }
 
 int kattr_by_flow(const struct kattr *k, const struct flow *flow,

@@ -37,6 +37,21 @@ const char *kattr_cgroup(const struct kattr *k);
 bool kattr_has_exec(const struct kattr *k);
 
 /*
+ * NULL when a program notes the sender of each send on a UDP socket (the
+ * socket_sendmsg LSM hook, else the sys_enter tracepoint): a socket
+ * several processes sent on then says so.  Else why not (a string k
+ * owns); then a connected UDP socket's plain send() is credited to
+ * whoever connected it.
+ */
+const char *kattr_udp_gap(const struct kattr *k);
+
+/*
+ * Which program notes UDP senders (NULL: none), and why not the LSM
+ * hook (*lsm_why, NULL when it runs).
+ */
+const char *kattr_udp_how(const struct kattr *k, const char **lsm_why);
+
+/*
  * The caller behind an outbound flow, by what the packet shows (local
  * port, destination, protocol, our network namespace).  0, or -ENOENT.
  */
@@ -46,6 +61,16 @@ int kattr_by_flow(const struct kattr *k, const struct flow *flow,
 /* The last caller of connect()/sendmsg() on a socket: 0, or -ENOENT. */
 int kattr_by_cookie(const struct kattr *k, uint64_t cookie,
 		    struct kattr_caller *c);
+
+/*
+ * Who sent on a socket, from its entry: the caller first, then each
+ * other process in its sender slots once, into out[0..max-1] (tgid and
+ * start_ns only; start_ns 0 while the kernel has not written it yet).
+ * Their number, at least 1; *lost when some are not there (more than
+ * the slots, or than max >= 1).  Pure.
+ */
+int kattr_senders(const struct kattr_caller *c, struct kattr_caller *out,
+		  size_t max, bool *lost);
 
 /* What process tgid last exec'd: 0, or -ENOENT. */
 int kattr_exec_of(const struct kattr *k, uint32_t tgid, struct kattr_exec *e);

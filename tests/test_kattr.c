@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Kernel attribution without the kernel: finding the cgroup2 mount. */
+/*
+ * Kernel attribution without the kernel: finding the cgroup2 mount, and
+ * who sent on a socket from its map entry.
+ */
 #include "config.h"
 
 #include <stdarg.h>
@@ -11,6 +14,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdbool.h>
 
 #include "kattr.h"
 
@@ -113,6 +117,86 @@ static void test_open_says_why(void **state)
 	assert_true(why[0] != '\0');
 }
 
+#define START_A 1000000123ULL
+#define START_B 2000000456ULL
+
+static struct kattr_caller caller(uint32_t tgid, uint64_t start)
+{
+	struct kattr_caller c;
+
+	memset(&c, 0, sizeof(c));
+	c.tgid = tgid;
+	c.start_ns = start;
+	return c;
+}
+
+static void put_sender(struct kattr_caller *c, int i, uint32_t tgid,
+		       uint64_t start)
+{
+	c->sender[i] = KATTR_SENDER(tgid, start);
+	c->sender_start[i] = start;
+}
+
+/* The caller alone, in its own slot or in none (only connected). */
+static void test_senders_alone(void **state)
+{
+	struct kattr_caller c = caller(10, START_A), out[5];
+	bool lost = true;
+
+	(void)state;
+	assert_int_equal(kattr_senders(&c, out, 5, &lost), 1);
+	assert_false(lost);
+	put_sender(&c, 0, 10, START_A);
+	assert_int_equal(kattr_senders(&c, out, 5, &lost), 1);
+	assert_false(lost);
+	assert_int_equal(out[0].tgid, 10);
+	assert_int_equal(out[0].start_ns, START_A);
+}
+
+/* Connected by 10, written on by 20: both, the caller first. */
+static void test_senders_other(void **state)
+{
+	struct kattr_caller c = caller(10, START_A), out[5];
+	bool lost;
+
+	(void)state;
+	put_sender(&c, 0, 20, START_B);
+	assert_int_equal(kattr_senders(&c, out, 5, &lost), 2);
+	assert_false(lost);
+	assert_int_equal(out[0].tgid, 10);
+	assert_int_equal(out[1].tgid, 20);
+	assert_int_equal(out[1].start_ns, START_B);
+	/* the same pid, another process (its start differs): not the caller */
+	c = caller(20, START_A);
+	put_sender(&c, 0, 20, START_B);
+	assert_int_equal(kattr_senders(&c, out, 5, &lost), 2);
+	/* slot taken, start not written yet: listed, start unknown */
+	c = caller(10, START_A);
+	put_sender(&c, 1, 20, START_B);
+	c.sender_start[1] = 0;
+	assert_int_equal(kattr_senders(&c, out, 5, &lost), 2);
+	assert_int_equal(out[1].start_ns, 0);
+}
+
+/* More than the slots, or than the room given: some are not listed. */
+static void test_senders_lost(void **state)
+{
+	struct kattr_caller c = caller(10, START_A), out[5];
+	bool lost;
+	int i;
+
+	(void)state;
+	for (i = 0; i < KATTR_MAX_SENDERS; i++)
+		put_sender(&c, i, 20 + (uint32_t)i, START_B);
+	assert_int_equal(kattr_senders(&c, out, 5, &lost), 5);
+	assert_false(lost);
+	assert_int_equal(kattr_senders(&c, out, 3, &lost), 3);
+	assert_true(lost);
+	c.senders_lost = 1;
+	assert_int_equal(kattr_senders(&c, out, 5, &lost), 5);
+	assert_true(lost);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +205,9 @@ int main(void)
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_none_or_hostile),
 		cmocka_unit_test(test_open_says_why),
+		cmocka_unit_test(test_senders_alone),
+		cmocka_unit_test(test_senders_other),
+		cmocka_unit_test(test_senders_lost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
