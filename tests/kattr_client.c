@@ -8,6 +8,18 @@
  *   sendto-connected CADDR CPORT ADDR PORT
  *                               UDP socket connected to CADDR:CPORT, one
  *                               sendto ADDR:PORT, _exit
+ *   inherit-send ADDR PORT OTHER
+ *                               UDP socket connected to ADDR:PORT, then a
+ *                               child execs OTHER send-fd on it; prints
+ *                               our pid, and the child its own
+ *   shared-send ADDR PORT PORT2 OTHER
+ *                               as inherit-send, then, the child gone,
+ *                               connects to PORT2 and write()s itself,
+ *                               waiting as send-fd does
+ *   send-fd FD                  one write() of one byte on inherited FD,
+ *                               then waits (up to 5 s) for the answer or
+ *                               the ICMP error, so that it still lives
+ *                               when the verdict is given
  *   thread-shared ADDR PORT SLEEPER
  *                               a TCP socket also held by a child that
  *                               execs SLEEPER (sleeps 5 s); a thread of
@@ -20,6 +32,10 @@
  *   connects ADDR PORT N        N blocking connects; prints the time, in us
  *   crowd N                     N sleeping children with 20 sockets each;
  *                               prints "ready" once all have them
+ *   blast N                     N one-byte send()s on a UDP socket
+ *                               connected to one of ours on 127.0.0.1
+ *                               (never read); prints the CPU time per
+ *                               send and the wall time per send, in ns
  */
 #include "config.h"
 
@@ -89,6 +105,71 @@ static int sendto_connected(char **av)
 		return 1;
 	sendto(fd, "x", 1, 0, (struct sockaddr *)&a, sizeof(a));
 	_exit(0);
+}
+
+/* One byte, then the answer or the ICMP error (the verdict), 5 s at most. */
+static int send_wait(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	char c;
+
+	if (write(fd, "x", 1) != 1)
+		return 1;
+	poll(&p, 1, 5000);
+	/* takes the socket's pending error, if any, with it */
+	recv(fd, &c, 1, MSG_DONTWAIT);
+	return 0;
+}
+
+static int send_fd(char **av)
+{
+	say_pid();
+	return send_wait(atoi(av[0]));
+}
+
+/* A child runs other with our connected socket, which it write()s on. */
+static int run_sender(const char *other, int fd)
+{
+	char arg[16];
+	pid_t pid;
+	int st;
+
+	snprintf(arg, sizeof(arg), "%d", fd);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execl(other, "sender", "send-fd", arg, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return 1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
+}
+
+static int inherit_send(char **av)
+{
+	struct sockaddr_in a = mkaddr(av[0], av[1]);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	say_pid();
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		return 1;
+	return run_sender(av[2], fd);
+}
+
+static int shared_send(char **av)
+{
+	struct sockaddr_in a = mkaddr(av[0], av[1]);
+	struct sockaddr_in b = mkaddr(av[0], av[2]);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	say_pid();
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    run_sender(av[3], fd))
+		return 1;
+	if (connect(fd, (struct sockaddr *)&b, sizeof(b)))
+		return 1;
+	return send_wait(fd);
 }
 
 struct shared {
@@ -221,12 +302,44 @@ static int crowd(char **av)
 	return 0;
 }
 
+static long long cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int blast(char **av)
+{
+	struct sockaddr_in a = mkaddr("127.0.0.1", "0");
+	socklen_t len = sizeof(a);
+	int rx = socket(AF_INET, SOCK_DGRAM, 0);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	long i, n = atol(av[0]);
+	long long c0, t0;
+
+	if (rx < 0 || fd < 0 || n <= 0 ||
+	    bind(rx, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(rx, (struct sockaddr *)&a, &len) ||
+	    connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		return 1;
+	c0 = cpu_ns();
+	t0 = now_us();
+	for (i = 0; i < n; i++)
+		send(fd, "x", 1, MSG_DONTWAIT);
+	printf("%lld %lld\n", (cpu_ns() - c0) / n, (now_us() - t0) * 1000 / n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "connect"))
 		return connect_once(argv + 2);
 	if (argc == 5 && !strcmp(argv[1], "connects"))
 		return connects(argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "blast"))
+		return blast(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "crowd"))
 		return crowd(argv + 2);
 	if (argc == 4 && !strcmp(argv[1], "connect-exit"))
@@ -235,10 +348,17 @@ int main(int argc, char **argv)
 		return send_close(argv + 2);
 	if (argc == 6 && !strcmp(argv[1], "sendto-connected"))
 		return sendto_connected(argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "inherit-send"))
+		return inherit_send(argv + 2);
+	if (argc == 6 && !strcmp(argv[1], "shared-send"))
+		return shared_send(argv + 2);
+	if (argc == 3 && !strcmp(argv[1], "send-fd"))
+		return send_fd(argv + 2);
 	if (argc == 5 && !strcmp(argv[1], "thread-shared"))
 		return thread_shared(argv + 2);
-	fprintf(stderr, "usage: kattr_client connect-exit|send-close|"
-			"sendto-connected|thread-shared|connect|connects|"
-			"crowd ...\n");
+	fprintf(stderr,
+		"usage: kattr_client connect-exit|send-close|"
+		"sendto-connected|thread-shared|inherit-send|"
+		"shared-send|send-fd|connect|connects|crowd|blast ...\n");
 	return 2;
 }
