@@ -319,22 +319,30 @@ static void verify_gap(const struct verify *v, const struct logrec *rec)
 
 /* One line of a batch, parsed and hashed ahead, on either core. */
 struct vline {
-	const char *what; /* NULL, or what is wrong with the line */
 	struct logrec rec;
-	bool pre;	      /* digest follows prev: computed ahead */
-	char prev[CHAIN_HEX]; /* the chain field of the line before */
+	bool bad;	  /* not a record: parsed again in order, for why */
+	const char *prev; /* the digest follows this claim (NULL: none) */
 	char digest[CHAIN_HEX + 1];
-	char err[200];
 };
 
-/* Lines read together; both cores parse and hash them, then one checks
+/* Lines read together: both cores parse and hash them, then one checks
  * them in order against the chain. */
 struct vbatch {
 	struct lspan spans[VB_LINES];
 	struct vline lines[VB_LINES];
-	struct chain *chains[2]; /* one for each core */
-	char carry[CHAIN_HEX];	 /* the chain field of the last line before */
+	size_t n;
+	struct chain **chains; /* one for each half of the pool */
+	char carry[CHAIN_HEX]; /* the chain field of the line before */
 	bool have_carry;
+};
+
+/* Two batches, one at work while the next is read, and the pool. */
+struct vpipe {
+	struct vbatch b[2];
+	struct chain *chains[2];
+	struct logread_pool *pool;
+	char tail[CHAIN_HEX]; /* the chain field of the last line read */
+	bool have_tail;
 };
 
 /* The predecessor's claimed digest: the line before's chain field. */
@@ -355,86 +363,133 @@ static void vbatch_line(void *ctx, size_t i, int half)
 	struct vline *l = &b->lines[i];
 	const char *prev = vbatch_prev(b, i);
 	struct logfast f;
+	char err[8]; /* the message is made again in order */
 
-	l->pre = false;
-	l->what = verify_status(s->st);
-	if (l->what)
+	l->prev = NULL;
+	l->bad = false;
+	if (s->st != LOGREAD_LINE)
 		return;
 	if ((logfast_parse(&f, s->p, s->len) ||
 	     logread_rec_fast(&l->rec, &f, s->p, s->len)) &&
-	    logread_rec_parse(&l->rec, s->p, s->len, l->err, sizeof(l->err))) {
-		l->what = l->err;
+	    logread_rec_parse(&l->rec, s->p, s->len, err, sizeof(err))) {
+		l->bad = true;
 		return;
 	}
 	logread_rec_clear(&l->rec); /* verify reads the fields only */
 	if (prev && !chain_digest(b->chains[half], prev, s->p, l->rec.body_len,
-				  l->digest)) {
-		memcpy(l->prev, prev, CHAIN_HEX);
-		l->pre = true;
-	}
+				  l->digest))
+		l->prev = prev;
 }
 
 /* Check line i of the batch, in order; what is wrong, or NULL. */
 static const char *vbatch_check(struct verify *v, struct vbatch *b, size_t i,
 				char *err, size_t errlen)
 {
+	const struct lspan *s = &b->spans[i];
 	struct vline *l = &b->lines[i];
+	const char *what = verify_status(s->st);
 
-	v->line = b->spans[i].lineno;
-	if (l->what)
-		return l->what;
-	v->pre_prev = l->pre ? l->prev : NULL;
+	v->line = s->lineno;
+	if (what)
+		return what;
+	if (l->bad) {
+		if (logread_rec_parse(&l->rec, s->p, s->len, err, errlen))
+			return err;
+		logread_rec_clear(&l->rec);
+	}
+	v->pre_prev = l->prev;
 	v->pre_digest = l->digest;
-	if (audit_verify_record(v, &l->rec, b->spans[i].p, err, errlen))
+	if (audit_verify_record(v, &l->rec, s->p, err, errlen))
 		return err;
 	verify_gap(v, &l->rec);
 	return NULL;
 }
 
-/* One batch: 0, or 1 after naming its first bad line. */
-static int vbatch_run(struct verify *v, struct vbatch *b, size_t n)
+/* A batch, parsed and hashed, in order: 0, or 1 after naming its first
+ * bad line. */
+static int vbatch_run(struct verify *v, struct vbatch *b)
 {
-	const struct lspan *last = &b->spans[n - 1];
-	const char *claim, *what;
+	const char *what;
 	char err[256];
 	size_t i;
 
-	logread_parallel(n, vbatch_line, b);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < b->n; i++) {
 		if ((what = vbatch_check(v, b, i, err, sizeof(err)))) {
 			log_warnx_at(v->file, b->spans[i].lineno, "%s", what);
 			return 1;
 		}
 	}
-	claim = last->st == LOGREAD_LINE ? logread_rec_claim(last->p, last->len)
-					 : NULL;
-	b->have_carry = claim != NULL;
-	if (claim)
-		memcpy(b->carry, claim, CHAIN_HEX);
 	return 0;
 }
 
-/* 0 intact, 1 a bad line (named), 2 unreadable. */
-static int verify_file(struct verify *v, struct vbatch *b, const char *path)
+/* The next lines into b, with the claim of the line before them. */
+static enum logread_status vpipe_read(struct vpipe *vp, struct vbatch *b,
+				      struct logread *lr)
 {
-	struct logread *lr = logread_open(path);
+	enum logread_status st = logread_batch(lr, b->spans, VB_LINES, &b->n);
+	const struct lspan *last;
+	const char *claim;
+
+	if (st != LOGREAD_LINE) {
+		b->n = 0;
+		return st;
+	}
+	last = &b->spans[b->n - 1];
+	b->have_carry = vp->have_tail;
+	memcpy(b->carry, vp->tail, CHAIN_HEX);
+	claim = last->st == LOGREAD_LINE ? logread_rec_claim(last->p, last->len)
+					 : NULL;
+	vp->have_tail = claim != NULL;
+	if (claim)
+		memcpy(vp->tail, claim, CHAIN_HEX);
+	return st;
+}
+
+/*
+ * Batch k + 1 is read while the pool's thread parses batch k; then this
+ * thread helps finish k, hands k + 1 to the pool and checks k in order.
+ * 0 intact, 1 a bad line (named), 2 unreadable.
+ */
+static int vpipe_file(struct verify *v, struct vpipe *vp, struct logread *lr)
+{
+	struct vbatch *cur = NULL, *next = &vp->b[0];
 	enum logread_status st;
-	size_t n;
 	int ret = 0;
 
-	if (!lr) {
-		log_warn("%s", path);
-		return EXIT_USAGE;
-	}
-	v->file = logread_name(lr);
-	while (!ret &&
-	       (st = logread_batch(lr, b->spans, VB_LINES, &n)) == LOGREAD_LINE)
-		ret = vbatch_run(v, b, n);
+	do {
+		st = vpipe_read(vp, next, lr);
+		if (cur)
+			logread_pool_finish(vp->pool);
+		if (st == LOGREAD_LINE)
+			logread_pool_start(vp->pool, vbatch_line, next,
+					   next->n);
+		if (cur)
+			ret = vbatch_run(v, cur);
+		cur = next;
+		next = next == &vp->b[0] ? &vp->b[1] : &vp->b[0];
+	} while (!ret && st == LOGREAD_LINE);
+	logread_pool_finish(vp->pool); /* the batch read after a bad line */
 	if (!ret && st == LOGREAD_ERROR) {
 		log_warn("%s: read error after line %lu", logread_name(lr),
 			 logread_lineno(lr));
 		ret = EXIT_USAGE;
 	}
+	return ret;
+}
+
+/* 0 intact, 1 a bad line (named), 2 unreadable. */
+static int verify_file(struct verify *v, struct vpipe *vp, const char *path)
+{
+	struct logread *lr = logread_open(path);
+	int ret;
+
+	if (!lr || logread_keep(lr)) {
+		log_warn("%s", path);
+		logread_close(lr);
+		return EXIT_USAGE;
+	}
+	v->file = logread_name(lr);
+	ret = vpipe_file(v, vp, lr);
 	logread_close(lr);
 	return ret;
 }
@@ -507,24 +562,31 @@ int audit_verify_run(const struct audit_verify_config *c, char *const *logs,
 		     int nlogs)
 {
 	struct verify v = {.head = c->head, .from_seq = c->from_seq};
-	struct vbatch *b = calloc(1, sizeof(*b));
+	struct vpipe *vp = calloc(1, sizeof(*vp));
 	int i, ret = EXIT_USAGE;
 
 	memcpy(v.from, c->from, sizeof(v.from));
-	v.chain = audit_verify_chain(c->keyfile);
-	if (!b || !v.chain || !(b->chains[1] = audit_verify_chain(c->keyfile)))
+	if (!vp || !(vp->chains[0] = audit_verify_chain(c->keyfile)) ||
+	    !(vp->chains[1] = audit_verify_chain(c->keyfile)))
 		goto out;
-	b->chains[0] = v.chain;
+	if (!(vp->pool = logread_pool_new())) {
+		log_warn("verify");
+		goto out;
+	}
+	vp->b[0].chains = vp->b[1].chains = vp->chains;
+	v.chain = vp->chains[0]; /* this thread's: half 0 */
 	ret = 0;
 	for (i = 0; i < nlogs && !ret; i++)
-		ret = verify_file(&v, b, logs[i]);
+		ret = verify_file(&v, vp, logs[i]);
 	if (!ret)
 		verify_report(&v, c->keyfile != NULL);
 out:
-	if (b)
-		chain_free(b->chains[1]);
-	free(b);
-	chain_free(v.chain);
+	if (vp) {
+		logread_pool_free(vp->pool);
+		chain_free(vp->chains[0]);
+		chain_free(vp->chains[1]);
+	}
+	free(vp);
 	audit_verify_done(&v);
 	return ret;
 }

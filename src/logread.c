@@ -33,7 +33,10 @@ struct logread {
 	bool eof;
 	int err;	 /* the read error that ended the data, or 0 */
 	size_t pos, len; /* unread bytes of buf */
-	char buf[LOGREAD_BUF];
+	char *buf;	 /* mem, or after logread_keep() either half of it */
+	char *alt;	 /* logread_keep(): the half buf is not, else NULL */
+	bool swapped;	 /* this call has moved to alt already */
+	char *mem;
 };
 
 /* A regular file that does not start with the gzip magic is read raw. */
@@ -51,11 +54,11 @@ static bool logread_plain(int fd)
 struct logread *logread_open(const char *path)
 {
 	bool in = !strcmp(path, "-");
-	struct logread *lr = malloc(sizeof(*lr));
+	struct logread *lr = calloc(1, sizeof(*lr));
 	int fd = in ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
 	int saved;
 
-	if (!lr || fd < 0)
+	if (!lr || fd < 0 || !(lr->buf = lr->mem = malloc(LOGREAD_BUF)))
 		goto fail;
 	lr->gz = NULL;
 	lr->fd = -1;
@@ -74,9 +77,26 @@ fail:
 	saved = errno ? errno : ENOMEM;
 	if (fd >= 0)
 		close(fd);
+	if (lr)
+		free(lr->mem);
 	free(lr);
 	errno = saved;
 	return NULL;
+}
+
+int logread_keep(struct logread *lr)
+{
+	char *mem;
+
+	if (lr->alt)
+		return 0;
+	mem = realloc(lr->mem, 2 * (size_t)LOGREAD_BUF);
+	if (!mem)
+		return -ENOMEM;
+	/* realloc moved the unread bytes with the rest */
+	lr->mem = lr->buf = mem;
+	lr->alt = mem + LOGREAD_BUF;
+	return 0;
 }
 
 void logread_close(struct logread *lr)
@@ -87,6 +107,7 @@ void logread_close(struct logread *lr)
 		gzclose(lr->gz);
 	if (lr->fd >= 0)
 		close(lr->fd);
+	free(lr->mem);
 	free(lr);
 }
 
@@ -124,12 +145,22 @@ static bool logread_fill(struct logread *lr)
 		errno = lr->err;
 		return false;
 	}
-	if (lr->pos) {
+	if (lr->alt && !lr->swapped) {
+		/* the lines of the batch before stay where they are */
+		char *old = lr->buf;
+
+		memcpy(lr->alt, old + lr->pos, lr->len - lr->pos);
+		lr->buf = lr->alt;
+		lr->alt = old;
+		lr->swapped = true;
+		lr->len -= lr->pos;
+		lr->pos = 0;
+	} else if (lr->pos) {
 		memmove(lr->buf, lr->buf + lr->pos, lr->len - lr->pos);
 		lr->len -= lr->pos;
 		lr->pos = 0;
 	}
-	n = logread_raw(lr, lr->buf + lr->len, sizeof(lr->buf) - lr->len);
+	n = logread_raw(lr, lr->buf + lr->len, LOGREAD_BUF - lr->len);
 	if (n > 0) {
 		lr->len += (size_t)n;
 		return true;
@@ -172,8 +203,8 @@ static enum logread_status logread_end(struct logread *lr, const char **line,
 	return LOGREAD_PARTIAL;
 }
 
-enum logread_status logread_next(struct logread *lr, const char **line,
-				 size_t *len)
+static enum logread_status logread_line(struct logread *lr, const char **line,
+					size_t *len)
 {
 	const char *nl;
 	size_t from = lr->pos; /* where the newline search resumes */
@@ -208,12 +239,20 @@ enum logread_status logread_next(struct logread *lr, const char **line,
 	return LOGREAD_LINE;
 }
 
+enum logread_status logread_next(struct logread *lr, const char **line,
+				 size_t *len)
+{
+	lr->swapped = false;
+	return logread_line(lr, line, len);
+}
+
 enum logread_status logread_batch(struct logread *lr, struct lspan *v,
 				  size_t max, size_t *n)
 {
 	enum logread_status st;
 	const char *nl, *p;
 
+	lr->swapped = false;
 	for (*n = 0; *n < max; (*n)++) {
 		p = lr->buf + lr->pos;
 		nl = memchr(p, '\n', lr->len - lr->pos);
@@ -225,7 +264,7 @@ enum logread_status logread_batch(struct logread *lr, struct lspan *v,
 	}
 	if (*n)
 		return LOGREAD_LINE;
-	st = logread_next(lr, &v[0].p, &v[0].len);
+	st = logread_line(lr, &v[0].p, &v[0].len);
 	if (st == LOGREAD_EOF || st == LOGREAD_ERROR)
 		return st;
 	v[0].st = st;
@@ -265,6 +304,128 @@ void logread_parallel(size_t n, void (*fn)(void *ctx, size_t i, int half),
 		return;
 	}
 	logread_half(&here);
+}
+
+/*
+ * The pool: one helper thread, woken per batch.  Lines are handed out in
+ * chunks under the mutex, tagged with the batch's generation, so that a
+ * helper late to a batch takes nothing from the next.
+ */
+#define LPOOL_CHUNK 256
+
+struct logread_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t t;
+	bool thread, quit;
+	void (*fn)(void *ctx, size_t i, int half);
+	void *ctx;
+	size_t n, next, done; /* lines in the batch, handed out, finished */
+	unsigned long gen;
+};
+
+/* Finish k lines, then take the next chunk of batch gen: false if none.
+ * Called with mu held. */
+static bool lpool_claim(struct logread_pool *p, unsigned long gen, size_t k,
+			size_t *from, size_t *to)
+{
+	p->done += k;
+	if (k && p->done == p->n)
+		pthread_cond_broadcast(&p->cv);
+	if (p->gen != gen || p->next >= p->n)
+		return false;
+	*from = p->next;
+	p->next = p->n - p->next > LPOOL_CHUNK ? p->next + LPOOL_CHUNK : p->n;
+	*to = p->next;
+	return true;
+}
+
+/* Chunks of batch gen until none is left (mu held on entry and exit). */
+static void lpool_work(struct logread_pool *p, unsigned long gen, int half)
+{
+	size_t from, to, k = 0;
+
+	while (lpool_claim(p, gen, k, &from, &to)) {
+		void (*fn)(void *ctx, size_t i, int half) = p->fn;
+		void *ctx = p->ctx;
+
+		pthread_mutex_unlock(&p->mu);
+		for (k = from; k < to; k++)
+			fn(ctx, k, half);
+		k = to - from;
+		pthread_mutex_lock(&p->mu);
+	}
+}
+
+static void *lpool_main(void *arg)
+{
+	struct logread_pool *p = arg;
+	unsigned long seen = 0;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->gen == seen && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->quit)
+			break;
+		seen = p->gen;
+		lpool_work(p, seen, 1);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+struct logread_pool *logread_pool_new(void)
+{
+	struct logread_pool *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	/* without the thread, logread_pool_finish() does all the work */
+	p->thread = !pthread_create(&p->t, NULL, lpool_main, p);
+	return p;
+}
+
+void logread_pool_start(struct logread_pool *p,
+			void (*fn)(void *ctx, size_t i, int half), void *ctx,
+			size_t n)
+{
+	pthread_mutex_lock(&p->mu);
+	p->fn = fn;
+	p->ctx = ctx;
+	p->n = n;
+	p->next = p->done = 0;
+	p->gen++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void logread_pool_finish(struct logread_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	lpool_work(p, p->gen, 0);
+	while (p->done < p->n)
+		pthread_cond_wait(&p->cv, &p->mu);
+	p->n = p->done = 0;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void logread_pool_free(struct logread_pool *p)
+{
+	if (!p)
+		return;
+	if (p->thread) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->t, NULL);
+	}
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
 }
 
 const char *logread_name(const struct logread *lr)

@@ -60,6 +60,31 @@ enum logread_status logread_batch(struct logread *lr, struct lspan *v,
 				  size_t max, size_t *n);
 
 /*
+ * From now on (call it before the first batch), the lines of a batch stay
+ * valid until the batch after the next one is read: the reader alternates
+ * between two buffers, so that one batch can be read while the one before
+ * is still at work.  0, or -ENOMEM.
+ */
+int logread_keep(struct logread *lr);
+
+/*
+ * A helper thread for batches of lines.  logread_pool_start() hands it
+ * fn(ctx, i, 1) for i in [0, n), in chunks, and returns at once;
+ * logread_pool_finish() takes the chunks left on the calling thread as
+ * fn(ctx, i, 0) and returns when every line is done.  fn must touch
+ * nothing but what line i owns and its half's state.  Without a thread
+ * (pthread_create failed) the caller does all the work.  NULL with errno
+ * on error.
+ */
+struct logread_pool;
+struct logread_pool *logread_pool_new(void);
+void logread_pool_start(struct logread_pool *p,
+			void (*fn)(void *ctx, size_t i, int half), void *ctx,
+			size_t n);
+void logread_pool_finish(struct logread_pool *p);
+void logread_pool_free(struct logread_pool *p);
+
+/*
  * Run fn(ctx, i, half) for i in [0, n): the second half on another
  * thread when n is large enough to pay for it (half 1 there, 0 here).
  * fn must touch nothing but what line i owns.

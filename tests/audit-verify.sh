@@ -267,6 +267,31 @@ for n in 2 4097 8192 8193 12000 16385 20000; do
 	cmp -s big.log big.edit && { echo "FAIL: edit $n did nothing"; exit 99; }
 	verify 1 "big.edit:$n: chain mismatch" "long log, line $n edited" big.edit
 done
+# only the first break is named, though the batches after it were read
+# and hashed ahead; the same through gzip on standard input
+sed -e "3000s/\"dest_port\":\([0-9]*\)/\"dest_port\":1\1/" \
+	-e "15000s/\"dest_port\":\([0-9]*\)/\"dest_port\":1\1/" \
+	big.log >big.two
+verify 1 "big.two:3000: chain mismatch" "long log, two edits" big.two
+if grep -q ":15000:" "$tmp/err" "$tmp/out"; then
+	bad "long log, two edits: the second named too"
+else
+	ok
+fi
+gzip -c big.two >big.two.gz
+"$NFJUDGE" audit verify - <big.two.gz >"$tmp/out" 2>&1
+if [ $? -eq 1 ] && grep -q '^<stdin>:3000: chain mismatch' "$tmp/out" &&
+	! grep -q ':15000:' "$tmp/out"; then
+	ok
+else
+	bad "long log, gzip'd on stdin, two edits:"
+	cat "$tmp/out"
+fi
+sed '14000s/"seq":/"seq"::/' big.log >big.bad
+verify 1 "big.bad:14000: invalid JSON at column" "long log, bad JSON" big.bad
+head -c -1 big.log >big.trunc
+verify 1 "big.trunc:20000: truncated last line" "long log, no last newline" \
+	big.trunc
 sed 12345d big.log >big.cut
 verify 1 "big.cut:12345: seq 12346 after seq 12344" "long log, record cut" \
 	big.cut

@@ -198,6 +198,94 @@ static void test_tail(void **state)
 	chain_free(c);
 }
 
+/* Line n of the keep test: its number, then filler to a varying length. */
+static size_t keep_line(char *buf, unsigned long n)
+{
+	size_t len = 20 + n % 181;
+
+	memset(buf, 'a' + (int)(n % 26), len);
+	buf[snprintf(buf, 16, "%lu", n)] = ':';
+	return len;
+}
+
+/* Over three buffers of lines, the batch before is intact after the next
+ * one is read: the two can be at work at once. */
+static void keep_of(bool gz)
+{
+	size_t cap = 3 * (size_t)LOGREAD_BUF, len = 0, n, pn = 0, i;
+	static struct lspan v[2][512];
+	char *data = malloc(cap + 256), want[256];
+	unsigned long lines = 0, seen = 0;
+	struct logread *lr;
+	int k = 0;
+
+	assert_non_null(data);
+	while (len < cap) {
+		len += keep_line(data + len, ++lines);
+		data[len++] = '\n';
+	}
+	put_file(data, len, gz);
+	lr = logread_open(path);
+	assert_non_null(lr);
+	assert_int_equal(logread_keep(lr), 0);
+	while (logread_batch(lr, v[k], 512, &n) == LOGREAD_LINE) {
+		for (i = 0; i < pn; i++) /* the batch before, still there */
+			assert_memory_equal(v[!k][i].p, want,
+					    keep_line(want, v[!k][i].lineno));
+		for (i = 0; i < n; i++) {
+			assert_int_equal(v[k][i].lineno, ++seen);
+			assert_int_equal(v[k][i].len, keep_line(want, seen));
+			assert_memory_equal(v[k][i].p, want, v[k][i].len);
+		}
+		pn = n;
+		k = !k;
+	}
+	assert_int_equal(seen, lines);
+	logread_close(lr);
+	drop_file();
+	free(data);
+}
+
+static void test_keep(void **state)
+{
+	(void)state;
+	keep_of(false);
+	keep_of(true);
+}
+
+struct pool_ctx {
+	unsigned char done[20000];
+};
+
+static void pool_fn(void *ctx, size_t i, int half)
+{
+	struct pool_ctx *c = ctx;
+
+	assert_true(half == 0 || half == 1);
+	c->done[i]++;
+}
+
+/* Every line of every batch once, whatever the batch's size. */
+static void test_pool(void **state)
+{
+	static const size_t sizes[] = {0, 1, 255, 256, 257, 20000, 3, 20000};
+	struct logread_pool *p = logread_pool_new();
+	static struct pool_ctx c;
+	size_t i, j;
+
+	(void)state;
+	assert_non_null(p);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		memset(&c, 0, sizeof(c));
+		logread_pool_start(p, pool_fn, &c, sizes[i]);
+		logread_pool_finish(p);
+		for (j = 0; j < sizeof(c.done); j++)
+			assert_int_equal(c.done[j], j < sizes[i]);
+	}
+	logread_pool_free(p);
+	logread_pool_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +294,8 @@ int main(void)
 		cmocka_unit_test(test_bad_gzip),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_tail),
+		cmocka_unit_test(test_keep),
+		cmocka_unit_test(test_pool),
 	};
 
 	return cmocka_run_group_tests_name("logread", tests, NULL, NULL);
