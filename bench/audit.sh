@@ -5,6 +5,8 @@
 #   summary --by exe --by verdict   vs  jq ... | sort | uniq -c
 #   search --verdict reject (json)  vs  jq -c 'select(.verdict=="reject")'
 #   verify                          vs  Python, sha256 of each line
+# and verify's floor: reading and splitting the lines alone, and hashing
+# alone on one core the bytes verify hashes (bench/chain_floor).
 # The jq comparisons are skipped, said so, when jq is not installed.
 set -eu
 bench_name=audit
@@ -45,3 +47,11 @@ fi
 ours=$(bench_best "$NFJUDGE" audit verify "$log")
 theirs=$(bench_best py_sha)
 line "verify" "$ours" "$theirs" "python sha256 a line"
+FLOOR=$top_builddir/bench/chain_floor
+read=$(bench_best "$FLOOR" read "$log")
+hash=$(bench_best "$FLOOR" hash "$log")
+printf '  verify floor: read and split %.3f s, read and hash (one core) %.3f s;\n' \
+	"$read" "$hash"
+printf '    5x python is %.3f s; both cores hashing at best %.3f s\n' \
+	"$(echo "$theirs / 5" | bc -l)" \
+	"$(echo "$read + ($hash - $read) / 2" | bc -l)"
