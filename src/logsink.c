@@ -414,12 +414,56 @@ static bool sink_pending(const struct logsink *s, uint64_t ticket)
 	return s->w.running && s->bytes_out < ticket;
 }
 
+/*
+ * May a waiter write the ring itself?  While the writer is idle and we
+ * hold the lock, the writer is inside its wait and cannot touch the fd.
+ * Only for a file, and not with LOGSINK_FSYNC_EVERY, where the writer's
+ * batches share one fdatasync.  Never while failing (the writer retries
+ * on its own), at a reopen (the writer switches files) or closing.
+ */
+static bool sink_can_lead(const struct logsink *s)
+{
+	return s->idle && s->kind == SINK_FILE &&
+	       s->opts.fsync != LOGSINK_FSYNC_EVERY && !s->failing &&
+	       !s->reopen_pending && !s->w.stop;
+}
+
+/*
+ * Leader commit (lock held): write what is queued, up to the ticket and
+ * beyond, as the writer would, and spare the verdict the two thread
+ * wake-ups of a hand-off.  XXX the write is not bounded by the wait's
+ * timeout, as a hand-off is: a file on a hung device holds the caller.
+ * A failed write stays queued for the writer to retry.
+ */
+static void sink_lead(struct logsink *s, uint64_t ticket)
+{
+	const char *data;
+	size_t n, done;
+
+	sink_take_reopen(s);
+	if (s->lost_pending && sink_can_lead(s))
+		sink_report_lost(s, timefmt_clock_us(CLOCK_REALTIME));
+	s->led += sink_can_lead(s);
+	while (sink_can_lead(s) && sink_pending(s, ticket)) {
+		n = ring_chunk(s, &data);
+		if (!n)
+			break;
+		done = logsink_io_write(s, data, n);
+		ring_consume(s, done);
+		logsink_io_set_failing(s, done < n);
+	}
+	if (!ring_empty(s) || s->reopen_pending)
+		pthread_cond_signal(&s->w.wake);
+}
+
 int logsink_wait(struct logsink *s, uint64_t ticket, int timeout_ms)
 {
 	struct timespec until = deadline_ms(timeout_ms);
 	int err = 0;
 
 	pthread_mutex_lock(&s->w.lock);
+	if (sink_pending(s, ticket) && sink_can_lead(s))
+		sink_lead(s, ticket);
 	if (sink_pending(s, ticket)) {
 		s->waiters++;
 		if (s->idle)

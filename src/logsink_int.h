@@ -26,6 +26,7 @@ struct logsink {
 	pthread_cond_t drained; /* flush waiters */
 	bool idle;		/* the writer waits for work */
 	unsigned waiters; /* in logsink_wait(): write now, do not linger */
+	uint64_t led;	  /* waits that wrote the ring themselves */
 	/* the ring: data is [rd, wr), or [rd, end) then [0, wr) if wrapped */
 	char *ring;
 	size_t cap, rd, wr, end;

@@ -27,6 +27,7 @@
 #include "flow.h"
 #include "logread.h"
 #include "logsink.h"
+#include "logsink_int.h" /* led: did the waiter write? */
 #include "record.h"
 
 static char dir[] = "/tmp/nfjudge-sink-XXXXXX";
@@ -458,6 +459,156 @@ static void test_wait_fails(void **state)
 	logsink_close(s);
 }
 
+static uint64_t led(struct logsink *s)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&s->w.lock);
+	n = s->led;
+	pthread_mutex_unlock(&s->w.lock);
+	return n;
+}
+
+/* Until the writer waits for work (up to 10 s): it may lead then. */
+static void wait_idle(struct logsink *s)
+{
+	bool idle = false;
+	int i;
+
+	for (i = 0; i < 10000 && !idle; i++) {
+		pthread_mutex_lock(&s->w.lock);
+		idle = s->idle;
+		pthread_mutex_unlock(&s->w.lock);
+		if (!idle)
+			usleep(1000);
+	}
+	assert_true(idle);
+}
+
+static struct logsink *sink_fsync(const char *target, enum logsink_fsync f)
+{
+	struct logsink_opts o = {.target = target,
+				 .threaded = true,
+				 .on_failure = LOGSINK_CLOSED,
+				 .fsync = f,
+				 .fsync_ms = 1,
+				 .ring_size = 1};
+	struct logsink *s = logsink_open(&o);
+
+	assert_non_null(s);
+	return s;
+}
+
+/*
+ * Leader commit: a wait that finds the writer idle writes the records
+ * itself, and they are in the file, whole and chained, when it returns.
+ * The writer may be busy now and then (it lingers after the first line,
+ * then looks): most waits lead, not every one.
+ */
+static void test_lead(void **state)
+{
+	enum logsink_fsync f[] = {LOGSINK_FSYNC_NONE, LOGSINK_FSYNC_INTERVAL};
+	struct logsink *s;
+	uint64_t t, n;
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		unlink(path);
+		s = sink_fsync(path, f[k]);
+		for (i = 0, n = 0; i < 50; i++) {
+			if (i % 2)
+				wait_idle(s);
+			submit_all(s, i % 3 + 1);
+			n += i % 3 + 1;
+			t = logsink_ticket(s);
+			assert_int_equal(logsink_wait(s, t, 5000), 0);
+			assert_int_equal(file_size(path), t);
+		}
+		assert_true(led(s) >= 1);
+		logsink_close(s);
+		expect_chain(path, NULL, 1, n);
+	}
+	unlink(path);
+}
+
+/* With a sync after every write, the writer's batch shares one: no lead. */
+static void test_lead_not_every(void **state)
+{
+	struct logsink *s;
+	uint64_t t;
+	int i;
+
+	unlink(path);
+	s = sink_fsync(path, LOGSINK_FSYNC_EVERY);
+	for (i = 0; i < 20; i++) {
+		wait_idle(s);
+		submit_all(s, 1);
+		t = logsink_ticket(s);
+		assert_int_equal(logsink_wait(s, t, 5000), 0);
+		assert_int_equal(file_size(path), t);
+	}
+	assert_int_equal(led(s), 0);
+	logsink_close(s);
+	unlink(path);
+}
+
+/*
+ * A leader's write that fails: the wait says so at once, the sink fails
+ * (the engine rejects), and the record stays queued, not lost, for the
+ * writer to retry; given up at close, it is counted.
+ */
+static void test_lead_fails(void **state)
+{
+	struct logsink *s = sink("/dev/full", true, LOGSINK_CLOSED, false);
+	int i;
+
+	/* the writer lingers 10 ms after the first line, then writes it:
+	 * a wait that comes later finds it busy, and waits for it */
+	for (i = 0;; i++) {
+		wait_idle(s);
+		submit_all(s, 1);
+		assert_int_equal(logsink_wait(s, logsink_ticket(s), 5000),
+				 -EIO);
+		assert_false(logsink_can_accept(s));
+		assert_int_equal(logsink_get_lost(s), 0);
+		if (led(s) || i == 20)
+			break;
+		logsink_close(s);
+		s = sink("/dev/full", true, LOGSINK_CLOSED, false);
+	}
+	assert_int_equal(led(s), 1);
+	logsink_close(s);
+}
+
+/*
+ * At a reopen the writer switches files: the wait leaves it the writing,
+ * and each record lands in its own file.
+ */
+static void test_lead_reopen(void **state)
+{
+	char old[300];
+	struct logsink *s = sink(path, true, LOGSINK_CLOSED, false);
+	uint64_t n;
+
+	snprintf(old, sizeof(old), "%s.1", path);
+	submit_all(s, 1);
+	assert_int_equal(logsink_wait(s, logsink_ticket(s), 5000), 0);
+	assert_int_equal(rename(path, old), 0);
+	logsink_reopen(s);
+	n = led(s);
+	submit_all(s, 1);
+	assert_int_equal(logsink_wait(s, logsink_ticket(s), 5000), 0);
+	assert_int_equal(led(s), n);
+	submit_all(s, 1);
+	assert_int_equal(logsink_wait(s, logsink_ticket(s), 5000), 0);
+	logsink_close(s);
+	expect_chain(old, NULL, 1, 1);
+	expect_chain(path, NULL, 2, 3);
+	assert_true(first_has_prev(path));
+	unlink(old);
+	unlink(path);
+}
+
 /*
  * Fill a small tmpfs (larger than the ring, so that the backlog fits once
  * there is room), then make room: the log says what was lost.
@@ -551,6 +702,10 @@ int main(void)
 		cmocka_unit_test(test_dev_full),
 		cmocka_unit_test(test_wait),
 		cmocka_unit_test(test_wait_fails),
+		cmocka_unit_test(test_lead),
+		cmocka_unit_test(test_lead_not_every),
+		cmocka_unit_test(test_lead_fails),
+		cmocka_unit_test(test_lead_reopen),
 		cmocka_unit_test(test_disk_full),
 	};
 
