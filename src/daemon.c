@@ -231,10 +231,11 @@ static void write_start(struct daemon *d)
 static void tune_attribution(struct daemon *d, const struct policy *p)
 {
 	bool all = policy_needs_holders(p);
-	int i;
+	int i, j;
 
 	for (i = 0; i < d->nworkers; i++)
-		attr_set_thorough(d->workers[i].attr, all);
+		for (j = 0; j < d->workers[i].nlanes; j++)
+			attr_set_thorough(d->workers[i].attr[j], all);
 	log_info("process attribution: %s",
 		 all ? "every holder of a socket, checked for taint (the "
 		       "policy names programs)"
@@ -682,6 +683,23 @@ static bool test_stall(uint16_t queue)
 	return v && *v && strtoul(v, NULL, 10) == queue;
 }
 
+/* A queue's lanes, each with its own attribution (its caches are its own). */
+static int open_lanes(struct daemon *d, struct worker *w)
+{
+	const char *proc = d->o->proc_root ? d->o->proc_root : "/proc";
+	int i;
+
+	w->nlanes = worker_lanes();
+	for (i = 0; i < w->nlanes; i++) {
+		w->attr[i] = attr_open_kernel(proc, d->kattr);
+		if (!w->attr[i]) {
+			log_warn("process attribution");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
 {
 	struct nfqueue_opts qo = {
@@ -721,13 +739,7 @@ static int open_queue(struct daemon *d, struct worker *w, uint16_t queue)
 			log_warn("cannot bind queue %u", queue);
 		return -1;
 	}
-	w->attr = attr_open_kernel(d->o->proc_root ? d->o->proc_root : "/proc",
-				   d->kattr);
-	if (!w->attr) {
-		log_warn("process attribution");
-		return -1;
-	}
-	return 0;
+	return open_lanes(d, w);
 }
 
 /* Before the queues: the programs load while every capability is held. */
@@ -1233,8 +1245,9 @@ int daemon_run(const struct daemon_opts *o)
 	write_start(&d);
 	write_holes(&d);
 	write_fence_alert(&d);
+	/* a worker that failed may have some lanes running: stopped too */
 	for (; started < d.nworkers; started++)
-		if (worker_start(&d.workers[started]))
+		if (worker_start(&d.workers[started]) && ++started)
 			goto out;
 	notify_ready(&d);
 	log_info("judging queue %s", d.queues);

@@ -43,6 +43,7 @@
 
 struct nfqueue {
 	struct mnl_socket *nl;
+	bool borrowed; /* a clone's: the original closes it */
 	unsigned int portid;
 	struct nfqueue_opts opts;
 	char *rxbuf;
@@ -124,6 +125,35 @@ static int socket_setup(struct nfqueue *q)
 	return 0;
 }
 
+/* The buffers of a handle: 0 or -ENOMEM. */
+static int buffers_alloc(struct nfqueue *q)
+{
+	/* A message carries the copied bytes plus well under 1 KiB of
+	 * attributes; 64 KiB receives a burst of them in one call. */
+	q->rxlen = 65536 + q->opts.copy;
+	q->rxbuf = malloc(q->rxlen);
+	q->batch = mnl_nlmsg_batch_start(q->txbuf, VERDICT_BATCH_SIZE);
+	return q->rxbuf && q->batch ? 0 : -ENOMEM;
+}
+
+struct nfqueue *nfqueue_clone(const struct nfqueue *orig)
+{
+	struct nfqueue *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return NULL;
+	q->opts = orig->opts;
+	q->nl = orig->nl;
+	q->borrowed = true;
+	q->portid = orig->portid;
+	if (buffers_alloc(q)) {
+		nfqueue_close(q);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return q;
+}
+
 struct nfqueue *nfqueue_open(const struct nfqueue_opts *opts)
 {
 	struct nfqueue *q = calloc(1, sizeof(*q));
@@ -132,16 +162,9 @@ struct nfqueue *nfqueue_open(const struct nfqueue_opts *opts)
 	if (!q)
 		return NULL;
 	q->opts = *opts;
-	/* A message carries the copied bytes plus well under 1 KiB of
-	 * attributes; 64 KiB receives a burst of them in one call. */
-	q->rxlen = 65536 + opts->copy;
-	q->rxbuf = malloc(q->rxlen);
-	q->batch = mnl_nlmsg_batch_start(q->txbuf, VERDICT_BATCH_SIZE);
-	if (!q->rxbuf || !q->batch) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	err = socket_setup(q);
+	err = buffers_alloc(q);
+	if (!err)
+		err = socket_setup(q);
 	if (!err)
 		err = config_cmd(q, NFQNL_CFG_CMD_BIND);
 	if (!err)
@@ -152,7 +175,6 @@ struct nfqueue *nfqueue_open(const struct nfqueue_opts *opts)
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		return q;
 	}
-fail:
 	/* EPERM from BIND means another socket holds the queue. */
 	nfqueue_close(q);
 	errno = err == -EPERM ? EBUSY : -err;
@@ -163,7 +185,7 @@ void nfqueue_close(struct nfqueue *q)
 {
 	if (!q)
 		return;
-	if (q->nl)
+	if (q->nl && !q->borrowed)
 		mnl_socket_close(q->nl);
 	if (q->batch)
 		mnl_nlmsg_batch_stop(q->batch);

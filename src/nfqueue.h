@@ -49,6 +49,13 @@ typedef void (*nfqueue_packet_cb)(const struct nfqueue_packet *pkt, void *data);
  * another process has bound the queue.
  */
 struct nfqueue *nfqueue_open(const struct nfqueue_opts *opts);
+/*
+ * Another handle on q's socket, with its own receive buffer, verdict batch
+ * and stats, for another thread: datagrams go to whichever receives, and
+ * a verdict may come from any handle.  Close it before q.  NULL with
+ * errno on failure.
+ */
+struct nfqueue *nfqueue_clone(const struct nfqueue *q);
 void nfqueue_close(struct nfqueue *q);
 int nfqueue_fd(const struct nfqueue *q);
 

@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * A queue worker.  Each packet is judged while the kernel holds it, and
- * the verdicts of one receive batch leave together in one sendmsg, in the
- * order the packets came (the kernel looks a verdict's packet up by
- * walking its queue from the front).  Group commit: when the batch holds
- * an accept, the verdicts go only once the batch's records are out, so
- * that no connection is let through whose record could still be lost.
+ * A queue worker: a few lanes (threads) on the queue's socket, so that
+ * several packets can be in attribution at once.  Each packet is judged
+ * while the kernel holds it, and the verdicts of one lane's receive batch
+ * leave together in one sendmsg, in the order the lane got the packets;
+ * across lanes they leave out of order, which the kernel allows (it looks
+ * a verdict's packet up by id).  Group commit: when the batch holds an
+ * accept, the verdicts go only once the batch's records are out, so that
+ * no connection is let through whose record could still be lost.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 
 #include "attr.h"
 #include "capture.h"
@@ -50,15 +53,57 @@ static enum attribution worker_attribute(void *ctx,
 	return a;
 }
 
+int worker_lanes(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > WORKER_LANES_MAX ? WORKER_LANES_MAX : (int)n;
+}
+
+/* Wake one lane per packet (EPOLLEXCLUSIVE), every lane to stop. */
+static int lane_epoll(struct worker_lane *l)
+{
+	struct epoll_event qev = {.events = EPOLLIN | EPOLLEXCLUSIVE};
+	struct epoll_event sev = {.events = EPOLLIN, .data.u32 = 1};
+
+	l->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (l->ep < 0)
+		return -errno;
+	if (epoll_ctl(l->ep, EPOLL_CTL_ADD, nfqueue_fd(l->q), &qev) ||
+	    epoll_ctl(l->ep, EPOLL_CTL_ADD, l->w->stop_fd, &sev))
+		return -errno;
+	return 0;
+}
+
+static int lane_init(struct worker *w, int i, struct engine_cfg cfg)
+{
+	struct worker_lane *l = &w->lane[i];
+
+	l->w = w;
+	l->ep = -1;
+	l->q = i ? nfqueue_clone(w->q) : w->q;
+	if (!l->q)
+		return -errno;
+	cfg.attribute = w->attr[i] ? worker_attribute : NULL;
+	cfg.attr_ctx = w->attr[i];
+	l->eng = engine_new(&cfg);
+	if (!l->eng)
+		return -errno;
+	return lane_epoll(l);
+}
+
 int worker_init(struct worker *w, struct engine_cfg *cfg)
 {
-	cfg->attribute = w->attr ? worker_attribute : NULL;
-	cfg->attr_ctx = w->attr;
-	w->eng = engine_new(cfg);
-	if (!w->eng)
-		return -errno;
+	int i, err = 0;
+
 	pthread_mutex_init(&w->lock, NULL);
-	return 0;
+	if (w->nlanes < 1 || w->nlanes > WORKER_LANES_MAX)
+		w->nlanes = 1;
+	for (i = 0; i < w->nlanes && !err; i++)
+		err = lane_init(w, i, *cfg);
+	return err;
 }
 
 static enum nfqueue_verdict to_nfqueue(enum verdict v)
@@ -86,59 +131,61 @@ static void save_packet(struct pcap_out *po, const struct nfqueue_packet *p,
 #define WORKER_COMMIT_MS 1000
 
 /* Are the batch's records out?  Only an accept needs to know. */
-static bool records_out(struct worker *w)
+static bool records_out(struct worker_lane *l)
 {
-	if (!w->held_accept || !w->sink)
+	struct logsink *sink = l->w->sink;
+
+	if (!l->held_accept || !sink)
 		return true;
-	return logsink_wait(w->sink, logsink_ticket(w->sink),
-			    WORKER_COMMIT_MS) == 0;
+	return logsink_wait(sink, logsink_ticket(sink), WORKER_COMMIT_MS) == 0;
 }
 
-/* Send the batch's verdicts, in packet order, in one message. */
-static void commit(struct worker *w)
+/* Send the batch's verdicts, in the lane's packet order, in one message. */
+static void commit(struct worker_lane *l)
 {
-	bool out = records_out(w);
+	bool out = records_out(l);
 	enum nfqueue_verdict v;
 	int i;
 
-	for (i = 0; i < w->nheld; i++) {
-		v = w->held[i].v;
+	for (i = 0; i < l->nheld; i++) {
+		v = l->held[i].v;
 		/* Closed: an accept whose record is not out is not given.
 		 * Dropped, the program sends its SYN again and that copy is
 		 * judged anew (rejected while the log fails). */
-		if (v == NFQUEUE_ACCEPT && !out && !w->log_open) {
+		if (v == NFQUEUE_ACCEPT && !out && !l->w->log_open) {
 			v = NFQUEUE_DROP;
-			w->local_errors++;
+			l->local_errors++;
 		}
-		if (nfqueue_verdict(w->q, w->held[i].id, w->held[i].mark, v))
-			w->local_errors++;
+		if (nfqueue_verdict(l->q, l->held[i].id, l->held[i].mark, v))
+			l->local_errors++;
 	}
 	/* A failed send leaves the packets queued: the kernel drops them
 	 * when the queue is torn down or overflows (fail-closed). */
-	if (nfqueue_flush(w->q))
-		w->local_errors++;
-	w->nheld = 0;
-	w->held_accept = false;
+	if (nfqueue_flush(l->q))
+		l->local_errors++;
+	l->nheld = 0;
+	l->held_accept = false;
 }
 
-static void hold(struct worker *w, const struct nfqueue_packet *p,
+static void hold(struct worker_lane *l, const struct nfqueue_packet *p,
 		 enum nfqueue_verdict v)
 {
-	if (w->nheld == WORKER_BATCH)
-		commit(w);
-	w->held[w->nheld].id = p->id;
-	w->held[w->nheld].mark = p->mark;
-	w->held[w->nheld].v = v;
-	w->nheld++;
-	w->held_accept |= v == NFQUEUE_ACCEPT;
+	if (l->nheld == WORKER_BATCH)
+		commit(l);
+	l->held[l->nheld].id = p->id;
+	l->held[l->nheld].mark = p->mark;
+	l->held[l->nheld].v = v;
+	l->nheld++;
+	l->held_accept |= v == NFQUEUE_ACCEPT;
 }
 
 /*
  * A drop with a record, as the kernel's fence drops have: what the
  * decoder got before it stopped (the IP version, mostly the addresses).
  */
-static void record_undecodable(struct worker *w, const struct engine_pkt *pkt,
-			       struct flow *f, const struct nfqueue_packet *p)
+static void record_undecodable(struct worker_lane *l,
+			       const struct engine_pkt *pkt, struct flow *f,
+			       const struct nfqueue_packet *p)
 {
 	struct record_verdict rv = {
 		.flow = f,
@@ -157,13 +204,14 @@ static void record_undecodable(struct worker *w, const struct engine_pkt *pkt,
 	if (!f->ip_version && p->caplen)
 		f->ip_version = p->data[0] >> 4 == 6 ? 6 : 4;
 	rv.latency_us = timefmt_clock_us(CLOCK_MONOTONIC) - pkt->received_us;
-	if (w->sink && logsink_submit(w->sink, &ev) < 0)
-		w->local_errors++;
+	if (l->w->sink && logsink_submit(l->w->sink, &ev) < 0)
+		l->local_errors++;
 }
 
 static void on_packet(const struct nfqueue_packet *p, void *data)
 {
-	struct worker *w = data;
+	struct worker_lane *l = data;
+	struct worker *w = l->w;
 	struct engine_pkt pkt = {
 		.live = true,
 		.queue = p->queue,
@@ -183,62 +231,63 @@ static void on_packet(const struct nfqueue_packet *p, void *data)
 		/* Malformed, or beyond what the decoder follows (more than 16
 		 * IPv6 extension headers).  Nothing we cannot judge passes:
 		 * drop it, and say so. */
-		w->local_undecodable++;
-		record_undecodable(w, &pkt, &f, p);
+		l->local_undecodable++;
+		record_undecodable(l, &pkt, &f, p);
 		if (w->pcap)
 			save_packet(w->pcap, p, pkt.ts_us);
-		hold(w, p, NFQUEUE_DROP);
+		hold(l, p, NFQUEUE_DROP);
 		return;
 	}
 	/* The hook tells who opened the flow; the bytes cannot. */
 	f.direction = p->inbound ? FLOW_DIR_IN : FLOW_DIR_OUT;
 	pkt.flow = &f;
-	v = engine_judge(w->eng, &pkt, NULL);
+	v = engine_judge(l->eng, &pkt, NULL);
 	/* Before the verdict, so the answer cannot come first. */
 	if (w->names && v == VERDICT_ACCEPT)
 		dnswatch_sent(w->names, &f, p->data, p->caplen, dnswatch_now());
 	if (w->pcap)
 		save_packet(w->pcap, p, pkt.ts_us);
-	hold(w, p, to_nfqueue(v));
+	hold(l, p, to_nfqueue(v));
 }
 
-static void publish(struct worker *w)
+static void publish(struct worker_lane *l)
 {
 	struct nfqueue_stats st;
 
-	nfqueue_get_stats(w->q, &st);
-	pthread_mutex_lock(&w->lock);
-	engine_get_counts(w->eng, &w->counts);
-	w->undecodable = w->local_undecodable;
-	w->errors = w->local_errors;
-	w->flushed = st.stale;
-	pthread_mutex_unlock(&w->lock);
+	nfqueue_get_stats(l->q, &st);
+	pthread_mutex_lock(&l->w->lock);
+	engine_get_counts(l->eng, &l->counts);
+	l->undecodable = l->local_undecodable;
+	l->errors = l->local_errors;
+	l->flushed = st.stale;
+	pthread_mutex_unlock(&l->w->lock);
 }
 
 /*
  * Receive what is waiting (up to a batch), judge it, answer it; false
  * when the worker must stop.
  */
-static bool serve_batch(struct worker *w)
+static bool serve_batch(struct worker_lane *l)
 {
+	uint16_t queue = l->w->queue;
 	int n;
 
 	do
-		n = nfqueue_receive(w->q, on_packet, w);
-	while (n > 0 && w->nheld < WORKER_BATCH);
-	commit(w);
+		n = nfqueue_receive(l->q, on_packet, l);
+	while (n > 0 && l->nheld < WORKER_BATCH);
+	commit(l);
 	/* Whatever went wrong may have cost packets: count them now. */
-	if (n < 0 && w->drops)
-		dropwatch_check(w->drops);
+	if (n < 0 && l->w->drops)
+		dropwatch_check(l->w->drops);
 	if (n == -ENOBUFS) {
 		/* Messages were lost; their packets stay queued until the
 		 * queue overflows.  Counted, and the loop goes on. */
-		log_warnx("queue %u: receive buffer overflowed", w->queue);
+		log_warnx("queue %u: receive buffer overflowed", queue);
 		return true;
 	}
 	if (n < 0 && n != -EINTR) {
 		errno = -n;
-		log_warn("queue %u: receive", w->queue);
+		log_warn("queue %u: receive", queue);
 		return false;
 	}
 	return true;
@@ -247,91 +296,161 @@ static bool serve_batch(struct worker *w)
 /*
  * The test hook of tests/notify-live.sh: after its first batch the worker
  * serves nothing and beats no more, as a worker stuck in a call would,
- * but still leaves when told to.
+ * but still leaves when told to.  Every lane of the queue stalls.
  */
-static void stall(struct worker *w, struct pollfd *pfd)
+static bool stalled(struct worker_lane *l, bool served, bool *off)
 {
-	if (!w->test_stall || pfd[0].fd < 0)
-		return;
-	log_warnx("queue %u: NFJUDGE_TEST_STALL_QUEUE: the worker stalls",
-		  w->queue);
-	pfd[0].fd = -1;
+	struct worker *w = l->w;
+
+	if (!w->test_stall)
+		return false;
+	if (served && !__atomic_exchange_n(&w->stalled, true, __ATOMIC_SEQ_CST))
+		log_warnx("queue %u: NFJUDGE_TEST_STALL_QUEUE: the worker "
+			  "stalls",
+			  w->queue);
+	if (!*off && __atomic_load_n(&w->stalled, __ATOMIC_SEQ_CST)) {
+		epoll_ctl(l->ep, EPOLL_CTL_DEL, nfqueue_fd(l->q), NULL);
+		*off = true;
+	}
+	return *off;
 }
 
-static void *worker_main(void *arg)
+/* One turn: wait, then serve; -1 to stop, 0 to go on, 1 when told to. */
+static int lane_turn(struct worker_lane *l, bool *off)
 {
-	struct worker *w = arg;
-	struct pollfd pfd[2] = {
-		{.fd = nfqueue_fd(w->q), .events = POLLIN},
-		{.fd = w->stop_fd, .events = POLLIN},
-	};
+	struct epoll_event ev[2];
+	bool queue = false, stop = false;
+	int i, n = epoll_wait(l->ep, ev, 2, l->w->beat_ms);
 
-	uint64_t one = 1;
-
-	for (;;) {
-		if (poll(pfd, 2, w->beat_ms) < 0 && errno != EINTR)
-			break;
-		if (pfd[1].revents) {
-			publish(w);
-			return NULL;
-		}
-		if (pfd[0].fd >= 0)
-			__atomic_add_fetch(&w->heartbeat, 1, __ATOMIC_RELAXED);
-		if (pfd[0].revents && !serve_batch(w))
-			break;
-		if (pfd[0].revents)
-			stall(w, pfd);
-		publish(w);
+	if (n < 0 && errno != EINTR)
+		return -1;
+	for (i = 0; i < n; i++) {
+		stop |= ev[i].data.u32 == 1;
+		queue |= ev[i].data.u32 == 0;
 	}
+	if (stop)
+		return 1;
+	if (stalled(l, false, off))
+		return 0;
+	__atomic_add_fetch(&l->heartbeat, 1, __ATOMIC_RELAXED);
+	if (queue && !serve_batch(l))
+		return -1;
+	if (queue)
+		stalled(l, true, off);
+	return 0;
+}
+
+static void *lane_main(void *arg)
+{
+	struct worker_lane *l = arg;
+	uint64_t one = 1;
+	bool off = false;
+	int r;
+
+	while (!(r = lane_turn(l, &off)))
+		publish(l);
+	publish(l);
+	if (r > 0)
+		return NULL;
 	/* A queue nobody serves holds its packets until it overflows, then
 	 * drops them: fail-closed, but silent.  Stop the daemon instead, so
 	 * that it is seen and restarted. */
-	publish(w);
-	log_warnx("queue %u: the worker stopped; nfjudge stops", w->queue);
-	if (write(w->died_fd, &one, sizeof(one)) != sizeof(one))
-		log_warn("queue %u: telling the control thread", w->queue);
+	log_warnx("queue %u: the worker stopped; nfjudge stops", l->w->queue);
+	if (write(l->w->died_fd, &one, sizeof(one)) != sizeof(one))
+		log_warn("queue %u: telling the control thread", l->w->queue);
 	return NULL;
 }
 
 int worker_start(struct worker *w)
 {
-	return -pthread_create(&w->thread, NULL, worker_main, w);
+	int err;
+
+	for (; w->started < w->nlanes; w->started++) {
+		err = pthread_create(&w->lane[w->started].thread, NULL,
+				     lane_main, &w->lane[w->started]);
+		if (err)
+			return -err;
+	}
+	return 0;
 }
 
 void worker_join(struct worker *w)
 {
-	pthread_join(w->thread, NULL);
+	int i;
+
+	for (i = 0; i < w->started; i++)
+		pthread_join(w->lane[i].thread, NULL);
+	w->started = 0;
 }
 
 void worker_destroy(struct worker *w)
 {
-	engine_free(w->eng);
-	attr_close(w->attr);
+	struct worker_lane *l;
+	int i;
+
+	for (i = WORKER_LANES_MAX - 1; i >= 0; i--) {
+		l = &w->lane[i];
+		attr_close(w->attr[i]);
+		if (!l->w)
+			continue; /* never set up */
+		engine_free(l->eng);
+		if (l->ep >= 0)
+			close(l->ep);
+		if (i && l->q)
+			nfqueue_close(l->q);
+	}
 	nfqueue_close(w->q);
 	pthread_mutex_destroy(&w->lock);
 }
 
 uint64_t worker_get_heartbeat(struct worker *w)
 {
-	return __atomic_load_n(&w->heartbeat, __ATOMIC_RELAXED);
+	uint64_t b, min = UINT64_MAX;
+	int i;
+
+	for (i = 0; i < w->nlanes; i++) {
+		b = __atomic_load_n(&w->lane[i].heartbeat, __ATOMIC_RELAXED);
+		if (b < min)
+			min = b;
+	}
+	return w->nlanes ? min : 0;
 }
 
 uint64_t worker_flushed(struct worker *w)
 {
-	uint64_t n;
+	uint64_t n = 0;
+	int i;
 
 	pthread_mutex_lock(&w->lock);
-	n = w->flushed;
+	for (i = 0; i < w->nlanes; i++)
+		n += w->lane[i].flushed;
 	pthread_mutex_unlock(&w->lock);
 	return n;
+}
+
+static void counts_add(struct engine_counts *c, const struct engine_counts *a)
+{
+	c->judged += a->judged;
+	c->accepted += a->accepted;
+	c->rejected += a->rejected;
+	c->dropped += a->dropped;
+	c->gated += a->gated;
+	c->fenced += a->fenced;
+	c->lost += a->lost;
 }
 
 void worker_get_counts(struct worker *w, struct engine_counts *c,
 		       uint64_t *undecodable, uint64_t *errors)
 {
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	*undecodable = *errors = 0;
 	pthread_mutex_lock(&w->lock);
-	*c = w->counts;
-	*undecodable = w->undecodable;
-	*errors = w->errors;
+	for (i = 0; i < w->nlanes; i++) {
+		counts_add(c, &w->lane[i].counts);
+		*undecodable += w->lane[i].undecodable;
+		*errors += w->lane[i].errors;
+	}
 	pthread_mutex_unlock(&w->lock);
 }

@@ -25,24 +25,23 @@ struct pcap_out {
 	pthread_mutex_t lock;
 };
 
-/* One queue, one thread: receive, judge, answer. */
-struct worker {
+/* The most threads that serve one queue. */
+#define WORKER_LANES_MAX 4
+
+struct worker;
+
+/*
+ * One thread of a queue: receive, judge, answer.  Its own receive buffer
+ * and verdict batch on the queue's socket, its own engine and
+ * attribution caches, so that packets are judged side by side.
+ */
+struct worker_lane {
 	pthread_t thread;
-	uint16_t queue;
-	int stop_fd; /* readable: leave the loop */
-	int died_fd; /* written when the worker gives up */
-	bool fail_open;
-	struct nfqueue *q;
-	struct attr *attr;
+	struct worker *w;
+	struct nfqueue *q; /* lane 0: the queue's own; others share its socket */
 	struct engine *eng;
-	struct pcap_out *pcap;	 /* NULL: no --pcap-out */
-	struct dropwatch *drops; /* checked after a receive error */
-	struct logsink *sink;	 /* NULL: accept without waiting */
-	struct dnswatch *names;	 /* queries let out are kept; NULL: none */
-	bool log_open;		 /* --on-log-failure open */
-	int beat_ms;		 /* the longest wait between beats; -1: any */
-	bool test_stall;	 /* NFJUDGE_TEST_STALL_QUEUE: see worker.c */
-	uint64_t heartbeat;	 /* every turn of the loop; atomic */
+	int ep;		   /* epoll: the queue (exclusive wake-up), stop */
+	uint64_t heartbeat; /* every turn of the loop; atomic */
 	/* the receive batch: verdicts wait until its records are out */
 	struct worker_held {
 		uint32_t id;
@@ -51,18 +50,47 @@ struct worker {
 	} held[WORKER_BATCH];
 	int nheld;
 	bool held_accept;
-	/* what the control thread may read, under lock */
-	pthread_mutex_t lock;
+	uint64_t local_undecodable;
+	uint64_t local_errors;
+	/* what the control thread may read, under the worker's lock */
 	struct engine_counts counts;
 	uint64_t undecodable;
 	uint64_t errors;
 	uint64_t flushed;
-	uint64_t local_undecodable; /* the worker's own copy */
-	uint64_t local_errors;
 };
 
 /*
- * Set up the worker's engine around its queue and attribution; cfg's
+ * One queue, served by nlanes threads; the kernel wakes one of them per
+ * packet, and verdicts leave out of packet order across lanes (the kernel
+ * finds a verdict's packet by id).  The caller fills in the fields above
+ * lanes, with one attribution per lane.
+ */
+struct worker {
+	uint16_t queue;
+	int stop_fd; /* readable: leave the loop */
+	int died_fd; /* written when the worker gives up */
+	bool fail_open;
+	struct nfqueue *q;
+	int nlanes;			     /* 1 .. WORKER_LANES_MAX */
+	struct attr *attr[WORKER_LANES_MAX]; /* NULL: none */
+	struct pcap_out *pcap;		     /* NULL: no --pcap-out */
+	struct dropwatch *drops; /* checked after a receive error */
+	struct logsink *sink;	 /* NULL: accept without waiting */
+	struct dnswatch *names;	 /* queries let out are kept; NULL: none */
+	bool log_open;		 /* --on-log-failure open */
+	int beat_ms;		 /* the longest wait between beats; -1: any */
+	bool test_stall;	 /* NFJUDGE_TEST_STALL_QUEUE: see worker.c */
+	bool stalled;		 /* atomic: every lane stalls */
+	int started;		 /* lanes running */
+	struct worker_lane lane[WORKER_LANES_MAX];
+	pthread_mutex_t lock; /* the lanes' published counts */
+};
+
+/* How many lanes a queue gets: the online CPUs, at most the maximum. */
+int worker_lanes(void);
+
+/*
+ * Set up the worker's lanes around its queue and attributions; cfg's
  * attribute callback is filled in here.  0 or -errno.
  */
 int worker_init(struct worker *w, struct engine_cfg *cfg);
@@ -74,7 +102,10 @@ void worker_destroy(struct worker *w);
 void worker_get_counts(struct worker *w, struct engine_counts *c,
 		       uint64_t *undecodable, uint64_t *errors);
 
-/* How many turns the worker's loop has made: the watchdog's evidence. */
+/*
+ * How many turns the slowest lane's loop has made: the watchdog's
+ * evidence (one stuck lane holds its packets).
+ */
 uint64_t worker_get_heartbeat(struct worker *w);
 
 /* Verdicts for packets the kernel had flushed (a hook removed). */

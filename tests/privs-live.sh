@@ -29,15 +29,18 @@ field() { # pid name
 	done | sort -u | tr '\t' ' '
 }
 threads() { ls /proc/"$1"/task | wc -l; }
-# The workers start right after the start record: wait for all three.
+# The queue's worker threads: one per online CPU, at most 4.
+lanes=$(getconf _NPROCESSORS_ONLN)
+[ "$lanes" -le 4 ] || lanes=4
+# The workers start right after the start record: wait for them all.
 all_threads() { # who
 	i=0
-	while [ "$(threads "$DPID")" -lt 3 ] && [ $i -lt 20 ]; do
+	while [ "$(threads "$DPID")" -lt $((2 + lanes)) ] && [ $i -lt 20 ]; do
 		i=$((i + 1))
 		sleep 0.1
 	done
 	check "$1: main, log writer and worker threads" \
-		[ "$(threads "$DPID")" -eq 3 ]
+		[ "$(threads "$DPID")" -eq $((2 + lanes)) ]
 }
 # Each named field is the same in every thread of the daemon, and WANT.
 fields_are() { # who want field...

@@ -177,6 +177,56 @@ static void test_burst_batched(void **state)
 	}
 }
 
+static void keep_id(const struct nfqueue_packet *pkt, void *data)
+{
+	uint32_t *ids = data;
+
+	ids[ids[0]++ + 1] = pkt->id;
+}
+
+/* Receive on h until the ids array holds want packets. */
+static void pump_ids(struct nfqueue *h, uint32_t *ids, uint32_t want)
+{
+	struct pollfd pfd = {.fd = nfqueue_fd(h), .events = POLLIN};
+	int tries;
+
+	for (tries = 0; ids[0] < want && tries < 50; tries++)
+		if (poll(&pfd, 1, 100) > 0)
+			assert_true(nfqueue_receive(h, keep_id, ids) >= 0);
+	assert_int_equal(ids[0], want);
+}
+
+/*
+ * A second handle on the queue's socket (another worker thread's): it
+ * receives, its verdicts count, and they may come out of packet order
+ * and from either handle.  Closing it leaves the queue to the first.
+ */
+static void test_clone(void **state)
+{
+	struct nfqueue *c = nfqueue_clone(q);
+	uint32_t ids[4] = {0};
+	int a, b;
+
+	assert_non_null(c);
+	assert_int_equal(nfqueue_fd(c), nfqueue_fd(q));
+	a = start_connect(SOCK_STREAM, PORT);
+	pump_ids(c, ids, 1);
+	b = start_connect(SOCK_STREAM, PORT);
+	pump_ids(c, ids, 2);
+	assert_true(ids[2] > ids[1]);
+	assert_int_equal(nfqueue_verdict(c, ids[2], 0, NFQUEUE_ACCEPT), 0);
+	assert_int_equal(nfqueue_flush(c), 0);
+	assert_int_equal(connect_result(b, 2000), 0);
+	assert_int_equal(connect_result(a, 200), EINPROGRESS);
+	assert_int_equal(nfqueue_verdict(q, ids[1], 0, NFQUEUE_ACCEPT), 0);
+	assert_int_equal(nfqueue_flush(q), 0);
+	assert_int_equal(connect_result(a, 2000), 0);
+	close(a);
+	close(b);
+	nfqueue_close(c);
+	test_tcp_accept(state);
+}
+
 static void test_queue_busy(void **state)
 {
 	struct nfqueue_opts o = {
@@ -261,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_udp_reject),
 		cmocka_unit_test(test_inbound_hook),
 		cmocka_unit_test(test_burst_batched),
+		cmocka_unit_test(test_clone),
 		cmocka_unit_test(test_queue_busy),
 		cmocka_unit_test(test_kernel_counters),
 	};
