@@ -8,15 +8,20 @@ with a 1 s timeout and prints one word:
   ok       the connection (TCP) or datagram (UDP) got through
   refused  ECONNREFUSED: a TCP reset, or an ICMP port unreachable
   timeout  nothing came back (the packet was dropped)
-followed by the seconds it took.  Only ADDR (a loopback address) is used.
+followed by the seconds it took and the number of times the kernel sent
+the SYN again (TCP_INFO's total_retrans; 0 for UDP, which sends once).
+Only ADDR (a loopback address) is used.
 """
 import os
 import select
 import socket
+import struct
 import sys
 import time
 
 TIMEOUT = 1.0
+# struct tcp_info: tcpi_total_retrans, a __u32 at byte 100.
+TOTAL_RETRANS = 100
 
 
 def family(addr):
@@ -31,16 +36,22 @@ def tcp(addr, port):
     return srv, lambda: tcp_client(addr, port)
 
 
+def resent(cli):
+    info = cli.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO,
+                          TOTAL_RETRANS + 4)
+    return struct.unpack_from("I", info, TOTAL_RETRANS)[0]
+
+
 def tcp_client(addr, port):
     cli = socket.socket(family(addr), socket.SOCK_STREAM)
     cli.settimeout(TIMEOUT)
     try:
         cli.connect((addr, port))
-        return "ok"
+        return "ok", resent(cli)
     except socket.timeout:
-        return "timeout"
+        return "timeout", resent(cli)
     except ConnectionRefusedError:
-        return "refused"
+        return "refused", resent(cli)
 
 
 def udp(addr, port):
@@ -65,10 +76,10 @@ def udp_client(srv, addr, port):
         try:
             cli.recv(16)
         except ConnectionRefusedError:
-            return "refused"
+            return "refused", 0
     if srv in ready:
-        return "ok" if srv.recv(16) == b"probe" else "garbled"
-    return "timeout"
+        return ("ok" if srv.recv(16) == b"probe" else "garbled"), 0
+    return "timeout", 0
 
 
 def main():
@@ -78,8 +89,8 @@ def main():
         os.setgid(int(sys.argv[4]))
         os.setuid(int(sys.argv[4]))
     start = time.monotonic()
-    result = client()
-    print("%s %.2f" % (result, time.monotonic() - start))
+    result, retrans = client()
+    print("%s %.2f %d" % (result, time.monotonic() - start, retrans))
     srv.close()
 
 
