@@ -394,6 +394,8 @@ check "open: records were lost once the buffer was full" [ "$lost" -gt 0 ]
 rm "$tmp/fullx/filler"
 wait_events error 1 "$tmp/fullx/log" || bad "open: no error record"
 stop_daemon
+echo "open overflow: outcomes: $(cat "$tmp"/overflow.* | cut -d' ' -f1 |
+	sort | uniq -c | tr '\n' ' ')"
 check "open: every flood attempt connected" \
 	sh -c "! cat '$tmp'/overflow.* | grep -vq '^connected '"
 check "open: accepted = recorded + reported lost, none unaccounted" "$PY" -c '
