@@ -9,7 +9,9 @@
 #   - held time (the records' latency_us) of fresh short-lived processes,
 #     p50 and p99, alone and with 400 other processes holding 20 sockets;
 #   - of 40 processes that connect and _exit at once, how many the records
-#     name with pid and exe.
+#     name with pid and exe;
+#   - CPU time (user + system) per verdict of each queue reader, which a
+#     loaded machine inflates less than wall time, and the load average.
 # Needs root and a build with the test helpers (make check).
 set -eu
 bench_name=attribution
@@ -112,6 +114,10 @@ print(n)
 PY
 }
 
+# a process's CPU time so far (user + system), in microseconds
+cpu() { awk -v t="$(getconf CLK_TCK)" '{printf "%d", ($14 + $15) * 1e6 / t}' /proc/"$1"/stat; }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+load_start=$(load)
 base=$(lat)
 nsx "$NFJ" rules install >/dev/null
 spawn "$BARE" 0 accept 0x100000/0x100000 >"$tmp/bare.out"
@@ -119,6 +125,8 @@ waitfor "$tmp/bare.out" ready
 lat >/dev/null
 bare=$(lat)
 bare_rate=$(rate8)
+# what it answered: the warm-up, the timed connects, 8 clients' N / 2
+bare_cpu=$(($(cpu "$last") / (2 * N + 4 * N)))
 stop "$last"
 # the queue is free once the kernel dropped the bare loop's binding
 i=0
@@ -149,6 +157,8 @@ for mode in kernel proc; do
 	eval "crowd_$mode=\"$(held "$log")\""
 	stop "$c"
 	eval "named_$mode=$(fastexit "$log")"
+	v=$(grep -c '"event_type":"verdict"' "$log")
+	eval "cpu_$mode=$(($(cpu "$d") / v))"
 	stop "$d"
 done
 
@@ -183,3 +193,5 @@ for mode in kernel proc; do
 	printf '  connect and _exit at once, named with pid and exe (%s): %s of 40\n' \
 		"$mode" "$n"
 done
+printf '  CPU per verdict (us): bare loop %s, kernel %s, proc %s; load average %s at the start, %s at the end\n' \
+	"$bare_cpu" "$cpu_kernel" "$cpu_proc" "$load_start" "$(load)"
