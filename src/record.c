@@ -107,6 +107,33 @@ JB_INLINE void jb_str(struct jbuf *jb, const char *key, const char *s,
 		jb_strn(jb, s, strlen(s));
 }
 
+/*
+ * A string field the record itself produces (a timestamp, an address, a
+ * name from a fixed table): printable ASCII without '"' or '\\', so it
+ * is copied as it is, key and quotes in one bounds check.  NULL as null.
+ */
+JB_INLINE void jb_plain(struct jbuf *jb, const char *key, const char *s)
+{
+	size_t n;
+	char *p;
+
+	if (!s) {
+		jb_str(jb, key, s, false);
+		return;
+	}
+	jb_key(jb, key);
+	n = strlen(s);
+	if (jb->full || jb->cap - jb->len < n + 2) {
+		jb->full = true;
+		return;
+	}
+	p = jb->p + jb->len;
+	*p = '"';
+	memcpy(p + 1, s, n);
+	p[n + 1] = '"';
+	jb->len += n + 2;
+}
+
 /* Decimal digits of v, ending at end; returns where they start. */
 static char *fmt_u64(char *end, uint64_t v)
 {
@@ -381,13 +408,12 @@ static void jb_flow(struct jbuf *jb, const struct flow *f)
 {
 	char addr[FLOWFMT_ADDR_LEN], proto[8];
 
-	jb_str(jb, "proto", flowfmt_proto(f->proto, proto), false);
-	jb_str(jb, "direction", f->direction == FLOW_DIR_IN ? "in" : "out",
-	       false);
+	jb_plain(jb, "proto", flowfmt_proto(f->proto, proto));
+	jb_plain(jb, "direction", f->direction == FLOW_DIR_IN ? "in" : "out");
 	jb_u64(jb, "ip_version", f->ip_version);
-	jb_str(jb, "src_ip", flowfmt_addr(f->ip_version, f->src, addr), false);
+	jb_plain(jb, "src_ip", flowfmt_addr(f->ip_version, f->src, addr));
 	jb_port(jb, "src_port", f, f->sport);
-	jb_str(jb, "dest_ip", flowfmt_addr(f->ip_version, f->dst, addr), false);
+	jb_plain(jb, "dest_ip", flowfmt_addr(f->ip_version, f->dst, addr));
 	jb_port(jb, "dest_port", f, f->dport);
 }
 
@@ -398,7 +424,7 @@ static int jb_verdict(struct jbuf *jb, const struct record_verdict *v)
 
 	if (!verdict || !attr || !v->flow)
 		return -EINVAL;
-	jb_str(jb, "verdict", verdict, false);
+	jb_plain(jb, "verdict", verdict);
 	jb_bool(jb, "enforced", v->enforced);
 	jb_str(jb, "rule", v->rule, false);
 	jb_u64(jb, "rule_line", v->rule_line);
@@ -409,8 +435,8 @@ static int jb_verdict(struct jbuf *jb, const struct record_verdict *v)
 	jb_flow(jb, v->flow);
 	if (v->dest_name)
 		jb_str(jb, "dest_name", v->dest_name, true);
-	jb_str(jb, "community_id", v->community_id, false);
-	jb_str(jb, "attribution", attr, false);
+	jb_plain(jb, "community_id", v->community_id);
+	jb_plain(jb, "attribution", attr);
 	jb_proc(jb, v->proc);
 	if (v->live) {
 		jb_i64(jb, "queue", v->queue);
@@ -566,8 +592,8 @@ int record_format(char *buf, size_t cap, uint64_t seq, const char *prev_chain,
 	if (err)
 		return err;
 	jb_open(&jb, NULL, "{");
-	jb_str(&jb, "timestamp", ts, false);
-	jb_str(&jb, "event_type", record_types[ev->type], false);
+	jb_plain(&jb, "timestamp", ts);
+	jb_plain(&jb, "event_type", record_types[ev->type]);
 	jb_u64(&jb, "seq", seq);
 	err = jb_event(&jb, ev);
 	if (err)

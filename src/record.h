@@ -46,7 +46,7 @@ struct record_verdict {
 	unsigned rule_line;
 	const char *reason; /* omitted when NULL */
 	const char *hint;   /* omitted when NULL; see record_hint() */
-	const char *community_id;
+	const char *community_id; /* as communityid_flow() writes it */
 	const char *dest_name; /* learned for dest_ip; omitted when NULL */
 	enum attribution attribution;
 	const struct proc_info *proc; /* NULL: "proc":null */
