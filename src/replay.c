@@ -48,6 +48,18 @@ struct replay_out {
 	int err;
 };
 
+/*
+ * A record decoded ahead of its turn, to fetch its flow's memory early:
+ * when its turn comes the decode is used again, not done twice.
+ */
+struct replay_ahead {
+	const uint8_t *data; /* NULL: none */
+	size_t caplen;
+	int link;
+	enum decode_result res;
+	struct flow f;
+};
+
 /* One run: flow tables (TCP connections live longer than other flows). */
 struct replay {
 	const struct replay_cfg *cfg;
@@ -57,6 +69,8 @@ struct replay {
 	struct defrag *defrag;
 	struct dnsname *names;
 	struct replay_stats st;
+	struct replay_ahead ahead[2]; /* the current packet's, the next's */
+	int cur;		      /* ahead[cur] is the current packet's */
 };
 
 /* How one capture went, for the summary of several. */
@@ -265,6 +279,21 @@ static enum defrag_result defrag_of(struct replay *r,
 	return dr;
 }
 
+/* The packet's decode: the look-ahead's when it was this very record. */
+static enum decode_result decode_of(const struct replay *r,
+				    const struct capture_pkt *p, int link,
+				    struct flow *f)
+{
+	const struct replay_ahead *a = &r->ahead[r->cur];
+
+	if (a->data && a->data == p->data && a->caplen == p->caplen &&
+	    a->link == link) {
+		*f = a->f;
+		return a->res;
+	}
+	return decode_packet(p->data, p->caplen, link, f);
+}
+
 static void judge_packet(struct replay *r, const struct capture_pkt *cp,
 			 int link)
 {
@@ -279,7 +308,7 @@ static void judge_packet(struct replay *r, const struct capture_pkt *cp,
 		r->st.not_judged++;
 		return;
 	}
-	res = decode_packet(whole.data, whole.caplen, link, &f);
+	res = decode_of(r, &whole, link, &f);
 	/* The fence logs a raw fragment with what it can decode of it. */
 	if (res != DECODE_OK &&
 	    (dr != DEFRAG_RAW || !(f.ip_flags & FLOW_IP_FRAGHDR))) {
@@ -290,17 +319,23 @@ static void judge_packet(struct replay *r, const struct capture_pkt *cp,
 	judge_flow(r, &whole, &f, dr == DEFRAG_RAW);
 }
 
-/* Flow tables miss the cache: fetch ahead for the packet after this. */
+/*
+ * Flow tables miss the cache: fetch ahead for the packet after this one.
+ * The record capture_peek() shows is, in place, the one capture_next()
+ * gives next unless the filter skips it: decode_of() knows it by its
+ * address and length.
+ */
 static void prefetch_next(struct replay *r, const struct capture *cap)
 {
-	const uint8_t *next;
-	struct flow f;
-	size_t len;
+	struct replay_ahead *a = &r->ahead[!r->cur];
 
-	next = capture_peek(cap, &len);
-	if (next &&
-	    decode_packet(next, len, capture_link(cap), &f) == DECODE_OK)
-		newflow_prefetch(table_of(r, &f), &f);
+	a->data = capture_peek(cap, &a->caplen);
+	if (!a->data)
+		return;
+	a->link = capture_link(cap);
+	a->res = decode_packet(a->data, a->caplen, a->link, &a->f);
+	if (a->res == DECODE_OK)
+		newflow_prefetch(table_of(r, &a->f), &a->f);
 }
 
 /*
@@ -327,7 +362,10 @@ static void replay_file(struct replay *r, const char *path,
 	while ((rc = capture_next(cap, &cp, err, sizeof(err))) == 1) {
 		prefetch_next(r, cap);
 		judge_packet(r, &cp, capture_link(cap));
+		r->cur = !r->cur;
 	}
+	/* the next capture's records are elsewhere */
+	r->ahead[0].data = r->ahead[1].data = NULL;
 	capture_close(cap);
 	res->packets = r->st.packets - before;
 	if (rc < 0) {
