@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "capture.h"
-#include "chain.h"
 #include "cidr.h"
 #include "decode.h"
 #include "defrag.h"
@@ -28,6 +27,7 @@
 #include "procmap.h"
 #include "record.h"
 #include "replay.h"
+#include "replay_out.h"
 #include "replayct.h"
 
 /* Flows replay tracks at most, per table; older ones are evicted. */
@@ -35,18 +35,6 @@
 /* Names learned from the capture's answers, as the daemon keeps them. */
 #define REPLAY_NAMES   1024
 #define REPLAY_QUERIES 256
-
-/* Records are formatted in place into buf and leave in large write(2)s,
- * once REPLAY_OUT_FLUSH bytes are pending; RECORD_MAX more always fit. */
-#define REPLAY_OUT_FLUSH (1 << 20)
-
-struct replay_out {
-	int fd; /* -1: not open */
-	struct chain *chain;
-	char *buf;
-	size_t len;
-	int err;
-};
 
 /*
  * A record decoded ahead of its turn, to fetch its flow's memory early:
@@ -80,39 +68,9 @@ struct replay_file_result {
 	int rc; /* 0, REPLAY_FAILED damaged, REPLAY_BAD_INPUT not a capture */
 };
 
-/* Write what is pending; an error is kept for the summary at the end. */
-static int out_flush(struct replay_out *out)
-{
-	size_t off = 0;
-	ssize_t n;
-
-	while (off < out->len) {
-		n = write(out->fd, out->buf + off, out->len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			out->err = n < 0 ? errno : EIO;
-			out->len = 0;
-			return -EIO;
-		}
-		off += (size_t)n;
-	}
-	out->len = 0;
-	return 0;
-}
-
 static int emit_record(void *ctx, const struct record_event *ev)
 {
-	struct replay_out *out = ctx;
-	int n;
-
-	n = record_emit(out->chain, out->buf + out->len, RECORD_MAX, false, ev);
-	if (n < 0) {
-		out->err = -n;
-		return n;
-	}
-	out->len += (size_t)n;
-	return out->len >= REPLAY_OUT_FLUSH ? out_flush(out) : 0;
+	return replay_out_emit(ctx, ev);
 }
 
 static enum attribution attr_sidecar(void *ctx, const struct engine_pkt *pkt,
@@ -450,21 +408,20 @@ static void print_summary(const struct replay_stats *st)
 	print_fragments(&st->frag);
 }
 
-static int open_output(const char *name, struct replay_out *out)
+static int open_output(const char *name, struct replay_out **out)
 {
-	out->fd = STDOUT_FILENO;
+	int fd = STDOUT_FILENO;
+
 	if (name && strcmp(name, "-")) {
-		out->fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			       0666);
-		if (out->fd < 0) {
+		fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (fd < 0) {
 			log_warn("%s", name);
 			return REPLAY_BAD_INPUT;
 		}
 	}
-	out->chain = chain_new(NULL, 0);
-	out->buf = malloc(REPLAY_OUT_FLUSH + RECORD_MAX);
-	if (!out->chain || !out->buf) {
-		log_warnx("out of memory");
+	*out = replay_out_open(fd);
+	if (!*out) {
+		log_warn("starting the record writer");
 		return REPLAY_FAILED;
 	}
 	return 0;
@@ -472,21 +429,14 @@ static int open_output(const char *name, struct replay_out *out)
 
 static int close_output(struct replay_out *out, const char *name)
 {
-	int rc = 0;
+	int err = replay_out_close(out);
 
-	if (out->fd >= 0 && out->buf)
-		out_flush(out);
-	if (out->fd > STDOUT_FILENO && close(out->fd) && !out->err)
-		out->err = errno;
-	if (out->err) {
-		errno = out->err;
-		log_warn("writing %s",
-			 name && strcmp(name, "-") ? name : "standard output");
-		rc = REPLAY_FAILED;
-	}
-	chain_free(out->chain);
-	free(out->buf);
-	return rc;
+	if (!err)
+		return 0;
+	errno = err;
+	log_warn("writing %s",
+		 name && strcmp(name, "-") ? name : "standard output");
+	return REPLAY_FAILED;
 }
 
 static int replay_setup(struct replay *r, struct replay_out *out,
@@ -538,20 +488,20 @@ int replay_run(const struct replay_cfg *cfg, char *const *files, int n,
 	       struct replay_stats *st)
 {
 	struct replay r = {.cfg = cfg};
-	struct replay_out out = {.fd = -1};
+	struct replay_out *out = NULL;
 	struct engine_cfg ecfg = {0};
 	int rc, wrc;
 
 	rc = open_output(cfg->output, &out);
 	if (rc) {
 		policy_free(cfg->policy);
-	} else if (replay_setup(&r, &out, &ecfg)) {
+	} else if (replay_setup(&r, out, &ecfg)) {
 		log_warnx("out of memory");
 		rc = REPLAY_FAILED;
 	} else {
 		rc = replay_files(&r, files, n);
 	}
-	wrc = close_output(&out, cfg->output);
+	wrc = close_output(out, cfg->output);
 	if (wrc && !rc)
 		rc = wrc;
 	if (st)

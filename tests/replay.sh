@@ -68,6 +68,24 @@ cmp -s "$T/sandbox.out" "$T/sandbox-pcapng.out" && ok || bad "pcapng differs fro
 # The truncated capture still wrote every record before the damage.
 [ "$(wc -l <"$T/truncated.out")" -ge 3 ] && ok || bad "truncated: records lost"
 
+# Records that cannot be written fail the run, and say why.
+if [ -w /dev/full ]; then
+	"$NFJUDGE" replay -c "$T/sandbox.conf" "$P/sandbox.pcap" \
+		>/dev/full 2>"$tmp/full.err"
+	[ $? -eq 1 ] && grep -q 'writing standard output: No space left' \
+		"$tmp/full.err" && ok || bad "a failed write is not reported"
+fi
+
+# Output of many blocks is one chain, in order: audit verify accepts it.
+set --
+i=0
+while [ $i -lt 300 ]; do set -- "$@" "$P/sandbox.pcap"; i=$((i + 1)); done
+"$NFJUDGE" replay -c "$T/sandbox.conf" --procs "$T/sandbox.procs" "$@" \
+	>"$tmp/many" 2>/dev/null
+[ "$(wc -l <"$tmp/many")" -eq 3300 ] &&
+	"$NFJUDGE" audit verify "$tmp/many" >/dev/null 2>&1 && ok ||
+	bad "a long replay's output does not verify"
+
 # Replay output is a chained log that audit verify accepts.
 "$NFJUDGE" audit verify "$T/sandbox.out" >/dev/null 2>&1 &&
 	"$NFJUDGE" audit verify "$T/multi.out" >/dev/null 2>&1 &&

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,11 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "chain.h"
+#include "flow.h"
 #include "policy.h"
+#include "record.h"
 #include "replay.h"
+#include "replay_out.h"
 
 static const char *top(void)
 {
@@ -154,9 +160,96 @@ static void test_unwritable_output(void **state)
 			 REPLAY_BAD_INPUT);
 }
 
+
+/* Records of every kind the stream takes: the thread formats most, the
+ * caller those with a process, long strings or a time out of range. */
+#define OUT_RECORDS 20000
+
+static void out_event(int i, struct flow *f, struct record_verdict *rv,
+		      struct record_event *ev)
+{
+	static struct proc_info proc = {.pid = 42, .uid = 1000};
+	static char long_rule[1500];
+
+	memset(long_rule, 'r', sizeof(long_rule) - 1);
+	strcpy(proc.exe, "/usr/bin/\\"
+			 "curl");
+	memset(f, 0, sizeof(*f));
+	f->ip_version = i % 3 ? 4 : 6;
+	f->proto = i % 5 ? 6 : 17;
+	f->src[0] = 10, f->src[3] = (uint8_t)i, f->dst[0] = (uint8_t)(i >> 8);
+	f->sport = (uint16_t)(1024 + i), f->dport = 443, f->has_ports = true;
+	f->direction = i % 4 == 0;
+	*rv = (struct record_verdict){
+		.flow = f,
+		.verdict = (enum verdict)(i % 3),
+		.enforced = i % 2,
+		.rule = i % 11 ? "w\"eb\\" : long_rule,
+		.rule_line = (unsigned)i,
+		.reason = i % 2 ? "why \x01" : NULL,
+		.hint = i % 3 ? NULL : "a hint",
+		.community_id = "1:p0sfuDAh9mqJ8mzD5G4JRGtJpVE=",
+		.dest_name = i % 6 ? NULL : "example.com",
+		.attribution = ATTR_NONE,
+		.proc = i % 7 ? NULL : &proc,
+	};
+	*ev = (struct record_event){
+		.type = RECORD_VERDICT,
+		.ts_us = 1764331200000000LL + (int64_t)i * 997,
+		.verdict = rv,
+	};
+	if (i == OUT_RECORDS / 2) /* year 10000: refused, takes no seq */
+		ev->ts_us = 253402300800LL * 1000000;
+}
+
+/* The stream writes what record_emit() gives, record after record. */
+static void test_out_same_as_record_emit(void **state)
+{
+	struct fixture *fx = *state;
+	size_t cap = (size_t)OUT_RECORDS * 2048, len = 0;
+	char *want = malloc(cap), *line = malloc(RECORD_MAX);
+	struct chain *chain = chain_new(NULL, 0);
+	int fd = open(fx->out, O_WRONLY | O_TRUNC);
+	struct replay_out *out = replay_out_open(fd);
+	struct record_verdict rv;
+	struct record_event ev;
+	struct flow f;
+	int i, n, m;
+
+	assert_non_null(out);
+	assert_true(want && line && chain);
+	for (i = 0; i < OUT_RECORDS; i++) {
+		out_event(i, &f, &rv, &ev);
+		n = record_emit(chain, line, RECORD_MAX, false, &ev);
+		m = replay_out_emit(out, &ev);
+		assert_int_equal(m < 0, n < 0);
+		if (n < 0)
+			continue;
+		assert_true(len + (size_t)n <= cap);
+		memcpy(want + len, line, (size_t)n);
+		len += (size_t)n;
+	}
+	/* the refused record is reported at the end, as a failure */
+	assert_int_equal(replay_out_close(out), EINVAL);
+	{
+		size_t glen = 0;
+		char *got = slurp(fx->out, &glen);
+
+		assert_non_null(got);
+		assert_int_equal(glen, len);
+		assert_memory_equal(got, want, len);
+		free(got);
+	}
+	chain_free(chain);
+	free(line);
+	free(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_out_same_as_record_emit,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sandbox_golden, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fail_on_reject, setup,
