@@ -420,6 +420,33 @@ def dns_names():
     return at(eth(pkts)) + at(eth([p for _, p in late]), T0 + 301)
 
 
+def malformed_l4():
+    """Transport headers conntrack calls INVALID: live the fence drops and
+    records them, but a plain SYN, queued before that rule, the daemon
+    records as undecodable; TCP and ICMPv6 cut short the fence's own
+    matches drop unrecorded."""
+    u = lambda src, dst, **kw: IP(src=src, dst=dst) / UDP(**kw)
+    tcp = lambda flags, sport, **kw: IP(src=SANDBOX, dst=WEB) / \
+        TCP(sport=sport, dport=443, flags=flags, seq=1000, **kw)
+    pkts = [
+        u(SANDBOX, PROXY, sport=46000, dport=53, len=4),
+        u(SANDBOX, PROXY, sport=46001, dport=53, len=200) / Raw(b"query"),
+        IP(src=SANDBOX, dst=PROXY, proto=17) / Raw(b"\xb3\xb2\x00"),
+        IP(src=SANDBOX, dst=PROXY, proto=136) / Raw(b"\xb3\xb3\x00"),
+        IP(src=SANDBOX, dst=WEB, proto=1) / Raw(b"\x08"),
+        tcp("S", 46002, dataofs=2),
+        tcp("S", 46003, dataofs=15),
+        IPv6(src=SANDBOX6, dst=WEB6) /
+        TCP(sport=46004, dport=443, flags="S", dataofs=3),
+        tcp("A", 46005, ack=1, dataofs=1),
+        IP(src=SANDBOX, dst=WEB, proto=6) / Raw(b"\xb3\xb6\x01\xbb" * 2),
+        IPv6(src=SANDBOX6, dst=WEB6, nh=58) / Raw(b"\x80"),
+        u(WEB, SANDBOX, sport=53, dport=46007, len=5),
+        tcp("S", 46008),
+    ]
+    return at(eth(pkts))
+
+
 def write_all():
     wrpcap(f"{OUT}/sandbox.pcap", sandbox_traffic())
     wrpcap(f"{OUT}/vlan.pcap", vlan())
@@ -446,6 +473,7 @@ def write_all():
     wrpcap(f"{OUT}/tcp-flags.pcap", tcp_flags())
     wrpcap(f"{OUT}/inbound.pcap", inbound())
     wrpcap(f"{OUT}/dns-names.pcap", dns_names())
+    wrpcap(f"{OUT}/malformed-l4.pcap", malformed_l4())
     wrpcapng(f"{OUT}/sandbox.pcapng", sandbox_traffic())
     wrpcap(f"{OUT}/unsupported-link.pcap",
            at([Raw(b"\x00" * 40)]), linktype=105)

@@ -56,6 +56,7 @@ struct replay {
 	struct newflow *other;
 	struct defrag *defrag;
 	struct dnsname *names;
+	struct replay_out *out;
 	struct replay_stats st;
 	struct replay_ahead ahead[2]; /* the current packet's, the next's */
 	int cur;		      /* ahead[cur] is the current packet's */
@@ -237,6 +238,60 @@ static enum defrag_result defrag_of(struct replay *r,
 	return dr;
 }
 
+/*
+ * What the daemon records of a packet it was queued but cannot decode:
+ * it drops it, whatever the mode, with what the decoder got of it.
+ */
+static void record_undecodable(struct replay *r, const struct capture_pkt *cp,
+			       const struct flow *f)
+{
+	struct record_verdict rv = {
+		.flow = f,
+		.verdict = VERDICT_DROP,
+		.enforced = true,
+		.rule = ENGINE_FENCE_RULE,
+		.reason = "undecodable",
+		.attribution = ATTR_NONE,
+	};
+	struct record_event ev = {
+		.type = RECORD_VERDICT, .ts_us = cp->ts_us, .verdict = &rv};
+
+	replay_out_emit(r->out, &ev);
+}
+
+/*
+ * A packet whose transport header conntrack refuses meets the fence as
+ * INVALID: the INVALID rule drops and records it; but a plain SYN is
+ * queued before that rule, and the daemon records it undecodable.
+ * Returns false for a packet that is not one of those.
+ */
+static bool judge_malformed(struct replay *r, const struct capture_pkt *cp,
+			    struct flow *f, enum decode_result res)
+{
+	struct engine_pkt pkt = {.ts_us = cp->ts_us, .flow = f};
+	struct flow seen = *f;
+	struct fence_pkt fp = {.flow = &seen, .ct = FENCE_CT_INVALID};
+	enum fence_class cls;
+
+	if (!replayct_l4_invalid(res, cp->data, cp->caplen, &seen))
+		return false;
+	f->direction = seen.direction = direction_of(r->cfg, f, false);
+	cls = fence_classify(&fp);
+	if (cls == FENCE_JUDGE) {
+		record_undecodable(r, cp, f);
+		r->st.undecodable++;
+		r->st.by_reason[res]++;
+	} else if (fence_is_drop(cls)) {
+		engine_drop(r->eng, &pkt, fence_reason(cls));
+		r->st.fenced++;
+	} else {
+		r->st.not_judged++;
+	}
+	if (cls != FENCE_PASS && fails(r->cfg->fail_on, VERDICT_DROP))
+		r->st.failed_on = true;
+	return true;
+}
+
 /* The packet's decode: the look-ahead's when it was this very record. */
 static enum decode_result decode_of(const struct replay *r,
 				    const struct capture_pkt *p, int link,
@@ -270,6 +325,8 @@ static void judge_packet(struct replay *r, const struct capture_pkt *cp,
 	/* The fence logs a raw fragment with what it can decode of it. */
 	if (res != DECODE_OK &&
 	    (dr != DEFRAG_RAW || !(f.ip_flags & FLOW_IP_FRAGHDR))) {
+		if (dr != DEFRAG_RAW && judge_malformed(r, &whole, &f, res))
+			return;
 		r->st.undecodable++;
 		r->st.by_reason[res]++;
 		return;
@@ -447,6 +504,7 @@ static int replay_setup(struct replay *r, struct replay_out *out,
 	ecfg->attr_ctx = (void *)r->cfg->procs;
 	ecfg->emit = emit_record;
 	ecfg->out_ctx = out;
+	r->out = out;
 	r->names = dnsname_new(REPLAY_NAMES, REPLAY_QUERIES);
 	ecfg->names = replay_names;
 	ecfg->names_ctx = r->names;

@@ -9,9 +9,11 @@
 #include "flow.h"
 #include "replayct.h"
 
-#define PROTO_ICMP   1
-#define PROTO_TCP    6
-#define PROTO_ICMPV6 58
+#define PROTO_ICMP    1
+#define PROTO_TCP     6
+#define PROTO_UDP     17
+#define PROTO_ICMPV6  58
+#define PROTO_UDPLITE 136
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
@@ -96,4 +98,23 @@ enum fence_ct replayct_state(const struct flow *f, enum newflow_state flow)
 bool replayct_icmp_error(const struct flow *f)
 {
 	return is_icmp(f) && icmp_error(f);
+}
+
+bool replayct_l4_invalid(enum decode_result res, const uint8_t *data,
+			 size_t len, struct flow *f)
+{
+	switch (res) {
+	case DECODE_ERR_UDP_LEN:
+		return true;
+	case DECODE_ERR_L4_TRUNC:
+		return f->proto == PROTO_UDP || f->proto == PROTO_UDPLITE ||
+		       f->proto == PROTO_ICMP;
+	case DECODE_ERR_TCP_HLEN:
+		if (len < 14 || f->l4_off > len - 14)
+			return false;
+		f->tcp_flags = data[f->l4_off + 13];
+		return true;
+	default:
+		return false;
+	}
 }
