@@ -203,6 +203,7 @@ static void record_undecodable(struct worker_lane *l,
 
 	if (!f->ip_version && p->caplen)
 		f->ip_version = p->data[0] >> 4 == 6 ? 6 : 4;
+	f->direction = p->inbound ? FLOW_DIR_IN : FLOW_DIR_OUT;
 	rv.latency_us = timefmt_clock_us(CLOCK_MONOTONIC) - pkt->received_us;
 	if (l->w->sink && logsink_submit(l->w->sink, &ev) < 0)
 		l->local_errors++;

@@ -173,6 +173,9 @@ what="TCP data offset 15"
 rt tcp-doff 9702 >/dev/null
 recs_are 1 rule=fence reason=undecodable proto=TCP dest_ip=10.77.0.1
 none_out dport=9702
+what="inbound TCP data offset 15"
+far "$PY" "$RT" attack inbound-tcp-doff 9703 >/dev/null
+recs_are 1 rule=fence reason=undecodable direction=in dest_ip=10.77.0.2
 
 # The chain flushed under the daemon: put back, with an alert record.
 what="chain flushed"

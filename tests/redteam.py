@@ -153,7 +153,11 @@ def attack(case, args):
         body = data if flags & 0x08 or flags == 0x12 else b""
         return send_raw(ip4(src, dst, 6, tcp4(src, dst, port, port, flags,
                                                body)), dst)
-    if case == "tcp-doff":  # a SYN whose header claims 60 bytes, has 20
+    if case in ("tcp-doff", "inbound-tcp-doff"):
+        # a SYN whose header claims 60 bytes, has 20; inbound: from the
+        # far side to the sandbox
+        if case == "inbound-tcp-doff":
+            src, dst = dst, src
         t = bytearray(tcp4(src, dst, port, port, 0x02))
         t[12] = 15 << 4
         return send_raw(ip4(src, dst, 6, bytes(t)), dst)
