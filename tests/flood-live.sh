@@ -89,14 +89,19 @@ for k in range(n):
 # attempt.  Ports come back only after thousands of attempts.
 times = collections.defaultdict(list)
 verdict_ok = named = total = 0
+wrong = []
 for line in open(tmp + "/log"):
     r = json.loads(line)
     if r["event_type"] != "verdict":
         continue
     total += 1
     times[(r["proto"], r["dest_ip"], r["src_port"])].append(r["timestamp"])
-    verdict_ok += r["verdict"] == (
+    good = r["verdict"] == (
         "accept" if r["dest_ip"] == "10.200.0.1" else "reject")
+    verdict_ok += good
+    if not good and len(wrong) < 5:
+        wrong.append("%s %s %s:%s rule %s" % (r["verdict"], r["proto"],
+                     r["dest_ip"], r["src_port"], r.get("rule")))
     named += bool(r["proc"]) and r["proc"]["comm"] == "floodclient"
 def secs(ts):
     return datetime.datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
@@ -126,6 +131,8 @@ missing = sum(((attempts - records)).values())
 extra = sum(((records - attempts)).values())
 want(missing == 0, "every attempt has a record (%d have none)" % missing)
 want(extra == 0, "no record without an attempt (%d)" % extra)
+for w in wrong:
+    print("info wrong verdict: %s" % w)
 want(verdict_ok == total, "every record has the expected verdict")
 want(named == total, "every record names the client (%d of %d)"
      % (named, total))
