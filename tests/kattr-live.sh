@@ -169,7 +169,7 @@ else
 	expect_eq "inherited: the record names the child that wrote" \
 		"$(records 7004 UDP | head -1)" "$bpid $tmp/other reject kernel"
 	check "inherited: the connecting program is not named" \
-		[ -n "$bpid" ] && [ "$apid" != "$bpid" ]
+		test -n "$bpid" -a "$apid" != "$bpid"
 	expect_eq "inherited: nothing arrived" "$(udp_in 7004)" 0
 
 	# 7. once another program sent on it, the socket is shared: the
