@@ -264,19 +264,21 @@ static void test_attributes(void **state)
 	assert_int_equal(parse(n + 1, &req, &res), 0);
 }
 
+static const struct sock listen4 = {
+	.family = AF_INET,
+	.state = TCP_LISTEN,
+	.src = "0.0.0.0",
+	.dst = "0.0.0.0",
+	.sport = 40000,
+	.inode = 99,
+};
+
 /* The kernel falls back to a listener: an outbound SYN is never its. */
 static void test_listener(void **state)
 {
 	struct inet_diag_req_v2 req;
 	struct sockdiag_result res;
-	struct sock s = {
-		.family = AF_INET,
-		.state = TCP_LISTEN,
-		.src = "0.0.0.0",
-		.dst = "0.0.0.0",
-		.sport = 40000,
-		.inode = 99,
-	};
+	struct sock s = listen4;
 
 	req_tcp4(&req);
 	assert_int_equal(parse_sock(&s, &req, &res), -ENOENT);
@@ -287,14 +289,7 @@ static void test_listener_asked(void **state)
 {
 	struct inet_diag_req_v2 req;
 	struct sockdiag_result res;
-	struct sock s = {
-		.family = AF_INET,
-		.state = TCP_LISTEN,
-		.src = "0.0.0.0",
-		.dst = "0.0.0.0",
-		.sport = 40000,
-		.inode = 99,
-	};
+	struct sock s = listen4;
 
 	req_tcp4(&req);
 	req.idiag_states = SOCKDIAG_LISTENER;
