@@ -14,7 +14,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
@@ -27,8 +26,6 @@
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
 
-#include <openssl/evp.h>
-
 #include "attr.h"
 #include "capture.h"
 #include "chain.h"
@@ -36,21 +33,24 @@
 #include "ctlcmd.h"
 #include "ctlrules.h"
 #include "daemon.h"
-#include "doctor.h"
+#include "daemon_int.h"
 #include "dnswatch.h"
+#include "doctor.h"
 #include "dropwatch.h"
+#include "engine.h"
 #include "exitcode.h"
 #include "fencelog.h"
-#include "nflog.h"
 #include "kattr.h"
 #include "log.h"
+#include "logsink.h"
+#include "nflog.h"
 #include "nfqueue.h"
 #include "ocsfsink.h"
 #include "policy.h"
 #include "privs.h"
-#include "proc.h"
 #include "procfs.h"
 #include "record.h"
+#include "rules.h"
 #include "runctl.h"
 #include "timefmt.h"
 #include "worker.h"
@@ -60,7 +60,6 @@
 #define TICK_S	      1
 #define METRICS_TICKS 10
 #define STATUS_TICKS  3 /* STATUS= to the service manager */
-#define WORKER_FAILED "a queue worker failed"
 /*
  * Each fence drop is sent at once (the kernel's batching held single drops
  * for seconds); a burst is still read many messages to a recv().
@@ -73,76 +72,7 @@
 #define DNS_NAMES   1024
 #define DNS_QUERIES 256
 
-struct daemon {
-	const struct daemon_opts *o;
-	struct policy_ref *policy;
-	struct logsink *sink;
-	struct ocsfsink *ocsf; /* --ocsf, or NULL */
-	struct pcap_out pcap;
-	struct worker *workers;
-	int nworkers;
-	struct kattr *kattr; /* kernel attribution; NULL: /proc */
-	char attr_why[600];  /* for the start record */
-	int stop_fd;
-	int died_fd;  /* a worker gave up */
-	int timer_fd; /* the tick, or -1 */
-	unsigned ticks;
-	uint64_t wd_usec; /* the service manager's watchdog; 0: none */
-	int wd_fd;	  /* a ping every half interval, or -1 */
-	uint64_t *beats;  /* each worker's heartbeat at the last ping */
-	bool stalled;	  /* a worker made no progress: no pings */
-	struct dropwatch *drops;
-	struct nflog *nflog;	/* the fence's drops; NULL if unbound */
-	struct dnswatch *names; /* names for addresses; NULL: none */
-	struct fencelog *fencelog;
-	bool rules_installed;
-	unsigned chain_ticks;
-	bool chain_bad; /* altered, alert written, not yet restored */
-	struct doctor_report doctor; /* holes found at start */
-	char policy_sha[65];
-	char queues[16];
-	uint8_t key[CHAIN_KEY_MAX];
-	int keylen;
-	struct policy *base; /* the policy file's, without temporary rules */
-	char policy_path[CTLREQ_FILE_MAX]; /* "" for the embedded one */
-	uint64_t generation;		   /* 1 at start, +1 a reload */
-	int64_t started_ms;
-	char last_error[512];
-	struct control *ctl; /* --control, or NULL */
-	struct ctlcmd_host host;
-	struct ctlrules temps;
-	unsigned refused;	    /* refused peers recorded this tick */
-	struct procfs *explain_pfs; /* explain --pid, opened on first use */
-	struct proc_info *explain_proc;
-};
-
-/* The temporary rules' and control clients' clock. */
-static int64_t mono_ms(void)
-{
-	return timefmt_clock_us(CLOCK_MONOTONIC) / 1000;
-}
-
-/* SHA-256 of the policy's canonical form: what is in force, not bytes. */
-static void policy_digest(struct policy *p, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0, i;
-	char *text = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&text, &n);
-
-	out[0] = '\0';
-	if (!f)
-		return;
-	policy_print(p, f);
-	fclose(f);
-	if (EVP_Digest(text, n, md, &len, EVP_sha256(), NULL))
-		for (i = 0; i < len && i < 32; i++)
-			snprintf(out + 2 * i, 3, "%02x", md[i]);
-	free(text);
-}
-
-static void emit(struct daemon *d, struct record_event *ev)
+void daemon_emit(struct daemon *d, struct record_event *ev)
 {
 	ev->ts_us = timefmt_clock_us(CLOCK_REALTIME);
 	if (logsink_submit(d->sink, ev) < 0)
@@ -164,7 +94,7 @@ static void gather_fence(struct daemon *d, struct record_stats *st)
 		st->fence_unreadable = nflog_invalid(d->nflog);
 }
 
-static void gather_stats(struct daemon *d, struct record_stats *st)
+void daemon_gather_stats(struct daemon *d, struct record_stats *st)
 {
 	int i;
 
@@ -179,7 +109,8 @@ static void gather_stats(struct daemon *d, struct record_stats *st)
 		st->rejected += c.rejected;
 		st->dropped += c.dropped;
 		st->errors += undec + errs;
-		st->fenced += c.fenced + undec; /* undecodable: a fence record */
+		st->fenced +=
+			c.fenced + undec; /* undecodable: a fence record */
 	}
 	st->lost_records = logsink_get_lost(d->sink);
 	gather_fence(d, st);
@@ -194,7 +125,7 @@ static void write_holes(struct daemon *d)
 	for (i = 0; i < d->doctor.n; i++) {
 		ev.message = d->doctor.v[i].text;
 		if (d->doctor.v[i].level == DOCTOR_HOLE)
-			emit(d, &ev);
+			daemon_emit(d, &ev);
 	}
 	if (n)
 		log_warnx("%zu hole(s) in the fence, recorded as alert "
@@ -223,108 +154,8 @@ static void write_start(struct daemon *d)
 	};
 	struct record_event ev = {.type = RECORD_START, .start = &s};
 
-	emit(d, &ev);
+	daemon_emit(d, &ev);
 	policy_ref_put(p);
-}
-
-/* Find every holder of a socket only for a policy that asks who it is. */
-static void tune_attribution(struct daemon *d, const struct policy *p)
-{
-	bool all = policy_needs_holders(p);
-	int i, j;
-
-	for (i = 0; i < d->nworkers; i++)
-		for (j = 0; j < d->workers[i].nlanes; j++)
-			attr_set_thorough(d->workers[i].attr[j], all);
-	log_info("process attribution: %s",
-		 all ? "every holder of a socket, checked for taint (the "
-		       "policy names programs)"
-		     : "the first holder of a socket (no rule names a "
-		       "program)");
-}
-
-/* The base policy with the temporary rules in front, into force. */
-static void install_policy(struct daemon *d)
-{
-	struct policy *p = ctlrules_compose(&d->temps, d->base);
-
-	if (!p) {
-		log_warnx("temporary rules: out of memory; unchanged");
-		return;
-	}
-	tune_attribution(d, p);
-	policy_ref_set(d->policy, p);
-}
-
-struct diag_buf {
-	char *buf;
-	size_t cap;
-	size_t len;
-};
-
-/* Each diagnostic to stderr and, one a line, to the control reply. */
-static void diag_collect(void *ctx, const char *msg)
-{
-	struct diag_buf *db = ctx;
-	int n;
-
-	fprintf(stderr, "%s\n", msg);
-	if (!db->cap || db->len >= db->cap - 1)
-		return;
-	n = snprintf(db->buf + db->len, db->cap - db->len, "%s\n", msg);
-	db->len = n < 0 ? db->cap - 1 : db->len + (size_t)n;
-	if (db->len >= db->cap)
-		db->len = db->cap - 1;
-}
-
-/*
- * Load file (NULL: the one in force) and put it in force atomically;
- * with errors the old policy stays.  0, or -EINVAL with the errors in err.
- */
-static int reload_policy(struct daemon *d, const char *file, char *err,
-			 size_t errlen)
-{
-	struct policy_default_opts dflt = {.proxy = d->o->proxy};
-	struct diag_buf db = {err, errlen, 0};
-	struct policy_parse_opts popts = {.diag = diag_collect, .ctx = &db};
-	struct record_event ev = {.type = RECORD_RELOAD};
-	const char *path = file		       ? file
-			   : d->policy_path[0] ? d->policy_path
-					       : NULL;
-	struct policy *p;
-
-	logsink_reopen(d->sink);
-	if (d->ocsf && (errno = -ocsfsink_reopen(d->ocsf)))
-		log_warn("cannot reopen the OCSF stream %s", d->o->ocsf);
-	p = policy_load(path, &dflt, &popts);
-	if (!p) {
-		ev.ok = false;
-		ev.message = "the new policy has errors; the old one stays in "
-			     "force";
-		snprintf(d->last_error, sizeof(d->last_error), "reload: %s",
-			 db.len ? err : ev.message);
-		emit(d, &ev);
-		return -EINVAL;
-	}
-	if (file)
-		snprintf(d->policy_path, sizeof(d->policy_path), "%s", file);
-	policy_digest(p, d->policy_sha);
-	policy_free(d->base);
-	d->base = p;
-	install_policy(d);
-	d->generation++;
-	ev.ok = true;
-	ev.policy_sha256 = d->policy_sha;
-	emit(d, &ev);
-	log_info("policy reloaded");
-	return 0;
-}
-
-static void reload(struct daemon *d)
-{
-	char err[1];
-
-	reload_policy(d, NULL, err, 0);
 }
 
 static void write_counts(struct daemon *d, enum record_type type,
@@ -334,8 +165,8 @@ static void write_counts(struct daemon *d, enum record_type type,
 	struct record_event ev = {
 		.type = type, .stats = &st, .message = reason};
 
-	gather_stats(d, &st);
-	emit(d, &ev);
+	daemon_gather_stats(d, &st);
+	daemon_emit(d, &ev);
 }
 
 static void write_metrics(struct daemon *d)
@@ -344,7 +175,7 @@ static void write_metrics(struct daemon *d)
 	struct runctl_queue q[64];
 	int i, n = d->nworkers < 64 ? d->nworkers : 64;
 
-	gather_stats(d, &st);
+	daemon_gather_stats(d, &st);
 	for (i = 0; i < n; i++) {
 		q[i].queue = d->workers[i].queue;
 		if (nfqueue_kernel_drops(q[i].queue, &q[i].queue_dropped,
@@ -384,7 +215,7 @@ static void send_status(struct daemon *d)
 
 	if (!getenv("NOTIFY_SOCKET") || d->stalled)
 		return;
-	gather_stats(d, &st);
+	daemon_gather_stats(d, &st);
 	for (i = 0; i < d->nworkers; i++) {
 		dropwatch_totals(d->drops, d->workers[i].queue, &lq, &lu);
 		lost += lq + lu;
@@ -398,14 +229,13 @@ static void send_status(struct daemon *d)
 	runctl_notify(buf);
 }
 
-/* Every second: lost packets are recorded as soon as they are seen. */
 static void chain_alert(struct daemon *d, const char *msg)
 {
 	struct record_event ev = {
 		.type = RECORD_ALERT, .kind = "chain", .message = msg};
 
 	log_warnx("%s", msg);
-	emit(d, &ev);
+	daemon_emit(d, &ev);
 }
 
 /*
@@ -443,12 +273,13 @@ static void expire_rules(struct daemon *d)
 
 	d->refused = 0;
 	if (d->ctl)
-		control_expire(d->ctl, mono_ms());
-	while (n < CTLRULES_MAX && ctlrules_expire(&d->temps, mono_ms(), &r))
+		control_expire(d->ctl, daemon_mono_ms());
+	while (n < CTLRULES_MAX &&
+	       ctlrules_expire(&d->temps, daemon_mono_ms(), &r))
 		gone[n++] = r;
 	if (!n)
 		return;
-	install_policy(d);
+	daemon_install_policy(d);
 	for (i = 0; i < n; i++)
 		ctlcmd_expired(&d->host, &gone[i]);
 }
@@ -540,7 +371,7 @@ static const char *on_signal(struct daemon *d, int sfd)
 	switch (si.ssi_signo) {
 	case SIGHUP:
 		runctl_notify_reloading();
-		reload(d);
+		daemon_reload(d);
 		runctl_notify("READY=1");
 		return NULL;
 	case SIGUSR1:
@@ -574,7 +405,7 @@ static const char *control_loop(struct daemon *d, int sfd, int tfd)
 		if (poll(pfd, (nfds_t)(6 + nc), -1) < 0 && errno != EINTR)
 			return "poll failed";
 		if (nc)
-			control_service(d->ctl, pfd + 6, nc, mono_ms());
+			control_service(d->ctl, pfd + 6, nc, daemon_mono_ms());
 		if (pfd[2].revents & POLLIN)
 			return WORKER_FAILED;
 		if (pfd[3].revents & POLLIN)
@@ -869,7 +700,7 @@ static void write_fence_alert(struct daemon *d)
 		 "NFLOG group %u could not be bound: the fence drops, but "
 		 "its drops are not recorded",
 		 d->o->rules.nflog_group);
-	emit(d, &ev);
+	daemon_emit(d, &ev);
 }
 
 /* On the watch's clock: the record's is the wall clock. */
@@ -1009,142 +840,6 @@ static int open_watchdog(struct daemon *d)
 	return 0;
 }
 
-static void host_status(void *ctx, struct ctlcmd_status *st)
-{
-	struct daemon *d = ctx;
-	struct policy *p = policy_ref_get(d->policy);
-
-	st->mode = d->o->audit || policy_audit_mode(p) ? "audit" : "enforce";
-	policy_free(p);
-	st->attribution = d->kattr ? "kernel" : "proc";
-	st->policy = d->policy_path[0] ? d->policy_path : "embedded";
-	st->policy_sha256 = d->policy_sha;
-	st->queues = d->queues;
-	st->last_error = d->last_error[0] ? d->last_error : NULL;
-	st->generation = d->generation;
-	st->uptime_s = (mono_ms() - d->started_ms) / 1000;
-	gather_stats(d, &st->stats);
-}
-
-static int host_reload(void *ctx, const char *file, uint64_t *generation,
-		       char *err, size_t errlen)
-{
-	struct daemon *d = ctx;
-	int ret;
-
-	runctl_notify_reloading();
-	ret = reload_policy(d, file, err, errlen);
-	runctl_notify("READY=1");
-	*generation = d->generation;
-	return ret;
-}
-
-static struct policy *host_policy(void *ctx)
-{
-	return policy_ref_get(((struct daemon *)ctx)->policy);
-}
-
-/* A look-up of its own: the workers' caches stay theirs. */
-static void host_names(void *ctx, const struct flow *f,
-		       struct dnsname_list *out)
-{
-	struct daemon *d = ctx;
-
-	dnswatch_lookup(d->names, f, dnswatch_now(), out);
-}
-
-static int host_proc(void *ctx, int pid, const struct proc_info **info)
-{
-	struct daemon *d = ctx;
-	const char *root = d->o->proc_root ? d->o->proc_root : "/proc";
-
-	if (!d->explain_pfs)
-		d->explain_pfs = procfs_open(root);
-	if (!d->explain_proc)
-		d->explain_proc = calloc(1, sizeof(*d->explain_proc));
-	if (!d->explain_pfs || !d->explain_proc)
-		return -ENOMEM;
-	*info = d->explain_proc;
-	return procfs_lookup_pid(d->explain_pfs, (pid_t)pid, d->explain_proc);
-}
-
-static void host_rules_changed(void *ctx)
-{
-	install_policy(ctx);
-}
-
-static void host_record(void *ctx, const struct record_control *rc)
-{
-	struct record_event ev = {.type = RECORD_CONTROL, .control = rc};
-
-	emit(ctx, &ev);
-}
-
-/* A flood of refused peers is recorded up to a bound each second. */
-#define REFUSED_PER_TICK 10
-
-static void host_refused(void *ctx, const struct control_peer *peer)
-{
-	struct daemon *d = ctx;
-	struct record_control rc = {
-		.command = "refused",
-		.ok = false,
-		.message = "not root and not in the control group",
-		.uid = peer->uid,
-		.gid = peer->gid,
-		.pid = peer->pid,
-	};
-
-	if (d->refused++ < REFUSED_PER_TICK)
-		host_record(d, &rc);
-	else if (d->refused == REFUSED_PER_TICK + 1)
-		log_warnx("control socket: more than %d refused peers in a "
-			  "second; the rest go unrecorded",
-			  REFUSED_PER_TICK);
-}
-
-static size_t host_handle(void *ctx, const struct control_peer *peer,
-			  const char *line, size_t len, char *reply, size_t cap)
-{
-	struct daemon *d = ctx;
-
-	return ctlcmd_handle(&d->host, peer, line, len, reply, cap, mono_ms());
-}
-
-/* Bound before privileges go: the socket's owner must be root. */
-static int open_control(struct daemon *d)
-{
-	const struct daemon_opts *o = d->o;
-	struct control_opts co = {
-		.path = o->control,
-		.have_group = o->have_control_group,
-		.group = o->control_group,
-		.handle = host_handle,
-		.refused = host_refused,
-		.ctx = d,
-	};
-
-	d->host = (struct ctlcmd_host){
-		.status = host_status,
-		.reload = host_reload,
-		.policy = host_policy,
-		.proc = host_proc,
-		.names = d->names ? host_names : NULL,
-		.rules_changed = host_rules_changed,
-		.record = host_record,
-		.rules = &d->temps,
-		.ctx = d,
-	};
-	if (!o->control)
-		return 0;
-	d->ctl = control_open(&co);
-	if (!d->ctl) {
-		log_warn("control socket %s", o->control);
-		return -1;
-	}
-	return 0;
-}
-
 static int setup(struct daemon *d)
 {
 	const struct daemon_opts *o = d->o;
@@ -1155,7 +850,7 @@ static int setup(struct daemon *d)
 	if (d->stop_fd < 0 || d->died_fd < 0 || open_log(d) || open_pcap(d) ||
 	    open_kattr(d) || open_names(d) || open_workers(d) ||
 	    open_drops(d) || open_timer(d) || open_watchdog(d) ||
-	    open_control(d))
+	    daemon_open_control(d))
 		return -1;
 	open_fence_log(d);
 	if (o->install_rules) {
@@ -1228,11 +923,11 @@ int daemon_run(const struct daemon_opts *o)
 
 	if (!p)
 		return EXIT_USAGE;
-	policy_digest(p, d.policy_sha);
+	daemon_policy_digest(p, d.policy_sha);
 	d.base = p;
 	d.policy = policy_ref_new(policy_hold(p));
 	d.generation = 1;
-	d.started_ms = mono_ms();
+	d.started_ms = daemon_mono_ms();
 	if (o->policy_file)
 		snprintf(d.policy_path, sizeof(d.policy_path), "%s",
 			 o->policy_file);
@@ -1241,7 +936,7 @@ int daemon_run(const struct daemon_opts *o)
 	sfd = signals_open();
 	if (!d.policy || sfd < 0 || setup(&d))
 		goto out;
-	tune_attribution(&d, p);
+	daemon_tune_attribution(&d, p);
 	write_start(&d);
 	write_holes(&d);
 	write_fence_alert(&d);
