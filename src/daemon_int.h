@@ -4,7 +4,8 @@
 
 /*
  * The running daemon's state, shared by daemon.c (start and stop) and
- * its parts: daemon_host.c (the policy in force, the control socket).
+ * its parts: daemon_host.c (the policy in force, the control socket),
+ * daemon_loop.c (the control loop).
  */
 
 #include <stdbool.h>
@@ -67,8 +68,6 @@ struct daemon {
 /* daemon.c */
 /* A start, reload, control or alert record, stamped now, to the log. */
 void daemon_emit(struct daemon *d, struct record_event *ev);
-/* The workers' counts with the log's and the fence's losses. */
-void daemon_gather_stats(struct daemon *d, struct record_stats *st);
 
 /* daemon_host.c */
 /* The temporary rules' and control clients' clock. */
@@ -83,5 +82,18 @@ void daemon_install_policy(struct daemon *d);
 void daemon_reload(struct daemon *d);
 /* Bound before privileges go: the socket's owner must be root. */
 int daemon_open_control(struct daemon *d);
+
+/* daemon_loop.c */
+/* The workers' counts with the log's and the fence's losses. */
+void daemon_gather_stats(struct daemon *d, struct record_stats *st);
+/* A stats or stop record of the counts so far; reason: the stop's. */
+void daemon_write_counts(struct daemon *d, enum record_type type,
+			 const char *reason);
+/* The --metrics-file, written anew. */
+void daemon_write_metrics(struct daemon *d);
+/* Whatever the fence dropped since the last time, as records. */
+void daemon_read_fence_log(struct daemon *d);
+/* The control loop: returns the reason for stopping. */
+const char *daemon_control_loop(struct daemon *d, int sfd, int tfd);
 
 #endif
