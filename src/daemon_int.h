@@ -4,8 +4,8 @@
 
 /*
  * The running daemon's state, shared by daemon.c (start and stop) and
- * its parts: daemon_host.c (the policy in force, the control socket),
- * daemon_loop.c (the control loop).
+ * its parts: daemon_open.c (the start-up steps), daemon_host.c (the policy in
+ * force, the control socket), daemon_loop.c (the control loop).
  */
 
 #include <stdbool.h>
@@ -68,6 +68,10 @@ struct daemon {
 /* daemon.c */
 /* A start, reload, control or alert record, stamped now, to the log. */
 void daemon_emit(struct daemon *d, struct record_event *ev);
+
+/* daemon_open.c */
+/* Every start-up step, in order; -1 (said) when one fails. */
+int daemon_setup(struct daemon *d);
 
 /* daemon_host.c */
 /* The temporary rules' and control clients' clock. */
