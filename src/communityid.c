@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "communityid.h"
@@ -119,15 +118,72 @@ static void order_tuple(const struct flow *f, size_t alen, bool ports,
 	t->pb = f->sport;
 }
 
+/*
+ * SHA-1 of a message that fits one block (at most 55 bytes, as every
+ * tuple does), padded here and compressed once: the Init/Update/Final
+ * round trip cost more than the compression itself.
+ */
+static void sha1_short(const uint8_t *msg, size_t n,
+		       uint8_t md[SHA_DIGEST_LENGTH])
+{
+	uint8_t block[SHA_CBLOCK] = {0};
+	uint64_t bits = (uint64_t)n * 8;
+	SHA_CTX sha;
+	uint32_t h[5];
+	int i;
+
+	memcpy(block, msg, n);
+	block[n] = 0x80;
+	for (i = 0; i < 8; i++)
+		block[SHA_CBLOCK - 1 - i] = (uint8_t)(bits >> (8 * i));
+	SHA1_Init(&sha);
+	SHA1_Transform(&sha, block);
+	h[0] = sha.h0;
+	h[1] = sha.h1;
+	h[2] = sha.h2;
+	h[3] = sha.h3;
+	h[4] = sha.h4;
+	for (i = 0; i < 5; i++) {
+		md[4 * i] = (uint8_t)(h[i] >> 24);
+		md[4 * i + 1] = (uint8_t)(h[i] >> 16);
+		md[4 * i + 2] = (uint8_t)(h[i] >> 8);
+		md[4 * i + 3] = (uint8_t)h[i];
+	}
+}
+
+/* Base64 of the 20-byte digest: 27 characters, one '=' and a NUL. */
+static void base64_digest(const uint8_t md[SHA_DIGEST_LENGTH], char *out)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t v;
+	int i;
+
+	for (i = 0; i < 18; i += 3) {
+		v = (uint32_t)md[i] << 16 | (uint32_t)md[i + 1] << 8 |
+		    md[i + 2];
+		*out++ = b64[v >> 18];
+		*out++ = b64[(v >> 12) & 63];
+		*out++ = b64[(v >> 6) & 63];
+		*out++ = b64[v & 63];
+	}
+	v = (uint32_t)md[18] << 16 | (uint32_t)md[19] << 8;
+	*out++ = b64[v >> 18];
+	*out++ = b64[(v >> 12) & 63];
+	*out++ = b64[(v >> 6) & 63];
+	*out++ = '=';
+	*out = '\0';
+}
+
 int communityid_flow(struct communityid *cid, const struct flow *flow,
 		     char out[COMMUNITYID_LEN])
 {
 	uint8_t buf[2 + 16 + 16 + 2 + 4], md[SHA_DIGEST_LENGTH];
-	SHA_CTX sha;
 	size_t alen = flow->ip_version == 6 ? 16 : 4, n = 0;
 	bool ports = has_ports(flow);
 	struct cid_tuple t;
 
+	_Static_assert(sizeof(buf) < SHA_CBLOCK - 8, "one SHA-1 block");
 	order_tuple(flow, alen, ports, &t);
 	memcpy(buf, cid->seed, 2);
 	n = 2;
@@ -143,11 +199,8 @@ int communityid_flow(struct communityid *cid, const struct flow *flow,
 		buf[n++] = (uint8_t)(t.pb >> 8);
 		buf[n++] = (uint8_t)t.pb;
 	}
-	/* Not SHA1(): in OpenSSL 3 that is EVP_Q_digest(), which allocates. */
-	if (!SHA1_Init(&sha) || !SHA1_Update(&sha, buf, n) ||
-	    !SHA1_Final(md, &sha))
-		return -EIO;
+	sha1_short(buf, n, md);
 	memcpy(out, "1:", 2);
-	EVP_EncodeBlock((unsigned char *)out + 2, md, SHA_DIGEST_LENGTH);
+	base64_digest(md, out + 2);
 	return 0;
 }
