@@ -285,17 +285,26 @@ static int block_next(struct capture *cap, struct capture_pkt *pkt)
 	return 1;
 }
 
-const uint8_t *capture_peek(const struct capture *cap, size_t *caplen)
+const uint8_t *capture_peek(const struct capture *cap, unsigned skip,
+			    size_t *caplen)
 {
+	size_t pos = cap->pos;
 	const uint8_t *h;
 
-	if (!cap->buf || cap->len - cap->pos < PCAP_REC_HDR)
+	if (!cap->buf)
 		return NULL;
-	h = cap->buf + cap->pos;
-	*caplen = get32(cap, h + 8);
-	if (*caplen > cap->snap || cap->len - cap->pos - PCAP_REC_HDR < *caplen)
-		return NULL;
-	return h + PCAP_REC_HDR;
+	for (;;) {
+		if (cap->len - pos < PCAP_REC_HDR)
+			return NULL;
+		h = cap->buf + pos;
+		*caplen = get32(cap, h + 8);
+		if (*caplen > cap->snap ||
+		    cap->len - pos - PCAP_REC_HDR < *caplen)
+			return NULL;
+		if (!skip--)
+			return h + PCAP_REC_HDR;
+		pos += PCAP_REC_HDR + *caplen;
+	}
 }
 
 int capture_next(struct capture *cap, struct capture_pkt *pkt, char *err,

@@ -38,12 +38,14 @@ int capture_next(struct capture *cap, struct capture_pkt *pkt, char *err,
 		 size_t errlen);
 
 /*
- * The bytes of the record after the one capture_next() gave last, when
- * they are already in memory (NULL otherwise, and always with libpcap):
- * a look ahead, to fetch what judging it will need.  The record may not
- * pass the filter.
+ * The bytes of a record after the one capture_next() gave last (skip 0:
+ * the next one, 1: the one after it, ...), when it and the records before
+ * it are already in memory (NULL otherwise, and always with libpcap): a
+ * look ahead, to fetch what judging it will need.  It stays in place until
+ * capture_next() has given it.  The record may not pass the filter.
  */
-const uint8_t *capture_peek(const struct capture *cap, size_t *caplen);
+const uint8_t *capture_peek(const struct capture *cap, unsigned skip,
+			    size_t *caplen);
 
 /*
  * Read the rest of the capture through libpcap alone, not through the

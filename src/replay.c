@@ -35,6 +35,13 @@
 /* Names learned from the capture's answers, as the daemon keeps them. */
 #define REPLAY_NAMES   1024
 #define REPLAY_QUERIES 256
+/*
+ * How many records ahead a packet is decoded and its flow's memory
+ * fetched: one packet's work is shorter than a miss to memory.  The ring
+ * holds the decodes not yet used, a power of two above the distance.
+ */
+#define REPLAY_AHEAD 3
+#define REPLAY_RING  4
 
 /*
  * A record decoded ahead of its turn, to fetch its flow's memory early:
@@ -58,8 +65,8 @@ struct replay {
 	struct dnsname *names;
 	struct replay_out *out;
 	struct replay_stats st;
-	struct replay_ahead ahead[2]; /* the current packet's, the next's */
-	int cur;		      /* ahead[cur] is the current packet's */
+	struct replay_ahead ahead[REPLAY_RING];
+	unsigned cur; /* ahead[cur % REPLAY_RING] is the current packet's */
 };
 
 /* How one capture went, for the summary of several. */
@@ -297,7 +304,7 @@ static enum decode_result decode_of(const struct replay *r,
 				    const struct capture_pkt *p, int link,
 				    struct flow *f)
 {
-	const struct replay_ahead *a = &r->ahead[r->cur];
+	const struct replay_ahead *a = &r->ahead[r->cur % REPLAY_RING];
 
 	if (a->data && a->data == p->data && a->caplen == p->caplen &&
 	    a->link == link) {
@@ -335,16 +342,18 @@ static void judge_packet(struct replay *r, const struct capture_pkt *cp,
 }
 
 /*
- * Flow tables miss the cache: fetch ahead for the packet after this one.
- * The record capture_peek() shows is, in place, the one capture_next()
- * gives next unless the filter skips it: decode_of() knows it by its
- * address and length.
+ * Flow tables miss the cache: fetch ahead for a packet REPLAY_AHEAD
+ * records on.  The record capture_peek() shows is, in place, one that
+ * capture_next() gives later unless the filter skips it: decode_of() knows
+ * it by its address and length.  Short of that distance (the first
+ * records, the end of a block) nothing is fetched.
  */
 static void prefetch_next(struct replay *r, const struct capture *cap)
 {
-	struct replay_ahead *a = &r->ahead[!r->cur];
+	struct replay_ahead *a =
+		&r->ahead[(r->cur + REPLAY_AHEAD) % REPLAY_RING];
 
-	a->data = capture_peek(cap, &a->caplen);
+	a->data = capture_peek(cap, REPLAY_AHEAD - 1, &a->caplen);
 	if (!a->data)
 		return;
 	a->link = capture_link(cap);
@@ -377,10 +386,10 @@ static void replay_file(struct replay *r, const char *path,
 	while ((rc = capture_next(cap, &cp, err, sizeof(err))) == 1) {
 		prefetch_next(r, cap);
 		judge_packet(r, &cp, capture_link(cap));
-		r->cur = !r->cur;
+		r->cur++;
 	}
 	/* the next capture's records are elsewhere */
-	r->ahead[0].data = r->ahead[1].data = NULL;
+	memset(r->ahead, 0, sizeof(r->ahead));
 	capture_close(cap);
 	res->packets = r->st.packets - before;
 	if (rc < 0) {
