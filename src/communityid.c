@@ -175,7 +175,7 @@ static void base64_digest(const uint8_t md[SHA_DIGEST_LENGTH], char *out)
 	*out = '\0';
 }
 
-int communityid_flow(struct communityid *cid, const struct flow *flow,
+int communityid_flow(const struct communityid *cid, const struct flow *flow,
 		     char out[COMMUNITYID_LEN])
 {
 	uint8_t buf[2 + 16 + 16 + 2 + 4], md[SHA_DIGEST_LENGTH];

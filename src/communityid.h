@@ -23,7 +23,7 @@ void communityid_free(struct communityid *cid);
  * ports (anything but TCP, UDP, SCTP, ICMP, ICMPv6), and flows whose ports
  * are unknown, hash the addresses and protocol only.  Returns 0 or -EIO.
  */
-int communityid_flow(struct communityid *cid, const struct flow *flow,
+int communityid_flow(const struct communityid *cid, const struct flow *flow,
 		     char out[COMMUNITYID_LEN]);
 
 #endif

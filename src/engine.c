@@ -151,9 +151,13 @@ static int record(struct engine *e, const struct engine_pkt *pkt,
 	char cid[COMMUNITYID_LEN] = "";
 	struct record_event ev = {0};
 
-	communityid_flow(e->cid, pkt->flow, cid);
+	if (e->cfg.community_id_later) {
+		rv->community_hasher = e->cid;
+	} else {
+		communityid_flow(e->cid, pkt->flow, cid);
+		rv->community_id = cid;
+	}
 	rv->flow = pkt->flow;
-	rv->community_id = cid;
 	rv->live = pkt->live;
 	rv->queue = pkt->queue;
 	rv->packet_id = pkt->packet_id;

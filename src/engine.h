@@ -59,6 +59,9 @@ struct engine_cfg {
 	int (*emit)(void *ctx, const struct record_event *ev);
 	bool (*can_accept)(void *ctx);
 	void *out_ctx;
+	/* emit's records name the hasher, and the community_id is computed
+	 * where they are formatted (replay's writer thread) */
+	bool community_id_later;
 };
 
 /* Counters, by the policy's decision (not what audit mode enforced). */

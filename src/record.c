@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chain.h"
+#include "communityid.h"
 #include "flow.h"
 #include "flowfmt.h"
 #include "record.h"
@@ -421,9 +422,14 @@ static int jb_verdict(struct jbuf *jb, const struct record_verdict *v)
 {
 	const char *verdict = verdict_str(v->verdict);
 	const char *attr = attribution_str(v->attribution);
+	const char *community_id = v->community_id;
+	char cid[COMMUNITYID_LEN];
 
 	if (!verdict || !attr || !v->flow)
 		return -EINVAL;
+	if (!community_id && v->community_hasher &&
+	    !communityid_flow(v->community_hasher, v->flow, cid))
+		community_id = cid;
 	jb_plain(jb, "verdict", verdict);
 	jb_bool(jb, "enforced", v->enforced);
 	jb_str(jb, "rule", v->rule, false);
@@ -435,7 +441,7 @@ static int jb_verdict(struct jbuf *jb, const struct record_verdict *v)
 	jb_flow(jb, v->flow);
 	if (v->dest_name)
 		jb_str(jb, "dest_name", v->dest_name, true);
-	jb_plain(jb, "community_id", v->community_id);
+	jb_plain(jb, "community_id", community_id);
 	jb_plain(jb, "attribution", attr);
 	jb_proc(jb, v->proc);
 	if (v->live) {

@@ -11,6 +11,7 @@
 
 struct flow;
 struct chain;
+struct communityid;
 
 /*
  * The largest record line, newline included.  Every byte of a system string
@@ -47,6 +48,8 @@ struct record_verdict {
 	const char *reason; /* omitted when NULL */
 	const char *hint;   /* omitted when NULL; see record_hint() */
 	const char *community_id; /* as communityid_flow() writes it */
+	/* community_id NULL: the flow's, by this hasher, when formatted */
+	const struct communityid *community_hasher;
 	const char *dest_name; /* learned for dest_ip; omitted when NULL */
 	enum attribution attribution;
 	const struct proc_info *proc; /* NULL: "proc":null */

@@ -513,6 +513,7 @@ static int replay_setup(struct replay *r, struct replay_out *out,
 	ecfg->attr_ctx = (void *)r->cfg->procs;
 	ecfg->emit = emit_record;
 	ecfg->out_ctx = out;
+	ecfg->community_id_later = true;
 	r->out = out;
 	r->names = dnsname_new(REPLAY_NAMES, REPLAY_QUERIES);
 	ecfg->names = replay_names;

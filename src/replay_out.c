@@ -51,6 +51,7 @@ struct out_entry {
 	uint8_t attribution;
 	int64_t ts_us;
 	struct flow flow;
+	const struct communityid *community_hasher;
 	unsigned rule_line;
 	uint32_t body_len;
 	uint16_t len[S__MAX]; /* S_NULL: NULL */
@@ -116,6 +117,7 @@ static void entry_event(const struct out_entry *e, struct record_verdict *rv,
 		.reason = str[S_REASON],
 		.hint = str[S_HINT],
 		.community_id = str[S_CID],
+		.community_hasher = e->community_hasher,
 		.dest_name = str[S_NAME],
 		.attribution = (enum attribution)e->attribution,
 	};
@@ -273,6 +275,7 @@ static bool put_fields(struct out_block *b, const struct record_event *ev)
 	e->ts_us = ev->ts_us;
 	e->flow = *ev->verdict->flow;
 	e->rule_line = ev->verdict->rule_line;
+	e->community_hasher = ev->verdict->community_hasher;
 	for (i = 0; i < S__MAX; i++)
 		if (str[i]) {
 			memcpy(p, str[i], (size_t)e->len[i] + 1);

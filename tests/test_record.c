@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "chain.h"
+#include "communityid.h"
 #include "flow.h"
 #include "flowfmt.h"
 #include "record.h"
@@ -588,6 +589,37 @@ static void test_sparse(void **state)
 			 -EINVAL);
 }
 
+/* A record that names its flow's hasher has the id the hasher gives,
+ * byte for byte; one it gives already stays. */
+static void test_community_hasher(void **state)
+{
+	struct communityid *cid = communityid_new(0);
+	struct record_verdict v = {.verdict = VERDICT_ACCEPT, .rule = "r"};
+	struct record_event ev = {.type = RECORD_VERDICT, .verdict = &v};
+	char id[COMMUNITYID_LEN], want[RECORD_MAX], got[RECORD_MAX];
+	struct flow f;
+	int n, m;
+
+	(void)state;
+	assert_non_null(cid);
+	v4_flow(&f, 6, 443);
+	v.flow = &f;
+	assert_int_equal(communityid_flow(cid, &f, id), 0);
+	v.community_id = id;
+	n = record_format(want, sizeof(want), 1, NULL, &ev);
+	assert_true(n > 0);
+	assert_non_null(memmem(want, (size_t)n, id, strlen(id)));
+	v.community_id = NULL;
+	v.community_hasher = cid;
+	m = record_format(got, sizeof(got), 1, NULL, &ev);
+	assert_int_equal(m, n);
+	assert_memory_equal(got, want, (size_t)n);
+	v.community_id = "1:given=";
+	m = record_format(got, sizeof(got), 1, NULL, &ev);
+	assert_non_null(memmem(got, (size_t)m, "\"1:given=\"", 10));
+	communityid_free(cid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_control),
 		cmocka_unit_test(test_hint),
 		cmocka_unit_test(test_sparse),
+		cmocka_unit_test(test_community_hasher),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);
