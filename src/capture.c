@@ -5,10 +5,11 @@
  *
  * Except for speed: reading a classic pcap file through libpcap costs two
  * stdio reads and a copy per packet.  Once libpcap has opened and checked
- * a regular pcap file, records are read here in large blocks with pread()
- * and handed out in place; at the first record that is not plainly well
- * formed (cut short, longer than the snapshot length, ...) libpcap takes
- * over from that record, so every damaged file is reported as before.
+ * a regular pcap file, the file is mapped here a window at a time and its
+ * records are handed out in place, never copied; at the first record that
+ * is not plainly well formed (cut short, longer than the snapshot length,
+ * ...), or that cannot be mapped, libpcap takes over from that record, so
+ * every damaged file is reported as before.
  */
 #include "config.h"
 
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <pcap/pcap.h>
@@ -26,6 +28,8 @@
 #include "decode.h"
 
 #define CAPTURE_READ_BUF (1 << 20)
+/* The file is mapped this much at a time: far more than a record. */
+#define CAPTURE_WINDOW (8 << 20)
 
 #define PCAP_FILE_HDR 24
 #define PCAP_REC_HDR  16
@@ -37,10 +41,14 @@ struct capture {
 	int link;
 	struct bpf_program prog;
 	bool filtered;
-	/* the block reader; buf NULL: libpcap reads */
-	uint8_t *buf;
-	size_t len, pos; /* bytes in buf; the next record is at buf + pos */
+	/* the block reader, when block is set (otherwise libpcap reads) */
+	bool block;
+	uint8_t *buf;	 /* in the window: the file from off on */
+	size_t len, pos; /* bytes at buf; the next record is at buf + pos */
 	off_t off;	 /* where buf starts in the file */
+	off_t size;	 /* the file's, when the window was mapped */
+	void *map;	 /* the window mapped, or NULL */
+	size_t map_len;
 	int fd;
 	bool swapped, nsec;
 	uint32_t snap;
@@ -119,8 +127,9 @@ static void block_setup(struct capture *cap)
 	    pread(fileno(f), magic, sizeof(magic), 0) != sizeof(magic) ||
 	    !pcap_magic(cap, magic))
 		return;
-	cap->buf = malloc(CAPTURE_READ_BUF);
+	cap->block = true;
 	cap->fd = fileno(f);
+	cap->size = st.st_size;
 	cap->off = PCAP_FILE_HDR;
 	cap->len = cap->pos = 0;
 	/* Longer records are libpcap's to judge (it may cut or refuse). */
@@ -195,9 +204,10 @@ void capture_close(struct capture *cap)
 		return;
 	if (cap->filtered)
 		pcap_freecode(&cap->prog);
+	if (cap->map)
+		munmap(cap->map, cap->map_len);
 	if (cap->pc)
 		pcap_close(cap->pc);
-	free(cap->buf);
 	free(cap);
 }
 
@@ -206,38 +216,69 @@ int capture_link(const struct capture *cap)
 	return cap->link;
 }
 
+static void window_unmap(struct capture *cap)
+{
+	if (cap->map)
+		munmap(cap->map, cap->map_len);
+	cap->map = NULL;
+	cap->buf = NULL;
+	cap->len = cap->pos = 0;
+}
+
 /* libpcap goes on from the next record, wherever the block reader is. */
 void capture_use_libpcap(struct capture *cap)
 {
-	if (!cap->buf)
+	if (!cap->block)
 		return;
 	fseeko(pcap_file(cap->pc), cap->off + (off_t)cap->pos, SEEK_SET);
-	free(cap->buf);
-	cap->buf = NULL;
+	window_unmap(cap);
+	cap->block = false;
+}
+
+/*
+ * The window that starts with the file's byte at (from the page it is
+ * in): 0, or -1 when it cannot be mapped.  Populating it first reads the
+ * file, so that a read error or a file cut short since is an error here
+ * rather than a SIGBUS later.  XXX: a file cut short between the two can
+ * still raise one; captures are not written while they are replayed.
+ */
+static int window_map(struct capture *cap, off_t at)
+{
+	off_t start = at & ~(off_t)(sysconf(_SC_PAGESIZE) - 1);
+	size_t len = CAPTURE_WINDOW;
+	void *p;
+
+	window_unmap(cap);
+	cap->off = at;
+	if (cap->size - start < (off_t)len)
+		len = (size_t)(cap->size - start);
+	p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, cap->fd, start);
+	if (p == MAP_FAILED)
+		return -1;
+	cap->map = p;
+	cap->map_len = len;
+	/* EINVAL: a kernel before 5.14, which faults the pages in instead */
+	if (madvise(p, len, MADV_POPULATE_READ) && errno != EINVAL)
+		return -1;
+	cap->buf = (uint8_t *)p + (at - start);
+	cap->len = len - (size_t)(at - start);
+	return 0;
 }
 
 /* At least need bytes at buf + pos: 0; none left at all: 1; fewer: -1. */
 static int block_fill(struct capture *cap, size_t need)
 {
-	ssize_t n;
+	off_t at = cap->off + (off_t)cap->pos;
+	struct stat st;
 
 	if (cap->len - cap->pos >= need)
 		return 0;
-	memmove(cap->buf, cap->buf + cap->pos, cap->len - cap->pos);
-	cap->off += (off_t)cap->pos;
-	cap->len -= cap->pos;
-	cap->pos = 0;
-	while (cap->len < need) {
-		n = pread(cap->fd, cap->buf + cap->len,
-			  CAPTURE_READ_BUF - cap->len,
-			  cap->off + (off_t)cap->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return cap->len ? -1 : 1;
-		cap->len += (size_t)n;
-	}
-	return 0;
+	/* a file that grew since is libpcap's to read on */
+	if (at == cap->size)
+		return fstat(cap->fd, &st) || st.st_size != cap->size ? -1 : 1;
+	if (cap->size - at < (off_t)need)
+		return -1;
+	return window_map(cap, at);
 }
 
 /*
@@ -291,7 +332,7 @@ const uint8_t *capture_peek(const struct capture *cap, unsigned skip,
 	size_t pos = cap->pos;
 	const uint8_t *h;
 
-	if (!cap->buf)
+	if (!cap->block)
 		return NULL;
 	for (;;) {
 		if (cap->len - pos < PCAP_REC_HDR)
@@ -314,7 +355,7 @@ int capture_next(struct capture *cap, struct capture_pkt *pkt, char *err,
 	const u_char *data;
 	int rc;
 
-	if (cap->buf) {
+	if (cap->block) {
 		rc = block_next(cap, pkt);
 		if (rc != -2)
 			return rc;
