@@ -40,14 +40,24 @@
 #define VERDICT_BATCH_SIZE 8192
 /* Configuration messages and their acks are small. */
 #define NFQUEUE_CTRL_BUF 8192
+/*
+ * Datagrams one receive takes: the kernel sends each packet in its own,
+ * the copied bytes plus well under 1 KiB of attributes (one with more
+ * would be cut, and its packet never answered: a slot has ample room).
+ */
+#define NFQUEUE_RX_SLOTS 16
+#define NFQUEUE_RX_ROOM	 8192
 
 struct nfqueue {
 	struct mnl_socket *nl;
 	bool borrowed; /* a clone's: the original closes it */
 	unsigned int portid;
 	struct nfqueue_opts opts;
-	char *rxbuf;
+	char *rxbuf; /* NFQUEUE_RX_SLOTS slots of rxlen bytes */
 	size_t rxlen;
+	struct mmsghdr rx[NFQUEUE_RX_SLOTS];
+	struct iovec rxiov[NFQUEUE_RX_SLOTS];
+	bool more; /* the last receive filled every slot */
 	char txbuf[VERDICT_BATCH_SIZE * 2];
 	struct mnl_nlmsg_batch *batch;
 	struct nfqueue_stats stats;
@@ -128,12 +138,20 @@ static int socket_setup(struct nfqueue *q)
 /* The buffers of a handle: 0 or -ENOMEM. */
 static int buffers_alloc(struct nfqueue *q)
 {
-	/* A message carries the copied bytes plus well under 1 KiB of
-	 * attributes; 64 KiB receives a burst of them in one call. */
-	q->rxlen = 65536 + q->opts.copy;
-	q->rxbuf = malloc(q->rxlen);
+	int i;
+
+	q->rxlen = NFQUEUE_RX_ROOM + q->opts.copy;
+	q->rxbuf = malloc(q->rxlen * NFQUEUE_RX_SLOTS);
 	q->batch = mnl_nlmsg_batch_start(q->txbuf, VERDICT_BATCH_SIZE);
-	return q->rxbuf && q->batch ? 0 : -ENOMEM;
+	if (!q->rxbuf || !q->batch)
+		return -ENOMEM;
+	for (i = 0; i < NFQUEUE_RX_SLOTS; i++) {
+		q->rxiov[i].iov_base = q->rxbuf + (size_t)i * q->rxlen;
+		q->rxiov[i].iov_len = q->rxlen;
+		q->rx[i].msg_hdr.msg_iov = &q->rxiov[i];
+		q->rx[i].msg_hdr.msg_iovlen = 1;
+	}
+	return 0;
 }
 
 struct nfqueue *nfqueue_clone(const struct nfqueue *orig)
@@ -357,11 +375,19 @@ int nfqueue_parse(const void *buf, size_t len, uint32_t portid, uint16_t queue,
 	return (int)(st->received - before);
 }
 
+/*
+ * Every datagram received is parsed, even after one that fails, so that
+ * its packets are answered; the first failure is returned.
+ */
 int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data)
 {
-	ssize_t n;
+	int i, n, r, got = 0, err = 0;
 
-	n = mnl_socket_recvfrom(q->nl, q->rxbuf, q->rxlen);
+	for (i = 0; i < NFQUEUE_RX_SLOTS; i++)
+		q->rx[i].msg_hdr.msg_flags = 0;
+	n = recvmmsg(nfqueue_fd(q), q->rx, NFQUEUE_RX_SLOTS, MSG_DONTWAIT,
+		     NULL);
+	q->more = n == NFQUEUE_RX_SLOTS;
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return 0;
@@ -369,8 +395,24 @@ int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data)
 			q->stats.enobufs++;
 		return -errno;
 	}
-	return nfqueue_parse(q->rxbuf, (size_t)n, q->portid, q->opts.queue, cb,
-			     data, &q->stats);
+	for (i = 0; i < n; i++) {
+		if (q->rx[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			q->stats.invalid++;
+			continue;
+		}
+		r = nfqueue_parse(q->rxiov[i].iov_base, q->rx[i].msg_len,
+				  q->portid, q->opts.queue, cb, data,
+				  &q->stats);
+		if (r < 0 && !err)
+			err = r;
+		got += r > 0 ? r : 0;
+	}
+	return err ? err : got;
+}
+
+bool nfqueue_more(const struct nfqueue *q)
+{
+	return q->more;
 }
 
 int nfqueue_verdict(struct nfqueue *q, uint32_t id, uint32_t pkt_mark,

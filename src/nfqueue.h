@@ -60,15 +60,23 @@ void nfqueue_close(struct nfqueue *q);
 int nfqueue_fd(const struct nfqueue *q);
 
 /*
- * Receive what the socket holds (one datagram, which may carry many
- * packets) and call cb for each valid one.  Returns the number of packets,
- * 0 when nothing was waiting (non-blocking), or -errno.  -ENOBUFS means the
+ * Receive what the socket holds (up to 16 datagrams in one call, each of
+ * which may carry many packets) and call cb for each valid one.  Returns
+ * the number of packets, 0 when nothing was waiting (non-blocking), or
+ * -errno.  -ENOBUFS means the
  * kernel dropped messages for us: the packets concerned stay queued until
  * the queue overflows, then the fail policy applies.  A verdict the kernel
  * refused because it had already flushed the packet (ENOENT) is counted
  * in the stats, not returned.
  */
 int nfqueue_receive(struct nfqueue *q, nfqueue_packet_cb cb, void *data);
+
+/*
+ * Did the last receive fill every slot?  Only then may more be waiting:
+ * otherwise the socket was empty when it returned, and asking again
+ * would only find that out.
+ */
+bool nfqueue_more(const struct nfqueue *q);
 
 struct nfqueue_stats;
 

@@ -48,8 +48,9 @@ static const char *const sc_io[] = {
 };
 
 static const char *const sc_net[] = {
-	"recvmsg", "recvfrom", "sendto", "sendmsg", "sendmmsg", "connect",
-	"bind", "getsockname", "setsockopt", "accept4", "accept", NULL,
+	"recvmsg", "recvmmsg", "recvmmsg_time64", "recvfrom", "sendto",
+	"sendmsg", "sendmmsg", "connect", "bind", "getsockname", "setsockopt",
+	"accept4", "accept", NULL,
 };
 
 static const char *const sc_mem[] = {

@@ -275,7 +275,7 @@ static bool serve_batch(struct worker_lane *l)
 
 	do
 		n = nfqueue_receive(l->q, on_packet, l);
-	while (n > 0 && l->nheld < WORKER_BATCH);
+	while (n >= 0 && nfqueue_more(l->q) && l->nheld < WORKER_BATCH);
 	commit(l);
 	/* Whatever went wrong may have cost packets: count them now. */
 	if (n < 0 && l->w->drops)
