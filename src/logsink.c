@@ -47,6 +47,25 @@ static size_t ring_room(const struct logsink *s)
 	return s->cap - s->wr > s->rd ? s->cap - s->wr : s->rd;
 }
 
+/*
+ * What logsink_can_accept() says, kept up to date wherever the ring's
+ * room or the failing state changes, so that judging a packet takes no
+ * lock to ask.
+ */
+static void sink_gate(struct logsink *s)
+{
+	atomic_store_explicit(
+		&s->accept_ok,
+		!s->failing && (!s->w.running || ring_room(s) >= RECORD_MAX),
+		memory_order_relaxed);
+}
+
+static void sink_set_failing(struct logsink *s, bool failing)
+{
+	logsink_io_set_failing(s, failing);
+	sink_gate(s);
+}
+
 static bool ring_put(struct logsink *s, const char *data, size_t len)
 {
 	if (ring_empty(s))
@@ -61,6 +80,7 @@ static bool ring_put(struct logsink *s, const char *data, size_t len)
 	memcpy(s->ring + s->wr, data, len);
 	s->wr += len;
 	s->bytes_in += len;
+	sink_gate(s);
 	return true;
 }
 
@@ -84,6 +104,7 @@ static void ring_consume(struct logsink *s, size_t n)
 {
 	s->rd += n;
 	s->bytes_out += n;
+	sink_gate(s);
 	if (ring_empty(s) || s->waiters)
 		pthread_cond_broadcast(&s->drained);
 }
@@ -243,6 +264,7 @@ static bool sink_idle(struct logsink *s)
 	if (s->w.stop)
 		return false;
 	s->idle = true;
+	s->kicked = false;
 	if (ring_empty(s))
 		pthread_cond_wait(&s->w.wake, &s->w.lock);
 	if (!s->w.stop && !s->waiters &&
@@ -261,6 +283,10 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 	size_t n, done;
 
 	sink_take_reopen(s);
+	if (s->busy) { /* a waiter writes: its end wakes us (drained) */
+		pthread_cond_wait(&s->drained, &s->w.lock);
+		return true;
+	}
 	if (s->lost_pending && !s->failing)
 		sink_report_lost(s, timefmt_clock_us(CLOCK_REALTIME));
 	n = ring_chunk(s, &data);
@@ -270,7 +296,7 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 	done = logsink_io_write(s, data, n);
 	pthread_mutex_lock(&s->w.lock);
 	ring_consume(s, done);
-	logsink_io_set_failing(s, done < n);
+	sink_set_failing(s, done < n);
 	if (done < n && s->waiters) /* they stop waiting for a failed write */
 		pthread_cond_broadcast(&s->drained);
 	return done == n || sink_retry(s, giveup);
@@ -305,10 +331,10 @@ static int direct_out(struct logsink *s, const char *line, size_t len)
 	if (logsink_io_write(s, line, len) < len) {
 		int err = errno ? -errno : -EIO;
 
-		logsink_io_set_failing(s, true);
+		sink_set_failing(s, true);
 		return err;
 	}
-	logsink_io_set_failing(s, false);
+	sink_set_failing(s, false);
 	return 0;
 }
 
@@ -346,11 +372,11 @@ static void sink_close_now(struct logsink *s)
 
 /* ---- the interface ------------------------------------------------------ */
 
-int logsink_submit(struct logsink *s, const struct record_event *ev)
+/* Lock held: submit as logsink_submit() does. */
+static int sink_submit_locked(struct logsink *s, const struct record_event *ev)
 {
 	int err;
 
-	pthread_mutex_lock(&s->w.lock);
 	s->last_ts = ev->ts_us;
 	if (!s->w.running) {
 		err = sink_submit_now(s, ev);
@@ -362,20 +388,111 @@ int logsink_submit(struct logsink *s, const struct record_event *ev)
 	}
 	if (err)
 		sink_lost(s);
+	return err;
+}
+
+int logsink_submit(struct logsink *s, const struct record_event *ev)
+{
+	int err;
+
+	pthread_mutex_lock(&s->w.lock);
+	err = sink_submit_locked(s, ev);
 	pthread_mutex_unlock(&s->w.lock);
 	return err;
 }
 
+/*
+ * A record formatted outside the lock says "seq":0, as its seq is known
+ * only in chain order: write the seq in its place.  The body begins
+ * {"timestamp":"...","event_type":"...","seq": (record_format()), so the
+ * first such field is the record's own.  The new length, or -ENOSPC.
+ */
+static int place_seq(char *buf, size_t len, uint64_t seq)
+{
+	static const char key[] = ",\"seq\":0";
+	char digits[20],
+		*at = memmem(buf, len < 128 ? len : 128, key, sizeof(key) - 1);
+	size_t n = 0, tail;
+
+	do
+		digits[sizeof(digits) - ++n] = (char)('0' + seq % 10);
+	while (seq /= 10);
+	if (!at || len + n - 1 + CHAIN_SUFFIX_LEN > RECORD_MAX)
+		return -ENOSPC;
+	at += sizeof(key) - 2; /* the 0 */
+	tail = len - (size_t)(at + 1 - buf);
+	memmove(at + n, at + 1, tail);
+	memcpy(at, digits + sizeof(digits) - n, n);
+	return (int)(len + n - 1);
+}
+
+/*
+ * Lock held: number, chain and queue a line formatted with seq 0; the
+ * writer is not woken.  Only the digest and the copy take the lock.
+ */
+static int sink_append(struct logsink *s, char *buf, int len,
+		       struct logsink_pos *pos)
+{
+	uint64_t seq = chain_seq(s->chain) + 1;
+
+	len = place_seq(buf, (size_t)len, seq);
+	if (len < 0)
+		return len;
+	if ((size_t)len + CHAIN_SUFFIX_LEN > ring_room(s))
+		return -ENOBUFS;
+	len = chain_seal(s->chain, buf, (size_t)len, RECORD_MAX);
+	if (len < 0)
+		return len;
+	ring_put(s, buf, (size_t)len);
+	if (s->opts.tee)
+		s->opts.tee(s->opts.tee_ctx, buf, (size_t)len);
+	pos->seq = seq;
+	pos->ticket = s->bytes_in;
+	return 0;
+}
+
+int logsink_submit_deferred(struct logsink *s, const struct record_event *ev,
+			    char *buf, struct logsink_pos *pos)
+{
+	int len = record_format(buf, RECORD_MAX, 0, NULL, ev), err = len;
+
+	pthread_mutex_lock(&s->w.lock);
+	sink_take_reopen(s);
+	if (len >= 0 && s->w.running && !s->prev_next) {
+		s->last_ts = ev->ts_us;
+		if (s->lost_pending)
+			sink_report_lost(s, ev->ts_us);
+		err = sink_append(s, buf, len, pos);
+		if (err)
+			sink_lost(s);
+	} else if (len >= 0) { /* unthreaded, or a reopen's first record */
+		err = sink_submit_locked(s, ev);
+		pos->seq = chain_seq(s->chain);
+		pos->ticket = s->bytes_in;
+	} else {
+		sink_lost(s);
+	}
+	pthread_mutex_unlock(&s->w.lock);
+	return err;
+}
+
+void logsink_kick(struct logsink *s)
+{
+	pthread_mutex_lock(&s->w.lock);
+	/* once per quiet spell, as ring_out() wakes it, or for a batch */
+	if (s->idle && !s->busy && !ring_empty(s) &&
+	    (!s->kicked || s->bytes_in - s->bytes_out >= LOGSINK_BATCH_BYTES)) {
+		s->kicked = true;
+		pthread_cond_signal(&s->w.wake);
+	}
+	pthread_mutex_unlock(&s->w.lock);
+}
+
 bool logsink_can_accept(struct logsink *s)
 {
-	bool ok;
-
 	if (s->opts.on_failure == LOGSINK_OPEN)
 		return true;
-	pthread_mutex_lock(&s->w.lock);
-	ok = !s->failing && (!s->w.running || ring_room(s) >= RECORD_MAX);
-	pthread_mutex_unlock(&s->w.lock);
-	return ok;
+	return atomic_load_explicit(&s->accept_ok, memory_order_relaxed);
 }
 
 void logsink_reopen(struct logsink *s)
@@ -415,23 +532,26 @@ static bool sink_pending(const struct logsink *s, uint64_t ticket)
 }
 
 /*
- * May a waiter write the ring itself?  While the writer is idle and we
- * hold the lock, the writer is inside its wait and cannot touch the fd.
- * Only for a file, and not with LOGSINK_FSYNC_EVERY, where the writer's
- * batches share one fdatasync.  Never while failing (the writer retries
- * on its own), at a reopen (the writer switches files) or closing.
+ * May a waiter write the ring itself?  While the writer is idle it is
+ * inside its wait, and while busy is set it leaves the fd alone (it waits
+ * for drained).  Only for a file, and not with LOGSINK_FSYNC_EVERY, where
+ * the writer's batches share one fdatasync.  Never while failing (the
+ * writer retries on its own), at a reopen (the writer switches files),
+ * closing, or while another waiter writes (it writes ours too, or we lead
+ * after it).
  */
 static bool sink_can_lead(const struct logsink *s)
 {
-	return s->idle && s->kind == SINK_FILE &&
+	return s->idle && !s->busy && s->kind == SINK_FILE &&
 	       s->opts.fsync != LOGSINK_FSYNC_EVERY && !s->failing &&
 	       !s->reopen_pending && !s->w.stop;
 }
 
 /*
- * Leader commit (lock held): write what is queued, up to the ticket and
- * beyond, as the writer would, and spare the verdict the two thread
- * wake-ups of a hand-off.  XXX the write is not bounded by the wait's
+ * Leader commit (lock held on entry and return, not during the write):
+ * write what is queued, up to the ticket and beyond, as the writer would,
+ * and spare the verdict the two thread wake-ups of a hand-off; producers
+ * queue records meanwhile.  XXX the write is not bounded by the wait's
  * timeout, as a hand-off is: a file on a hung device holds the caller.
  * A failed write stays queued for the writer to retry.
  */
@@ -440,19 +560,21 @@ static void sink_lead(struct logsink *s, uint64_t ticket)
 	const char *data;
 	size_t n, done;
 
-	sink_take_reopen(s);
-	if (s->lost_pending && sink_can_lead(s))
+	if (s->lost_pending)
 		sink_report_lost(s, timefmt_clock_us(CLOCK_REALTIME));
-	s->led += sink_can_lead(s);
-	while (sink_can_lead(s) && sink_pending(s, ticket)) {
-		n = ring_chunk(s, &data);
-		if (!n)
-			break;
+	s->led++;
+	s->busy = true;
+	while (sink_pending(s, ticket) && !s->failing &&
+	       (n = ring_chunk(s, &data))) {
+		pthread_mutex_unlock(&s->w.lock);
 		done = logsink_io_write(s, data, n);
+		pthread_mutex_lock(&s->w.lock);
 		ring_consume(s, done);
-		logsink_io_set_failing(s, done < n);
+		sink_set_failing(s, done < n);
 	}
-	if (!ring_empty(s) || s->reopen_pending)
+	s->busy = false;
+	pthread_cond_broadcast(&s->drained); /* the writer, other waiters */
+	if (s->failing || s->reopen_pending)
 		pthread_cond_signal(&s->w.wake);
 }
 
@@ -462,17 +584,18 @@ int logsink_wait(struct logsink *s, uint64_t ticket, int timeout_ms)
 	int err = 0;
 
 	pthread_mutex_lock(&s->w.lock);
-	if (sink_pending(s, ticket) && sink_can_lead(s))
-		sink_lead(s, ticket);
-	if (sink_pending(s, ticket)) {
-		s->waiters++;
-		if (s->idle)
+	sink_take_reopen(s);
+	s->waiters++;
+	while (sink_pending(s, ticket) && !s->failing && !err) {
+		if (sink_can_lead(s)) {
+			sink_lead(s, ticket);
+			continue;
+		}
+		if (s->idle && !s->busy)
 			pthread_cond_signal(&s->w.wake);
-		while (sink_pending(s, ticket) && !s->failing && !err)
-			err = pthread_cond_timedwait(&s->drained, &s->w.lock,
-						     &until);
-		s->waiters--;
+		err = pthread_cond_timedwait(&s->drained, &s->w.lock, &until);
 	}
+	s->waiters--;
 	/* Unthreaded, submit wrote it or failed; a failure sticks. */
 	err = sink_pending(s, ticket) || (!s->w.running && s->failing) ? -EIO
 								       : 0;
@@ -508,6 +631,8 @@ static void ring_fault_in(char *ring, size_t cap)
 
 static int sink_start(struct logsink *s)
 {
+	int err;
+
 	s->cap = s->opts.ring_size ? s->opts.ring_size : LOGSINK_RING_DEFAULT;
 	if (s->cap < LOGSINK_RING_MIN)
 		s->cap = LOGSINK_RING_MIN;
@@ -515,7 +640,11 @@ static int sink_start(struct logsink *s)
 	if (!s->ring)
 		return -ENOMEM;
 	ring_fault_in(s->ring, s->cap);
-	return writer_start(&s->w, sink_thread, s);
+	pthread_mutex_lock(&s->w.lock);
+	err = writer_start(&s->w, sink_thread, s);
+	sink_gate(s);
+	pthread_mutex_unlock(&s->w.lock);
+	return err;
 }
 
 static void sink_init_sync(struct logsink *s)
@@ -548,6 +677,7 @@ struct logsink *logsink_open(const struct logsink_opts *opts)
 	s->chain = chain_new(opts->key, opts->keylen);
 	if (!s->chain)
 		goto fail;
+	atomic_init(&s->accept_ok, true);
 	err = logsink_io_target(s);
 	if (!err && opts->threaded)
 		err = sink_start(s);

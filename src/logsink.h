@@ -72,6 +72,28 @@ void logsink_close(struct logsink *sink);
 int logsink_submit(struct logsink *sink, const struct record_event *ev);
 
 /*
+ * Where a queued record stands: its seq, and the ticket logsink_wait()
+ * reaches once the record is out.
+ */
+struct logsink_pos {
+	uint64_t seq;
+	uint64_t ticket;
+};
+
+/*
+ * logsink_submit() for a thread that ends each batch of records with
+ * logsink_wait() or logsink_kick() (a queue worker): the record is
+ * formatted in buf (RECORD_MAX bytes, the caller's) outside the sink's
+ * lock, the writer is not woken for it, and *pos says where it went.
+ * Returns as logsink_submit() does.
+ */
+int logsink_submit_deferred(struct logsink *sink, const struct record_event *ev,
+			    char *buf, struct logsink_pos *pos);
+
+/* After deferred submits nobody waits for: have the writer write them. */
+void logsink_kick(struct logsink *sink);
+
+/*
  * May the engine accept a new connection?  Under LOGSINK_CLOSED, false
  * while a record of the largest size would not fit the ring, or while the
  * sink is failing; the engine must then reject (a verdict that cannot be

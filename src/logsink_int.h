@@ -25,8 +25,11 @@ struct logsink {
 	struct writer w;	/* the writer thread; w.lock guards the rest */
 	pthread_cond_t drained; /* flush waiters */
 	bool idle;		/* the writer waits for work */
-	unsigned waiters; /* in logsink_wait(): write now, do not linger */
-	uint64_t led;	  /* waits that wrote the ring themselves */
+	bool busy;   /* a waiter writes the ring, unlocked: hands off */
+	bool kicked; /* the idle writer was woken for deferred records */
+	atomic_bool accept_ok; /* logsink_can_accept(), read without the lock */
+	unsigned waiters;      /* in logsink_wait(): write now, do not linger */
+	uint64_t led;	       /* waits that wrote the ring themselves */
 	/* the ring: data is [rd, wr), or [rd, end) then [0, wr) if wrapped */
 	char *ring;
 	size_t cap, rd, wr, end;

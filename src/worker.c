@@ -77,6 +77,27 @@ static int lane_epoll(struct worker_lane *l)
 	return 0;
 }
 
+/* The lane's records go to the sink without a wake-up each. */
+static int lane_emit(void *ctx, const struct record_event *ev)
+{
+	struct worker_lane *l = ctx;
+	struct logsink_pos pos;
+	int err = logsink_submit_deferred(l->w->sink, ev, l->rec, &pos);
+
+	if (err)
+		return err;
+	l->deferred = true;
+	l->ticket = pos.ticket;
+	return 0;
+}
+
+static bool lane_can_accept(void *ctx)
+{
+	struct worker_lane *l = ctx;
+
+	return logsink_can_accept(l->w->sink);
+}
+
 static int lane_init(struct worker *w, int i, struct engine_cfg cfg)
 {
 	struct worker_lane *l = &w->lane[i];
@@ -88,6 +109,14 @@ static int lane_init(struct worker *w, int i, struct engine_cfg cfg)
 		return -errno;
 	cfg.attribute = w->attr[i] ? worker_attribute : NULL;
 	cfg.attr_ctx = w->attr[i];
+	if (w->sink) {
+		l->rec = malloc(RECORD_MAX);
+		if (!l->rec)
+			return -ENOMEM;
+		cfg.emit = lane_emit;
+		cfg.can_accept = lane_can_accept;
+		cfg.out_ctx = l;
+	}
 	l->eng = engine_new(&cfg);
 	if (!l->eng)
 		return -errno;
@@ -130,14 +159,24 @@ static void save_packet(struct pcap_out *po, const struct nfqueue_packet *p,
 /* How long an accept waits for its record before it is given up. */
 #define WORKER_COMMIT_MS 1000
 
-/* Are the batch's records out?  Only an accept needs to know. */
+/*
+ * Are the batch's records out?  Only an accept needs to know, and it
+ * waits for this lane's records only.  Without an accept the writer is
+ * told (once) that records wait.
+ */
 static bool records_out(struct worker_lane *l)
 {
 	struct logsink *sink = l->w->sink;
+	bool out = true;
 
-	if (!l->held_accept || !sink)
+	if (!sink)
 		return true;
-	return logsink_wait(sink, logsink_ticket(sink), WORKER_COMMIT_MS) == 0;
+	if (l->held_accept)
+		out = logsink_wait(sink, l->ticket, WORKER_COMMIT_MS) == 0;
+	else if (l->deferred)
+		logsink_kick(sink);
+	l->deferred = false;
+	return out;
 }
 
 /* Send the batch's verdicts, in the lane's packet order, in one message. */
@@ -205,7 +244,7 @@ static void record_undecodable(struct worker_lane *l,
 		f->ip_version = p->data[0] >> 4 == 6 ? 6 : 4;
 	f->direction = p->inbound ? FLOW_DIR_IN : FLOW_DIR_OUT;
 	rv.latency_us = timefmt_clock_us(CLOCK_MONOTONIC) - pkt->received_us;
-	if (l->w->sink && logsink_submit(l->w->sink, &ev) < 0)
+	if (l->w->sink && lane_emit(l, &ev) < 0)
 		l->local_errors++;
 }
 
@@ -395,6 +434,7 @@ void worker_destroy(struct worker *w)
 		if (!l->w)
 			continue; /* never set up */
 		engine_free(l->eng);
+		free(l->rec);
 		if (l->ep >= 0)
 			close(l->ep);
 		if (i && l->q)

@@ -50,6 +50,10 @@ struct worker_lane {
 	} held[WORKER_BATCH];
 	int nheld;
 	bool held_accept;
+	/* the batch's records, queued with logsink_submit_deferred() */
+	char *rec;	 /* where they are formatted, RECORD_MAX bytes */
+	bool deferred;	 /* some are queued: wait for them or kick */
+	uint64_t ticket; /* the last one's commit ticket */
 	uint64_t local_undecodable;
 	uint64_t local_errors;
 	/* what the control thread may read, under the worker's lock */
@@ -91,7 +95,9 @@ int worker_lanes(void);
 
 /*
  * Set up the worker's lanes around its queue and attributions; cfg's
- * attribute callback is filled in here.  0 or -errno.
+ * attribute callback is filled in here, and with a sink its emit and
+ * can_accept: each lane queues its records in the sink itself (see
+ * logsink_submit_deferred()).  0 or -errno.
  */
 int worker_init(struct worker *w, struct engine_cfg *cfg);
 int worker_start(struct worker *w);
