@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -88,6 +89,7 @@ static int lane_emit(void *ctx, const struct record_event *ev)
 		return err;
 	l->deferred = true;
 	l->ticket = pos.ticket;
+	l->seq = pos.seq;
 	return 0;
 }
 
@@ -179,25 +181,57 @@ static bool records_out(struct worker_lane *l)
 	return out;
 }
 
-/* Send the batch's verdicts, in the lane's packet order, in one message. */
-static void commit(struct worker_lane *l)
+/*
+ * The verdict record of a withheld accept says accept, the policy's
+ * decision; this record, chained after it, says what became of the
+ * packet.
+ */
+static void record_withheld(struct worker_lane *l, const struct worker_held *h)
+{
+	char msg[192];
+	struct record_event ev = {
+		.type = RECORD_ERROR,
+		.ts_us = timefmt_clock_us(CLOCK_REALTIME),
+		.message = msg,
+	};
+
+	snprintf(msg, sizeof(msg),
+		 "accept withheld: record not written within %d s, packet "
+		 "dropped: queue %u, packet_id %u, seq %llu",
+		 WORKER_COMMIT_MS / 1000, l->w->queue, h->id,
+		 (unsigned long long)h->seq);
+	logsink_submit(l->w->sink, &ev); /* lost: the sink counts it */
+}
+
+void worker_settle(struct worker_lane *l)
 {
 	bool out = records_out(l);
-	enum nfqueue_verdict v;
+	struct worker_held *h;
 	int i;
 
-	for (i = 0; i < l->nheld; i++) {
-		v = l->held[i].v;
+	for (i = 0; i < l->nheld && !out && !l->w->log_open; i++) {
+		h = &l->held[i];
 		/* Closed: an accept whose record is not out is not given.
 		 * Dropped, the program sends its SYN again and that copy is
 		 * judged anew (rejected while the log fails). */
-		if (v == NFQUEUE_ACCEPT && !out && !l->w->log_open) {
-			v = NFQUEUE_DROP;
-			l->local_errors++;
-		}
-		if (nfqueue_verdict(l->q, l->held[i].id, l->held[i].mark, v))
-			l->local_errors++;
+		if (h->v != NFQUEUE_ACCEPT)
+			continue;
+		h->v = NFQUEUE_DROP;
+		l->local_errors++;
+		record_withheld(l, h);
 	}
+}
+
+/* Send the batch's verdicts, in the lane's packet order, in one message. */
+static void commit(struct worker_lane *l)
+{
+	int i;
+
+	worker_settle(l);
+	for (i = 0; i < l->nheld; i++)
+		if (nfqueue_verdict(l->q, l->held[i].id, l->held[i].mark,
+				    l->held[i].v))
+			l->local_errors++;
 	/* A failed send leaves the packets queued: the kernel drops them
 	 * when the queue is torn down or overflows (fail-closed). */
 	if (nfqueue_flush(l->q))
@@ -214,6 +248,8 @@ static void hold(struct worker_lane *l, const struct nfqueue_packet *p,
 	l->held[l->nheld].id = p->id;
 	l->held[l->nheld].mark = p->mark;
 	l->held[l->nheld].v = v;
+	l->held[l->nheld].seq = l->seq;
+	l->seq = 0;
 	l->nheld++;
 	l->held_accept |= v == NFQUEUE_ACCEPT;
 }

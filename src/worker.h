@@ -47,6 +47,7 @@ struct worker_lane {
 		uint32_t id;
 		uint32_t mark;
 		enum nfqueue_verdict v;
+		uint64_t seq; /* of its verdict record; 0: none */
 	} held[WORKER_BATCH];
 	int nheld;
 	bool held_accept;
@@ -54,6 +55,7 @@ struct worker_lane {
 	char *rec;	 /* where they are formatted, RECORD_MAX bytes */
 	bool deferred;	 /* some are queued: wait for them or kick */
 	uint64_t ticket; /* the last one's commit ticket */
+	uint64_t seq;	 /* the last one's seq, 0 after hold() */
 	uint64_t local_undecodable;
 	uint64_t local_errors;
 	/* what the control thread may read, under the worker's lock */
@@ -113,6 +115,15 @@ void worker_get_counts(struct worker *w, struct engine_counts *c,
  * evidence (one stuck lane holds its packets).
  */
 uint64_t worker_get_heartbeat(struct worker *w);
+
+/*
+ * Settle a lane's batch before its verdicts go: with an accept, wait
+ * (up to 1 s) until the batch's records are out.  Under the closed
+ * log-failure policy an accept whose record is not out is withheld: its
+ * verdict becomes a drop, counted in errors, and a chained error record
+ * names it.  Otherwise the writer is told of the records.
+ */
+void worker_settle(struct worker_lane *l);
 
 /* Verdicts for packets the kernel had flushed (a hook removed). */
 uint64_t worker_flushed(struct worker *w);
