@@ -27,92 +27,12 @@
 #define LOGSINK_RING_MIN	(4u * RECORD_MAX)
 #define LOGSINK_RETRY_MS	100
 #define LOGSINK_LINGER_MS	10
-#define LOGSINK_BATCH_BYTES	(64u << 10)
 #define LOGSINK_CLOSE_GIVEUP_MS 3000
-
-/* ---- the ring (callers hold the lock) ---------------------------------- */
-
-static bool ring_empty(const struct logsink *s)
-{
-	return !s->wrapped && s->rd == s->wr;
-}
-
-/* The largest record that would fit now. */
-static size_t ring_room(const struct logsink *s)
-{
-	if (s->wrapped)
-		return s->rd - s->wr;
-	if (s->rd == s->wr)
-		return s->cap;
-	return s->cap - s->wr > s->rd ? s->cap - s->wr : s->rd;
-}
-
-/*
- * What logsink_can_accept() says, kept up to date wherever the ring's
- * room or the failing state changes, so that judging a packet takes no
- * lock to ask.
- */
-static void sink_gate(struct logsink *s)
-{
-	atomic_store_explicit(
-		&s->accept_ok,
-		!s->failing && (!s->w.running || ring_room(s) >= RECORD_MAX),
-		memory_order_relaxed);
-}
-
-static void sink_set_failing(struct logsink *s, bool failing)
-{
-	logsink_io_set_failing(s, failing);
-	sink_gate(s);
-}
-
-static bool ring_put(struct logsink *s, const char *data, size_t len)
-{
-	if (ring_empty(s))
-		s->rd = s->wr = 0;
-	if (len > ring_room(s))
-		return false;
-	if (!s->wrapped && s->cap - s->wr < len) {
-		s->end = s->wr;
-		s->wr = 0;
-		s->wrapped = true;
-	}
-	memcpy(s->ring + s->wr, data, len);
-	s->wr += len;
-	s->bytes_in += len;
-	sink_gate(s);
-	return true;
-}
-
-/* The next contiguous chunk to write, stopping at a pending reopen. */
-static size_t ring_chunk(struct logsink *s, const char **data)
-{
-	size_t n;
-
-	if (s->wrapped && s->rd == s->end) {
-		s->rd = 0;
-		s->wrapped = false;
-	}
-	n = (s->wrapped ? s->end : s->wr) - s->rd;
-	if (s->reopen_pending && s->reopen_at - s->bytes_out < n)
-		n = (size_t)(s->reopen_at - s->bytes_out);
-	*data = s->ring + s->rd;
-	return n;
-}
-
-static void ring_consume(struct logsink *s, size_t n)
-{
-	s->rd += n;
-	s->bytes_out += n;
-	sink_gate(s);
-	if (ring_empty(s) || s->waiters)
-		pthread_cond_broadcast(&s->drained);
-}
 
 /* ---- formatting and chaining (callers hold the lock) ------------------- */
 
 /* Turn a reopen request (from a signal handler) into a place in order. */
-static void sink_take_reopen(struct logsink *s)
+void logsink_take_reopen(struct logsink *s)
 {
 	if (!atomic_exchange(&s->reopen_req, 0))
 		return;
@@ -126,7 +46,7 @@ static void sink_take_reopen(struct logsink *s)
 /* Queue a finished line for the writer thread. */
 static int ring_out(struct logsink *s, const char *line, size_t len)
 {
-	if (!ring_put(s, line, len))
+	if (!logsink_ring_put(s, line, len))
 		return -ENOBUFS;
 	/*
 	 * Wake the writer for the first line after a quiet spell, or for a
@@ -183,7 +103,7 @@ static void sink_lost(struct logsink *s)
 
 /* ---- the writer thread -------------------------------------------------- */
 
-static struct timespec deadline_ms(int ms)
+struct timespec logsink_deadline(int ms)
 {
 	struct timespec ts;
 
@@ -200,27 +120,14 @@ static struct timespec deadline_ms(int ms)
 /* Sleep (lock held) until the deadline or stop, whatever wakes us. */
 static void sink_pause(struct logsink *s, int ms)
 {
-	struct timespec until = deadline_ms(ms);
+	struct timespec until = logsink_deadline(ms);
 
 	while (!s->w.stop && pthread_cond_timedwait(&s->w.wake, &s->w.lock,
 						    &until) != ETIMEDOUT)
 		;
 }
 
-/* Records still queued when the sink gives up at close: one per line. */
-static uint64_t ring_lines(const struct logsink *s)
-{
-	uint64_t n = 0;
-	size_t i, end = s->wrapped ? s->end : s->wr;
-
-	for (i = s->rd; i < end; i++)
-		n += s->ring[i] == '\n';
-	for (i = 0; s->wrapped && i < s->wr; i++)
-		n += s->ring[i] == '\n';
-	return n;
-}
-
-static void sink_report_lost(struct logsink *s, int64_t ts)
+void logsink_report_lost(struct logsink *s, int64_t ts)
 {
 	struct record_event ev;
 
@@ -237,7 +144,7 @@ static bool sink_retry(struct logsink *s, struct timespec *giveup)
 	if (s->w.stop) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (!giveup->tv_sec)
-			*giveup = deadline_ms(LOGSINK_CLOSE_GIVEUP_MS);
+			*giveup = logsink_deadline(LOGSINK_CLOSE_GIVEUP_MS);
 		else if (now.tv_sec > giveup->tv_sec)
 			return false;
 	}
@@ -265,11 +172,11 @@ static bool sink_idle(struct logsink *s)
 		return false;
 	s->idle = true;
 	s->kicked = false;
-	if (ring_empty(s))
+	if (logsink_ring_empty(s))
 		pthread_cond_wait(&s->w.wake, &s->w.lock);
 	if (!s->w.stop && !s->waiters &&
 	    s->bytes_in - s->bytes_out < LOGSINK_BATCH_BYTES) {
-		until = deadline_ms(LOGSINK_LINGER_MS);
+		until = logsink_deadline(LOGSINK_LINGER_MS);
 		pthread_cond_timedwait(&s->w.wake, &s->w.lock, &until);
 	}
 	s->idle = false;
@@ -282,21 +189,21 @@ static bool sink_round(struct logsink *s, struct timespec *giveup)
 	const char *data;
 	size_t n, done;
 
-	sink_take_reopen(s);
+	logsink_take_reopen(s);
 	if (s->busy) { /* a waiter writes: its end wakes us (drained) */
 		pthread_cond_wait(&s->drained, &s->w.lock);
 		return true;
 	}
 	if (s->lost_pending && !s->failing)
-		sink_report_lost(s, timefmt_clock_us(CLOCK_REALTIME));
-	n = ring_chunk(s, &data);
+		logsink_report_lost(s, timefmt_clock_us(CLOCK_REALTIME));
+	n = logsink_ring_chunk(s, &data);
 	if (!n)
 		return sink_idle(s);
 	pthread_mutex_unlock(&s->w.lock);
 	done = logsink_io_write(s, data, n);
 	pthread_mutex_lock(&s->w.lock);
-	ring_consume(s, done);
-	sink_set_failing(s, done < n);
+	logsink_ring_consume(s, done);
+	logsink_set_failing(s, done < n);
 	if (done < n && s->waiters) /* they stop waiting for a failed write */
 		pthread_cond_broadcast(&s->drained);
 	return done == n || sink_retry(s, giveup);
@@ -311,7 +218,7 @@ static void *sink_thread(void *arg)
 	pthread_mutex_lock(&s->w.lock);
 	while (sink_round(s, &giveup))
 		;
-	left = ring_lines(s);
+	left = logsink_ring_lines(s);
 	if (left) {
 		s->lost_total += left;
 		log_warnx("%s: %llu records could not be written", s->path,
@@ -331,10 +238,10 @@ static int direct_out(struct logsink *s, const char *line, size_t len)
 	if (logsink_io_write(s, line, len) < len) {
 		int err = errno ? -errno : -EIO;
 
-		sink_set_failing(s, true);
+		logsink_set_failing(s, true);
 		return err;
 	}
-	sink_set_failing(s, false);
+	logsink_set_failing(s, false);
 	return 0;
 }
 
@@ -342,7 +249,7 @@ static int sink_submit_now(struct logsink *s, const struct record_event *ev)
 {
 	struct record_event lost;
 
-	sink_take_reopen(s);
+	logsink_take_reopen(s);
 	if (s->reopen_pending) {
 		s->reopen_pending = false;
 		logsink_io_reopen(s);
@@ -381,9 +288,9 @@ static int sink_submit_locked(struct logsink *s, const struct record_event *ev)
 	if (!s->w.running) {
 		err = sink_submit_now(s, ev);
 	} else {
-		sink_take_reopen(s);
+		logsink_take_reopen(s);
 		if (s->lost_pending)
-			sink_report_lost(s, ev->ts_us);
+			logsink_report_lost(s, ev->ts_us);
 		err = sink_record(s, ev, ring_out);
 	}
 	if (err)
@@ -401,68 +308,18 @@ int logsink_submit(struct logsink *s, const struct record_event *ev)
 	return err;
 }
 
-/*
- * A record formatted outside the lock says "seq":0, as its seq is known
- * only in chain order: write the seq in its place.  The body begins
- * {"timestamp":"...","event_type":"...","seq": (record_format()), so the
- * first such field is the record's own.  The new length, or -ENOSPC.
- */
-static int place_seq(char *buf, size_t len, uint64_t seq)
-{
-	static const char key[] = ",\"seq\":0";
-	char digits[20],
-		*at = memmem(buf, len < 128 ? len : 128, key, sizeof(key) - 1);
-	size_t n = 0, tail;
-
-	do
-		digits[sizeof(digits) - ++n] = (char)('0' + seq % 10);
-	while (seq /= 10);
-	if (!at || len + n - 1 + CHAIN_SUFFIX_LEN > RECORD_MAX)
-		return -ENOSPC;
-	at += sizeof(key) - 2; /* the 0 */
-	tail = len - (size_t)(at + 1 - buf);
-	memmove(at + n, at + 1, tail);
-	memcpy(at, digits + sizeof(digits) - n, n);
-	return (int)(len + n - 1);
-}
-
-/*
- * Lock held: number, chain and queue a line formatted with seq 0; the
- * writer is not woken.  Only the digest and the copy take the lock.
- */
-static int sink_append(struct logsink *s, char *buf, int len,
-		       struct logsink_pos *pos)
-{
-	uint64_t seq = chain_seq(s->chain) + 1;
-
-	len = place_seq(buf, (size_t)len, seq);
-	if (len < 0)
-		return len;
-	if ((size_t)len + CHAIN_SUFFIX_LEN > ring_room(s))
-		return -ENOBUFS;
-	len = chain_seal(s->chain, buf, (size_t)len, RECORD_MAX);
-	if (len < 0)
-		return len;
-	ring_put(s, buf, (size_t)len);
-	if (s->opts.tee)
-		s->opts.tee(s->opts.tee_ctx, buf, (size_t)len);
-	pos->seq = seq;
-	pos->ticket = s->bytes_in;
-	return 0;
-}
-
 int logsink_submit_deferred(struct logsink *s, const struct record_event *ev,
 			    char *buf, struct logsink_pos *pos)
 {
 	int len = record_format(buf, RECORD_MAX, 0, NULL, ev), err = len;
 
 	pthread_mutex_lock(&s->w.lock);
-	sink_take_reopen(s);
+	logsink_take_reopen(s);
 	if (len >= 0 && s->w.running && !s->prev_next) {
 		s->last_ts = ev->ts_us;
 		if (s->lost_pending)
-			sink_report_lost(s, ev->ts_us);
-		err = sink_append(s, buf, len, pos);
+			logsink_report_lost(s, ev->ts_us);
+		err = logsink_ring_append(s, buf, len, pos);
 		if (err)
 			sink_lost(s);
 	} else if (len >= 0) { /* unthreaded, or a reopen's first record */
@@ -474,18 +331,6 @@ int logsink_submit_deferred(struct logsink *s, const struct record_event *ev,
 	}
 	pthread_mutex_unlock(&s->w.lock);
 	return err;
-}
-
-void logsink_kick(struct logsink *s)
-{
-	pthread_mutex_lock(&s->w.lock);
-	/* once per quiet spell, as ring_out() wakes it, or for a batch */
-	if (s->idle && !s->busy && !ring_empty(s) &&
-	    (!s->kicked || s->bytes_in - s->bytes_out >= LOGSINK_BATCH_BYTES)) {
-		s->kicked = true;
-		pthread_cond_signal(&s->w.wake);
-	}
-	pthread_mutex_unlock(&s->w.lock);
 }
 
 bool logsink_can_accept(struct logsink *s)
@@ -502,103 +347,15 @@ void logsink_reopen(struct logsink *s)
 
 int logsink_flush(struct logsink *s, int timeout_ms)
 {
-	struct timespec until = deadline_ms(timeout_ms);
+	struct timespec until = logsink_deadline(timeout_ms);
 	int err = 0;
 
 	pthread_mutex_lock(&s->w.lock);
 	if (s->idle)
 		pthread_cond_signal(&s->w.wake);
-	while (s->w.running && !ring_empty(s) && !err)
+	while (s->w.running && !logsink_ring_empty(s) && !err)
 		err = pthread_cond_timedwait(&s->drained, &s->w.lock, &until);
-	err = ring_empty(s) && !s->failing ? 0 : -EIO;
-	pthread_mutex_unlock(&s->w.lock);
-	return err;
-}
-
-uint64_t logsink_ticket(struct logsink *s)
-{
-	uint64_t t;
-
-	pthread_mutex_lock(&s->w.lock);
-	t = s->bytes_in;
-	pthread_mutex_unlock(&s->w.lock);
-	return t;
-}
-
-/* Not yet out: lock held. */
-static bool sink_pending(const struct logsink *s, uint64_t ticket)
-{
-	return s->w.running && s->bytes_out < ticket;
-}
-
-/*
- * May a waiter write the ring itself?  While the writer is idle it is
- * inside its wait, and while busy is set it leaves the fd alone (it waits
- * for drained).  Only for a file, and not with LOGSINK_FSYNC_EVERY, where
- * the writer's batches share one fdatasync.  Never while failing (the
- * writer retries on its own), at a reopen (the writer switches files),
- * closing, or while another waiter writes (it writes ours too, or we lead
- * after it).
- */
-static bool sink_can_lead(const struct logsink *s)
-{
-	return s->idle && !s->busy && s->kind == SINK_FILE &&
-	       s->opts.fsync != LOGSINK_FSYNC_EVERY && !s->failing &&
-	       !s->reopen_pending && !s->w.stop;
-}
-
-/*
- * Leader commit (lock held on entry and return, not during the write):
- * write what is queued, up to the ticket and beyond, as the writer would,
- * and spare the verdict the two thread wake-ups of a hand-off; producers
- * queue records meanwhile.  XXX the write is not bounded by the wait's
- * timeout, as a hand-off is: a file on a hung device holds the caller.
- * A failed write stays queued for the writer to retry.
- */
-static void sink_lead(struct logsink *s, uint64_t ticket)
-{
-	const char *data;
-	size_t n, done;
-
-	if (s->lost_pending)
-		sink_report_lost(s, timefmt_clock_us(CLOCK_REALTIME));
-	s->led++;
-	s->busy = true;
-	while (sink_pending(s, ticket) && !s->failing &&
-	       (n = ring_chunk(s, &data))) {
-		pthread_mutex_unlock(&s->w.lock);
-		done = logsink_io_write(s, data, n);
-		pthread_mutex_lock(&s->w.lock);
-		ring_consume(s, done);
-		sink_set_failing(s, done < n);
-	}
-	s->busy = false;
-	pthread_cond_broadcast(&s->drained); /* the writer, other waiters */
-	if (s->failing || s->reopen_pending)
-		pthread_cond_signal(&s->w.wake);
-}
-
-int logsink_wait(struct logsink *s, uint64_t ticket, int timeout_ms)
-{
-	struct timespec until = deadline_ms(timeout_ms);
-	int err = 0;
-
-	pthread_mutex_lock(&s->w.lock);
-	sink_take_reopen(s);
-	s->waiters++;
-	while (sink_pending(s, ticket) && !s->failing && !err) {
-		if (sink_can_lead(s)) {
-			sink_lead(s, ticket);
-			continue;
-		}
-		if (s->idle && !s->busy)
-			pthread_cond_signal(&s->w.wake);
-		err = pthread_cond_timedwait(&s->drained, &s->w.lock, &until);
-	}
-	s->waiters--;
-	/* Unthreaded, submit wrote it or failed; a failure sticks. */
-	err = sink_pending(s, ticket) || (!s->w.running && s->failing) ? -EIO
-								       : 0;
+	err = logsink_ring_empty(s) && !s->failing ? 0 : -EIO;
 	pthread_mutex_unlock(&s->w.lock);
 	return err;
 }
@@ -615,20 +372,6 @@ uint64_t logsink_get_lost(struct logsink *s)
 
 /* ---- opening and closing ------------------------------------------------ */
 
-/*
- * Fault the ring in now, not page by page while a worker copies a record
- * in.  Through a volatile pointer: the compiler turns malloc + memset 0
- * into calloc, which touches nothing.
- */
-static void ring_fault_in(char *ring, size_t cap)
-{
-	volatile char *p = ring;
-	size_t i, page = (size_t)sysconf(_SC_PAGESIZE);
-
-	for (i = 0; i < cap; i += page)
-		p[i] = 0;
-}
-
 static int sink_start(struct logsink *s)
 {
 	int err;
@@ -639,10 +382,10 @@ static int sink_start(struct logsink *s)
 	s->ring = malloc(s->cap);
 	if (!s->ring)
 		return -ENOMEM;
-	ring_fault_in(s->ring, s->cap);
+	logsink_ring_fault_in(s->ring, s->cap);
 	pthread_mutex_lock(&s->w.lock);
 	err = writer_start(&s->w, sink_thread, s);
-	sink_gate(s);
+	logsink_ring_gate(s);
 	pthread_mutex_unlock(&s->w.lock);
 	return err;
 }

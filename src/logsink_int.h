@@ -47,6 +47,37 @@ struct logsink {
 	char scratch[RECORD_MAX];
 };
 
+/* A full batch: the writer writes at once, without lingering. */
+#define LOGSINK_BATCH_BYTES (64u << 10)
+
+/* logsink.c, for logsink_ring.c; the lock held */
+struct timespec logsink_deadline(int ms); /* CLOCK_MONOTONIC, ms from now */
+void logsink_take_reopen(struct logsink *s);
+void logsink_report_lost(struct logsink *s, int64_t ts);
+
+/*
+ * logsink_ring.c, the lock held: the ring holds [rd, wr), or [rd, end)
+ * then [0, wr) once wrapped.  put refuses (false) what does not fit;
+ * chunk is the next contiguous run to write, stopping at a pending
+ * reopen; consume frees it once written.  lines counts what is still
+ * queued (at close).  gate refreshes accept_ok; set_failing also.
+ */
+bool logsink_ring_empty(const struct logsink *s);
+bool logsink_ring_put(struct logsink *s, const char *data, size_t len);
+size_t logsink_ring_chunk(struct logsink *s, const char **data);
+void logsink_ring_consume(struct logsink *s, size_t n);
+uint64_t logsink_ring_lines(const struct logsink *s);
+void logsink_ring_gate(struct logsink *s);
+void logsink_set_failing(struct logsink *s, bool failing);
+/* Fault the ring's pages in now (not while a worker copies a record). */
+void logsink_ring_fault_in(char *ring, size_t cap);
+/*
+ * Number, chain and queue a line formatted with seq 0 (in buf, RECORD_MAX
+ * bytes); the writer is not woken.  0, -ENOSPC or -ENOBUFS.
+ */
+int logsink_ring_append(struct logsink *s, char *buf, int len,
+			struct logsink_pos *pos);
+
 /* Resolve opts.target, resume the chain if asked, open the file. */
 int logsink_io_target(struct logsink *s);
 
