@@ -231,13 +231,12 @@ static long entry_strings(const struct record_event *ev, struct out_entry *e,
 			  const char **str)
 {
 	const struct record_verdict *v = ev->verdict;
-	char ts[TIMEFMT_LEN];
 	size_t n, total = 0;
 	int i;
 
 	if (ev->type != RECORD_VERDICT || !v || !v->flow || v->proc ||
 	    v->live || !verdict_str(v->verdict) ||
-	    !attribution_str(v->attribution) || timefmt_format(ev->ts_us, ts))
+	    !attribution_str(v->attribution) || !timefmt_in_range(ev->ts_us))
 		return -1;
 	str[S_RULE] = v->rule;
 	str[S_REASON] = v->reason;

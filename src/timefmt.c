@@ -147,6 +147,16 @@ int timefmt_format(int64_t ts_us, char out[TIMEFMT_LEN])
 	return 0;
 }
 
+/* 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z, in seconds */
+#define TIMEFMT_FIRST_S (-62167219200LL)
+#define TIMEFMT_END_S	253402300800LL
+
+bool timefmt_in_range(int64_t ts_us)
+{
+	return ts_us >= TIMEFMT_FIRST_S * 1000000 &&
+	       ts_us < TIMEFMT_END_S * 1000000;
+}
+
 int64_t timefmt_clock_us(clockid_t id)
 {
 	struct timespec ts;

@@ -2,6 +2,7 @@
 #ifndef NFJUDGE_TIMEFMT_H
 #define NFJUDGE_TIMEFMT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -18,6 +19,9 @@ int timefmt_parse(const char *s, int64_t *us);
  */
 #define TIMEFMT_LEN 28
 int timefmt_format(int64_t ts_us, char out[TIMEFMT_LEN]);
+
+/* Whether timefmt_format() can write the time: years 0..9999. */
+bool timefmt_in_range(int64_t ts_us);
 
 /* The clock id's time in microseconds (epoch for CLOCK_REALTIME). */
 int64_t timefmt_clock_us(clockid_t id);

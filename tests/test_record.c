@@ -108,6 +108,27 @@ static void test_time(void **state)
 	assert_int_equal(timefmt_format(INT64_MIN, ts), -EINVAL);
 }
 
+/* timefmt_in_range() says what timefmt_format() does, at both ends. */
+static void test_time_range(void **state)
+{
+	static const int64_t at[] = {
+		-62167219200000000LL - 1, -62167219200000000LL,
+		253402300800000000LL - 1, 253402300800000000LL,
+		0, INT64_MAX, INT64_MIN,
+	};
+	char ts[TIMEFMT_LEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++)
+		assert_int_equal(timefmt_in_range(at[i]),
+				 timefmt_format(at[i], ts) == 0);
+	assert_int_equal(timefmt_format(-62167219200000000LL, ts), 0);
+	assert_string_equal(ts, "0000-01-01T00:00:00.000000Z");
+	assert_int_equal(timefmt_format(253402300800000000LL - 1, ts), 0);
+	assert_string_equal(ts, "9999-12-31T23:59:59.999999Z");
+}
+
 static void v4_flow(struct flow *f, uint8_t proto, uint16_t dport)
 {
 	memset(f, 0, sizeof(*f));
@@ -626,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_escape_bounded),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_time_range),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_field_order),
 		cmocka_unit_test(test_hostile_proc),
