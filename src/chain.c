@@ -104,15 +104,25 @@ int chain_key_load(const char *path, uint8_t key[CHAIN_KEY_MAX])
 	return (int)n;
 }
 
+/* Two hex digits a byte from one table: every record's digest is written. */
 static void chain_hex(const unsigned char *md, char out[CHAIN_HEX + 1])
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char pairs[] =
+		"000102030405060708090a0b0c0d0e0f1011121314151617"
+		"18191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f"
+		"303132333435363738393a3b3c3d3e3f4041424344454647"
+		"48494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+		"606162636465666768696a6b6c6d6e6f7071727374757677"
+		"78797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f"
+		"909192939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7"
+		"a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+		"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7"
+		"d8d9dadbdcdddedfe0e1e2e3e4e5e6e7e8e9eaebecedeeef"
+		"f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 	int i;
 
-	for (i = 0; i < CHAIN_HEX / 2; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0xf];
-	}
+	for (i = 0; i < CHAIN_HEX / 2; i++)
+		memcpy(out + 2 * i, pairs + 2 * md[i], 2);
 	out[CHAIN_HEX] = '\0';
 }
 
