@@ -57,8 +57,10 @@ void procfs_set_budget(struct procfs *pfs, long budget_us);
  * Thorough (the default) looks for every holder and taint.  Off, for a
  * policy without exe, comm, cmdline or ancestor rules, a look-up stops at
  * the first holder and its family, as cheap as it gets, and says
- * info->partial: no process rule can hold on what it found.  May be
- * called from another thread than the look-ups'.
+ * info->partial: no process rule can hold on what it found.  It looks
+ * first at the last holders and the newest pids, and lists /proc only
+ * when none of them holds the socket.  May be called from another
+ * thread than the look-ups'.
  */
 void procfs_set_thorough(struct procfs *pfs, bool on);
 
@@ -81,6 +83,7 @@ struct procfs_stats {
 	unsigned long misses;	    /* scans */
 	unsigned long evictions;    /* entries pushed out by newer ones */
 	unsigned long over_budget;  /* scans that found nothing in time */
+	unsigned long listings;	    /* scans that listed every process */
 	unsigned long ident_hits;   /* process identities reused */
 	unsigned long ident_misses; /* ... read afresh */
 };

@@ -21,6 +21,8 @@
 #define PROCFS_MAX_HOLDERS  PROC_MAX_HOLDERS
 #define PROCFS_USERS	    16
 #define PROCFS_MAX_CHILDREN 64 /* children the quick scan looks at */
+#define PROCFS_RECENT	    8  /* holders the quick scan looks at first */
+#define PROCFS_PROBE	    32 /* newest pids it looks at before listing */
 
 /* One fd that holds the socket: /proc/pid/fd/fd or .../task/tid/fd/fd. */
 struct procfs_holder {
@@ -101,6 +103,10 @@ struct procfs {
 	pid_t last_pid;		/* the last counted */
 	bool partial;		/* the budget ran out before the scan's end */
 	struct proc_info *held; /* PROCFS_MAX_HOLDERS, described */
+	/* the quick scan's first guesses: who held the last sockets, newest
+	 * first (0: none), and the pids it probed below the last given out */
+	pid_t recent[PROCFS_RECENT];
+	pid_t probed_lo, probed_hi;
 };
 
 /* procfs_ident.c: a process's identity, and the files it is read from. */
@@ -133,7 +139,9 @@ void procfs_exe_digest(struct procfs *pfs, int dfd, char hex[65]);
 
 /*
  * procfs_scan.c: every process of our network namespace holding the target
- * socket into pfs->holders (ranked), n_holders, n_procs and partial.
+ * socket (quick: the first found and its family; the last holders and the
+ * newest pids are tried before a listing) into pfs->holders (ranked),
+ * n_holders, n_procs and partial.
  * 0, -ENOENT when none holds it, -ETIME when the budget ran out first.
  */
 int procfs_scan(struct procfs *pfs);

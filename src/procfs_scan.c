@@ -16,6 +16,12 @@
  * unshare(CLONE_FILES)) has a table of its own to scan; kcmp(2) tells
  * which threads share their process's, so that a process of many
  * threads costs one table, not one per thread.
+ *
+ * The quick scan (no process rule to decide) needs one holder: it tries
+ * the processes that held the last sockets, then the pids given out
+ * last, and lists /proc only when those fail.  Listing /proc walks every
+ * process of the machine, whichever namespace it is in: it, not the fd
+ * tables, is what made a quick look-up cost more the more processes ran.
  */
 #include "config.h"
 
@@ -124,14 +130,17 @@ static int procfs_grow_pids(struct procfs *pfs)
  * anew each time: a process may change namespace (setns, unshare), as
  * `ip netns exec` does between its fork and its exec.
  */
-static bool procfs_same_netns(struct procfs *pfs, pid_t pid)
+static ino_t procfs_pid_netns(struct procfs *pfs, pid_t pid)
 {
 	char path[40];
 
-	if (!pfs->netns)
-		return true;
 	snprintf(path, sizeof(path), "%d/ns/net", (int)pid);
-	return procfs_netns(pfs, path) == pfs->netns;
+	return procfs_netns(pfs, path);
+}
+
+static bool procfs_same_netns(struct procfs *pfs, pid_t pid)
+{
+	return !pfs->netns || procfs_pid_netns(pfs, pid) == pfs->netns;
 }
 
 /*
@@ -182,6 +191,7 @@ static int procfs_list_pids(struct procfs *pfs, size_t *n)
 	int pid, err;
 
 	*n = 0;
+	pfs->stats.listings++;
 	err = dirwalk_open(pfs, &w, pfs->root_fd, ".", DIR_OUTER);
 	if (err < 0)
 		return err;
@@ -395,33 +405,171 @@ static void procfs_scan_children(struct procfs *pfs, pid_t pid)
 	}
 }
 
+/*
+ * Which process pid belongs to, 0 when unknown: a pid guessed rather than
+ * listed may be a thread's, and /proc/TID shows its process's files
+ * under the thread's number.
+ */
+static pid_t procfs_tgid(struct procfs *pfs, pid_t pid)
+{
+	char path[32];
+	const char *p;
+	size_t len;
+	long v;
+
+	snprintf(path, sizeof(path), "%d/status", (int)pid);
+	if (procfs_read_buf(pfs, pfs->root_fd, path, &len) < 0)
+		return 0;
+	p = strstr(pfs->buf, "\nTgid:");
+	v = p ? strtol(p + 6, NULL, 10) : 0;
+	return v > 0 && v <= 0x3fffffff ? (pid_t)v : 0;
+}
+
+/*
+ * A guessed pid, scanned as a listed one, each holder found then put
+ * under its process; a thread with a table of its own keeps its tid.
+ * Called only while nothing is found yet, so every holder is pid's.
+ */
+static int procfs_scan_guess(struct procfs *pfs, pid_t pid)
+{
+	struct procfs_holder *h;
+	ino_t ns = pfs->netns ? procfs_pid_netns(pfs, pid) : 0;
+	pid_t tgid;
+	int i;
+
+	if (pfs->netns && !ns)
+		return -ESRCH;
+	if (ns != pfs->netns)
+		return 0;
+	procfs_scan_pid(pfs, pid);
+	if (!pfs->n_holders)
+		return 0;
+	tgid = procfs_tgid(pfs, pid);
+	if (tgid == pid)
+		return 0;
+	if (!tgid) {
+		/* gone meanwhile: the listing finds what is left of it */
+		pfs->n_holders = pfs->n_procs = 0;
+		pfs->last_pid = 0;
+		return -ESRCH;
+	}
+	for (i = 0; i < pfs->n_holders; i++) {
+		h = &pfs->holders[i];
+		if (!h->tid && procfs_own_table(tgid, pid))
+			h->tid = pid;
+		h->pid = tgid;
+	}
+	return 0;
+}
+
+/*
+ * A process that made one connection often makes the next; one that is
+ * gone is forgotten, so that a build's short-lived children cost a failed
+ * stat once, not on every packet after.
+ */
+static void procfs_scan_recent(struct procfs *pfs)
+{
+	pid_t *r = pfs->recent;
+	int i = 0;
+
+	while (i < PROCFS_RECENT && r[i] && !pfs->n_holders && !pfs->partial) {
+		if (procfs_scan_guess(pfs, r[i]) == 0) {
+			i++;
+			continue;
+		}
+		memmove(&r[i], &r[i + 1],
+			(size_t)(PROCFS_RECENT - 1 - i) * sizeof(*r));
+		r[PROCFS_RECENT - 1] = 0;
+	}
+}
+
+/*
+ * A new process's socket: its pid is among the last given out.  Probed
+ * one by one, a pid that is free costs one failed stat, where a listing
+ * of /proc costs as much as there are processes on the machine.
+ */
+static void procfs_scan_newest(struct procfs *pfs)
+{
+	pid_t pid = procfs_last_pid(pfs);
+
+	pfs->probed_hi = pid;
+	for (; pid > 0 && pfs->probed_hi - pid < PROCFS_PROBE; pid--) {
+		if (pfs->n_holders || pfs->partial)
+			return;
+		procfs_scan_guess(pfs, pid);
+		pfs->probed_lo = pid;
+	}
+}
+
+static bool procfs_probed(const struct procfs *pfs, pid_t pid)
+{
+	return pid >= pfs->probed_lo && pid <= pfs->probed_hi;
+}
+
+/* Newest first, so that the quick scan meets the sender early. */
+static void procfs_remember(struct procfs *pfs, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < PROCFS_RECENT - 1 && pfs->recent[i] != pid; i++)
+		;
+	memmove(&pfs->recent[1], &pfs->recent[0], (size_t)i * sizeof(pid));
+	pfs->recent[0] = pid;
+}
+
+/* Every process of /proc, newest first, until the scan may stop. */
+static int procfs_scan_listed(struct procfs *pfs, bool all)
+{
+	size_t i, n;
+	pid_t pid;
+	int err;
+
+	err = procfs_list_pids(pfs, &n);
+	if (err < 0)
+		return err;
+	for (i = 0; i < n && !pfs->partial && (all || !pfs->n_holders); i++) {
+		pid = pfs->pids[i];
+		if ((i & 15) == 15 && procfs_past_deadline(pfs))
+			pfs->partial = true;
+		else if (!procfs_probed(pfs, pid) &&
+			 procfs_same_netns(pfs, pid))
+			procfs_scan_pid(pfs, pid);
+	}
+	return 0;
+}
+
+/*
+ * Thorough, every process is listed and scanned.  Quick, the likely
+ * holders come first -- the last ones, the newest processes -- and only
+ * when none of them holds the socket is /proc listed.
+ */
 int procfs_scan(struct procfs *pfs)
 {
 	bool all = procfs_thorough(pfs);
-
-	size_t i, n;
-	int err;
+	int err = 0;
 
 	pfs->n_holders = 0;
 	pfs->n_procs = 0;
 	pfs->last_pid = 0;
 	pfs->partial = false;
-	err = procfs_list_pids(pfs, &n);
+	pfs->probed_lo = 1;
+	pfs->probed_hi = 0;
+	if (!all) {
+		procfs_scan_recent(pfs);
+		procfs_scan_newest(pfs);
+	}
+	if (all || (!pfs->n_holders && !pfs->partial))
+		err = procfs_scan_listed(pfs, all);
 	if (err < 0)
 		return err;
-	for (i = 0; i < n && !pfs->partial && (all || !pfs->n_holders); i++) {
-		if ((i & 15) == 15 && procfs_past_deadline(pfs))
-			pfs->partial = true;
-		else if (procfs_same_netns(pfs, pfs->pids[i]))
-			procfs_scan_pid(pfs, pfs->pids[i]);
-	}
 	if (!all && pfs->n_holders) {
 		procfs_scan_ancestors(pfs, pfs->holders[0].pid);
 		procfs_scan_children(pfs, pfs->holders[0].pid);
 		pfs->partial = true; /* others were not looked for */
 	}
 	procfs_rank(pfs);
-	if (pfs->n_holders)
-		return 0;
-	return pfs->partial ? -ETIME : -ENOENT;
+	if (!pfs->n_holders)
+		return pfs->partial ? -ETIME : -ENOENT;
+	procfs_remember(pfs, pfs->holders[0].pid);
+	return 0;
 }

@@ -440,6 +440,61 @@ static void test_pid_wrap(void **state)
 	procfs_close(pfs);
 }
 
+/*
+ * Quick, the last holder and the newest pids come before a listing of
+ * /proc, whose cost grows with every process on the machine.
+ */
+static void test_quick_guesses(void **state)
+{
+	struct procfs *pfs = open_root();
+	struct procfs_stats st;
+
+	procfs_set_thorough(pfs, false);
+	fakeproc_put_str("0.10 0.20 0.30 1/120 101\n", fakeproc_at("loadavg"));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.pid, 100); /* among the newest */
+	fakeproc_put_str("0.10 0.20 0.30 1/120 5000\n", fakeproc_at("loadavg"));
+	add_fd(100, 7, 777);
+	assert_int_equal(procfs_lookup(pfs, 777, &info), 0);
+	assert_int_equal(info.pid, 100); /* the last holder */
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.listings, 0);
+	/* neither: listed */
+	mkproc(60, 1, "old", 5 * hz());
+	add_fd(60, 3, 778);
+	assert_int_equal(procfs_lookup(pfs, 778, &info), 0);
+	assert_int_equal(info.pid, 60);
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.listings, 1);
+	/* thorough: every process, listed */
+	procfs_set_thorough(pfs, true);
+	assert_int_equal(procfs_lookup(pfs, 777, &info), 0);
+	procfs_get_stats(pfs, &st);
+	assert_int_equal(st.listings, 2);
+	procfs_close(pfs);
+}
+
+/*
+ * A pid guessed may be a thread's: /proc/TID, unlisted, shows the files
+ * of its process, which holds the socket and is named.
+ */
+static void test_quick_thread_pid(void **state)
+{
+	struct procfs *pfs = open_root();
+
+	procfs_set_thorough(pfs, false);
+	mkproc(101, 50, "app", 250 * hz() + hz() / 4);
+	fakeproc_put_str("Name:\tapp\nTgid:\t100\nPid:\t101\n"
+			 "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",
+			 fakeproc_at("%d/status", 101));
+	add_fd(101, 3, 12345);
+	fakeproc_put_str("0.10 0.20 0.30 1/120 101\n", fakeproc_at("loadavg"));
+	assert_int_equal(procfs_lookup(pfs, 12345, &info), 0);
+	assert_int_equal(info.pid, 100);
+	assert_int_equal(info.uid, 1000);
+	procfs_close(pfs);
+}
+
 /* Out of budget: what was found, flagged partial, or nothing in time. */
 static void test_budget(void **state)
 {
@@ -835,6 +890,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pid_wrap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quick_guesses, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_quick_thread_pid, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_thread_table, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
