@@ -55,6 +55,18 @@ bool doctor_same_file(const char *root, long pid, const struct stat *self)
 	       st.st_ino == self->st_ino;
 }
 
+/*
+ * A capable child of nfjudge: the rules tool (iptables -S every few
+ * seconds, to see that the chain is intact) that the daemon runs with its
+ * own capabilities.  It is trusted as far as nfjudge is.
+ */
+static bool nfjudge_child(const struct run *run, const struct doctor_status *st,
+			  const struct stat *self_exe)
+{
+	return self_exe && st->ppid > 0 &&
+	       doctor_same_file(run->env->proc_root, st->ppid, self_exe);
+}
+
 static const struct watched {
 	int bit;
 	const char *name, *why;
@@ -206,8 +218,10 @@ static void note_member(struct run *run, const struct task *t,
 			const struct doctor_status *st, uint64_t caps,
 			const struct stat *self_exe)
 {
-	bool daemon = caps && self_exe &&
-		      doctor_same_file(run->env->proc_root, t->pid, self_exe);
+	bool daemon =
+		caps && self_exe &&
+		(doctor_same_file(run->env->proc_root, t->pid, self_exe) ||
+		 nfjudge_child(run, st, self_exe));
 	struct member *m;
 
 	if (caps && !daemon && caps_reach(run, t))
@@ -226,6 +240,27 @@ static void note_member(struct run *run, const struct task *t,
 	m = &run->members[run->n_members++];
 	*m = (struct member){t->pid, st->uid, st->euid, st->suid, daemon, ""};
 	snprintf(m->name, sizeof(m->name), "%s", st->name);
+}
+
+/* nfjudge, or the rules tool it runs: information, not a hole. */
+static bool nfjudge_info(struct run *run, const struct task *t,
+			 const struct doctor_status *st,
+			 const struct stat *self_exe)
+{
+	if (self_exe && doctor_same_file(run->env->proc_root, t->pid, self_exe))
+		doctor_add(run->r, DOCTOR_INFO,
+			   "pid %ld (%s) holds capabilities and is nfjudge "
+			   "(the same program as this one): expected of the "
+			   "daemon",
+			   t->pid, st->name);
+	else if (nfjudge_child(run, st, self_exe))
+		doctor_add(run->r, DOCTOR_INFO,
+			   "pid %ld (%s) holds capabilities and is a child of "
+			   "nfjudge (pid %ld): the rules tool it runs",
+			   t->pid, st->name, st->ppid);
+	else
+		return false;
+	return true;
 }
 
 /* The capability check for one thread of the namespace. */
@@ -260,14 +295,7 @@ static void check_task(struct run *run, const struct task *t,
 			"namespace that does not own this network namespace: "
 			"they do not reach its sockets or rules",
 			t->pid, st.name);
-	else if (self_exe &&
-		 doctor_same_file(run->env->proc_root, t->pid, self_exe))
-		doctor_add(run->r, DOCTOR_INFO,
-			   "pid %ld (%s) holds capabilities and is nfjudge "
-			   "(the same program as this one): expected of the "
-			   "daemon",
-			   t->pid, st.name);
-	else
+	else if (!nfjudge_info(run, t, &st, self_exe))
 		cap_finding(run, t, &st, caps);
 	if (caps)
 		u->said = t->pid;

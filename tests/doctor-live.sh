@@ -80,6 +80,30 @@ nsx sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 doc 0 "info: net.ipv4.ping_group_range is '0 2147483647'"
 
 # --- processes with capabilities --------------------------------------
+# The rules tool nfjudge runs holds its capabilities while it runs (the
+# daemon lists its chain every few seconds): not a hole.  This one waits
+# for the test before it does its work.
+mkdir "$tmp/bin"
+real=$(command -v iptables-restore)
+# One process, as the real tool is (a sleep(1) of its own would be another
+# capable process).
+cat >"$tmp/bin/iptables-restore" <<TOOL
+#!$PY
+import os, sys, time
+open("$tmp/w/tool", "w").write(str(os.getpid()))
+end = time.monotonic() + 30
+while not os.path.exists("$tmp/w/tool.go") and time.monotonic() < end:
+    time.sleep(0.1)
+os.execv("$real", ["$real"] + sys.argv[1:])
+TOOL
+chmod 755 "$tmp/bin/iptables-restore"
+nsbg env PATH="$tmp/bin:$PATH" "$NFJUDGE" rules install
+check "the slow rules tool started" wait_file "$tmp/w/tool"
+doc 0 "info: pid $(cat "$tmp/w/tool") (iptables-restor) holds capabilities and is a child of nfjudge (pid $last_pid)"
+: >"$tmp/w/tool.go"
+wait "$last_pid"
+check "the slow rules tool: the rules are installed" [ $? -eq 0 ]
+
 # An unprivileged user keeping CAP_NET_RAW (ambient), with a live
 # AF_PACKET socket: what bypasses netfilter.
 nsbg setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+net_raw \
