@@ -19,8 +19,7 @@ set -u
 live_name=faults
 . "$(cd "$(dirname "$0")" && pwd)/livelib.sh"
 
-listen() { nsbg "$PY" "$top_srcdir/tests/netpeer.py" listen 10.200.0.1:3128 \
-	10.200.0.9:443; sleep 0.3; }
+listen() { listen_proxy_web || exit 1; }
 connects() { connects_to 10.200.0.1:3128; }
 times_out() { [ "$(attempt tcp 10.200.0.1:3128)" = timeout ]; }
 verifies() { "$NFJUDGE" audit verify "$@" >/dev/null; }

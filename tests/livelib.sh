@@ -63,6 +63,33 @@ nsbg() {
 	live_pids="$live_pids $last_pid"
 }
 
+# Whether a socket of the namespace is bound to PORT: tcp listening, udp
+# bound.
+bound_to() { # tcp|udp port
+	case $1 in
+	tcp) nsx ss -Hltn "sport = :$2" | grep -q . ;;
+	udp) nsx ss -Hlun "sport = :$2" | grep -q . ;;
+	esac
+}
+# Up to 10 s for a listener started in the background to be bound (a
+# first connection that came sooner would be refused by the kernel).
+wait_bound() { # tcp|udp port...
+	proto=$1
+	shift
+	for port in "$@"; do
+		poll 100 bound_to "$proto" "$port" || {
+			echo "nothing bound to $proto port $port"
+			return 1
+		}
+	done
+}
+# netpeer.py's TCP listener on the proxy and on 10.200.0.9:443, ready.
+listen_proxy_web() {
+	nsbg "$PY" "$top_srcdir/tests/netpeer.py" listen 10.200.0.1:3128 \
+		10.200.0.9:443
+	wait_bound tcp 3128 443
+}
+
 # Records of one event type in a log.
 count_events() { # type log
 	c=$(grep -c "\"event_type\":\"$1\"" "$2" 2>/dev/null)

@@ -31,6 +31,8 @@ for a in fd00:200::1/128 fd00:200::9/128; do nsx ip addr add "$a" dev lo nodad; 
 ip netns exec "$NS" "$PY" "$top_srcdir/tests/netpeer.py" listen 10.200.0.1:3128 10.200.0.9:443 \
 	'[fd00:200::9]:443' >"$tmp/listen.out" 2>&1 &
 LPID=$!
+# Its three sockets listening (it opens them one by one, then waits).
+listening() { [ "$(nsx ss -Hltn | wc -l)" -ge 3 ]; }
 
 cat >"$tmp/policy.conf" <<'POL'
 set default reject
@@ -52,6 +54,7 @@ while ! grep -q '"event_type":"start"' "$tmp/log" 2>/dev/null; do
 	sleep 0.1
 done
 check "pidfile names the daemon" [ "$(cat "$tmp/pid")" = "$DPID" ]
+poll 100 listening || bad "the listener did not start: $(cat "$tmp/listen.out")"
 check "rules installed" sh -c "ip netns exec $NS iptables -S | grep -q -- '-A OUTPUT -j NFJUDGE'"
 
 client() { nsx "$PY" "$top_srcdir/tests/netpeer.py" "$@"; }
@@ -79,15 +82,17 @@ check "taken queue is named ($out)" \
 
 # Reload: a new policy that allows port 443, then a broken one.
 echo "accept proto tcp to 10.200.0.9 port 443 name web" >>"$tmp/policy.conf"
+# Each HUP done once its reload record is written.
+reloads() { [ "$(grep -c '"event_type":"reload"' "$tmp/log")" -eq "$1" ]; }
 kill -HUP "$DPID"
-sleep 0.5
+poll 100 reloads 1 || bad "no reload record for the first HUP"
 check "reloaded policy allows 443" connects_to 10.200.0.9:443
 echo "accept prot tcp" >>"$tmp/policy.conf"
 kill -HUP "$DPID"
-sleep 0.5
+poll 100 reloads 2 || bad "no reload record for the second HUP"
 check "bad policy keeps the old one" connects_to 10.200.0.9:443
 kill -USR1 "$DPID"
-sleep 0.3
+poll 100 grep -q '"event_type":"stats"' "$tmp/log" || bad "no stats record"
 kill -TERM "$DPID"
 wait "$DPID"
 check "daemon exits 0 on TERM" [ $? -eq 0 ]
