@@ -80,7 +80,7 @@ expect_eq "status last error" "$(field last_error)" None
 
 # Refused by the default rule, and nothing arrived.
 expect_eq "refused before the temporary rule" \
-	"$(attempt tcp 10.200.0.9:80 | cut -d' ' -f1)" refused
+	"$(attempt tcp-ok 10.200.0.9:80 | cut -d' ' -f1)" refused
 
 expect_status 0 "ctl explain" ctl explain tcp 10.200.0.9:40000 10.200.0.9:80
 expect_eq "explain: the default decides" "$(field rule)" default
@@ -98,7 +98,7 @@ check "and says why" grep -q 'differ in family' "$tmp/out"
 
 # 5 s: long enough for the checks below on a loaded machine
 expect_status 0 "ctl allow --ttl 5s" ctl allow proto tcp to 10.200.0.9 port 80 --ttl 5s
-got=$(attempt tcp 10.200.0.9:80 | cut -d' ' -f1)
+got=$(attempt tcp-ok 10.200.0.9:80 | cut -d' ' -f1)
 expect_eq "allow names its rule" "$(field rule)" ctl-1
 expect_eq "the temporary rule lets it through" "$got" connected
 expect_status 0 "ctl rules" ctl rules
@@ -118,7 +118,7 @@ done
 check "the temporary rule expired" test $i -lt 200
 check "its expiry is recorded" in_log '"command":"expire".*"rule":"ctl-1"'
 expect_eq "refused again after expiry" \
-	"$(attempt tcp 10.200.0.9:80 | cut -d' ' -f1)" refused
+	"$(attempt tcp-ok 10.200.0.9:80 | cut -d' ' -f1)" refused
 expect_status 2 "allow without --ttl is a usage error" ctl allow proto tcp
 expect_status 1 "a rule that does not parse is refused" \
 	ctl deny proto tcp to nowhere --ttl 5s
@@ -130,9 +130,9 @@ chmod 644 "$tmp/bad.conf"
 expect_status 1 "reload of a bad policy fails" ctl reload "$tmp/bad.conf"
 check "the errors are FILE:LINE:COL" grep -q "$tmp/bad.conf:2:[0-9]*:" "$tmp/out"
 expect_eq "refused still (the old policy)" \
-	"$(attempt tcp 10.200.0.9:80 | cut -d' ' -f1)" refused
+	"$(attempt tcp-ok 10.200.0.9:80 | cut -d' ' -f1)" refused
 expect_eq "the proxy still passes (the old policy)" \
-	"$(attempt tcp 10.200.0.1:3128 | cut -d' ' -f1)" connected
+	"$(attempt tcp-ok 10.200.0.1:3128 | cut -d' ' -f1)" connected
 check "the proxy's connection arrived" wait_arrived 3128 1
 check "only one connection to port 80 arrived" test "$(arrived 80)" -eq 1
 expect_status 0 "status after the failed reload" ctl status
@@ -144,7 +144,7 @@ chmod 644 "$tmp/good.conf"
 expect_status 0 "reload of a good policy" ctl reload "$tmp/good.conf"
 expect_eq "the new generation" "$(field generation)" 2
 expect_eq "the new policy decides" \
-	"$(attempt tcp 10.200.0.9:80 | cut -d' ' -f1)" connected
+	"$(attempt tcp-ok 10.200.0.9:80 | cut -d' ' -f1)" connected
 check "it arrived on the far side" wait_arrived 80 2
 # explain --pid: the process as the live path reads it from /proc.
 expect_status 0 "ctl explain --pid" \
@@ -256,7 +256,7 @@ done
 expect_status 1 "a ninth client is turned away" ctl status
 check "it is told the daemon is busy" grep -q '"error":"busy' "$tmp/out"
 expect_eq "verdicts go on meanwhile" \
-	"$(attempt tcp 10.200.0.9:80 | cut -d' ' -f1)" connected
+	"$(attempt tcp-ok 10.200.0.9:80 | cut -d' ' -f1)" connected
 check "and it arrived" wait_arrived 80 3
 wait "$IPID"
 expect_eq "the idle clients were closed" "$(cat "$tmp/idle.out")" 8

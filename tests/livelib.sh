@@ -129,3 +129,11 @@ attempt() { # tcp|udp addr:port
 connects_to() { # addr:port
 	[ "$(nsx "$PY" "$top_srcdir/tests/netpeer.py" tcp-ok "$1")" = connected ]
 }
+# A TCP attempt that should be refused: true if it is, within 20 s (a
+# timeout claim is attempt tcp's, with its short wait).
+refused_by() { # addr:port
+	case $(nsx "$PY" "$top_srcdir/tests/netpeer.py" tcp-ok "$1") in
+	refused*) return 0 ;;
+	esac
+	return 1
+}

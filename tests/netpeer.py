@@ -2,20 +2,29 @@
 """Test peer for the live tests: listeners and single client attempts.
 
   netpeer.py listen ADDR:PORT...     accept TCP connections until killed
-  netpeer.py tcp ADDR:PORT           prints connected | refused Nms | timeout
-                                     (after 2 s)
+  netpeer.py tcp ADDR:PORT           prints connected | refused Nms R |
+                                     timeout (after 2 s); R: the times the
+                                     kernel sent the SYN again
   netpeer.py tcp-ok ADDR:PORT        the same for an attempt that should
-                                     connect: it waits up to 20 s
+                                     be answered (connected or refused): it
+                                     waits up to 20 s
   netpeer.py tcp-pid ADDR:PORT ARG   like tcp in a child; prints its pid
   netpeer.py udp ADDR:PORT           send one datagram on a connected
                                      socket: refused | timeout | answered
+                                     (after 1 s)
+  netpeer.py udp-ok ADDR:PORT        the same for one that should be
+                                     answered or refused: up to 20 s
 """
 import errno
 import os
 import select
 import socket
+import struct
 import sys
 import time
+
+# struct tcp_info: tcpi_total_retrans, a __u32 at byte 100.
+TOTAL_RETRANS = 100
 
 
 def addr(s):
@@ -54,14 +63,17 @@ def tcp(spec, wait=2):
     except OSError as e:
         ms = int((time.monotonic() - t) * 1000)
         if e.errno == errno.ECONNREFUSED:
-            return "refused %dms" % ms
+            info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO,
+                                TOTAL_RETRANS + 4)
+            return "refused %dms %d" % (
+                ms, struct.unpack_from("I", info, TOTAL_RETRANS)[0])
         return "error %s" % errno.errorcode.get(e.errno, e.errno)
 
 
-def udp(spec):
+def udp(spec, wait=1):
     fam, a = addr(spec)
     s = socket.socket(fam, socket.SOCK_DGRAM)
-    s.settimeout(1)
+    s.settimeout(wait)
     s.connect(a)
     s.send(b"ping")
     try:
@@ -96,6 +108,8 @@ def main():
         print(pid)
     elif cmd == "udp":
         print(udp(sys.argv[2]))
+    elif cmd == "udp-ok":
+        print(udp(sys.argv[2], 20))
 
 
 main()

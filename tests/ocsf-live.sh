@@ -22,7 +22,7 @@ nsbg "$PY" "$top_srcdir/tests/netpeer.py" listen 10.200.0.1:3128 \
 start_daemon 1 "$tmp/log" -c "$tmp/ocsf.conf" --install-rules \
 	--ocsf "$tmp/ocsf" || exit 1
 check "proxy connection accepted" connects_to 10.200.0.1:3128
-out=$(attempt tcp 10.200.0.9:443)
+out=$(attempt tcp-ok 10.200.0.9:443)
 check "direct TCP refused ($out)" sh -c "echo '$out' | grep -q '^refused'"
 out=$(attempt udp 10.200.0.9:5353)
 check "dropped UDP gets no answer ($out)" [ "$out" = timeout ]

@@ -94,8 +94,7 @@ fields_are nobody "" Groups
 fields_are nobody 1 NoNewPrivs
 fields_are nobody 2 Seccomp
 check "nobody: proxy accepted" connects_to 10.200.0.1:3128
-check "nobody: direct refused" sh -c \
-	"ip netns exec $NS $PY $top_srcdir/tests/netpeer.py tcp 10.200.0.9:443 | grep -q '^refused'"
+check "nobody: direct refused" refused_by 10.200.0.9:443
 cpid=$(attempt tcp-pid 10.200.0.9:443 nfj-privs-marker)
 kill -TERM "$DPID"
 wait "$DPID"
@@ -107,12 +106,19 @@ v = [r for r in recs if r["event_type"] == "verdict"]
 mine = [r for r in v if r["proc"] and r["proc"]["pid"] == int(sys.argv[2])]
 # kernel attribution when the daemon runs it (the start record says)
 attr = "kernel" if recs[0].get("attribution") == "kernel" else "socket"
-ok = (len(mine) == 1 and mine[0]["verdict"] == "reject"
-      and mine[0]["attribution"] == attr
-      and mine[0]["proc"]["uid"] == 0
-      and "nfj-privs-marker" in mine[0]["proc"]["cmdline"]
-      and mine[0]["proc"]["exe"].split("/")[-1].startswith("python3"))
-print("ok" if ok and len(v) == 3 else "FAIL %s" % v)
+# Three connections; a SYN held over a second is sent again and has a
+# record of its own (nfjudge(8)), from the same port, judged alike.
+ports = {r["src_port"] for r in v}
+ok = (len(mine) >= 1 and len({r["src_port"] for r in mine}) == 1
+      and all(r["verdict"] == "reject"
+              and r["attribution"] == attr
+              and r["proc"]["uid"] == 0
+              and "nfj-privs-marker" in r["proc"]["cmdline"]
+              and r["proc"]["exe"].split("/")[-1].startswith("python3")
+              for r in mine)
+      and all(len({r["verdict"] for r in v if r["src_port"] == p}) == 1
+              for p in ports))
+print("ok" if ok and len(ports) == 3 else "FAIL %s" % v)
 PY
 check "nobody: the reject names root's process" grep -q '^ok' "$tmp/nobody.out"
 check "nobody: log verifies" "$NFJUDGE" audit verify "$tmp/nobody.log"

@@ -63,9 +63,11 @@ connects_to() { [ "$(client tcp-ok "$1")" = connected ]; }
 
 check "proxy connection accepted" connects_to 10.200.0.1:3128
 out=$(client tcp 10.200.0.9:443)
-check "direct TCP refused at once ($out)" sh -c "echo '$out' | grep -q '^refused [0-9]*ms' && [ \$(echo '$out' | sed 's/refused \([0-9]*\)ms.*/\1/') -lt 1000 ]"
-check "direct TCP over IPv6 refused" sh -c "ip netns exec $NS $PY $top_srcdir/tests/netpeer.py tcp '[fd00:200::9]:443' | grep -q '^refused'"
-check "direct UDP refused" sh -c "ip netns exec $NS $PY $top_srcdir/tests/netpeer.py udp 10.200.0.9:53 | grep -q '^refused'"
+# At once: the first SYN answered, not one sent again (counted by the
+# kernel, not timed: a loaded machine may be slow to judge it).
+check "direct TCP refused at once ($out)" sh -c "echo '$out' | grep -q '^refused [0-9]*ms 0$'"
+check "direct TCP over IPv6 refused" sh -c "ip netns exec $NS $PY $top_srcdir/tests/netpeer.py tcp-ok '[fd00:200::9]:443' | grep -q '^refused'"
+check "direct UDP refused" sh -c "ip netns exec $NS $PY $top_srcdir/tests/netpeer.py udp-ok 10.200.0.9:53 | grep -q '^refused'"
 check "dropped UDP gets no answer" sh -c "ip netns exec $NS $PY $top_srcdir/tests/netpeer.py udp 10.200.0.9:5353 | grep -q '^timeout'"
 # A program that exits right after its attempt is still named.
 cpid=$(client tcp-pid 10.200.0.9:443 nfj-marker-arg)
@@ -128,7 +130,10 @@ attr = "kernel" if recs[0].get("attribution") == "kernel" else "socket"
 want(all(r["attribution"] == attr and r["proc"] for r in v),
      "every verdict names its process")
 short = [r for r in v if r["proc"] and r["proc"]["pid"] == cpid]
-want(len(short) == 1 and "nfj-marker-arg" in short[0]["proc"]["cmdline"],
+# one connection; a SYN held over a second is sent again and recorded
+# again (nfjudge(8)), from the same port
+want(len({r["src_port"] for r in short}) == 1
+     and all("nfj-marker-arg" in r["proc"]["cmdline"] for r in short),
      "the short-lived client is named with its argv")
 want(all(r["proc"]["exe"].endswith("python3") or "python3." in r["proc"]["exe"]
          for r in v), "exe is the interpreter")
