@@ -135,6 +135,7 @@ sys.exit(not (a and j and all(r["verdict"] == "accept" for r in a)
 # is judged on CONT; a dropped datagram has no record.
 ns_fresh
 nsbg "$top_builddir/tests/floodclient" serve 10.200.0.1:3128
+wait_bound tcp 3128 && wait_bound udp 3128 || exit 1
 start_daemon 1 "$tmp/ovf.log" -c "$tmp/policy.conf" --install-rules \
 	--queue-maxlen 8 || exit 1
 kill -STOP "$DPID"
@@ -194,6 +195,7 @@ check "overflow: the log verifies" verifies "$tmp/ovf.log"
 # The drops are seen within about a second, while the daemon runs on.
 ns_fresh
 nsbg "$top_builddir/tests/floodclient" serve 10.200.0.1:3128
+wait_bound tcp 3128 && wait_bound udp 3128 || exit 1
 start_daemon 1 "$tmp/ovf2.log" -c "$tmp/policy.conf" --install-rules \
 	--queue-maxlen 4 --metrics-file "$tmp/ovf2.prom" || exit 1
 kill -STOP "$DPID"
@@ -367,6 +369,7 @@ check "disk full + kill: the log verifies" verifies "$tmp/fullk/log"
 FC=$top_builddir/tests/floodclient
 ns_fresh
 nsbg "$FC" serve 10.200.0.1:3128
+wait_bound tcp 3128 && wait_bound udp 3128 || exit 1
 mkdir -p "$tmp/fullx"
 mount -t tmpfs -o size=24m nfjudge-test "$tmp/fullx" || exit 1
 dd if=/dev/zero of="$tmp/fullx/filler" bs=1k count=$((24 * 1024 - 32)) 2>/dev/null

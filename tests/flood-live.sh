@@ -18,6 +18,9 @@ FC=$top_builddir/tests/floodclient
 [ -x "$FC" ] || { echo "no $FC: make check builds it"; exit 1; }
 
 nsbg "$FC" serve 10.200.0.1:3128 10.200.0.9:3128
+for proto in tcp udp; do
+	wait_bound $proto 10.200.0.1:3128 10.200.0.9:3128 || exit 1
+done
 start_daemon 1 "$tmp/log" -c "$tmp/policy.conf" --install-rules || exit 1
 # Source ports come back every few seconds; conntrack must have forgotten
 # an answered UDP flow by then, or its next datagram is not queued.

@@ -63,17 +63,21 @@ nsbg() {
 	live_pids="$live_pids $last_pid"
 }
 
-# Whether a socket of the namespace is bound to PORT: tcp listening, udp
-# bound.
-bound_to() { # tcp|udp port
+# Whether a socket of the namespace is bound to PORT (any address) or
+# ADDR:PORT: tcp listening, udp bound.
+bound_to() { # tcp|udp port|addr:port
+	case $2 in
+	*:*) set -- "$1" src "$2" ;;
+	*) set -- "$1" sport = ":$2" ;;
+	esac
 	case $1 in
-	tcp) nsx ss -Hltn "sport = :$2" | grep -q . ;;
-	udp) nsx ss -Hlun "sport = :$2" | grep -q . ;;
+	tcp) shift && nsx ss -Hltn "$@" | grep -q . ;;
+	udp) shift && nsx ss -Hlun "$@" | grep -q . ;;
 	esac
 }
 # Up to 10 s for a listener started in the background to be bound (a
 # first connection that came sooner would be refused by the kernel).
-wait_bound() { # tcp|udp port...
+wait_bound() { # tcp|udp port|addr:port...
 	proto=$1
 	shift
 	for port in "$@"; do
