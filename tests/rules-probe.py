@@ -4,7 +4,8 @@
 usage: rules-probe.py tcp|udp ADDR PORT [UID]
 
 Binds a listener on ADDR:PORT, then (as UID, when given) connects to it
-with a 1 s timeout and prints one word:
+with a timeout of RULES_PROBE_WAIT seconds (default 1) and prints one
+word:
   ok       the connection (TCP) or datagram (UDP) got through
   refused  ECONNREFUSED: a TCP reset, or an ICMP port unreachable
   timeout  nothing came back (the packet was dropped)
@@ -19,7 +20,7 @@ import struct
 import sys
 import time
 
-TIMEOUT = 1.0
+TIMEOUT = float(os.environ.get("RULES_PROBE_WAIT", "1"))
 # struct tcp_info: tcpi_total_retrans, a __u32 at byte 100.
 TOTAL_RETRANS = 100
 
