@@ -5,11 +5,12 @@
  *
  *   floodclient serve ADDR:PORT...
  *	accept TCP (and drop at once) and echo UDP on each, until killed
- *   floodclient flood tcp|udp ADDR:PORT SECONDS PORT0 NPORTS
+ *   floodclient flood tcp|udp ADDR:PORT SECONDS PORT0 NPORTS [SRC]
  *	one attempt after another for SECONDS, each from the next source
  *	port of PORT0..PORT0+NPORTS-1 (so that a 5-tuple comes back only
- *	after conntrack forgot it); one line per attempt: "OUTCOME SPORT",
- *	OUTCOME connected, answered, refused, timeout or error
+ *	after conntrack forgot it), and from address SRC when given; one
+ *	line per attempt: "OUTCOME SPORT", OUTCOME connected, answered,
+ *	refused, timeout or error
  *
  * IPv4 only; the test's namespace has nothing else.
  */
@@ -160,10 +161,12 @@ static const char *try_udp(int fd, const struct sockaddr_in *to)
 }
 
 /* One attempt from sport; NULL when the port is busy (not an attempt). */
-static const char *attempt(int type, const struct sockaddr_in *to, int sport)
+static const char *attempt(int type, const struct sockaddr_in *to,
+			   struct in_addr src, int sport)
 {
 	struct sockaddr_in from = {.sin_family = AF_INET,
-				   .sin_port = htons((uint16_t)sport)};
+				   .sin_port = htons((uint16_t)sport),
+				   .sin_addr = src};
 	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0), one = 1;
 	const char *res = NULL;
 
@@ -184,18 +187,20 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int flood(char **argv)
+static int flood(int argc, char **argv)
 {
 	int type = !strcmp(argv[0], "udp") ? SOCK_DGRAM : SOCK_STREAM;
 	double end = now_s() + atof(argv[2]);
 	int p0 = atoi(argv[3]), np = atoi(argv[4]), i = 0;
+	struct in_addr src = {.s_addr = htonl(INADDR_ANY)};
 	struct sockaddr_in to;
 	const char *res;
 
-	if (parse_addr(argv[1], &to) || np < 1)
+	if (parse_addr(argv[1], &to) || np < 1 ||
+	    (argc > 5 && inet_pton(AF_INET, argv[5], &src) != 1))
 		return 2;
 	while (now_s() < end) {
-		res = attempt(type, &to, p0 + i % np);
+		res = attempt(type, &to, src, p0 + i % np);
 		if (res)
 			printf("%s %d\n", res, p0 + i % np);
 		i++;
@@ -207,10 +212,10 @@ int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "serve"))
 		return serve(argc - 2, argv + 2);
-	if (argc == 7 && !strcmp(argv[1], "flood"))
-		return flood(argv + 2);
+	if ((argc == 7 || argc == 8) && !strcmp(argv[1], "flood"))
+		return flood(argc - 2, argv + 2);
 	fprintf(stderr, "usage: floodclient serve ADDR:PORT...\n"
 			"       floodclient flood tcp|udp ADDR:PORT SECONDS "
-			"PORT0 NPORTS\n");
+			"PORT0 NPORTS [SRC]\n");
 	return 2;
 }
