@@ -30,6 +30,7 @@ with open(sys.argv[1], "a", buffering=1) as f:
             c.close()
 ' "$tmp/arrived"
 LPID=$last_pid
+wait_bound tcp 10.200.0.1:3128 10.200.0.9:80 || exit 1
 : >"$tmp/arrived"
 arrived() { grep -c "^$1\$" "$tmp/arrived"; }
 # The listener writes after accept(): wait for its line, up to 10 s.
