@@ -21,8 +21,8 @@
  * one.  On a UDP socket (with the socket_sendmsg LSM hook or the
  * sys_enter program) also every process seen sending on it, each set
  * once by compare-and-swap so that a concurrent sender is never lost,
- * and never cleared while the entry lives.  A sender's start (sender_start) is written after its slot and
- * may read 0 for a moment.
+ * and never cleared while the entry lives.  A sender's start (sender_start) is
+ * written after its slot and may read 0 for a moment.
  */
 struct kattr_caller {
 	__u64 ts_ns;	/* bpf_ktime_get_ns() at the call */
@@ -37,7 +37,15 @@ struct kattr_caller {
 	__u64 sender[KATTR_MAX_SENDERS];       /* KATTR_SENDER(); 0: free */
 	__u64 sender_start[KATTR_MAX_SENDERS]; /* boot time ns */
 	__u32 senders_lost;		       /* 1: more senders than slots */
-	__u32 pad;
+	__u32 ppid;			       /* the process's parent, then */
+	/*
+	 * What the process was at the call, for the daemon's cache of
+	 * identities: which exec (the kernel's self_exec_id, one more at
+	 * each exec), its parent's, and which cgroup (its id on cgroup2).
+	 */
+	__u64 exec_id;
+	__u64 parent_exec_id;
+	__u64 cgroup_id;
 };
 
 /*
@@ -63,6 +71,7 @@ struct kattr_exec {
 	__u64 ino; /* the executable file: inode, device (kernel's dev_t) */
 	__u32 dev;
 	__u32 ppid;
+	__u64 exec_id;		 /* the kernel's self_exec_id after that exec */
 	char exe[KATTR_EXE_LEN]; /* as exec named it; NUL-terminated */
 };
 

@@ -82,6 +82,7 @@ struct task_struct {
 	struct files_struct *files;
 	const struct cred *cred;
 	__u64 start_boottime;
+	__u64 self_exec_id; /* 64 bits since Linux 5.7 */
 	struct task_struct *group_leader;
 	struct task_struct *real_parent;
 } __attribute__((preserve_access_index));
@@ -161,6 +162,12 @@ static __always_inline void note_caller(struct kattr_caller *c, __u64 cookie)
 	c->uid = BPF_CORE_READ(t, cred, euid.val);
 	c->gid = BPF_CORE_READ(t, cred, egid.val);
 	bpf_get_current_comm(c->comm, sizeof(c->comm));
+	/* an exec's threads are gone: the leader's is every thread's */
+	c->exec_id = BPF_CORE_READ(t, group_leader, self_exec_id);
+	c->ppid = BPF_CORE_READ(t, group_leader, real_parent, tgid);
+	c->parent_exec_id =
+		BPF_CORE_READ(t, group_leader, real_parent, self_exec_id);
+	c->cgroup_id = bpf_get_current_cgroup_id();
 }
 
 /* ::ffff:a.b.c.d goes out as IPv4: key it so. */
@@ -199,6 +206,10 @@ set_caller(__u64 cookie, const struct kattr_caller *now)
 	c->tid = now->tid;
 	c->uid = now->uid;
 	c->gid = now->gid;
+	c->ppid = now->ppid;
+	c->exec_id = now->exec_id;
+	c->parent_exec_id = now->parent_exec_id;
+	c->cgroup_id = now->cgroup_id;
 	__builtin_memcpy(c->comm, now->comm, sizeof(c->comm));
 	return c;
 }
@@ -477,6 +488,7 @@ int BPF_PROG(nfj_exec, struct task_struct *p, int old_pid,
 		return 0;
 	e->start_ns = p->group_leader->start_boottime;
 	e->ppid = p->real_parent->tgid;
+	e->exec_id = p->self_exec_id; /* already counted this exec */
 	e->ino = bprm->file->f_inode->i_ino;
 	e->dev = bprm->file->f_inode->i_sb->s_dev;
 	bpf_probe_read_kernel_str(e->exe, sizeof(e->exe), bprm->interp);
@@ -500,5 +512,6 @@ int BPF_PROG(nfj_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	e->start_ns = child->start_boottime;
 	e->ppid = ptgid;
+	e->exec_id = child->self_exec_id; /* its parent's, copied */
 	return 0;
 }
