@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <netinet/in.h>
 
 #include "attr.h"
 #include "flow.h"
 #include "kattr.h"
+#include "kident.h"
 #include "proc.h"
 #include "procfs.h"
 #include "procfs_int.h"
@@ -79,6 +78,7 @@ struct attr_live {
 	struct sockdiag *sd;
 	struct procfs *pfs;
 	const struct kattr *k;	/* NULL: /proc only */
+	struct kident *ki;	/* who k names, when k */
 	struct proc_info *held; /* ATTR_SENDERS_MAX, when k */
 };
 
@@ -119,72 +119,6 @@ static bool attr_kernel_fresh(const struct flow *flow,
 	return now - c->noted_ns < ATTR_UDP_FRESH_NS;
 }
 
-/* The file exec ran (the kernel's dev_t) is the one its path names here. */
-static bool attr_exec_is_named(const struct kattr_exec *e)
-{
-	struct stat st;
-
-	if (stat(e->exe, &st) < 0)
-		return false;
-	return st.st_ino == e->ino &&
-	       st.st_dev == makedev(e->dev >> 20, e->dev & 0xfffff);
-}
-
-/*
- * What the exec program noted, for a caller gone (or a zombie) now.  Its
- * environment and maps can no longer be read, so exe rules do not trust
- * it: the record names it, the policy does not take its word.
- */
-static void attr_kernel_exe(struct attr_live *live,
-			    const struct kattr_caller *c,
-			    struct proc_info *info)
-{
-	struct kattr_exec e;
-
-	/* a relative path names nothing here: no exe rather than a wrong one */
-	if (kattr_exec_of(live->k, c->tgid, &e) < 0 ||
-	    e.start_ns != c->start_ns || e.exe[0] != '/')
-		return;
-	snprintf(info->exe, sizeof(info->exe), "%s", e.exe);
-	if (!info->ppid)
-		info->ppid = (pid_t)e.ppid;
-	info->tainted = attr_exec_is_named(&e)
-				? "gone before its environment and maps "
-				  "were read"
-				: "exe is not the file its path names here";
-}
-
-static void attr_kernel_gone(struct attr_live *live,
-			     const struct kattr_caller *c,
-			     unsigned long long ticks, struct proc_info *info)
-{
-	procfs_info_clear(info);
-	if (c->start_ns)
-		procinfo_format_start(live->pfs->btime, ticks, live->pfs->hz,
-				      info->start_time,
-				      sizeof(info->start_time));
-}
-
-/*
- * The kernel names the caller; /proc adds exe, cmdline and ancestors
- * while that very process (same start time) lives.
- */
-static void attr_kernel_describe(struct attr_live *live,
-				 const struct kattr_caller *c,
-				 struct proc_info *info)
-{
-	unsigned long long ticks =
-		c->start_ns /
-		(1000000000ULL / (unsigned long long)live->pfs->hz);
-
-	if (!c->start_ns ||
-	    procfs_fill(live->pfs, (pid_t)c->tgid, ticks, info) < 0)
-		attr_kernel_gone(live, c, ticks, info);
-	if (!info->exe[0])
-		attr_kernel_exe(live, c, info);
-	info->pid = (pid_t)c->tgid;
-}
-
 /*
  * Several processes sent on the socket: which of them sent this packet
  * the kernel does not say, so every one is listed and a process rule
@@ -203,7 +137,7 @@ static void attr_kernel_shared(struct attr_live *live,
 	memcpy(&live->held[0], info, sizeof(*info));
 	for (i = 1; i < n; i++) {
 		procfs_info_clear(&live->held[i]);
-		attr_kernel_describe(live, &who[i], &live->held[i]);
+		kident_describe_sender(live->ki, &who[i], &live->held[i]);
 	}
 	info->shared = true;
 	info->n_holders = n + (lost ? 1 : 0);
@@ -215,7 +149,7 @@ static enum attribution attr_kernel(struct attr_live *live,
 				    const struct kattr_caller *c,
 				    struct proc_info *info)
 {
-	attr_kernel_describe(live, c, info);
+	kident_describe(live->ki, c, info);
 	info->uid = c->uid;
 	info->gid = c->gid;
 	snprintf(info->comm, sizeof(info->comm), "%.*s", KATTR_COMM_LEN,
@@ -317,6 +251,7 @@ static void attr_live_close(void *ctx)
 {
 	struct attr_live *live = ctx;
 
+	kident_close(live->ki);
 	sockdiag_close(live->sd);
 	procfs_close(live->pfs);
 	free(live->held);
@@ -333,6 +268,21 @@ struct attr *attr_open_live(const char *proc_root)
 	return attr_open_kernel(proc_root, NULL);
 }
 
+static int attr_exec_of(const void *k, uint32_t tgid, struct kattr_exec *e)
+{
+	return kattr_exec_of(k, tgid, e);
+}
+
+/* What the kernel names: its senders, and a cache of who they are. */
+static int attr_open_kident(struct attr_live *live)
+{
+	live->held = calloc(ATTR_SENDERS_MAX, sizeof(*live->held));
+	if (!live->held)
+		return -ENOMEM;
+	live->ki = kident_open(live->pfs, attr_exec_of, live->k);
+	return live->ki ? 0 : -ENOMEM;
+}
+
 struct attr *attr_open_kernel(const char *proc_root, const struct kattr *k)
 {
 	struct attr_live *live;
@@ -342,17 +292,10 @@ struct attr *attr_open_kernel(const char *proc_root, const struct kattr *k)
 	if (!live)
 		return NULL;
 	live->k = k;
-	if (k) {
-		live->held = calloc(ATTR_SENDERS_MAX, sizeof(*live->held));
-		if (!live->held) {
-			free(live);
-			return NULL;
-		}
-	}
 	live->sd = sockdiag_open();
 	if (live->sd)
 		live->pfs = procfs_open(proc_root);
-	if (live->pfs)
+	if (live->pfs && (!k || attr_open_kident(live) == 0))
 		at = attr_new(&attr_live_ops, live);
 	if (!at)
 		attr_live_close(live);

@@ -57,8 +57,9 @@ void attr_set_thorough(struct attr *at, bool on);
  * Live as attr_open_live, with the kernel's programs (kattr.h, NULL:
  * none) asked first:
  * a flow they saw is ATTR_KERNEL, the exact caller, with /proc adding
- * what it knows of that process; the rest goes on as attr_open_live.  k
- * must outlive the attribution.
+ * what it knows of that process, read once per program it runs and kept
+ * by what the kernel says of the call (kident.h); the rest goes on as
+ * attr_open_live.  k must outlive the attribution.
  */
 struct attr *attr_open_kernel(const char *proc_root, const struct kattr *k);
 

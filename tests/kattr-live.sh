@@ -18,6 +18,7 @@ cat >"$tmp/policy.conf" <<POL
 set default reject
 accept proto tcp to 10.200.0.9 port 7000 exe $SLEEP name sleeper
 accept proto udp to 10.200.0.9 port 7004-7007 exe $CLIENT name client-udp
+accept proto tcp to 10.200.0.9 port 7008 exe $CLIENT name before-exec
 accept to 10.200.0.1 port 3128 name proxy
 POL
 cp "$CLIENT" "$tmp/other"
@@ -141,6 +142,15 @@ poll 100 impostor || bad "impostor: no record"
 expect_eq "impostor: named by the path, tainted, rejected" \
 	"$(cat "$tmp/impostor.out")" "kernel True True reject"
 expect_eq "impostor: no SYN reached the listener's side" "$(syn_in)" "$before"
+
+# 5b. one process, one pid, one start time, two programs: the connect
+# after the exec names the new one, which the old one's exe rule does
+# not let out (no identity kept from before the exec)
+xpid=$(nsx "$CLIENT" connect-exec 10.200.0.9 7008 "$tmp/other" | sort -u)
+wait_records 2 7008 || bad "exec: fewer than 2 records"
+expect_eq "exec: each connect named by the program that made it" \
+	"$(records 7008 | head -2 | xargs)" \
+	"$xpid $CLIENT accept kernel $xpid $tmp/other reject kernel"
 
 # 6-8. a UDP socket connected by this program, written on by a child: in
 # the record and where the datagrams would arrive (INPUT of the

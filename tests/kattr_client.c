@@ -20,6 +20,10 @@
  *                               then waits (up to 5 s) for the answer or
  *                               the ICMP error, so that it still lives
  *                               when the verdict is given
+ *   connect-exec ADDR PORT OTHER
+ *                               one blocking TCP connect, then exec OTHER
+ *                               connect ADDR PORT: the same pid and start
+ *                               time, another program, connects again
  *   thread-shared ADDR PORT SLEEPER
  *                               a TCP socket also held by a child that
  *                               execs SLEEPER (sleeps 5 s); a thread of
@@ -248,6 +252,19 @@ static int connect_once(char **av)
 	return connect(fd, (struct sockaddr *)&a, sizeof(a)) ? 1 : 0;
 }
 
+static int connect_exec(char **av)
+{
+	struct sockaddr_in a = mkaddr(av[0], av[1]);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	char *argv[] = {av[2], "connect", av[0], av[1], NULL};
+
+	say_pid();
+	connect(fd, (struct sockaddr *)&a, sizeof(a));
+	close(fd);
+	execv(av[2], argv);
+	return 1;
+}
+
 static long long now_us(void)
 {
 	struct timespec ts;
@@ -354,11 +371,13 @@ int main(int argc, char **argv)
 		return shared_send(argv + 2);
 	if (argc == 3 && !strcmp(argv[1], "send-fd"))
 		return send_fd(argv + 2);
+	if (argc == 5 && !strcmp(argv[1], "connect-exec"))
+		return connect_exec(argv + 2);
 	if (argc == 5 && !strcmp(argv[1], "thread-shared"))
 		return thread_shared(argv + 2);
 	fprintf(stderr,
 		"usage: kattr_client connect-exit|send-close|"
-		"sendto-connected|thread-shared|inherit-send|"
+		"sendto-connected|thread-shared|inherit-send|connect-exec|"
 		"shared-send|send-fd|connect|connects|crowd|blast ...\n");
 	return 2;
 }
