@@ -41,10 +41,12 @@ struct kattr_caller {
 	/*
 	 * What the process was at the call, for the daemon's cache of
 	 * identities: which exec (the kernel's self_exec_id, one more at
-	 * each exec), its parent's, and which cgroup (its id on cgroup2).
+	 * each exec), its parent's (and the parent's start), and which
+	 * cgroup (its id on cgroup2).
 	 */
 	__u64 exec_id;
 	__u64 parent_exec_id;
+	__u64 parent_start_ns;
 	__u64 cgroup_id;
 };
 

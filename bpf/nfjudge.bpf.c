@@ -167,6 +167,9 @@ static __always_inline void note_caller(struct kattr_caller *c, __u64 cookie)
 	c->ppid = BPF_CORE_READ(t, group_leader, real_parent, tgid);
 	c->parent_exec_id =
 		BPF_CORE_READ(t, group_leader, real_parent, self_exec_id);
+	/* real_parent is the thread that forked: its process's start */
+	c->parent_start_ns = BPF_CORE_READ(t, group_leader, real_parent,
+					   group_leader, start_boottime);
 	c->cgroup_id = bpf_get_current_cgroup_id();
 }
 
@@ -209,6 +212,7 @@ set_caller(__u64 cookie, const struct kattr_caller *now)
 	c->ppid = now->ppid;
 	c->exec_id = now->exec_id;
 	c->parent_exec_id = now->parent_exec_id;
+	c->parent_start_ns = now->parent_start_ns;
 	c->cgroup_id = now->cgroup_id;
 	__builtin_memcpy(c->comm, now->comm, sizeof(c->comm));
 	return c;

@@ -59,6 +59,17 @@ struct kident_entry {
 	struct proc_info info;
 };
 
+/* A parent and those above it, as first read for a child of it. */
+struct kident_chain {
+	uint64_t start_ns; /* the parent's */
+	uint64_t exec_id;
+	uint32_t ppid; /* 0: a free entry */
+	bool thorough;
+	uint64_t used;
+	int n;
+	struct proc_ancestor a[PROC_MAX_ANCESTORS];
+};
+
 struct kident {
 	struct procfs *pfs;
 	kident_exec_fn *exec_of;
@@ -66,7 +77,17 @@ struct kident {
 	uint64_t tick;
 	struct kident_stats stats;
 	struct kident_entry *entries; /* KIDENT_SIZE */
+	struct kident_chain *chains;  /* KIDENT_CHAINS */
 };
+
+void kident_close(struct kident *ki)
+{
+	if (!ki)
+		return;
+	free(ki->entries);
+	free(ki->chains);
+	free(ki);
+}
 
 struct kident *kident_open(struct procfs *pfs, kident_exec_fn *exec_of,
 			   const void *ctx)
@@ -77,22 +98,15 @@ struct kident *kident_open(struct procfs *pfs, kident_exec_fn *exec_of,
 		return NULL;
 	/* calloc: pages of entries never used are never touched */
 	ki->entries = calloc(KIDENT_SIZE, sizeof(*ki->entries));
-	if (!ki->entries) {
-		free(ki);
+	ki->chains = calloc(KIDENT_CHAINS, sizeof(*ki->chains));
+	if (!ki->entries || !ki->chains) {
+		kident_close(ki);
 		return NULL;
 	}
 	ki->pfs = pfs;
 	ki->exec_of = exec_of;
 	ki->ctx = ctx;
 	return ki;
-}
-
-void kident_close(struct kident *ki)
-{
-	if (!ki)
-		return;
-	free(ki->entries);
-	free(ki);
 }
 
 void kident_get_stats(const struct kident *ki, struct kident_stats *st)
@@ -151,20 +165,109 @@ static void kident_gone(struct kident *ki, const struct kattr_caller *c,
 				      sizeof(info->start_time));
 }
 
+static unsigned long long kident_ticks(const struct kident *ki, uint64_t ns)
+{
+	return ns / (1000000000ULL / (unsigned long long)ki->pfs->hz);
+}
+
+/* Copy n ancestors, each only as far as its strings' NULs. */
+static void kident_copy_ancestors(struct proc_ancestor *dst,
+				  const struct proc_ancestor *src, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		dst[i].pid = src[i].pid;
+		dst[i].foreign = src[i].foreign;
+		snprintf(dst[i].exe, sizeof(dst[i].exe), "%s", src[i].exe);
+		snprintf(dst[i].comm, sizeof(dst[i].comm), "%s", src[i].comm);
+	}
+}
+
+static struct kident_chain *kident_chain_find(struct kident *ki,
+					      const struct kattr_caller *c,
+					      bool thorough)
+{
+	struct kident_chain *ch;
+	int i;
+
+	for (i = 0; i < KIDENT_CHAINS; i++) {
+		ch = &ki->chains[i];
+		if (ch->ppid == c->ppid && ch->start_ns == c->parent_start_ns &&
+		    ch->exec_id == c->parent_exec_id &&
+		    ch->thorough == thorough)
+			return ch;
+	}
+	return NULL;
+}
+
+static void kident_chain_put(struct kident *ki, const struct kattr_caller *c,
+			     bool thorough, const struct proc_info *info)
+{
+	struct kident_chain *ch, *lru = &ki->chains[0];
+	int i;
+
+	for (i = 0; i < KIDENT_CHAINS && lru->ppid; i++) {
+		ch = &ki->chains[i];
+		if (!ch->ppid || ch->used < lru->used)
+			lru = ch;
+	}
+	lru->ppid = c->ppid;
+	lru->start_ns = c->parent_start_ns;
+	lru->exec_id = c->parent_exec_id;
+	lru->thorough = thorough;
+	lru->used = ++ki->tick;
+	lru->n = info->n_ancestors;
+	kident_copy_ancestors(lru->a, info->ancestors, info->n_ancestors);
+}
+
+/*
+ * The parent the kernel saw at the call (its tgid, start and exec), and
+ * those above it: kept for the next child of that parent, since a
+ * build's children are many and their parents few.  One gone already
+ * leaves no ancestors rather than another process's.
+ */
+static void kident_ancestors(struct kident *ki, const struct kattr_caller *c,
+			     struct proc_info *info)
+{
+	bool thorough = procfs_thorough(ki->pfs);
+	struct kident_chain *ch = kident_chain_find(ki, c, thorough);
+
+	info->n_ancestors = 0;
+	if (ch) {
+		ch->used = ++ki->tick;
+		ki->stats.chain_hits++;
+		info->n_ancestors = ch->n;
+		kident_copy_ancestors(info->ancestors, ch->a, ch->n);
+		return;
+	}
+	if (!c->ppid || !c->parent_start_ns)
+		return;
+	if (procfs_ancestors(ki->pfs, (pid_t)c->ppid,
+			     kident_ticks(ki, c->parent_start_ns), info) == 0)
+		kident_chain_put(ki, c, thorough, info);
+}
+
 /*
  * /proc's exe, cmdline and ancestors while that very process (same start
- * time) lives; else what the exec program noted.  True: from /proc.
+ * time) lives; else what the exec program noted.  uid, gid and user come
+ * from the kernel's entry, and the ancestors from its parent, unless c
+ * is a sender known by tgid and start only.  True: from /proc.
  */
 static bool kident_read(struct kident *ki, const struct kattr_caller *c,
-			struct proc_info *info)
+			struct proc_info *info, bool sender)
 {
-	unsigned long long ticks =
-		c->start_ns / (1000000000ULL / (unsigned long long)ki->pfs->hz);
-	bool live = c->start_ns &&
-		    procfs_fill(ki->pfs, (pid_t)c->tgid, ticks, info) == 0;
+	unsigned long long ticks = kident_ticks(ki, c->start_ns);
+	int what = sender ? PROCFS_FILL_IDS | PROCFS_FILL_ANCESTORS : 0;
+	bool live = c->start_ns && procfs_fill_some(ki->pfs, (pid_t)c->tgid,
+						    ticks, info, what) == 0;
 
-	if (!live)
+	if (!live) {
 		kident_gone(ki, c, ticks, info);
+	} else if (!sender) {
+		info->ppid = (pid_t)c->ppid;
+		kident_ancestors(ki, c, info);
+	}
 	if (!info->exe[0])
 		kident_gone_exe(ki, c, info);
 	info->pid = (pid_t)c->tgid;
@@ -174,7 +277,7 @@ static bool kident_read(struct kident *ki, const struct kattr_caller *c,
 void kident_describe_sender(struct kident *ki, const struct kattr_caller *c,
 			    struct proc_info *info)
 {
-	kident_read(ki, c, info);
+	kident_read(ki, c, info, true);
 }
 
 /* The exec program saw c's process exec again after the call. */
@@ -220,8 +323,6 @@ static bool kident_key_eq(const struct kident_key *a,
  */
 static void kident_copy(struct proc_info *dst, const struct proc_info *src)
 {
-	int i;
-
 	dst->pid = src->pid;
 	dst->ppid = src->ppid;
 	KIDENT_STR(dst->exe, src->exe);
@@ -234,12 +335,7 @@ static void kident_copy(struct proc_info *dst, const struct proc_info *src)
 	KIDENT_STR(dst->start_time, src->start_time);
 	dst->tainted = src->tainted; /* a static string */
 	dst->n_ancestors = src->n_ancestors;
-	for (i = 0; i < src->n_ancestors; i++) {
-		dst->ancestors[i].pid = src->ancestors[i].pid;
-		dst->ancestors[i].foreign = src->ancestors[i].foreign;
-		KIDENT_STR(dst->ancestors[i].exe, src->ancestors[i].exe);
-		KIDENT_STR(dst->ancestors[i].comm, src->ancestors[i].comm);
-	}
+	kident_copy_ancestors(dst->ancestors, src->ancestors, src->n_ancestors);
 }
 
 static struct kident_entry *kident_find(struct kident *ki,
@@ -297,7 +393,7 @@ void kident_describe(struct kident *ki, const struct kattr_caller *c,
 		return;
 	}
 	ki->stats.misses++;
-	if (!kident_read(ki, c, info)) {
+	if (!kident_read(ki, c, info, false)) {
 		ki->stats.unkept++;
 		return;
 	}

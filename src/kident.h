@@ -20,8 +20,9 @@ struct kident;
 struct proc_info;
 struct procfs;
 
-/* Processes kept; least recently used goes first. */
-#define KIDENT_SIZE 64
+/* Processes kept, and parents' lines; least recently used goes first. */
+#define KIDENT_SIZE   64
+#define KIDENT_CHAINS 16
 
 /*
  * What the exec program noted of tgid (kattr_exec_of, or a test's
@@ -56,10 +57,11 @@ void kident_describe_sender(struct kident *ki, const struct kattr_caller *c,
 			    struct proc_info *info);
 
 struct kident_stats {
-	unsigned long hits;	 /* described from the cache */
-	unsigned long misses;	 /* read from /proc (or the exec program) */
-	unsigned long evictions; /* kept ones pushed out by newer */
-	unsigned long unkept;	 /* read, but gone or exec'd since the call */
+	unsigned long hits;	  /* described from the cache */
+	unsigned long misses;	  /* read from /proc (or the exec program) */
+	unsigned long evictions;  /* kept ones pushed out by newer */
+	unsigned long unkept;	  /* read, but gone or exec'd since the call */
+	unsigned long chain_hits; /* a miss's ancestors from the cache */
 };
 void kident_get_stats(const struct kident *ki, struct kident_stats *st);
 

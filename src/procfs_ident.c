@@ -112,18 +112,22 @@ bool procfs_past_deadline(const struct procfs *pfs)
 	return procfs_clock_us() > pfs->deadline;
 }
 
-/* Ancestors go through the identity cache: the same few for every packet. */
-static void procfs_ancestors(struct procfs *pfs, pid_t ppid,
-			     struct proc_info *info)
+/*
+ * Ancestors go through the identity cache: the same few for every packet.
+ * The first must have started at start (0: whichever process ppid names).
+ */
+int procfs_ancestors(struct procfs *pfs, pid_t ppid, unsigned long long start,
+		     struct proc_info *info)
 {
 	const struct procfs_ident *id;
 	struct proc_ancestor *a;
 
 	info->n_ancestors = 0;
 	while (ppid > 0 && info->n_ancestors < PROC_MAX_ANCESTORS) {
-		id = procfs_ident_get(pfs, -1, ppid, 0);
+		id = procfs_ident_get(pfs, -1, ppid, start);
 		if (!id)
-			return;
+			return info->n_ancestors ? 0 : -ESRCH;
+		start = 0;
 		a = &info->ancestors[info->n_ancestors++];
 		a->pid = ppid;
 		snprintf(a->comm, sizeof(a->comm), "%s", id->st.comm);
@@ -133,6 +137,7 @@ static void procfs_ancestors(struct procfs *pfs, pid_t ppid,
 		 */
 		ppid = id->st.ppid == ppid ? 0 : id->st.ppid;
 	}
+	return 0;
 }
 
 static int procfs_fill_ids(struct procfs *pfs, int dfd, struct proc_info *info)
@@ -286,8 +291,8 @@ static const char *procfs_taint(struct procfs *pfs, int dfd,
 	return why ? why : procfs_taint_maps(pfs, dfd);
 }
 
-int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
-		struct proc_info *info)
+int procfs_fill_some(struct procfs *pfs, pid_t pid, unsigned long long start,
+		     struct proc_info *info, int what)
 {
 	bool thorough = procfs_thorough(pfs);
 	const struct procfs_ident *id;
@@ -311,7 +316,8 @@ int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 	/* what a tainted process runs does not matter: no rule trusts it */
 	if (thorough && !info->tainted)
 		procfs_exe_digest(pfs, dfd, info->exe_sha256);
-	err = procfs_fill_ids(pfs, dfd, info);
+	if (what & PROCFS_FILL_IDS)
+		err = procfs_fill_ids(pfs, dfd, info);
 	if (err < 0)
 		goto out;
 	info->pid = pid;
@@ -320,10 +326,18 @@ int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 	procfs_fill_optional(pfs, dfd, info);
 	procinfo_format_start(pfs->btime, st.start, pfs->hz, info->start_time,
 			      sizeof(info->start_time));
-	procfs_ancestors(pfs, st.ppid, info);
+	if (what & PROCFS_FILL_ANCESTORS)
+		procfs_ancestors(pfs, st.ppid, 0, info);
 out:
 	close(dfd);
 	return err;
+}
+
+int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
+		struct proc_info *info)
+{
+	return procfs_fill_some(pfs, pid, start, info,
+				PROCFS_FILL_IDS | PROCFS_FILL_ANCESTORS);
 }
 
 int procfs_lookup_pid(struct procfs *pfs, pid_t pid, struct proc_info *info)

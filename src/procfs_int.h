@@ -117,6 +117,21 @@ int procfs_read_buf(struct procfs *pfs, int dfd, const char *name, size_t *len);
 int procfs_read_stat(struct procfs *pfs, int dfd, struct procinfo_stat *st);
 int procfs_fill(struct procfs *pfs, pid_t pid, unsigned long long start,
 		struct proc_info *info);
+/*
+ * procfs_fill, with only some of what another source may know already:
+ * uid, gid and user (status), ancestors.
+ */
+#define PROCFS_FILL_IDS	      1
+#define PROCFS_FILL_ANCESTORS 2
+int procfs_fill_some(struct procfs *pfs, pid_t pid, unsigned long long start,
+		     struct proc_info *info, int what);
+/*
+ * ppid and those above it into info->ancestors; ppid must have started
+ * at start (ticks; 0: whichever process it names).  0, or -ESRCH when
+ * not even ppid is there.
+ */
+int procfs_ancestors(struct procfs *pfs, pid_t ppid, unsigned long long start,
+		     struct proc_info *info);
 int64_t procfs_clock_us(void);
 /* Set from another thread (a reload): read it once per look-up. */
 bool procfs_thorough(const struct procfs *pfs);

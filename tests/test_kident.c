@@ -3,8 +3,9 @@
  * kident on a fixture /proc tree and made-up kernel entries: a process
  * seen again is described from the cache with no /proc left to read; a
  * reused pid (a later start), an exec (a new exec id), a reparent, a
- * cgroup move or a parent's exec is read anew; an exec between the call
- * and the read is tainted and not kept; the least recently used goes.
+ * cgroup move or a parent's exec is read anew; a parent's line is kept
+ * for its next child; an exec between the call and the read is tainted
+ * and not kept; the least recently used goes.
  */
 #include "config.h"
 
@@ -80,6 +81,7 @@ static struct kattr_caller caller(uint32_t tgid, unsigned long long start)
 	c.exec_id = 1;
 	c.ppid = 50;
 	c.parent_exec_id = 1;
+	c.parent_start_ns = 10 * ns_per_tick();
 	c.cgroup_id = 7;
 	return c;
 }
@@ -156,6 +158,37 @@ static void test_hit(void **state)
 	assert_string_equal(info.ancestors[0].exe, "/bin/sh");
 	assert_string_equal(info.cgroup, "/app.scope");
 	assert_non_null(strstr(info.start_time, "2023-11-14T22:13:"));
+}
+
+/*
+ * A parent's line is read once for its children; not for a parent that
+ * is not the one the kernel saw (a reused pid), nor once it exec'd.
+ */
+static void test_chain(void **state)
+{
+	struct kattr_caller c = caller(100, 500), d = caller(101, 501);
+
+	(void)state;
+	mkproc(101, 50, "/bin/true", 501);
+	describe(&c);
+	fakeproc_link("/bin/true", fakeproc_at("50/exe"));
+	describe(&d);
+	assert_int_equal(stats().chain_hits, 1);
+	assert_int_equal(info.n_ancestors, 2);
+	assert_string_equal(info.ancestors[0].exe, "/bin/sh");
+	d = caller(102, 502);
+	d.parent_exec_id++;
+	mkproc(102, 50, "/bin/true", 502);
+	describe(&d);
+	assert_int_equal(stats().chain_hits, 1);
+	assert_string_equal(info.ancestors[0].exe, "/bin/true");
+	d = caller(103, 503);
+	d.parent_start_ns += ns_per_tick();
+	mkproc(103, 50, "/bin/true", 503);
+	describe(&d);
+	assert_int_equal(stats().chain_hits, 1);
+	assert_int_equal(info.n_ancestors, 0);
+	assert_int_equal(stats().misses, 4);
 }
 
 /* The pid now names a later process: the new start misses, reads it. */
@@ -291,6 +324,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pid_reuse, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_exec, setup, teardown),
