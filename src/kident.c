@@ -378,14 +378,36 @@ static void kident_put(struct kident *ki, const struct kident_key *k,
 	kident_copy(&e->info, info);
 }
 
+/*
+ * An entry several processes wrote (a shared UDP socket, each sender
+ * updating it in place) may mix one's fields with another's, and so
+ * hold a key no single call had: such a caller is read, never kept.
+ *
+ * XXX Two processes connect()ing one TCP socket at the same instant
+ * could mix the entry too, and leave no sender slots to tell.
+ */
+static bool kident_keyable(const struct kattr_caller *c)
+{
+	uint64_t me = KATTR_SENDER(c->tgid, c->start_ns);
+	int i;
+
+	if (!c->tgid || !c->start_ns || c->senders_lost)
+		return false;
+	for (i = 0; i < KATTR_MAX_SENDERS; i++)
+		if (c->sender[i] && c->sender[i] != me)
+			return false;
+	return true;
+}
+
 void kident_describe(struct kident *ki, const struct kattr_caller *c,
 		     struct proc_info *info)
 {
+	bool keyable = kident_keyable(c);
 	struct kident_entry *e;
 	struct kident_key k;
 
 	kident_key_of(ki, c, &k);
-	e = c->tgid && c->start_ns ? kident_find(ki, &k) : NULL;
+	e = keyable ? kident_find(ki, &k) : NULL;
 	if (e) {
 		ki->stats.hits++;
 		e->used = ++ki->tick;
@@ -393,7 +415,7 @@ void kident_describe(struct kident *ki, const struct kattr_caller *c,
 		return;
 	}
 	ki->stats.misses++;
-	if (!kident_read(ki, c, info, false)) {
+	if (!kident_read(ki, c, info, false) || !keyable) {
 		ki->stats.unkept++;
 		return;
 	}

@@ -273,6 +273,24 @@ static void test_exec_before_read(void **state)
 	assert_int_equal(stats().hits, 1);
 }
 
+/* A socket another process sent on too: its entry is read, never kept. */
+static void test_shared(void **state)
+{
+	struct kattr_caller c = caller(100, 500);
+
+	(void)state;
+	c.sender[0] = KATTR_SENDER(c.tgid, c.start_ns);
+	describe(&c);
+	describe(&c);
+	assert_int_equal(stats().hits, 1);
+	c.sender[1] = KATTR_SENDER(200, 1);
+	describe(&c);
+	describe(&c);
+	assert_int_equal(stats().hits, 1);
+	assert_int_equal(stats().unkept, 2);
+	assert_string_equal(info.exe, "/bin/true");
+}
+
 /* Gone before the read: the exec program's exe, for the same exec only. */
 static void test_gone(void **state)
 {
@@ -332,6 +350,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_exec_before_read, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_shared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_eviction, setup, teardown),
 	};
