@@ -4,7 +4,8 @@
 
 /*
  * One run of the checks, shared by doctor.c (the chain, sysctls, queues)
- * and doctor_procs.c (the processes: capabilities, uids).
+ * and doctor_procs.c (the processes: capabilities, uids); and the line
+ * cursor of the pure half, doctor_text.c and doctor_compare.c.
  */
 
 #include <stdbool.h>
@@ -78,5 +79,11 @@ void doctor_check_uids(struct run *run);
  * members doctor_check_uids() compares.
  */
 void doctor_check_caps(struct run *run);
+
+/* The line at *p (without its newline) in *len; *p moves past it. */
+const char *doctor_next_line(const char **p, size_t *len);
+
+/* Whether the line (s, len) starts with prefix. */
+bool doctor_line_starts(const char *s, size_t len, const char *prefix);
 
 #endif
