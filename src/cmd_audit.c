@@ -10,20 +10,24 @@
 #include "audit.h"
 #include "cmd.h"
 #include "cmd_audit.h"
+#include "cmdopt.h"
 #include "export.h"
 #include "log.h"
 
 static int cmd_audit_export(int argc, char **argv);
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-} audit_cmds[] = {
-	{"verify", cmd_audit_verify},	{"search", cmd_audit_search},
-	{"summary", cmd_audit_summary}, {"whatif", cmd_audit_whatif},
-	{"suggest", cmd_audit_suggest}, {"report", cmd_audit_report},
-	{"export", cmd_audit_export},
+/* The usage lists them itself: no summaries here. */
+static const struct cmdopt_sub audit_cmds[] = {
+	{"verify", cmd_audit_verify, NULL},
+	{"search", cmd_audit_search, NULL},
+	{"summary", cmd_audit_summary, NULL},
+	{"whatif", cmd_audit_whatif, NULL},
+	{"suggest", cmd_audit_suggest, NULL},
+	{"report", cmd_audit_report, NULL},
+	{"export", cmd_audit_export, NULL},
 };
+
+#define N_AUDIT_CMDS (sizeof(audit_cmds) / sizeof(audit_cmds[0]))
 
 static void audit_usage(FILE *out)
 {
@@ -68,30 +72,17 @@ int cmd_audit_format(const char *arg, enum aformat *f)
 
 int cmd_audit(int argc, char **argv)
 {
+	const struct cmdopt_sub *sub =
+		argc >= 2 ? cmdopt_find(audit_cmds, N_AUDIT_CMDS, argv[1])
+			  : NULL;
 	static char prog[48];
-	size_t i;
 
-	if (argc < 2) {
-		audit_usage(stderr);
-		return EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		audit_usage(stdout);
-		return 0;
-	}
-	for (i = 0; i < sizeof(audit_cmds) / sizeof(audit_cmds[0]); i++) {
-		if (strcmp(argv[1], audit_cmds[i].name))
-			continue;
-		/* every diagnostic names the command it comes from */
-		snprintf(prog, sizeof(prog), "nfjudge audit %s",
-			 audit_cmds[i].name);
-		log_init(prog, false, 0);
-		return audit_cmds[i].run(argc - 1, argv + 1);
-	}
-	log_init("nfjudge audit", false, 0);
-	log_warnx("unknown command '%s'", argv[1]);
-	audit_usage(stderr);
-	return EXIT_USAGE;
+	/* every diagnostic names the command it comes from */
+	if (sub)
+		snprintf(prog, sizeof(prog), "nfjudge audit %s", sub->name);
+	log_init(sub ? prog : "nfjudge audit", false, 0);
+	return cmdopt_dispatch("nfjudge audit", audit_cmds, N_AUDIT_CMDS,
+			       audit_usage, argc, argv);
 }
 
 static void export_usage(FILE *out)

@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "cmd.h"
 #include "cmd_audit.h"
+#include "cmdopt.h"
 #include "log.h"
 
 static void verify_usage(FILE *out)
@@ -112,12 +113,9 @@ static int verify_args(struct audit_verify_config *c, int argc, char **argv)
 		log_warnx("give one of --from and --trust-head, once");
 		return EXIT_USAGE;
 	}
-	if (optind == argc) {
-		log_warnx("no LOG given");
-		verify_usage(stderr);
-		return EXIT_USAGE;
-	}
-	return -1;
+	ret = cmdopt_need_args("nfjudge audit verify", "LOG", argc,
+			       verify_usage);
+	return ret ? ret : -1;
 }
 
 int cmd_audit_verify(int argc, char **argv)

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "cmd.h"
+#include "cmdopt.h"
 #include "control.h"
 #include "ctlproto.h"
 
@@ -258,7 +259,7 @@ int cmd_ctl(int argc, char **argv)
 	int i = 1, rc;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		if (cmdopt_is_help(argv[i])) {
 			fputs(usage_text, stdout);
 			return 0;
 		}

@@ -11,6 +11,7 @@
 
 #include "cidr.h"
 #include "cmd.h"
+#include "cmdopt.h"
 #include "cmdutil.h"
 #include "log.h"
 #include "policy.h"
@@ -111,6 +112,11 @@ static int parse_one(int c, struct replay_opts *o)
 	}
 }
 
+static void replay_usage(FILE *out)
+{
+	fputs(usage_text, out);
+}
+
 static int parse_args(int argc, char **argv, struct replay_opts *o)
 {
 	static const struct option longopts[] = {
@@ -129,12 +135,8 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 	while ((c = getopt_long(argc, argv, "c:f:o:h", longopts, NULL)) != -1)
 		if ((rc = parse_one(c, o)) >= 0)
 			return rc;
-	if (optind == argc) {
-		log_warnx("no capture given");
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
-	}
-	return -1;
+	rc = cmdopt_need_args("nfjudge replay", "capture", argc, replay_usage);
+	return rc ? rc : -1;
 }
 
 static int procs_line(void *ctx, const char *line, size_t len, unsigned lineno,

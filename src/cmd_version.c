@@ -20,11 +20,9 @@ int cmd_version(int argc, char **argv)
 		       "runs with.\n");
 		return 0;
 	}
-	if (argc > 1) {
-		fprintf(stderr, "nfjudge version: unexpected argument '%s'\n",
-			argv[1]);
+	optind = 1; /* no getopt: every argument is one too many */
+	if (cmdopt_no_args("nfjudge version", argc, argv))
 		return EXIT_USAGE;
-	}
 	printf("nfjudge %s\n", PACKAGE_VERSION);
 	printf("  %s\n", pcap_lib_version());
 	printf("  jansson %s\n", JANSSON_VERSION);

@@ -65,15 +65,36 @@ int cmdopt_no_args(const char *prog, int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+int cmdopt_need_args(const char *prog, const char *what, int argc,
+		     void (*usage)(FILE *out))
+{
+	if (optind < argc)
+		return 0;
+	fprintf(stderr, "%s: no %s given\n", prog, what);
+	usage(stderr);
+	return EXIT_USAGE;
+}
+
 bool cmdopt_is_help(const char *arg)
 {
 	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
 
+const struct cmdopt_sub *cmdopt_find(const struct cmdopt_sub *subs, size_t n,
+				     const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(name, subs[i].name))
+			return &subs[i];
+	return NULL;
+}
+
 int cmdopt_dispatch(const char *prog, const struct cmdopt_sub *subs, size_t n,
 		    void (*usage)(FILE *out), int argc, char **argv)
 {
-	size_t i;
+	const struct cmdopt_sub *sub;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -83,9 +104,9 @@ int cmdopt_dispatch(const char *prog, const struct cmdopt_sub *subs, size_t n,
 		usage(stdout);
 		return 0;
 	}
-	for (i = 0; i < n; i++)
-		if (!strcmp(argv[1], subs[i].name))
-			return subs[i].run(argc - 1, argv + 1);
+	sub = cmdopt_find(subs, n, argv[1]);
+	if (sub)
+		return sub->run(argc - 1, argv + 1);
 	fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

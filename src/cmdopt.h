@@ -54,6 +54,13 @@ int cmdopt_rules_option(struct rules_opts *o, int c, const char *arg,
  */
 int cmdopt_no_args(const char *prog, int argc, char **argv);
 
+/*
+ * After getopt: 0 when an argument is left, else EXIT_USAGE, said on
+ * stderr as "PROG: no WHAT given" with the usage after it.
+ */
+int cmdopt_need_args(const char *prog, const char *what, int argc,
+		     void (*usage)(FILE *out));
+
 /* --help or -h */
 bool cmdopt_is_help(const char *arg);
 
@@ -63,6 +70,10 @@ struct cmdopt_sub {
 	int (*run)(int argc, char **argv);
 	const char *summary; /* for the command's usage, if it wants one */
 };
+
+/* The subcommand called name, or NULL. */
+const struct cmdopt_sub *cmdopt_find(const struct cmdopt_sub *subs, size_t n,
+				     const char *name);
 
 /*
  * Run the subcommand argv[1] names with argv + 1: its exit status.  For
