@@ -22,6 +22,15 @@
 /* The control loop's reason to stop when a worker gives up. */
 #define WORKER_FAILED "a queue worker failed"
 
+/*
+ * A worker's heartbeat at the last watchdog check, and for how many
+ * checks since it has not changed.
+ */
+struct daemon_beat {
+	uint64_t beat;
+	unsigned still;
+};
+
 struct daemon {
 	const struct daemon_opts *o;
 	struct policy_ref *policy;
@@ -36,10 +45,10 @@ struct daemon {
 	int died_fd;  /* a worker gave up */
 	int timer_fd; /* the tick, or -1 */
 	unsigned ticks;
-	uint64_t wd_usec; /* the service manager's watchdog; 0: none */
-	int wd_fd;	  /* a ping every half interval, or -1 */
-	uint64_t *beats;  /* each worker's heartbeat at the last ping */
-	bool stalled;	  /* a worker made no progress: no pings */
+	uint64_t wd_usec;	   /* the service manager's watchdog; 0: none */
+	int wd_fd;		   /* the watchdog's check, or -1 */
+	struct daemon_beat *beats; /* each worker's, per check */
+	bool stalled;		   /* a worker made no progress: no pings */
 	struct dropwatch *drops;
 	struct nflog *nflog;	/* the fence's drops; NULL if unbound */
 	struct dnswatch *names; /* names for addresses; NULL: none */

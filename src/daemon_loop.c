@@ -202,9 +202,13 @@ static void tick(struct daemon *d)
 }
 
 /*
- * WATCHDOG=1 only while every worker has turned its loop since the last
- * ping: a stuck worker holds its queue's packets (fail-closed), and the
- * missing pings make the service manager restart us.
+ * WATCHDOG=1 at every check (a quarter of the interval) while every
+ * worker has turned its loop within the last two checks: a stuck worker
+ * holds its queue's packets (fail-closed), and the missing pings make the
+ * service manager restart us.  Two checks, not one, so that an idle
+ * worker's beat (eight an interval) that a loaded machine schedules late
+ * does not cost a ping; a worker stuck since time t sends its last ping
+ * by t + 1/2 of the interval, and is killed by t + 3/2.
  */
 static void watchdog(struct daemon *d)
 {
@@ -212,11 +216,13 @@ static void watchdog(struct daemon *d)
 	int i, stuck = -1;
 
 	for (i = 0; i < d->nworkers; i++) {
-		uint64_t b = worker_get_heartbeat(&d->workers[i]);
+		struct daemon_beat *b = &d->beats[i];
+		uint64_t now = worker_get_heartbeat(&d->workers[i]);
 
-		if (b == d->beats[i] && stuck < 0)
+		b->still = now == b->beat ? b->still + 1 : 0;
+		b->beat = now;
+		if (b->still >= 2 && stuck < 0)
 			stuck = i;
-		d->beats[i] = b;
 	}
 	if (stuck < 0) {
 		d->stalled = false;

@@ -117,10 +117,10 @@ static int open_pcap(struct daemon *d)
 	return 0;
 }
 
-/* A beat at least twice between pings, idle or not; -1: no watchdog. */
+/* A beat at least twice between checks, idle or not; -1: no watchdog. */
 static int beat_ms(uint64_t wd_usec)
 {
-	uint64_t ms = wd_usec / 4000;
+	uint64_t ms = wd_usec / 8000;
 
 	if (!wd_usec)
 		return -1;
@@ -364,10 +364,10 @@ static int open_timer(struct daemon *d)
 static int open_watchdog(struct daemon *d)
 {
 	/* a zero it_value would disarm the timer */
-	uint64_t half = d->wd_usec / 2 ?: 1;
+	uint64_t q = d->wd_usec / 4 ?: 1;
 	struct itimerspec it = {
-		{(time_t)(half / 1000000), (long)(half % 1000000) * 1000},
-		{(time_t)(half / 1000000), (long)(half % 1000000) * 1000}};
+		{(time_t)(q / 1000000), (long)(q % 1000000) * 1000},
+		{(time_t)(q / 1000000), (long)(q % 1000000) * 1000}};
 
 	if (!d->wd_usec)
 		return 0;
@@ -380,7 +380,7 @@ static int open_watchdog(struct daemon *d)
 	}
 	log_info("watchdog: a ping every %" PRIu64 " ms while every queue "
 		 "worker makes progress",
-		 half / 1000);
+		 q / 1000);
 	return 0;
 }
 

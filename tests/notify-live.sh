@@ -2,8 +2,8 @@
 # The daemon and its service manager: a fake NOTIFY_SOCKET (a unix
 # datagram socket, as systemd's) must hear READY=1, STATUS= with the
 # counts, RELOADING=1 with MONOTONIC_USEC then READY=1 on HUP, WATCHDOG=1
-# at half of WATCHDOG_USEC, and STOPPING=1 on TERM, all from the daemon's
-# pid.  A stalled queue worker (the NFJUDGE_TEST_STALL_QUEUE hook) stops
+# at a quarter of WATCHDOG_USEC, and STOPPING=1 on TERM, all from the
+# daemon's pid.  A stalled queue worker (the NFJUDGE_TEST_STALL_QUEUE hook) stops
 # the pings, and while it is stalled nothing reaches the far side; the
 # test, playing the service manager, then kills the overdue daemon as
 # systemd would: the rules stay, nothing passes until the restart.
@@ -57,7 +57,7 @@ arrived() { wc -l <"$tmp/arrived"; }
 arrived_at_least() { [ "$(arrived)" -ge "$1" ]; }
 
 wait_for "the notification socket is bound" test -S "$tmp/notify"
-# Watchdog 2 s: a ping every second, a worker beat every 500 ms.
+# Watchdog 2 s: a ping every 500 ms, a worker beat every 250 ms.
 nsbg env NOTIFY_SOCKET="$tmp/notify" WATCHDOG_USEC=2000000 \
 	NFJUDGE_TEST_STALL_QUEUE=0 \
 	"$NFJUDGE" run -c "$tmp/policy.conf" --install-rules -o "$tmp/log" \
