@@ -257,7 +257,7 @@ static size_t ipv6_ext_len(const uint8_t *p, uint8_t nh, struct flow *f)
 		return ((size_t)p[1] + 2) * 4;
 	case PROTO_ROUTING:
 		f->ip_flags |= FLOW_IP_ROUTING;
-		/* fall through */
+		__attribute__((fallthrough));
 	default:
 		return ((size_t)p[1] + 1) * 8;
 	}

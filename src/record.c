@@ -564,7 +564,7 @@ static int jb_event(struct jbuf *jb, const struct record_event *ev)
 		return 0;
 	case RECORD_STOP:
 		jb_str(jb, "reason", ev->message, false);
-		/* fall through */
+		__attribute__((fallthrough));
 	case RECORD_STATS:
 		jb_stats(jb, ev->stats);
 		return 0;
