@@ -256,7 +256,8 @@ static int connect_exec(char **av)
 {
 	struct sockaddr_in a = mkaddr(av[0], av[1]);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	char *argv[] = {av[2], "connect", av[0], av[1], NULL};
+	char cmd[] = "connect";
+	char *argv[] = {av[2], cmd, av[0], av[1], NULL};
 
 	say_pid();
 	connect(fd, (struct sockaddr *)&a, sizeof(a));
