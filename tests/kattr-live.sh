@@ -146,11 +146,21 @@ expect_eq "impostor: no SYN reached the listener's side" "$(syn_in)" "$before"
 # 5b. one process, one pid, one start time, two programs: the connect
 # after the exec names the new one, which the old one's exe rule does
 # not let out (no identity kept from before the exec)
+nsx iptables -A INPUT -p tcp --syn --dport 7008
+syn_7008() { nsx iptables -nvxL INPUT | awk '/ dpt:7008 flags:/ {print $1}'; }
 xpid=$(nsx "$CLIENT" connect-exec 10.200.0.9 7008 "$tmp/other" | sort -u)
 wait_records 2 7008 || bad "exec: fewer than 2 records"
 expect_eq "exec: each connect named by the program that made it" \
 	"$(records 7008 | head -2 | xargs)" \
 	"$xpid $CLIENT accept kernel $xpid $tmp/other reject kernel"
+# Where the SYNs would arrive: one for each the records accepted (a SYN
+# held over a second is sent again and judged again), none of the
+# rejected program's.
+accepted_7008() { records 7008 | awk '$3 == "accept" {n++} END {print n + 0}'; }
+arrived_all() { [ "$(syn_7008)" -ge "$(accepted_7008)" ]; }
+poll 100 arrived_all || true
+expect_eq "exec: only the accepted SYNs arrived" "$(syn_7008)" \
+	"$(accepted_7008)"
 
 # 6-8. a UDP socket connected by this program, written on by a child: in
 # the record and where the datagrams would arrive (INPUT of the
