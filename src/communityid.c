@@ -175,8 +175,8 @@ static void base64_digest(const uint8_t md[SHA_DIGEST_LENGTH], char *out)
 	*out = '\0';
 }
 
-int communityid_flow(const struct communityid *cid, const struct flow *flow,
-		     char out[COMMUNITYID_LEN])
+void communityid_flow(const struct communityid *cid, const struct flow *flow,
+		      char out[COMMUNITYID_LEN])
 {
 	uint8_t buf[2 + 16 + 16 + 2 + 4], md[SHA_DIGEST_LENGTH];
 	size_t alen = flow->ip_version == 6 ? 16 : 4, n = 0;
@@ -202,5 +202,4 @@ int communityid_flow(const struct communityid *cid, const struct flow *flow,
 	sha1_short(buf, n, md);
 	memcpy(out, "1:", 2);
 	base64_digest(md, out + 2);
-	return 0;
 }

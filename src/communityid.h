@@ -21,9 +21,10 @@ void communityid_free(struct communityid *cid);
 /*
  * Write the Community ID of the flow's 5-tuple to out.  Protocols without
  * ports (anything but TCP, UDP, SCTP, ICMP, ICMPv6), and flows whose ports
- * are unknown, hash the addresses and protocol only.  Returns 0 or -EIO.
+ * are unknown, hash the addresses and protocol only.  It cannot fail: the
+ * input is at most one SHA-1 block, hashed with no allocation.
  */
-int communityid_flow(const struct communityid *cid, const struct flow *flow,
-		     char out[COMMUNITYID_LEN]);
+void communityid_flow(const struct communityid *cid, const struct flow *flow,
+		      char out[COMMUNITYID_LEN]);
 
 #endif

@@ -116,8 +116,8 @@ void fencelog_packet(struct fencelog *fl, const struct nflog_packet *pkt,
 	}
 	decode_what_we_can(pkt, &f);
 	rv.reason = fence_reason(cls);
-	if (communityid_flow(fl->cid, &f, cid) == 0)
-		rv.community_id = cid;
+	communityid_flow(fl->cid, &f, cid);
+	rv.community_id = cid;
 	if (fl->emit(fl->ctx, &ev) >= 0)
 		fl->st.recorded++;
 }

@@ -427,9 +427,10 @@ static int jb_verdict(struct jbuf *jb, const struct record_verdict *v)
 
 	if (!verdict || !attr || !v->flow)
 		return -EINVAL;
-	if (!community_id && v->community_hasher &&
-	    !communityid_flow(v->community_hasher, v->flow, cid))
+	if (!community_id && v->community_hasher) {
+		communityid_flow(v->community_hasher, v->flow, cid);
 		community_id = cid;
+	}
 	jb_plain(jb, "verdict", verdict);
 	jb_bool(jb, "enforced", v->enforced);
 	jb_str(jb, "rule", v->rule, false);

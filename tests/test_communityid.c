@@ -85,7 +85,7 @@ static void check_baseline(const char *name, uint16_t seed)
 		struct flow f;
 
 		tuple_from_json(e, &f);
-		assert_int_equal(communityid_flow(cid, &f, out), 0);
+		communityid_flow(cid, &f, out);
 		assert_string_equal(out, json_string_value(json_object_get(
 						 e, "communityid")));
 	}
@@ -116,9 +116,9 @@ static void test_issue_vectors(void **state)
 	f.has_ports = true;
 	f.sport = 1122;
 	f.dport = 3344;
-	assert_int_equal(communityid_flow(c0, &f, out), 0);
+	communityid_flow(c0, &f, out);
 	assert_string_equal(out, "1:wCb3OG7yAFWelaUydu0D+125CLM=");
-	assert_int_equal(communityid_flow(c1, &f, out), 0);
+	communityid_flow(c1, &f, out);
 	assert_string_equal(out, "1:HhA1B+6CoLbiKPEs5nhNYN4XWfk=");
 	communityid_free(c0);
 	communityid_free(c1);
@@ -181,7 +181,7 @@ static void check_capture(const char *pcapname, int want_packets)
 		assert_int_equal(
 			decode_packet(data, h->caplen, pcap_datalink(pc), &f),
 			DECODE_OK);
-		assert_int_equal(communityid_flow(cid, &f, out), 0);
+		communityid_flow(cid, &f, out);
 		want = baseline_id(base, &f);
 		if (want)
 			assert_string_equal(out, want);
