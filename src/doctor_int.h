@@ -3,9 +3,9 @@
 #define NFJUDGE_DOCTOR_INT_H
 
 /*
- * One run of the checks, shared by doctor.c (the chain, sysctls, queues)
- * and doctor_procs.c (the processes: capabilities, uids); and the line
- * cursor of the pure half, doctor_text.c and doctor_compare.c.
+ * One run of the checks, shared by doctor.c (the chain, sysctls, queues),
+ * doctor_procs.c (the processes' capabilities) and doctor_uids.c; and
+ * the line cursor of the pure half, doctor_text.c and doctor_compare.c.
  */
 
 #include <stdbool.h>
@@ -19,8 +19,14 @@
 #define USERNS_DEPTH 33 /* the kernel nests at most 32 */
 #define NETLINK_MAX  (256 * 1024)
 #define FIX_MAX	     160
+#define STATUS_MAX   8192 /* a /proc/PID/status read */
 
-struct member;
+/* A process of the namespace, as the uid check needs it. */
+struct member {
+	long pid, uid, euid, suid;
+	bool daemon; /* nfjudge with capabilities */
+	char name[64];
+};
 
 struct run {
 	const struct doctor_env *env;
@@ -73,6 +79,15 @@ long doctor_pid_of(const char *name);
  * daemon is not out of the sandbox's reach.
  */
 void doctor_check_uids(struct run *run);
+
+/*
+ * For the uid check: the daemon (nfjudge holding capabilities), and the
+ * processes without capabilities that reach, which the capability check
+ * has not already reported (doctor_procs.c).
+ */
+void doctor_note_member(struct run *run, const struct task *t,
+			const struct doctor_status *st, uint64_t caps,
+			const struct stat *self_exe);
 
 /*
  * The capability check of every thread of this namespace; it notes the

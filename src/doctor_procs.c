@@ -21,19 +21,11 @@
 #include "doctor.h"
 #include "doctor_int.h"
 
-#define STATUS_MAX 8192
 #define GAINED_CAPS \
 	((1ull << DOCTOR_CAP_NET_RAW) | (1ull << DOCTOR_CAP_NET_ADMIN))
 #define WATCHED_CAPS                                                     \
 	((1ull << DOCTOR_CAP_NET_RAW) | (1ull << DOCTOR_CAP_NET_ADMIN) | \
 	 (1ull << DOCTOR_CAP_SYS_ADMIN))
-
-/* A process of the namespace, as the uid check needs it. */
-struct member {
-	long pid, uid, euid, suid;
-	bool daemon; /* nfjudge with capabilities */
-	char name[64];
-};
 
 /*
  * What is counted into one finding each: the pids that cannot be
@@ -209,12 +201,7 @@ out:
 	return reach;
 }
 
-/*
- * For the uid check: the daemon (nfjudge holding capabilities), and the
- * processes without capabilities that reach, which the capability check
- * has not already reported.
- */
-static void note_member(struct run *run, const struct task *t,
+void doctor_note_member(struct run *run, const struct task *t,
 			const struct doctor_status *st, uint64_t caps,
 			const struct stat *self_exe)
 {
@@ -300,7 +287,7 @@ static void check_task(struct run *run, const struct task *t,
 	if (caps)
 		u->said = t->pid;
 	if (t->tid == t->pid && !doctor_status_kthread(&st, t->pid))
-		note_member(run, t, &st, caps, self_exe);
+		doctor_note_member(run, t, &st, caps, self_exe);
 out:
 	free(buf);
 }
@@ -428,64 +415,6 @@ static void scan_procs(struct run *run, DIR *dir, const char *ns)
 			   "(pid %ld first): their namespace and capabilities "
 			   "are unknown; run nfjudge doctor as root",
 			   u.n, u.first);
-}
-
-/* kill(2)'s rule: the sender's real or effective uid is the target's
- * real or saved one. */
-static bool can_signal(const struct member *from, const struct member *to)
-{
-	return (from->uid >= 0 &&
-		(from->uid == to->uid || from->uid == to->suid)) ||
-	       (from->euid >= 0 &&
-		(from->euid == to->uid || from->euid == to->suid));
-}
-
-static void add_self(struct run *run)
-{
-	struct task t = {.pid = run->env->self, .tid = run->env->self};
-	struct doctor_status st;
-	char *buf = malloc(STATUS_MAX);
-
-	snprintf(t.rel, sizeof(t.rel), "%ld", (long)run->env->self);
-	if (buf &&
-	    doctor_read_at(run->env->proc_root, "self/status", buf,
-			   STATUS_MAX) >= 0 &&
-	    !doctor_parse_status(buf, &st))
-		note_member(run, &t, &st, ~0ull,
-			    run->have_exe ? &run->self_exe : NULL);
-	free(buf);
-}
-
-/*
- * A process that shares the daemon's uid can signal it (HUP reloads the
- * policy, from a file the same uid may own) and write what it owns: the
- * daemon is not out of the sandbox's reach.
- */
-void doctor_check_uids(struct run *run)
-{
-	size_t i, j;
-
-	if (run->env->is_daemon)
-		add_self(run);
-	for (i = 0; i < run->n_members; i++)
-		for (j = 0; j < run->n_members; j++) {
-			const struct member *m = &run->members[i],
-					    *d = &run->members[j];
-
-			if (m->daemon || !d->daemon || !can_signal(m, d))
-				continue;
-			doctor_add(run->r, DOCTOR_HOLE,
-				   "pid %ld (%s) runs as uid %ld, as nfjudge "
-				   "(pid %ld) does: it can signal the daemon "
-				   "(HUP reloads the policy) and write what "
-				   "that uid owns; run the sandbox's programs "
-				   "as another user",
-				   m->pid, m->name, m->euid, d->pid);
-			break;
-		}
-	free(run->members);
-	run->members = NULL;
-	run->n_members = run->cap_members = 0;
 }
 
 void doctor_check_caps(struct run *run)
